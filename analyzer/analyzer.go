@@ -1,0 +1,329 @@
+package analyzer
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/go-ego/gse"
+
+	"github.com/callqa/callqa/corpus"
+	"github.com/callqa/callqa/lexicon"
+)
+
+// Options tune an Analyzer.
+type Options struct {
+	// Explain records suppressed matches in Result.Suppressed.
+	Explain bool
+	// Weights gives the points per covered task; nil means 25 each.
+	Weights map[string]int
+}
+
+// DefaultWeight is the points a covered core task is worth by default.
+const DefaultWeight = 25
+
+// Analyzer applies compiled rule packs to calls. It is safe for concurrent
+// use: the segmenter and the rules are read-only once built.
+type Analyzer struct {
+	set   *lexicon.Set
+	opts  Options
+	seg   *gse.Segmenter
+	terms *termIndex
+	// Rules by stage: party signals first (they decide who listens), then
+	// violations, then tasks and steps (which may depend on violations).
+	party, violations, tasks []*compiled
+}
+
+// New builds an Analyzer from a loaded rule set: it loads the segmenter
+// dictionary with the packs' words and compiles every rule.
+func New(set *lexicon.Set, opts Options) (*Analyzer, error) {
+	seg, err := newSegmenter(set.Words)
+	if err != nil {
+		return nil, fmt.Errorf("loading the segmenter dictionary: %w", err)
+	}
+	a := &Analyzer{set: set, opts: opts, seg: seg, terms: newTermIndex()}
+	for _, r := range set.Rules {
+		c, err := compileRule(a.terms, r)
+		if err != nil {
+			return nil, fmt.Errorf("%s: rule %s: %w", r.Source(), r.ID, err)
+		}
+		switch r.Category {
+		case lexicon.CategoryParty:
+			a.party = append(a.party, c)
+		case lexicon.CategoryTask, lexicon.CategoryStep:
+			a.tasks = append(a.tasks, c)
+		default:
+			a.violations = append(a.violations, c)
+		}
+	}
+	return a, nil
+}
+
+// Set returns the rule set the analyzer was built from.
+func (a *Analyzer) Set() *lexicon.Set { return a.set }
+
+// hit is one rule that fired on one turn, before findings are deduplicated.
+type hit struct {
+	rule *lexicon.Rule
+	turn int
+	m    span
+}
+
+// state is the work of one Analyze call.
+type state struct {
+	a       *Analyzer
+	call    *corpus.Call
+	turns   []*prepared
+	parties []string // per turn: debtor or third_party
+	liable  bool     // the other party is a guarantor or co-borrower
+	res     *Result
+	hits    []hit
+	// found records the categories already reported per turn.
+	found map[int]map[string]bool
+}
+
+// Analyze checks one call and returns its result.
+func (a *Analyzer) Analyze(call *corpus.Call) *Result {
+	res, _ := a.analyze(call)
+	return res
+}
+
+func (a *Analyzer) analyze(call *corpus.Call) (*Result, []hit) {
+	st := &state{a: a, call: call, found: map[int]map[string]bool{}}
+	st.res = &Result{
+		CallID: call.ID, Source: call.Source, Turns: len(call.Turns),
+		Findings: []Finding{}, Tasks: map[string]Coverage{}, Steps: map[string]Coverage{},
+		Agent: call.Agent, Team: call.Team, StartedAt: call.StartedAt, Kind: call.Kind,
+		Call: call,
+	}
+	st.turns = make([]*prepared, len(call.Turns))
+	for i, t := range call.Turns {
+		st.turns[i] = prepare(a.seg, a.terms, t.Text)
+	}
+	st.parties, st.res.Party = st.decideParties()
+	for i := range call.Turns {
+		for _, c := range a.violations {
+			st.apply(i, c)
+		}
+	}
+	for i := range call.Turns {
+		for _, c := range a.tasks {
+			st.apply(i, c)
+		}
+	}
+	st.score()
+	return st.res, st.hits
+}
+
+func isOther(r corpus.Role) bool { return r == corpus.RoleCustomer || r == corpus.RoleThirdParty }
+
+// check runs the cue, exception and speaker checks on one raw match and
+// returns the reason it does not count ("" when it counts) and the cue.
+func (st *state) check(i int, c *compiled, m span) (reason string, cue span) {
+	p := st.turns[i]
+	r := c.rule
+	for _, o := range st.a.terms.findRaw(p, c.exceptions) {
+		// An exception overlapping a matched term means the words belong
+		// to another phrase: 傻瓜 in 傻瓜相机, 还 in 现在还在. Words that a
+		// pattern's gap skips over do not count.
+		if o.start < m.headEnd && m.start < o.end || o.start < m.end && m.tailStart < o.end {
+			return "allow_listed", o
+		}
+	}
+	if o, ok := inScope(p, c.unless, r.Scope, m); ok {
+		return "unless", o
+	}
+	if o, ok := cueBefore(p, c.negation, m); ok {
+		return "negated", o
+	}
+	if o, ok := cueBefore(p, c.quote, m); ok {
+		return "quoted", o
+	}
+	for _, cat := range r.UnlessFinding {
+		if st.found[i+1][cat] {
+			return "turn_has_" + cat, span{}
+		}
+	}
+	return "", span{}
+}
+
+// speakerOK reports whether the rule applies to who speaks turn i.
+func speakerOK(r *lexicon.Rule, role corpus.Role) bool {
+	switch r.Speaker {
+	case lexicon.SpeakerAny:
+		return true
+	case lexicon.SpeakerOther:
+		return isOther(role)
+	}
+	return role == corpus.RoleAgent
+}
+
+func (st *state) apply(i int, c *compiled) {
+	p := st.turns[i]
+	r := c.rule
+	turn := st.call.Turns[i]
+	matches := c.matches(p)
+	if len(matches) == 0 {
+		return
+	}
+	// Abuse from the other party is reported, never scored (policy.md).
+	abuse := false
+	if !speakerOK(r, turn.Role) {
+		if isOther(turn.Role) && (r.Category == lexicon.CategoryInsult || r.Category == lexicon.CategoryThreat) {
+			abuse = true
+		} else {
+			st.suppress(i, r, matches[0], "wrong_speaker", span{}, false)
+			return
+		}
+	}
+	party := st.parties[i]
+	if r.Party == lexicon.PartyNotLiable {
+		if st.liable {
+			st.suppress(i, r, matches[0], "listener_is_liable", span{}, false)
+			return
+		}
+	} else if r.Party != lexicon.PartyAny && r.Party != party {
+		reason := "listener_is_debtor"
+		if party == lexicon.PartyThirdParty {
+			reason = "third_party_call"
+		}
+		st.suppress(i, r, matches[0], reason, span{}, false)
+		return
+	}
+	if r.Category == lexicon.CategoryTask && party != lexicon.PartyDebtor {
+		// Tasks concern the conversation with the debtor (policy.md).
+		st.suppress(i, r, matches[0], "third_party_call", span{}, false)
+		return
+	}
+	for _, m := range matches {
+		if reason, cue := st.check(i, c, m); reason != "" {
+			st.suppress(i, r, m, reason, cue, cue.end > cue.start)
+			continue
+		}
+		if !abuse { // the rule itself did not fire: it reports abuse instead
+			st.hits = append(st.hits, hit{rule: r, turn: i + 1, m: m})
+		}
+		st.record(i, c, m, abuse)
+		return
+	}
+}
+
+func (st *state) quote(i int, m span) (text string, start, end int) {
+	p := st.turns[i]
+	orig := st.call.Turns[i].Text
+	start, end = p.norm.Span(m.start, m.end)
+	return orig[start:end], start, end
+}
+
+func (st *state) suppress(i int, r *lexicon.Rule, m span, reason string, cue span, hasCue bool) {
+	if !st.a.opts.Explain {
+		return
+	}
+	s := Suppressed{Turn: i + 1, Rule: r.ID, Reason: reason}
+	s.Match, _, _ = st.quote(i, m)
+	if hasCue {
+		s.Cue, _, _ = st.quote(i, cue)
+	}
+	st.res.Suppressed = append(st.res.Suppressed, s)
+}
+
+func (st *state) record(i int, c *compiled, m span, abuse bool) {
+	r := c.rule
+	n := i + 1
+	switch r.Category {
+	case lexicon.CategoryParty:
+		return
+	case lexicon.CategoryTask, lexicon.CategoryStep:
+		cov := st.res.Tasks
+		if r.Category == lexicon.CategoryStep {
+			cov = st.res.Steps
+		}
+		cv := cov[r.Code]
+		cv.Covered = true
+		if len(cv.Turns) == 0 || cv.Turns[len(cv.Turns)-1] != n {
+			cv.Turns = append(cv.Turns, n)
+		}
+		if !contains(cv.Rules, r.ID) {
+			cv.Rules = append(cv.Rules, r.ID)
+		}
+		cov[r.Code] = cv
+		return
+	}
+	cat := r.Category
+	severity := r.Severity
+	if abuse {
+		cat, severity = CategoryCustomerAbuse, "info"
+	}
+	if st.found[n] == nil {
+		st.found[n] = map[string]bool{}
+	}
+	if st.found[n][cat] { // once per category per turn (policy.md)
+		return
+	}
+	st.found[n][cat] = true
+	text, start, end := st.quote(i, m)
+	st.res.Findings = append(st.res.Findings, Finding{
+		Category: cat, Turn: n, Speaker: string(st.call.Turns[i].Role), Severity: severity,
+		Rule: r.ID, Match: text, Text: st.call.Turns[i].Text, Start: start, End: end,
+		Refs: r.Refs, PackVersion: packVersion(r), Description: r.Description,
+	})
+}
+
+func packVersion(r *lexicon.Rule) string {
+	if r.Pack == nil {
+		return ""
+	}
+	return r.Pack.Name + "@" + r.Pack.Version
+}
+
+// categoryRank orders findings within a turn as policy.md lists them.
+func categoryRank(c string) int {
+	for i, v := range ViolationCategories {
+		if v == c {
+			return i
+		}
+	}
+	return len(ViolationCategories)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// score fills the coverage maps for every code, the score and pass/fail.
+func (st *state) score() {
+	res := st.res
+	for _, code := range TaskCodes {
+		cv := res.Tasks[code]
+		if cv.Turns == nil {
+			cv.Turns = []int{}
+		}
+		res.Tasks[code] = cv
+		if cv.Covered {
+			w, ok := st.a.opts.Weights[code]
+			if !ok {
+				w = DefaultWeight
+			}
+			res.Score += w
+		}
+	}
+	for _, code := range StepCodes {
+		cv := res.Steps[code]
+		if cv.Turns == nil {
+			cv.Turns = []int{}
+		}
+		res.Steps[code] = cv
+	}
+	sort.SliceStable(res.Findings, func(i, j int) bool {
+		a, b := res.Findings[i], res.Findings[j]
+		if a.Turn != b.Turn {
+			return a.Turn < b.Turn
+		}
+		return categoryRank(a.Category) < categoryRank(b.Category)
+	})
+	res.Pass = len(res.Violations()) == 0
+}

@@ -1,0 +1,71 @@
+package analyzer
+
+import (
+	"fmt"
+
+	"github.com/callqa/callqa/corpus"
+	"github.com/callqa/callqa/lexicon"
+)
+
+// ExampleFailure is a rule example that did not behave as written.
+type ExampleFailure struct {
+	Rule    *lexicon.Rule
+	Example string
+	// WantMatch is true for a `match` example that did not fire, false
+	// for a `no_match` example that did.
+	WantMatch bool
+	Index     int   // 1-based position in its list
+	Err       error // the example itself could not be read
+}
+
+// Error describes the failure as "file:line: rule ID: …".
+func (f ExampleFailure) Error() string {
+	kind, verb := "match", "should match but did not"
+	if !f.WantMatch {
+		kind, verb = "no_match", "should not match but did"
+	}
+	if f.Err != nil {
+		return fmt.Sprintf("%s: rule %s: %s example %d cannot be read: %v", f.Rule.Source(), f.Rule.ID, kind, f.Index, f.Err)
+	}
+	return fmt.Sprintf("%s: rule %s: %s example %d %s: %q", f.Rule.Source(), f.Rule.ID, kind, f.Index, verb, f.Example)
+}
+
+// Fires reports whether rule id fires anywhere in the transcript snippet
+// (formats.md §1 lines, optional `# key: value` headers).
+func (a *Analyzer) Fires(id, snippet string) (bool, error) {
+	call, err := corpus.ReadText("example", snippet)
+	if err != nil {
+		return false, err
+	}
+	_, hits := a.analyze(call)
+	for _, h := range hits {
+		if h.rule.ID == id {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// CheckExamples runs every example of the given rules (all effective rules
+// when rules is nil) and returns the ones that fail.
+func (a *Analyzer) CheckExamples(rules []*lexicon.Rule) []ExampleFailure {
+	if rules == nil {
+		rules = a.set.Rules
+	}
+	var out []ExampleFailure
+	for _, r := range rules {
+		for i, ex := range r.Examples.Match {
+			ok, err := a.Fires(r.ID, ex)
+			if err != nil || !ok {
+				out = append(out, ExampleFailure{Rule: r, Example: ex, WantMatch: true, Index: i + 1, Err: err})
+			}
+		}
+		for i, ex := range r.Examples.NoMatch {
+			ok, err := a.Fires(r.ID, ex)
+			if err != nil || ok {
+				out = append(out, ExampleFailure{Rule: r, Example: ex, WantMatch: false, Index: i + 1, Err: err})
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,107 @@
+package analyzer
+
+import "github.com/callqa/callqa/corpus"
+
+// Violation categories (policy.md). Only these four are scored as violations.
+const (
+	CategoryInsult     = "insult"
+	CategoryThreat     = "threat"
+	CategoryFalseLegal = "false_legal_claim"
+	CategoryDisclosure = "third_party_disclosure"
+	// CategoryCustomerAbuse marks abuse by the other party. It is reported
+	// as a finding but never scored as a violation.
+	CategoryCustomerAbuse = "customer_abuse"
+)
+
+// ViolationCategories lists the scored categories in report order.
+var ViolationCategories = []string{CategoryInsult, CategoryThreat, CategoryFalseLegal, CategoryDisclosure}
+
+// IsViolation reports whether category is one of the four scored categories.
+func IsViolation(category string) bool {
+	for _, c := range ViolationCategories {
+		if c == category {
+			return true
+		}
+	}
+	return false
+}
+
+// Task and step codes (policy.md), in report order.
+var (
+	TaskCodes = []string{"demand_payment", "ask_reason", "explain_consequences", "get_commitment"}
+	StepCodes = []string{"self_introduce", "verify_identity"}
+)
+
+// Result is the analysis of one call. Its JSON form is the
+// `scan --format jsonl` contract of formats.md §4: fields may be added,
+// never renamed.
+type Result struct {
+	CallID   string              `json:"call_id"`
+	Source   string              `json:"source"`
+	Turns    int                 `json:"turns"`
+	Party    string              `json:"party"`
+	Findings []Finding           `json:"findings"`
+	Tasks    map[string]Coverage `json:"tasks"`
+	Steps    map[string]Coverage `json:"steps"`
+	Score    int                 `json:"score"`
+	Pass     bool                `json:"pass"`
+
+	// Added fields (not in formats.md §4, safe for readers that ignore them).
+	Agent     string `json:"agent,omitempty"`
+	Team      string `json:"team,omitempty"`
+	StartedAt string `json:"started_at,omitempty"`
+	Kind      string `json:"kind,omitempty"`
+	// Suppressed lists matches that did not become findings and why; it is
+	// filled only when the analyzer runs with Explain.
+	Suppressed []Suppressed `json:"suppressed,omitempty"`
+
+	// Call is the analyzed call, for writers that need turn texts.
+	Call *corpus.Call `json:"-"`
+}
+
+// Finding is one rule match that counts: a violation, or a non-scored
+// signal such as customer_abuse.
+type Finding struct {
+	Category string `json:"category"`
+	Turn     int    `json:"turn"`
+	Speaker  string `json:"speaker"`
+	Severity string `json:"severity"`
+	Rule     string `json:"rule"`
+	Match    string `json:"match"` // the matched words, quoted from the original text
+	Text     string `json:"text"`  // the whole original turn text
+
+	// Added fields.
+	Start       int      `json:"start"` // byte offsets of Match in Text
+	End         int      `json:"end"`
+	Refs        []string `json:"refs,omitempty"`
+	PackVersion string   `json:"pack_version,omitempty"`
+	Description string   `json:"description,omitempty"`
+}
+
+// Coverage says whether a task or step was done, and on which turns.
+type Coverage struct {
+	Covered bool  `json:"covered"`
+	Turns   []int `json:"turns"`
+	// Rules names the rules that gave the evidence (added field).
+	Rules []string `json:"rules,omitempty"`
+}
+
+// Suppressed is a match that a rule made but that did not count.
+type Suppressed struct {
+	Turn   int    `json:"turn"`
+	Rule   string `json:"rule"`
+	Match  string `json:"match"`
+	Reason string `json:"reason"`        // negated, quoted, wrong_speaker, listener_is_debtor, allow_listed, unless, third_party_call
+	Cue    string `json:"cue,omitempty"` // the words that caused it, when there are any
+}
+
+// Violations returns the findings that are scored violations.
+func (r *Result) Violations() []Finding {
+	var out []Finding
+	for _, f := range r.Findings {
+		if IsViolation(f.Category) {
+			out = append(out, f)
+		}
+	}
+	return out
+}

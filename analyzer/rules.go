@@ -1,0 +1,164 @@
+package analyzer
+
+import (
+	"regexp"
+	"sort"
+
+	"github.com/callqa/callqa/lexicon"
+)
+
+// compiled is a rule with its terms resolved to term ids and its regular
+// expressions compiled.
+type compiled struct {
+	rule       *lexicon.Rule
+	terms      []int
+	patterns   [][]compiledStep
+	regex      []*regexp.Regexp
+	exceptions []int
+	unless     []int
+	negation   *compiledCues
+	quote      *compiledCues
+}
+
+type compiledStep struct {
+	any            []int
+	gapMin, gapMax int
+}
+
+type compiledCues struct {
+	terms  []int
+	window int
+	scope  string
+}
+
+func compileCues(x *termIndex, c *lexicon.Cues) *compiledCues {
+	if !c.Active() {
+		return nil
+	}
+	return &compiledCues{terms: x.addAll(c.Terms), window: c.Window, scope: c.Scope}
+}
+
+func compileRule(x *termIndex, r *lexicon.Rule) (*compiled, error) {
+	c := &compiled{
+		rule:       r,
+		terms:      x.addAll(r.Terms),
+		exceptions: x.addAll(r.Exceptions),
+		unless:     x.addAll(r.Unless),
+		negation:   compileCues(x, r.Negation),
+		quote:      compileCues(x, r.Quote),
+	}
+	for _, p := range r.Patterns {
+		steps := make([]compiledStep, len(p.Steps))
+		for i, s := range p.Steps {
+			steps[i] = compiledStep{any: x.addAll(s.Any), gapMin: s.GapMin, gapMax: s.GapMax}
+		}
+		c.patterns = append(c.patterns, steps)
+	}
+	for _, expr := range r.Regex {
+		re, err := regexp.Compile(lexicon.ExpandRegex(expr))
+		if err != nil {
+			return nil, err
+		}
+		c.regex = append(c.regex, re)
+	}
+	return c, nil
+}
+
+// matches returns the rule's raw matches in a turn, in text order, before
+// any cue, speaker or party check.
+func (c *compiled) matches(p *prepared) []span {
+	var out []span
+	for _, id := range c.terms {
+		out = append(out, p.occ[id]...)
+	}
+	for _, steps := range c.patterns {
+		out = append(out, matchPattern(p, steps, c.rule.Scope)...)
+	}
+	for _, re := range c.regex {
+		for _, m := range re.FindAllStringIndex(p.norm.Text, -1) {
+			if m[1] <= m[0] {
+				continue
+			}
+			first, last := p.wordsOf(m[0], m[1])
+			out = append(out, newSpan(m[0], m[1], first, last))
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].start != out[j].start {
+			return out[i].start < out[j].start
+		}
+		return out[i].end < out[j].end
+	})
+	return out
+}
+
+// matchPattern finds each start of the pattern and, from it, the
+// shortest way through the remaining steps. Gaps count words; every step
+// must be in the same scope as the first.
+func matchPattern(p *prepared, steps []compiledStep, scope string) []span {
+	var out []span
+	var walk func(i int, first span, prev span) (span, bool)
+	walk = func(i int, first, prev span) (span, bool) {
+		if i == len(steps) {
+			return span{start: first.start, end: prev.end, first: first.first, last: prev.last,
+				headEnd: first.end, tailStart: prev.start}, true
+		}
+		st := steps[i]
+		var best span
+		found := false
+		for _, id := range st.any {
+			for _, o := range p.occ[id] {
+				gap := o.first - prev.last - 1
+				if gap < st.gapMin || gap > st.gapMax || !p.sameScope(scope, first.first, o.last) {
+					continue
+				}
+				if m, ok := walk(i+1, first, o); ok && (!found || m.end < best.end) {
+					best, found = m, true
+				}
+			}
+		}
+		return best, found
+	}
+	for _, id := range steps[0].any {
+		for _, o := range p.occ[id] {
+			if m, ok := walk(1, o, o); ok {
+				out = append(out, m)
+			}
+		}
+	}
+	return out
+}
+
+// cueBefore returns the first cue that ends before the match, no more than
+// window words before it, in the same scope.
+func cueBefore(p *prepared, c *compiledCues, m span) (span, bool) {
+	if c == nil {
+		return span{}, false
+	}
+	for _, id := range c.terms {
+		for _, o := range p.occ[id] {
+			if o.end > m.start {
+				continue
+			}
+			dist := m.first - o.last - 1
+			if dist < 0 || dist > c.window || !p.sameScope(c.scope, o.last, m.first) {
+				continue
+			}
+			return o, true
+		}
+	}
+	return span{}, false
+}
+
+// inScope returns the first occurrence of one of ids in the same scope as
+// the match (anywhere in the clause, before or after).
+func inScope(p *prepared, ids []int, scope string, m span) (span, bool) {
+	for _, id := range ids {
+		for _, o := range p.occ[id] {
+			if p.sameScope(scope, o.first, m.first) {
+				return o, true
+			}
+		}
+	}
+	return span{}, false
+}

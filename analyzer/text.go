@@ -1,0 +1,189 @@
+package analyzer
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/go-ego/gse"
+
+	"github.com/callqa/callqa/corpus"
+)
+
+// newSegmenter loads gse's embedded Simplified dictionary (text is
+// converted to Simplified before it is cut, so the Traditional half of the
+// dictionary is not needed) and adds the packs' domain words.
+func newSegmenter(words []string) (*gse.Segmenter, error) {
+	seg, err := gse.NewEmbed("zh_s")
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range words {
+		n := corpus.Normalize(w).Text
+		if n == "" {
+			continue
+		}
+		// A high frequency keeps a domain word whole against the general
+		// dictionary's splits (滚动还款, 失信被执行人).
+		if err := seg.AddToken(n, domainWordFreq, "n"); err != nil {
+			return nil, err
+		}
+	}
+	seg.CalcToken()
+	return &seg, nil
+}
+
+const domainWordFreq = 20000
+
+// token is one segmented word, as byte offsets into the normalized text.
+type token struct {
+	start, end int
+	clause     int // index of the clause the word is in
+	sentence   int
+}
+
+// prepared is one turn's text ready for matching.
+type prepared struct {
+	norm   corpus.Normalized
+	tokens []token
+	// tokAt maps each byte offset of norm.Text to the index of the word
+	// that contains it; tokAt[len] is len(tokens).
+	tokAt []int
+	// occ holds, per term id, where the term occurs.
+	occ map[int][]span
+}
+
+// span is a match in the normalized text: bytes [start, end) and the words
+// [first, last] it covers.
+type span struct {
+	start, end  int
+	first, last int
+	// headEnd and tailStart bound the first and last matched terms of a
+	// pattern; for a term or regex match they are end and start.
+	headEnd, tailStart int
+}
+
+func newSpan(s, e, first, last int) span {
+	return span{start: s, end: e, first: first, last: last, headEnd: e, tailStart: s}
+}
+
+// Clause and sentence breaks. The enumeration comma 、 is not a break:
+// it joins items of one list.
+const (
+	clauseBreaks   = "，,；;：:—"
+	sentenceBreaks = "。！？!?…\n"
+)
+
+func prepare(seg *gse.Segmenter, idx *termIndex, text string) *prepared {
+	p := &prepared{norm: corpus.Normalize(text)}
+	t := p.norm.Text
+	p.tokAt = make([]int, len(t)+1)
+	clause, sentence := 0, 0
+	for _, s := range seg.Segment([]byte(t)) {
+		word := t[s.Start():s.End()]
+		if strings.TrimSpace(word) == "" {
+			continue
+		}
+		isSentence := strings.ContainsAny(word, sentenceBreaks) && utf8.RuneCountInString(word) <= 3
+		isClause := !isSentence && strings.ContainsAny(word, clauseBreaks) && utf8.RuneCountInString(word) <= 3
+		if isSentence {
+			sentence++
+			clause++
+		} else if isClause {
+			clause++
+		}
+		p.tokens = append(p.tokens, token{start: s.Start(), end: s.End(), clause: clause, sentence: sentence})
+		if isSentence || isClause {
+			// the break belongs to neither side
+			clause++
+		}
+	}
+	for b := range p.tokAt {
+		p.tokAt[b] = -1
+	}
+	for i, tk := range p.tokens {
+		for b := tk.start; b < tk.end; b++ {
+			p.tokAt[b] = i
+		}
+	}
+	// Bytes the segmenter skipped take the index of the next word.
+	next := len(p.tokens)
+	for b := len(t); b >= 0; b-- {
+		if p.tokAt[b] == -1 {
+			p.tokAt[b] = next
+		} else {
+			next = p.tokAt[b]
+		}
+	}
+	p.occ = idx.find(p)
+	return p
+}
+
+func inToken(p *prepared, b int) bool {
+	i := p.tokAt[b]
+	return i < len(p.tokens) && p.tokens[i].start <= b && b < p.tokens[i].end
+}
+
+func isTokStart(p *prepared, b int) bool {
+	return inToken(p, b) && p.tokens[p.tokAt[b]].start == b
+}
+
+// wordsOf returns the first and last word indexes that bytes [s, e) touch.
+func (p *prepared) wordsOf(s, e int) (int, int) {
+	first := p.tokAt[s]
+	last := first
+	if e > s {
+		last = p.tokAt[e-1]
+	}
+	return first, last
+}
+
+// sameScope reports whether words a and b lie in one clause, one sentence
+// or (scope turn) anywhere.
+func (p *prepared) sameScope(scope string, a, b int) bool {
+	if a >= len(p.tokens) || b >= len(p.tokens) {
+		return scope == "turn"
+	}
+	switch scope {
+	case "turn":
+		return true
+	case "sentence":
+		return p.tokens[a].sentence == p.tokens[b].sentence
+	default:
+		return p.tokens[a].clause == p.tokens[b].clause
+	}
+}
+
+// aligned reports whether a term found at bytes [s, e) stands as a word
+// of its own. A one-character term must start where a segmented word
+// starts and end where one ends, except that the word may go on with
+// sentence particles (滚 in 滚吧, never in 滚动; 死 never in 死机). A
+// two-character term must start on a word boundary but may end inside a
+// word, since gse joins common compounds (今天 in 今天下午, 去死 in 去死吧;
+// never 妈的 in 爸妈的). Terms of three
+// or more characters are specific enough to match anywhere.
+func (p *prepared) aligned(s, e int) bool {
+	switch utf8.RuneCountInString(p.norm.Text[s:e]) {
+	case 1:
+	case 2:
+		return isTokStart(p, s)
+	default:
+		return true
+	}
+	if !isTokStart(p, s) {
+		return false
+	}
+	last := p.tokAt[e-1]
+	tk := p.tokens[last]
+	if tk.end == e {
+		return true
+	}
+	for _, r := range p.norm.Text[e:tk.end] {
+		if !strings.ContainsRune(particles, r) {
+			return false
+		}
+	}
+	return true
+}
+
+// particles may follow a term inside one segmented word.
+const particles = "吧啊呀了的吗呢啦嘛哦哈么喽咯噢"

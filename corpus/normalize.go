@@ -1,0 +1,160 @@
+package corpus
+
+import (
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/longbridgeapp/opencc"
+	"golang.org/x/text/width"
+)
+
+// Normalized is a turn's text prepared for matching, with a map back to the
+// original. Matching runs on Text; evidence is always quoted from the
+// original through Orig.
+type Normalized struct {
+	// Text is the normalized text: Simplified characters, half-width ASCII,
+	// lower case, hesitation fillers and spaces between CJK characters removed.
+	Text string
+	// Orig maps each byte offset of Text (0..len(Text)) to the byte offset
+	// in the original string of the rune it came from; Orig[len(Text)] is
+	// the length of the original.
+	Orig []int
+}
+
+// Span returns the original byte range [start, end) for the normalized byte
+// range [s, e).
+func (n Normalized) Span(s, e int) (start, end int) {
+	start = n.Orig[s]
+	if e >= len(n.Text) {
+		return start, n.Orig[len(n.Text)]
+	}
+	// The end is where the first rune after the span began in the original,
+	// which leaves out any removed filler between the two.
+	end = n.Orig[e]
+	// Step back over a removed filler or space that sits right before the
+	// next kept rune, so evidence does not end in one.
+	return start, end
+}
+
+// fillers are hesitation sounds that ASR output keeps and that carry no
+// meaning for any rule. Only pure fillers are listed: 啊 and 呀 are also
+// sentence particles, and 额 is part of 额度, so they stay.
+var fillers = map[rune]bool{'嗯': true, '呃': true}
+
+var (
+	t2sOnce sync.Once
+	t2s     *opencc.OpenCC
+	t2sErr  error
+)
+
+// converter returns the shared OpenCC Traditional→Simplified converter
+// (OpenCC's own t2s phrase and character tables, embedded in the library).
+func converter() (*opencc.OpenCC, error) {
+	t2sOnce.Do(func() { t2s, t2sErr = opencc.New("t2s") })
+	return t2s, t2sErr
+}
+
+// ToSimplified converts Traditional characters to Simplified with OpenCC's
+// t2s tables. It keeps the number of runes whenever it can: when a phrase
+// conversion would change the length, it converts rune by rune instead, so
+// that offsets can be mapped back to the original.
+func ToSimplified(s string) string {
+	if asciiOnly(s) {
+		return s
+	}
+	cc, err := converter()
+	if err != nil {
+		return s
+	}
+	out, err := cc.Convert(s)
+	if err != nil {
+		return s
+	}
+	if utf8.RuneCountInString(out) == utf8.RuneCountInString(s) {
+		return out
+	}
+	buf := make([]rune, 0, len(s))
+	for _, r := range s {
+		c, err := cc.Convert(string(r))
+		rs := []rune(c)
+		if err != nil || len(rs) != 1 {
+			buf = append(buf, r)
+			continue
+		}
+		buf = append(buf, rs[0])
+	}
+	return string(buf)
+}
+
+func asciiOnly(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+func isHanOrKana(r rune) bool {
+	return unicode.Is(unicode.Han, r) || unicode.In(r, unicode.Hiragana, unicode.Katakana)
+}
+
+// Normalize prepares s for matching: Traditional → Simplified (OpenCC
+// t2s), full-width → half-width ASCII (x/text/width), lower case, the
+// hesitation fillers 嗯 and 呃 dropped, and white space dropped next to CJK
+// characters (ASR output often spaces every word) and folded to one space
+// elsewhere.
+func Normalize(s string) Normalized {
+	simp := ToSimplified(s)
+	origRunes := make([]int, 0, len(s)+1) // byte offset of each original rune
+	for i := range s {
+		origRunes = append(origRunes, i)
+	}
+	simpRunes := []rune(simp)
+	if len(simpRunes) != len(origRunes) { // cannot happen, but never misalign
+		simpRunes = []rune(s)
+	}
+	out := make([]byte, 0, len(s))
+	orig := make([]int, 0, len(s)+1)
+	var prev rune = -1
+	for i, r := range simpRunes {
+		r = fold(r)
+		if fillers[r] {
+			continue
+		}
+		if unicode.IsSpace(r) {
+			next := rune(-1)
+			for j := i + 1; j < len(simpRunes); j++ {
+				if !unicode.IsSpace(simpRunes[j]) {
+					next = fold(simpRunes[j])
+					break
+				}
+			}
+			if prev == -1 || next == -1 || prev == ' ' || isHanOrKana(prev) || isHanOrKana(next) || unicode.IsPunct(prev) || unicode.IsPunct(next) {
+				continue
+			}
+			r = ' '
+		}
+		n := len(out)
+		out = utf8.AppendRune(out, r)
+		for k := n; k < len(out); k++ {
+			orig = append(orig, origRunes[i])
+		}
+		prev = r
+	}
+	orig = append(orig, len(s))
+	return Normalized{Text: string(out), Orig: orig}
+}
+
+// fold maps one rune to its matching form: full-width ASCII to half-width,
+// the ideographic space to a space, and letters to lower case.
+func fold(r rune) rune {
+	if r >= 0xFF01 && r <= 0xFF5E || r == 0x3000 {
+		s := width.Narrow.String(string(r))
+		if rr, n := utf8.DecodeRuneInString(s); n == len(s) {
+			r = rr
+		}
+	}
+	return unicode.ToLower(r)
+}

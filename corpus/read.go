@@ -1,0 +1,262 @@
+package corpus
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Item is one result of reading paths: a call or an error, never both.
+type Item struct {
+	Call *Call
+	Err  error
+}
+
+// MaxFileSize is the largest input accepted, in bytes (64 MiB). A bigger
+// file gets an error naming its size rather than being read into memory.
+const MaxFileSize = 64 << 20
+
+// The kinds of input, by extension.
+const (
+	kindText  = ".txt"
+	kindJSON  = ".json"
+	kindJSONL = ".jsonl"
+)
+
+// kindOf returns the kind of input a file name says, or "".
+func kindOf(name string) string {
+	switch ext := strings.ToLower(filepath.Ext(name)); ext {
+	case kindText, kindJSON, kindJSONL:
+		return ext
+	}
+	return ""
+}
+
+// ReadPaths reads every path in order and calls emit once per call or per
+// error, in input order.
+//
+// A file is read according to its extension (.txt, .json or .jsonl, in any
+// case); a file named here with another extension is an error. A folder is
+// read recursively, entries sorted by name; there, hidden entries (names
+// starting with '.') and files with other extensions are skipped silently.
+// "-" reads stdin, which is JSON when it starts with '{' (JSONL when its
+// first line is a whole JSON value and more lines follow, or every line
+// starts with '{'), else a text transcript. A path that cannot be read is
+// an error item. Every error is a *ParseError naming its file.
+func ReadPaths(paths []string, stdin io.Reader, emit func(Item)) {
+	for _, p := range paths {
+		if p == "-" {
+			emitAll(emit, readStdin(stdin))
+			continue
+		}
+		fi, err := os.Stat(p)
+		switch {
+		case err != nil:
+			emit(Item{Err: fileErr(p, err)})
+		case fi.IsDir():
+			readDir(p, emit)
+		case kindOf(p) == "":
+			emit(Item{Err: unsupported(p)})
+		default:
+			emitAll(emit, readFile(p))
+		}
+	}
+}
+
+// ReadFile reads one file of any supported extension (.txt, .json,
+// .jsonl) and returns its calls and its errors, each in input order. A .txt
+// or .json file gives one call or one error; a .jsonl file one call per
+// good line and one error per bad line.
+func ReadFile(path string) ([]*Call, []error) {
+	if kindOf(path) == "" {
+		if fi, err := os.Stat(path); err != nil {
+			return nil, []error{fileErr(path, err)}
+		} else if fi.IsDir() {
+			return nil, []error{parseErr(path, 0, "is a directory")}
+		}
+		return nil, []error{unsupported(path)}
+	}
+	return splitItems(readFile(path))
+}
+
+func unsupported(path string) error {
+	ext := filepath.Ext(path)
+	if ext == "" {
+		return parseErr(path, 0, "unsupported file type (no extension; want .txt, .json or .jsonl)")
+	}
+	return parseErr(path, 0, "unsupported file type %q (want .txt, .json or .jsonl)", ext)
+}
+
+func emitAll(emit func(Item), items []Item) {
+	for _, it := range items {
+		emit(it)
+	}
+}
+
+// fileErr turns an error from the file system into a *ParseError, without
+// repeating the path that *fs.PathError carries.
+func fileErr(path string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return &ParseError{Path: path, Err: err}
+}
+
+// readFile reads a file whose extension is supported.
+func readFile(path string) []Item {
+	f, err := os.Open(path)
+	if err != nil {
+		return []Item{{Err: fileErr(path, err)}}
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return []Item{{Err: fileErr(path, err)}}
+	}
+	switch {
+	case fi.IsDir():
+		return []Item{{Err: parseErr(path, 0, "is a directory")}}
+	case !fi.Mode().IsRegular():
+		// A pipe or a device could block or never end.
+		return []Item{{Err: parseErr(path, 0, "not a regular file")}}
+	case fi.Size() > MaxFileSize:
+		return []Item{{Err: parseErr(path, 0, "file too large (%s; the limit is %s)", sizeString(fi.Size()), sizeString(MaxFileSize))}}
+	}
+	b, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return []Item{{Err: fileErr(path, err)}}
+	}
+	if len(b) > MaxFileSize {
+		return []Item{{Err: parseErr(path, 0, "file too large (more than %s)", sizeString(MaxFileSize))}}
+	}
+	return parse(path, kindOf(path), b)
+}
+
+// sizeString writes a size in bytes the way people read it.
+func sizeString(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// readStdin reads standard input and guesses its kind.
+func readStdin(r io.Reader) []Item {
+	const name = "-"
+	if r == nil {
+		return []Item{{Err: parseErr(name, 0, "no standard input")}}
+	}
+	b, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+	if err != nil {
+		return []Item{{Err: &ParseError{Path: name, Err: err}}}
+	}
+	if len(b) > MaxFileSize {
+		return []Item{{Err: parseErr(name, 0, "input too large (more than %s)", sizeString(MaxFileSize))}}
+	}
+	text, _, err := Decode(b)
+	if err != nil {
+		return []Item{{Err: &ParseError{Path: name, Err: err}}}
+	}
+	return parseDecoded(name, sniff(text), text)
+}
+
+// sniff guesses the kind of decoded input without a file name.
+func sniff(text string) string {
+	var lines []string
+	for _, l := range splitLines(strings.TrimPrefix(text, "\ufeff")) {
+		if l = strings.TrimSpace(l); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	if len(lines) == 0 || !strings.HasPrefix(lines[0], "{") {
+		return kindText
+	}
+	if len(lines) == 1 {
+		return kindJSON
+	}
+	if json.Valid([]byte(lines[0])) {
+		return kindJSONL
+	}
+	for _, l := range lines {
+		if !strings.HasPrefix(l, "{") {
+			return kindJSON
+		}
+	}
+	return kindJSONL
+}
+
+// parse decodes raw input and reads it as kind.
+func parse(name, kind string, b []byte) []Item {
+	text, _, err := Decode(b)
+	if err != nil {
+		return []Item{{Err: &ParseError{Path: name, Err: err}}}
+	}
+	return parseDecoded(name, kind, text)
+}
+
+// parseDecoded reads decoded text as kind.
+func parseDecoded(name, kind, text string) []Item {
+	var (
+		c   *Call
+		err error
+	)
+	switch kind {
+	case kindJSONL:
+		return readJSONL(name, []byte(text))
+	case kindJSON:
+		c, err = ReadJSON(name, []byte(text))
+	default:
+		c, err = ReadText(name, text)
+	}
+	if err != nil {
+		return []Item{{Err: wrapErr(name, 0, err)}}
+	}
+	return []Item{{Call: c}}
+}
+
+// readDir reads the supported files under root, recursively, in name order.
+func readDir(root string, emit func(Item)) {
+	if fi, err := os.Lstat(root); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+		// WalkDir does not follow a link, even at the root; a trailing
+		// separator makes the root the folder the link points to.
+		root += string(filepath.Separator)
+	}
+	_ = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			emit(Item{Err: fileErr(path, err)})
+			return nil // carry on with the rest of the folder
+		}
+		if path != root && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() || kindOf(path) == "" {
+			return nil
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			// Follow links to files; links to folders are not walked, so
+			// that a link cannot make the walk loop.
+			fi, err := os.Stat(path)
+			if err != nil {
+				emit(Item{Err: fileErr(path, err)})
+				return nil
+			}
+			if fi.IsDir() {
+				return nil
+			}
+		}
+		emitAll(emit, readFile(path))
+		return nil
+	})
+}

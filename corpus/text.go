@@ -1,0 +1,614 @@
+package corpus
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// roleTable maps the role labels of formats.md §1 to roles. Traditional
+// forms are listed too, because some transcripts are written in
+// Traditional characters. ASCII labels are stored in lower case and
+// compared case-insensitively.
+var roleTable = map[string]Role{
+	"坐席": RoleAgent, "催收员": RoleAgent, "催收員": RoleAgent, "客服": RoleAgent,
+	"客户经理": RoleAgent, "客戶經理": RoleAgent, "业务员": RoleAgent, "業務員": RoleAgent,
+	"agent": RoleAgent, "a": RoleAgent,
+
+	"客户": RoleCustomer, "客戶": RoleCustomer, "借款人": RoleCustomer,
+	"债务人": RoleCustomer, "債務人": RoleCustomer,
+	"customer": RoleCustomer, "c": RoleCustomer, "b": RoleCustomer,
+
+	"家属": RoleThirdParty, "家屬": RoleThirdParty, "同事": RoleThirdParty, "朋友": RoleThirdParty,
+	"联系人": RoleThirdParty, "聯繫人": RoleThirdParty, "聯絡人": RoleThirdParty,
+	"第三方": RoleThirdParty, "third_party": RoleThirdParty,
+}
+
+// rolePrefixes are the Chinese role words of at least two characters,
+// longest first, so that 客户经理小王 is an agent and not a customer.
+var rolePrefixes = func() []string {
+	var words []string
+	for w := range roleTable {
+		if w[0] >= utf8.RuneSelf && utf8.RuneCountInString(w) >= 2 {
+			words = append(words, w)
+		}
+	}
+	sort.Slice(words, func(i, j int) bool {
+		if li, lj := utf8.RuneCountInString(words[i]), utf8.RuneCountInString(words[j]); li != lj {
+			return li > lj
+		}
+		return words[i] < words[j]
+	})
+	return words
+}()
+
+// tableRole looks a label up in the role table.
+func tableRole(label string) (Role, bool) {
+	if r, ok := roleTable[label]; ok {
+		return r, true
+	}
+	if asciiLabel(label) {
+		r, ok := roleTable[strings.ToLower(label)]
+		return r, ok
+	}
+	return "", false
+}
+
+// roleMap is a call's own mapping of speaker labels to roles (the
+// "# roles:" header, or "roles" in JSON). ASCII labels also match in any case.
+type roleMap struct {
+	exact  map[string]Role
+	folded map[string]Role // lower-cased ASCII labels
+}
+
+func newRoleMap() *roleMap {
+	return &roleMap{exact: map[string]Role{}, folded: map[string]Role{}}
+}
+
+// set maps label to r. It reports false when label is already mapped to
+// another role.
+func (m *roleMap) set(label string, r Role) (old Role, ok bool) {
+	if old, dup := m.exact[label]; dup && old != r {
+		return old, false
+	}
+	m.exact[label] = r
+	if asciiLabel(label) {
+		m.folded[strings.ToLower(label)] = r
+	}
+	return r, true
+}
+
+func (m *roleMap) get(label string) (Role, bool) {
+	if r, ok := m.exact[label]; ok {
+		return r, true
+	}
+	if asciiLabel(label) {
+		r, ok := m.folded[strings.ToLower(label)]
+		return r, ok
+	}
+	return "", false
+}
+
+// resolveRole gives the role of a speaker label: the call's own mapping
+// first, then the role table, then a Chinese role word the label starts
+// with (客服小刘, 坐席A).
+func resolveRole(label string, mapped *roleMap) (Role, bool) {
+	if r, ok := mapped.get(label); ok {
+		return r, true
+	}
+	if r, ok := tableRole(label); ok {
+		return r, true
+	}
+	for _, w := range rolePrefixes {
+		if strings.HasPrefix(label, w) {
+			return roleTable[w], true
+		}
+	}
+	return "", false
+}
+
+// roleValue reads the right-hand side of a roles mapping: agent, customer,
+// third_party, or any label of the role table (坐席, 客户, 家属, A…).
+func roleValue(v string) (Role, bool) {
+	return tableRole(strings.TrimSpace(v))
+}
+
+// ReadText parses a plain-text transcript (formats.md §1) that has already
+// been decoded to UTF-8 (see Decode). name is the path the text came from:
+// it becomes Call.Source, gives the default call_id (the base name without
+// its extension; "stdin" for "-"), and prefixes errors.
+//
+// Header lines start with '#' and hold "key: value" (a full-width colon
+// works too); unknown keys go to Call.Meta and other '#' lines are
+// comments. Every other non-blank line is a turn, "[hh:mm:ss] ROLE: text",
+// or continues the turn before it. Errors are *ParseError values with the
+// line of the problem.
+func ReadText(name string, text string) (*Call, error) {
+	lines := splitLines(text)
+	if len(lines) > 0 {
+		lines[0] = strings.TrimPrefix(lines[0], "\ufeff")
+	}
+	c := &Call{ID: defaultID(name), Source: name}
+	roles := newRoleMap()
+
+	// Headers first, so that a roles line applies wherever it stands.
+	hdrErr := readHeaders(name, lines, c, roles)
+	limit := len(lines)
+	if hdrErr != nil {
+		limit = hdrErr.Line - 1 // report a turn error above it first
+	}
+	if err := readTurns(name, lines[:limit], c, roles); err != nil {
+		return nil, err
+	}
+	if hdrErr != nil {
+		return nil, hdrErr
+	}
+	if len(c.Turns) == 0 {
+		return nil, &ParseError{Path: name, Err: errNoTurns}
+	}
+	return c, nil
+}
+
+// splitLines splits text at "\n", "\r\n" and "\r". A final line break does
+// not start another line.
+func splitLines(text string) []string {
+	var lines []string
+	for len(text) > 0 {
+		i := strings.IndexAny(text, "\r\n")
+		if i < 0 {
+			lines = append(lines, text)
+			break
+		}
+		lines = append(lines, text[:i])
+		if text[i] == '\r' && i+1 < len(text) && text[i+1] == '\n' {
+			i++
+		}
+		text = text[i+1:]
+	}
+	return lines
+}
+
+// trimLine drops white space (including the ideographic space U+3000),
+// control characters and stray byte order marks from both ends of s.
+func trimLine(s string) string {
+	return strings.TrimFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsControl(r) || r == '\ufeff'
+	})
+}
+
+// defaultID is the call_id of a call whose transcript does not give one.
+func defaultID(name string) string {
+	if name == "-" {
+		return "stdin"
+	}
+	base := name
+	if i := strings.LastIndexAny(base, `/\`); i >= 0 {
+		base = base[i+1:]
+	}
+	if i := strings.LastIndexByte(base, '.'); i > 0 {
+		base = base[:i]
+	}
+	return base
+}
+
+// Header keys the model knows. Keys compare case-insensitively.
+const (
+	keyCallID    = "call_id"
+	keyAgent     = "agent"
+	keyTeam      = "team"
+	keyStartedAt = "started_at"
+	keyKind      = "kind"
+	keyParty     = "party"
+	keyRoles     = "roles"
+)
+
+// readHeaders applies every "# key: value" line to c and roles. It stops at
+// the first bad line, which also covers invalid UTF-8 anywhere in the text.
+func readHeaders(name string, lines []string, c *Call, roles *roleMap) *ParseError {
+	seen := map[string]int{}
+	values := map[string]string{}
+	meta := map[string][]string{}
+	var metaKeys []string
+	for i, raw := range lines {
+		n := i + 1
+		if !utf8.ValidString(raw) {
+			off := invalidUTF8([]byte(raw))
+			return parseErr(name, n, "invalid UTF-8 (byte 0x%02x); decode the file first", raw[off])
+		}
+		line := trimLine(raw)
+		if !strings.HasPrefix(line, "#") {
+			continue
+		}
+		key, val, ok := splitHeader(line)
+		if !ok {
+			continue // a comment
+		}
+		lkey := strings.ToLower(key)
+		switch lkey {
+		case keyCallID, keyAgent, keyTeam, keyStartedAt, keyKind, keyParty:
+			if first, dup := seen[lkey]; dup && values[lkey] != val {
+				return parseErr(name, n, "duplicate header %s (first on line %d)", lkey, first)
+			}
+			seen[lkey], values[lkey] = n, val
+		}
+		switch lkey {
+		case keyCallID:
+			if val != "" {
+				c.ID = val
+			}
+		case keyAgent:
+			c.Agent = val
+		case keyTeam:
+			c.Team = val
+		case keyKind:
+			c.Kind = val
+		case keyStartedAt:
+			if err := checkStartedAt(val); err != nil {
+				return &ParseError{Path: name, Line: n, Err: err}
+			}
+			c.StartedAt = val
+		case keyParty:
+			p, err := checkParty(val)
+			if err != nil {
+				return &ParseError{Path: name, Line: n, Err: err}
+			}
+			c.Party = p
+		case keyRoles:
+			if err := parseRoles(val, roles); err != nil {
+				return &ParseError{Path: name, Line: n, Err: err}
+			}
+		default:
+			if _, dup := meta[key]; !dup {
+				metaKeys = append(metaKeys, key)
+			}
+			meta[key] = append(meta[key], val)
+		}
+	}
+	// A key given more than once keeps every value, one per line.
+	for _, k := range metaKeys {
+		if c.Meta == nil {
+			c.Meta = map[string]string{}
+		}
+		c.Meta[k] = strings.Join(meta[k], "\n")
+	}
+	return nil
+}
+
+// splitHeader splits "# key: value". ok is false for a comment: a line whose
+// key would be empty, longer than 32 characters, or hold anything but
+// letters, digits, '_' and '-'.
+func splitHeader(line string) (key, val string, ok bool) {
+	s := strings.TrimLeft(line[1:], " \t\u3000")
+	i := strings.IndexAny(s, ":：")
+	if i <= 0 {
+		return "", "", false
+	}
+	key = strings.TrimRight(s[:i], " \t\u3000")
+	if key == "" || utf8.RuneCountInString(key) > 32 {
+		return "", "", false
+	}
+	for _, r := range key {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '_' && r != '-' {
+			return "", "", false
+		}
+	}
+	_, size := utf8.DecodeRuneInString(s[i:])
+	return key, trimLine(s[i+size:]), true
+}
+
+// checkStartedAt accepts an empty value (not known) or an RFC 3339 time.
+func checkStartedAt(v string) error {
+	if v == "" {
+		return nil
+	}
+	if _, err := time.Parse(time.RFC3339, v); err != nil {
+		return fmt.Errorf("started_at: not an RFC 3339 time: %q (want e.g. 2026-03-01T10:02:11+08:00)", v)
+	}
+	return nil
+}
+
+// checkParty accepts an empty value (not known), debtor or third_party, in
+// any case, and returns it in lower case.
+func checkParty(v string) (string, error) {
+	p := strings.ToLower(strings.TrimSpace(v))
+	switch p {
+	case "", "debtor", "third_party":
+		return p, nil
+	}
+	return "", fmt.Errorf("party: unknown value %q (want debtor or third_party)", v)
+}
+
+// parseRoles reads "孙经理=agent, 张总=customer" into roles. Entries are
+// separated by , ， 、 ; or ； and use = or ＝.
+func parseRoles(v string, roles *roleMap) error {
+	entries := strings.FieldsFunc(v, func(r rune) bool {
+		switch r {
+		case ',', '，', '、', ';', '；':
+			return true
+		}
+		return false
+	})
+	for _, e := range entries {
+		e = trimLine(e)
+		if e == "" {
+			continue
+		}
+		i := strings.IndexAny(e, "=＝")
+		if i < 0 {
+			return fmt.Errorf("roles: bad entry %q (want LABEL=agent, LABEL=customer or LABEL=third_party)", e)
+		}
+		_, size := utf8.DecodeRuneInString(e[i:])
+		label, val := trimLine(e[:i]), trimLine(e[i+size:])
+		if label == "" {
+			return fmt.Errorf("roles: bad entry %q (want LABEL=agent, LABEL=customer or LABEL=third_party)", e)
+		}
+		r, ok := roleValue(val)
+		if !ok {
+			return fmt.Errorf("roles: unknown role %q for %s (want agent, customer or third_party)", val, label)
+		}
+		if old, ok := roles.set(label, r); !ok {
+			return fmt.Errorf("roles: %s is mapped to both %s and %s", label, old, r)
+		}
+	}
+	return nil
+}
+
+// readTurns reads the turn lines of lines into c.Turns.
+func readTurns(name string, lines []string, c *Call, roles *roleMap) error {
+	// The text of the last turn grows in a builder: appending continuation
+	// lines to a string would be quadratic in a long turn.
+	var text textBuilder
+	flush := func() {
+		if len(c.Turns) > 0 {
+			c.Turns[len(c.Turns)-1].Text = text.String()
+		}
+	}
+	defer flush()
+	for i, raw := range lines {
+		n := i + 1
+		line := trimLine(raw)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		start, rest, hasTime, err := splitTimestamp(line)
+		if err != nil {
+			return &ParseError{Path: name, Line: n, Err: err}
+		}
+		if label, body, ok := splitLabel(rest); ok {
+			role, known := resolveRole(label, roles)
+			if !known {
+				return parseErr(name, n, "unknown role %q; map it in the header: # roles: %s=agent", label, label)
+			}
+			flush()
+			t := Turn{N: len(c.Turns) + 1, Role: role, Label: label, Line: n}
+			if hasTime {
+				t.Start = &start
+			}
+			c.Turns = append(c.Turns, t)
+			text.Reset()
+			text.Add(body)
+			continue
+		}
+		switch {
+		case hasTime:
+			// A new utterance whose speaker is missing: appending it to the
+			// previous turn would put words in the wrong mouth.
+			return parseErr(name, n, "timestamp without a role (expected [hh:mm:ss] ROLE: text)")
+		case len(c.Turns) == 0:
+			return parseErr(name, n, "not a turn (expected ROLE: text)")
+		}
+		text.Add(rest)
+	}
+	return nil
+}
+
+// splitTimestamp takes a leading "[hh:mm:ss]" or "[mm:ss]" (with an
+// optional fraction, and 【】 or ［］ brackets tolerated) off line. A bracket
+// that holds something other than a time is left alone; one that starts
+// like a time but is not a valid one is an error.
+func splitTimestamp(line string) (sec float64, rest string, ok bool, err error) {
+	open, size := utf8.DecodeRuneInString(line)
+	if open != '[' && open != '【' && open != '［' {
+		return 0, line, false, nil
+	}
+	end := strings.IndexAny(line[size:], "]】］")
+	if end < 0 {
+		return 0, line, false, nil
+	}
+	inner := line[size : size+end]
+	if !timeLike(inner) {
+		return 0, line, false, nil
+	}
+	_, closeSize := utf8.DecodeRuneInString(line[size+end:])
+	sec, ok = parseClock(strings.TrimSpace(inner))
+	if !ok {
+		return 0, line, false, fmt.Errorf("bad timestamp %q (want [hh:mm:ss] or [mm:ss], optionally with .mmm)", line[:size+end+closeSize])
+	}
+	return sec, trimLine(line[size+end+closeSize:]), true, nil
+}
+
+// timeLike reports whether a bracket's content is meant as a time: it
+// starts with a digit and holds a colon.
+func timeLike(s string) bool {
+	s = strings.TrimSpace(s)
+	return s != "" && '0' <= s[0] && s[0] <= '9' && strings.ContainsAny(s, ":：")
+}
+
+// parseClock parses "hh:mm:ss", "mm:ss" or either with ".fff" or ",fff"
+// into seconds.
+func parseClock(s string) (float64, bool) {
+	s = strings.ReplaceAll(s, "：", ":")
+	frac := 0.0
+	if i := strings.IndexAny(s, ".,"); i >= 0 {
+		f := s[i+1:]
+		if f == "" || len(f) > 9 || !allDigits(f) {
+			return 0, false
+		}
+		v, err := strconv.ParseFloat("0."+f, 64)
+		if err != nil {
+			return 0, false
+		}
+		frac, s = v, s[:i]
+	}
+	parts := strings.Split(s, ":")
+	if len(parts) < 2 || len(parts) > 3 {
+		return 0, false
+	}
+	var v [3]int
+	for i, p := range parts {
+		if p == "" || len(p) > 3 || !allDigits(p) || i > 0 && len(p) > 2 {
+			return 0, false
+		}
+		v[i], _ = strconv.Atoi(p)
+	}
+	if len(parts) == 2 {
+		m, sec := v[0], v[1]
+		if sec >= 60 {
+			return 0, false
+		}
+		return float64(m*60+sec) + frac, true
+	}
+	h, m, sec := v[0], v[1], v[2]
+	if m >= 60 || sec >= 60 {
+		return 0, false
+	}
+	return float64(h*3600+m*60+sec) + frac, true
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// maxLabel is the longest role label, in characters. A colon further into
+// the line belongs to the text.
+const maxLabel = 12
+
+// splitLabel splits "ROLE: text" (half- or full-width colon, spaces around
+// it allowed). ok is false when the line does not start with something
+// that looks like a role label: up to 12 letters or digits (and '_'), not
+// all digits, optionally followed by one parenthesized name as in 客户（张伟）.
+func splitLabel(line string) (label, text string, ok bool) {
+	i := strings.IndexAny(line, ":：")
+	if i <= 0 {
+		return "", "", false
+	}
+	prefix := line[:i]
+	if utf8.RuneCountInString(prefix) > maxLabel+4 {
+		return "", "", false
+	}
+	_, size := utf8.DecodeRuneInString(line[i:])
+	after := line[i+size:]
+	if line[i] == ':' {
+		// A clock time (下午3:00) or a URL is not a label.
+		last, _ := utf8.DecodeLastRuneInString(prefix)
+		if unicode.IsDigit(last) && after != "" && '0' <= after[0] && after[0] <= '9' {
+			return "", "", false
+		}
+		if strings.HasPrefix(after, "//") {
+			return "", "", false
+		}
+	}
+	label = strings.TrimRight(prefix, " \t\u3000")
+	if !labelLike(label) {
+		return "", "", false
+	}
+	return label, trimLine(after), true
+}
+
+// labelLike reports whether s could be a role label.
+func labelLike(s string) bool {
+	if s == "" || utf8.RuneCountInString(s) > maxLabel {
+		return false
+	}
+	core := s
+	if i := strings.IndexAny(s, "(（"); i >= 0 {
+		core = s[:i]
+		_, size := utf8.DecodeRuneInString(s[i:])
+		inner := s[i+size:]
+		last, lsize := utf8.DecodeLastRuneInString(inner)
+		if last != ')' && last != '）' {
+			return false
+		}
+		inner = inner[:len(inner)-lsize]
+		if inner == "" || !wordLike(inner) {
+			return false
+		}
+	}
+	if core == "" || !wordLike(core) {
+		return false
+	}
+	for _, r := range core {
+		if !unicode.IsDigit(r) {
+			return true
+		}
+	}
+	return false // all digits: a number, not a speaker
+}
+
+// wordLike reports whether s is made of letters, digits, marks and '_' only.
+func wordLike(s string) bool {
+	for _, r := range s {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r) && r != '_' {
+			return false
+		}
+	}
+	return true
+}
+
+// textBuilder joins a turn's first line and its continuation lines:
+// directly when either side of the join is CJK (Chinese has no spaces
+// between words), with a space otherwise.
+type textBuilder struct {
+	sb   strings.Builder
+	last rune
+}
+
+// Add appends one line; empty lines add nothing.
+func (b *textBuilder) Add(s string) {
+	if s == "" {
+		return
+	}
+	if b.sb.Len() > 0 {
+		first, _ := utf8.DecodeRuneInString(s)
+		if !joinsTight(b.last) && !joinsTight(first) {
+			b.sb.WriteByte(' ')
+		}
+	}
+	b.sb.WriteString(s)
+	b.last, _ = utf8.DecodeLastRuneInString(s)
+}
+
+func (b *textBuilder) String() string { return b.sb.String() }
+
+func (b *textBuilder) Reset() { b.sb.Reset(); b.last = 0 }
+
+// joinsTight reports whether r is a CJK character, CJK punctuation or a
+// full-width form.
+func joinsTight(r rune) bool {
+	switch {
+	case unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul):
+		return true
+	case 0x3000 <= r && r <= 0x303f, 0xff00 <= r && r <= 0xffef, r == '…', r == '—':
+		return true
+	}
+	return false
+}
+
+// asciiLabel reports whether s is all ASCII, so compares case-insensitively.
+func asciiLabel(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,194 @@
+package eval
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/callqa/callqa/analyzer"
+)
+
+// Label is the gold annotation of one call (formats.md §3).
+type Label struct {
+	CallID string `json:"call_id"`
+	// Party is debtor or third_party; empty when the label leaves it out,
+	// and then party accuracy skips the call.
+	Party      string      `json:"party,omitempty"`
+	Violations []Violation `json:"violations"`
+	// Tasks and Steps say whether each code is covered. A code the label
+	// leaves out is skipped in scoring.
+	Tasks map[string]bool `json:"tasks,omitempty"`
+	Steps map[string]bool `json:"steps,omitempty"`
+	Notes string          `json:"notes,omitempty"`
+}
+
+// Violation is one gold violation: a category on a 1-based turn.
+type Violation struct {
+	Category string `json:"category"`
+	Turn     int    `json:"turn"`
+}
+
+// ParseError is a problem on one line of a labels file. Line is 1-based;
+// Column is the 1-based byte column of a JSON syntax error, 0 otherwise.
+type ParseError struct {
+	Path   string
+	Line   int
+	Column int
+	Err    error
+}
+
+// Error returns "path:line: message", or "path:line:column: message".
+func (e *ParseError) Error() string {
+	if e.Column > 0 {
+		return fmt.Sprintf("%s:%d:%d: %v", e.Path, e.Line, e.Column, e.Err)
+	}
+	return fmt.Sprintf("%s:%d: %v", e.Path, e.Line, e.Err)
+}
+
+// Unwrap returns the underlying error.
+func (e *ParseError) Unwrap() error { return e.Err }
+
+// maxErrors caps how many problems ReadLabels lists, so that pointing it at
+// the wrong file does not print one error per line.
+const maxErrors = 20
+
+// ReadLabels reads a labels file, one JSON object per line; blank lines
+// are skipped and a UTF-8 byte order mark is allowed. The map is keyed by
+// call id.
+//
+// It checks every line and reports every problem it finds (up to 20), as
+// *ParseError values joined with errors.Join: malformed JSON, a missing
+// call_id, an unknown party, category, task or step code, a turn below 1,
+// and a call_id seen before. Fields that formats.md §3 does not name are
+// ignored, so that labels may carry more than the scorer needs.
+func ReadLabels(path string) (map[string]Label, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+
+	labels := make(map[string]Label)
+	firstLine := make(map[string]int)
+	var errs []error
+	problems := 0
+	report := func(line int, err error) {
+		problems++
+		if problems <= maxErrors {
+			pe := &ParseError{Path: path, Line: line, Err: err}
+			var syn *json.SyntaxError
+			if errors.As(err, &syn) {
+				// Offset counts the bytes read up to and including
+				// the bad one: the 1-based column.
+				pe.Column = int(syn.Offset)
+			}
+			errs = append(errs, pe)
+		}
+	}
+
+	r := bufio.NewReader(f)
+	for n := 1; ; n++ {
+		line, readErr := r.ReadBytes('\n')
+		if readErr != nil && readErr != io.EOF {
+			return nil, fmt.Errorf("%s: %w", path, readErr)
+		}
+		if n == 1 {
+			line = bytes.TrimPrefix(line, []byte("\ufeff"))
+		}
+		if len(bytes.TrimSpace(line)) > 0 {
+			lab, lineErrs := parseLabel(line)
+			for _, e := range lineErrs {
+				report(n, e)
+			}
+			// A line with problems still claims its call_id, so that a
+			// second line with the same id is reported too.
+			if id := lab.CallID; id != "" {
+				if first, dup := firstLine[id]; dup {
+					report(n, fmt.Errorf("duplicate call_id %q (first on line %d)", id, first))
+				} else {
+					firstLine[id] = n
+					if len(lineErrs) == 0 {
+						labels[id] = lab
+					}
+				}
+			}
+		}
+		if readErr == io.EOF {
+			break
+		}
+	}
+	if problems > maxErrors {
+		errs = append(errs, fmt.Errorf("%s: %d more problems not shown", path, problems-maxErrors))
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	if len(labels) == 0 {
+		return nil, fmt.Errorf("%s: no labels in file", path)
+	}
+	return labels, nil
+}
+
+// parseLabel decodes and checks one line, returning every problem found.
+func parseLabel(line []byte) (Label, []error) {
+	var lab Label
+	if err := json.Unmarshal(line, &lab); err != nil {
+		var syn *json.SyntaxError
+		if errors.As(err, &syn) {
+			return lab, []error{fmt.Errorf("malformed JSON: %w", err)}
+		}
+		return lab, []error{fmt.Errorf("malformed label: %w", err)}
+	}
+	var errs []error
+	if lab.CallID == "" {
+		errs = append(errs, errors.New("missing call_id"))
+	}
+	switch lab.Party {
+	case "", "debtor", "third_party":
+	default:
+		errs = append(errs, fmt.Errorf("unknown party %q (want debtor or third_party)", lab.Party))
+	}
+	for i, v := range lab.Violations {
+		if !analyzer.IsViolation(v.Category) {
+			errs = append(errs, fmt.Errorf("violation %d: unknown category %q (want %s)",
+				i+1, v.Category, strings.Join(analyzer.ViolationCategories, ", ")))
+		}
+		if v.Turn < 1 {
+			errs = append(errs, fmt.Errorf("violation %d: turn %d is not a turn number (turns count from 1)", i+1, v.Turn))
+		}
+	}
+	errs = append(errs, checkCodes("task", lab.Tasks, analyzer.TaskCodes, "step", analyzer.StepCodes)...)
+	errs = append(errs, checkCodes("step", lab.Steps, analyzer.StepCodes, "task", analyzer.TaskCodes)...)
+	return lab, errs
+}
+
+// checkCodes reports the keys of m that are not in known; a key that
+// belongs to the other group gets a hint.
+func checkCodes(kind string, m map[string]bool, known []string, otherKind string, other []string) []error {
+	var errs []error
+	for _, code := range sortedKeys(m) {
+		switch {
+		case slices.Contains(known, code):
+		case slices.Contains(other, code):
+			errs = append(errs, fmt.Errorf("unknown %s code %q (it is a %s code; put it under \"%ss\")", kind, code, otherKind, otherKind))
+		default:
+			errs = append(errs, fmt.Errorf("unknown %s code %q (want %s)", kind, code, strings.Join(known, ", ")))
+		}
+	}
+	return errs
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

@@ -1,0 +1,201 @@
+package eval
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"unicode/utf8"
+)
+
+// Formats returns the names Write accepts.
+func Formats() []string {
+	return []string{"table", "json"}
+}
+
+// Write writes the report as "table" or "json". verbose adds the lists of
+// false positives, false negatives and mismatches to the table; the JSON
+// form always has them.
+func (r *Report) Write(w io.Writer, format string, verbose bool) error {
+	switch format {
+	case "table":
+		return r.WriteTable(w, verbose)
+	case "json":
+		return r.WriteJSON(w)
+	}
+	return fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats(), ", "))
+}
+
+// WriteJSON writes the report as one indented JSON object.
+func (r *Report) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+// maxTextRunes is how much of a turn's text the verbose table quotes.
+const maxTextRunes = 60
+
+// WriteTable writes the report for people. The figures come last, with
+// the turn-level violation scores at the very end, so that the tail of a
+// long -v listing is the part to read (and to paste into notes). Chinese
+// text, which terminals draw two columns wide, is always the last column.
+func (r *Report) WriteTable(w io.Writer, verbose bool) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	if verbose {
+		r.writeDetails(tw)
+	}
+
+	fmt.Fprintf(tw, "%d calls scanned, %d labels, %d calls evaluated\n", r.Scanned, r.Labeled, r.Evaluated)
+	writeIDs(tw, "scanned without a label (not scored)", r.Unlabeled)
+	writeIDs(tw, "labeled but not scanned (gold violations count as missed)", r.Unscanned)
+	writeIDs(tw, "scanned more than once (first result scored)", r.Duplicates)
+	fmt.Fprintln(tw)
+
+	fmt.Fprintf(tw, "party\t%s\n", accuracyCells(r.Party))
+	fmt.Fprintf(tw, "clean calls failed\t%d of %d\n", len(r.Clean.Failed), r.Clean.Total)
+	writeIDs(tw, "", r.Clean.Failed)
+	fmt.Fprintln(tw)
+
+	fmt.Fprintln(tw, "task / step\tcorrect\taccuracy\tP\tR\tF1")
+	for _, group := range [][]CodeScore{r.Tasks, r.Steps} {
+		for _, c := range group {
+			if c.Accuracy.Total == 0 {
+				fmt.Fprintf(tw, "%s\t-\tn/a\n", c.Code)
+				continue
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.Code, accuracyCells(c.Accuracy), fmtRatio(c.Covered.Precision), ratios(c.Covered))
+		}
+	}
+	fmt.Fprintln(tw)
+
+	fmt.Fprintln(tw, "violations by call\tTP\tFP\tFN\tP\tR\tF1")
+	for _, c := range r.Calls {
+		writeScore(tw, c.Category, c.Score)
+	}
+	fmt.Fprintln(tw)
+
+	fmt.Fprintln(tw, "violations by turn\tTP\tFP\tFN\tP\tR\tF1")
+	for _, c := range r.Turns {
+		writeScore(tw, c.Category, c.Score)
+	}
+	writeScore(tw, "micro average", r.Micro)
+	return tw.Flush()
+}
+
+func (r *Report) writeDetails(w io.Writer) {
+	fmt.Fprintf(w, "false positives (%d)\n", len(r.FalsePositives))
+	for _, m := range r.FalsePositives {
+		fmt.Fprintf(w, "  %s\tt%d\t%s\t%s\t「%s」 %s\n", m.CallID, m.Turn, m.Category, m.Rule, m.Match, clip(m.Text))
+	}
+	fmt.Fprintf(w, "\nfalse negatives (%d)\n", len(r.FalseNegatives))
+	for _, m := range r.FalseNegatives {
+		fmt.Fprintf(w, "  %s\tt%d\t%s%s\n", m.CallID, m.Turn, m.Category, lastCell(clip(m.Text)))
+	}
+	fmt.Fprintf(w, "\ntask and step mismatches (%d)\n", len(r.CoverageMismatches))
+	for _, m := range r.CoverageMismatches {
+		fmt.Fprintf(w, "  %s\t%s\twant %s\tgot %s%s\n", m.CallID, m.Code, mark(m.Want), mark(m.Got), lastCell(turnList(m.Turns)))
+	}
+	fmt.Fprintf(w, "\nparty mismatches (%d)\n", len(r.PartyMismatches))
+	for _, m := range r.PartyMismatches {
+		got := m.Got
+		if got == "" {
+			got = "(none)"
+		}
+		fmt.Fprintf(w, "  %s\twant %s\tgot %s\n", m.CallID, m.Want, got)
+	}
+	fmt.Fprintln(w)
+}
+
+// writeIDs writes a heading line and the call ids, ten to a line; nothing
+// when ids is empty.
+func writeIDs(w io.Writer, heading string, ids []string) {
+	if len(ids) == 0 {
+		return
+	}
+	if heading != "" {
+		fmt.Fprintf(w, "%s: %d\n", heading, len(ids))
+	}
+	for i := 0; i < len(ids); i += 10 {
+		fmt.Fprintf(w, "  %s\n", strings.Join(ids[i:min(i+10, len(ids))], " "))
+	}
+}
+
+func writeScore(w io.Writer, name string, s Score) {
+	fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%s\t%s\n", name, s.TP, s.FP, s.FN, fmtRatio(s.Precision), ratios(s))
+}
+
+// ratios renders recall and F1 as two cells.
+func ratios(s Score) string {
+	return fmtRatio(s.Recall) + "\t" + fmtRatio(s.F1)
+}
+
+func fmtRatio(f float64) string {
+	return strconv.FormatFloat(f, 'f', 3, 64)
+}
+
+func accuracyCells(a Accuracy) string {
+	if a.Total == 0 {
+		return "-\tn/a"
+	}
+	return fmt.Sprintf("%d/%d\t%.1f%%", a.Correct, a.Total, 100*a.Rate)
+}
+
+// lastCell returns s as a final cell after a tab, or nothing when s is
+// empty, so that lines do not end in padding.
+func lastCell(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "\t" + s
+}
+
+func mark(b bool) string {
+	if b {
+		return "✓"
+	}
+	return "✗"
+}
+
+func turnList(turns []int) string {
+	if len(turns) == 0 {
+		return ""
+	}
+	s := make([]string, len(turns))
+	for i, n := range turns {
+		s[i] = "t" + strconv.Itoa(n)
+	}
+	return "evidence " + strings.Join(s, ",")
+}
+
+// clip shortens text to maxTextRunes runes.
+func clip(text string) string {
+	if utf8.RuneCountInString(text) <= maxTextRunes {
+		return text
+	}
+	runes := []rune(text)
+	return string(runes[:maxTextRunes]) + "…"
+}
+
+// MinF1 checks the turn-level F1 of every violation category and the micro
+// average against floor. It returns nil when none is below it, and
+// otherwise one error naming each score that is, such as
+// "turn-level F1 below 0.8: insult 0.750, micro average 0.790".
+func (r *Report) MinF1(floor float64) error {
+	var below []string
+	for _, c := range r.Turns {
+		if c.F1 < floor {
+			below = append(below, c.Category+" "+fmtRatio(c.F1))
+		}
+	}
+	if r.Micro.F1 < floor {
+		below = append(below, "micro average "+fmtRatio(r.Micro.F1))
+	}
+	if len(below) == 0 {
+		return nil
+	}
+	return fmt.Errorf("turn-level F1 below %s: %s", strconv.FormatFloat(floor, 'f', -1, 64), strings.Join(below, ", "))
+}

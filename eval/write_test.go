@@ -1,0 +1,65 @@
+package eval
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func TestWriteGolden(t *testing.T) {
+	tests := []struct {
+		name, format string
+		verbose      bool
+		golden       string
+	}{
+		{name: "table", format: "table", golden: "report.txt"},
+		{name: "table_verbose", format: "table", verbose: true, golden: "report_verbose.txt"},
+		{name: "json", format: "json", golden: "report.json"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rep := Evaluate(sampleResults(), sampleLabels())
+			var buf bytes.Buffer
+			require.NoError(t, rep.Write(&buf, tt.format, tt.verbose))
+			path := filepath.Join("testdata", "golden", tt.golden)
+			if *update {
+				require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+				require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o644))
+			}
+			want, err := os.ReadFile(path)
+			require.NoError(t, err, "run go test ./eval -update to create it")
+			assert.Equal(t, string(want), buf.String())
+		})
+	}
+}
+
+func TestWriteJSONRoundTrip(t *testing.T) {
+	rep := Evaluate(sampleResults(), sampleLabels())
+	var buf bytes.Buffer
+	require.NoError(t, rep.WriteJSON(&buf))
+	assert.NotContains(t, buf.String(), "null", "lists are [] rather than null")
+	var back Report
+	require.NoError(t, json.Unmarshal(buf.Bytes(), &back))
+	assert.Equal(t, *rep, back)
+}
+
+func TestWriteUnknownFormat(t *testing.T) {
+	err := (&Report{}).Write(&bytes.Buffer{}, "csv", false)
+	assert.EqualError(t, err, `unknown format "csv" (want one of table, json)`)
+}
+
+func TestClip(t *testing.T) {
+	short := "您好"
+	assert.Equal(t, short, clip(short))
+	long := string(bytes.Repeat([]byte("钱"), maxTextRunes+5))
+	got := clip(long)
+	assert.Equal(t, string(bytes.Repeat([]byte("钱"), maxTextRunes))+"…", got)
+}

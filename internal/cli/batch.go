@@ -1,0 +1,155 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"sync/atomic"
+
+	"github.com/callqa/callqa/analyzer"
+	"github.com/callqa/callqa/corpus"
+	"github.com/callqa/callqa/lexicon"
+	"github.com/callqa/callqa/report"
+)
+
+// scanner runs the part that scan and eval share: read the inputs, analyze
+// the calls on a pool of workers, and hand the results on in input order.
+type scanner struct {
+	// read calls emit once per input item, in input order.
+	read func(emit func(corpus.Item))
+	// analyze checks one call; it must be safe for concurrent use.
+	analyze func(*corpus.Call) *analyzer.Result
+	workers int
+	errOut  io.Writer
+}
+
+// newScanner loads the rule set (built-in packs, then rules), builds the
+// analyzer once and returns a scanner over paths ("-" is ios.In).
+func newScanner(ios *IOStreams, paths, rules []string, workers int, explain bool) (*scanner, error) {
+	set, err := lexicon.LoadSet(rules)
+	if err != nil {
+		return nil, err
+	}
+	an, err := analyzer.New(set, analyzer.Options{Explain: explain})
+	if err != nil {
+		return nil, err
+	}
+	return &scanner{
+		read:    func(emit func(corpus.Item)) { corpus.ReadPaths(paths, ios.In, emit) },
+		analyze: an.Analyze,
+		workers: workers,
+		errOut:  ios.ErrOut,
+	}, nil
+}
+
+// outcome is what became of one input item: its call and then its result,
+// or its error.
+type outcome struct {
+	seq  int
+	call *corpus.Call
+	res  *analyzer.Result
+	err  error
+}
+
+// run analyzes every input and calls emit with each result in input order,
+// as soon as every earlier input is done, so output streams. An input that
+// fails is printed to errOut as "callqa: <error>" at its place in the
+// order and counted. At most 4×workers inputs are in flight, so memory
+// does not grow with the batch even when one call is slow.
+//
+// When emit fails, run stops analyzing and emitting, drains the rest of the
+// input (still printing its errors) and returns that error. The summary
+// counts the results emitted and every input error.
+func (s *scanner) run(emit func(*analyzer.Result) error) (report.Summary, error) {
+	workers := max(s.workers, 1)
+	jobs := make(chan outcome)
+	done := make(chan outcome, workers)
+	window := make(chan struct{}, 4*workers)
+	var stop atomic.Bool
+
+	go func() {
+		seq := 0
+		s.read(func(it corpus.Item) {
+			window <- struct{}{}
+			jobs <- outcome{seq: seq, call: it.Call, err: it.Err}
+			seq++
+		})
+		close(jobs)
+	}()
+
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				if j.err == nil && !stop.Load() {
+					j.res, j.err = s.analyzeCall(j.call)
+				}
+				done <- j
+			}
+		}()
+	}
+	go func() {
+		wg.Wait()
+		close(done)
+	}()
+
+	var tally report.Tally
+	var emitErr error
+	pending := make(map[int]outcome)
+	next := 0
+	for o := range done {
+		pending[o.seq] = o
+		for {
+			o, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			next++
+			<-window
+			switch {
+			case o.err != nil:
+				tally.AddInputError()
+				printError(s.errOut, o.err)
+			case emitErr == nil:
+				tally.Add(o.res)
+				if emitErr = emit(o.res); emitErr != nil {
+					stop.Store(true)
+				}
+			}
+		}
+	}
+	return tally.Summary(), emitErr
+}
+
+// analyzeCall runs the analyzer on one call. A panic in the analyzer is a
+// bug, but it should cost one call, not the batch: it becomes an error for
+// this input.
+func (s *scanner) analyzeCall(c *corpus.Call) (res *analyzer.Result, err error) {
+	if c == nil {
+		return nil, errors.New("internal error: the reader returned neither a call nor an error")
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			res, err = nil, fmt.Errorf("%s: internal error: the analyzer failed on this call: %v", c.Source, p)
+		}
+	}()
+	res = s.analyze(c)
+	if res == nil {
+		return nil, fmt.Errorf("%s: internal error: the analyzer returned no result", c.Source)
+	}
+	return res, nil
+}
+
+// checkInputs prints "callqa: N of M inputs failed; K calls analyzed" and
+// returns an exit-status-2 error when any input failed.
+func checkInputs(w io.Writer, s report.Summary) error {
+	if s.InputErrors == 0 {
+		return nil
+	}
+	fmt.Fprintf(w, "callqa: %d of %d inputs failed; %d calls analyzed\n", s.InputErrors, s.InputErrors+s.Calls, s.Calls)
+	return &exitError{code: exitTrouble}
+}

@@ -1,0 +1,95 @@
+package cli
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/spf13/cobra"
+	"github.com/stretchr/testify/assert"
+)
+
+// testIO returns streams on buffers, with stdin reading in.
+func testIO(in string) (*IOStreams, *bytes.Buffer, *bytes.Buffer) {
+	out, errOut := &bytes.Buffer{}, &bytes.Buffer{}
+	return &IOStreams{In: strings.NewReader(in), Out: out, ErrOut: errOut}, out, errOut
+}
+
+// parseFlags runs a command built by newCmd on args (split on spaces) with
+// a runF that captures the options. It returns the options (nil when runF
+// was not called), the streams passed to newCmd and the error.
+func parseFlags[O any](newCmd func(*IOStreams, func(*O) error) *cobra.Command, args string) (*O, *IOStreams, error) {
+	ios, _, _ := testIO("")
+	var got *O
+	cmd := newCmd(ios, func(o *O) error {
+		got = o
+		return nil
+	})
+	cmd.SetArgs(strings.Fields(args))
+	cmd.SetOut(&bytes.Buffer{})
+	cmd.SetErr(&bytes.Buffer{})
+	cmd.SetFlagErrorFunc(flagError) // as the root command does
+	return got, ios, cmd.Execute()
+}
+
+func TestRun(t *testing.T) {
+	tests := []struct {
+		name       string
+		args       []string
+		wantCode   int
+		wantOut    string // substring of stdout
+		wantErrOut string // substring of stderr
+	}{
+		{name: "version", args: []string{"--version"}, wantCode: exitOK, wantOut: "callqa version "},
+		{name: "help", args: []string{"--help"}, wantCode: exitOK, wantOut: "scan"},
+		{name: "no_command_prints_help", args: nil, wantCode: exitOK, wantOut: "Available Commands"},
+		{name: "unknown_command", args: []string{"scna"}, wantCode: exitTrouble,
+			wantErrOut: "callqa: unknown command \"scna\" for \"callqa\""},
+		{name: "scan_without_paths", args: []string{"scan"}, wantCode: exitTrouble,
+			wantErrOut: "callqa: no PATH given (name transcript files or folders, or - for standard input)\n\nUsage:\n  callqa scan [flags] PATH..."},
+		{name: "unknown_flag", args: []string{"scan", "--fromat", "csv", "x.txt"}, wantCode: exitTrouble,
+			wantErrOut: "callqa: unknown flag: --fromat\n\nUsage:"},
+		{name: "bad_workers_value", args: []string{"scan", "--workers", "many", "x.txt"}, wantCode: exitTrouble,
+			wantErrOut: `callqa: invalid argument "many" for "--workers" flag`},
+		{name: "eval_without_labels", args: []string{"eval", "x.txt"}, wantCode: exitTrouble,
+			wantErrOut: "callqa: --labels FILE is required\n\nUsage:"},
+		{name: "eval_verbose_shorthand_is_not_version", args: []string{"eval", "-v", "--format", "xml", "--labels", "l.jsonl", "x.txt"},
+			wantCode: exitTrouble, wantErrOut: `callqa: invalid --format "xml" (want one of table, json)`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ios, out, errOut := testIO("")
+			code := run(tt.args, ios)
+			assert.Equal(t, tt.wantCode, code, "stderr: %s", errOut)
+			assert.Contains(t, out.String(), tt.wantOut)
+			assert.Contains(t, errOut.String(), tt.wantErrOut)
+		})
+	}
+}
+
+func TestExitStatus(t *testing.T) {
+	tests := []struct {
+		name       string
+		err        error
+		wantCode   int
+		wantErrOut string
+	}{
+		{name: "nil", err: nil, wantCode: exitOK},
+		{name: "silent_violation", err: &exitError{code: exitViolation}, wantCode: exitViolation},
+		{name: "silent_trouble", err: &exitError{code: exitTrouble}, wantCode: exitTrouble},
+		{name: "exit_error_with_message", err: &exitError{code: exitViolation, err: errors.New("turn-level F1 below 0.8: insult 0.700")},
+			wantCode: exitViolation, wantErrOut: "callqa: turn-level F1 below 0.8: insult 0.700\n"},
+		{name: "plain_error", err: errors.New("rules/x.yaml:3: rule x.y: unknown field"),
+			wantCode: exitTrouble, wantErrOut: "callqa: rules/x.yaml:3: rule x.y: unknown field\n"},
+		{name: "joined_errors_one_line_each", err: errors.Join(errors.New("a.jsonl:1: bad"), errors.New("a.jsonl:4: worse")),
+			wantCode: exitTrouble, wantErrOut: "callqa: a.jsonl:1: bad\ncallqa: a.jsonl:4: worse\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			assert.Equal(t, tt.wantCode, exitStatus(&buf, nil, tt.err))
+			assert.Equal(t, tt.wantErrOut, buf.String())
+		})
+	}
+}

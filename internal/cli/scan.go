@@ -1,0 +1,120 @@
+package cli
+
+import (
+	"fmt"
+	"runtime"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/callqa/callqa/report"
+)
+
+// ScanOptions are the inputs of callqa scan.
+type ScanOptions struct {
+	IO *IOStreams
+
+	// Paths are transcript files or folders; "-" is standard input.
+	Paths []string
+	// Format is one of report.Formats().
+	Format string
+	// Rules are user rule packs (files or folders), loaded after the
+	// built-in packs, in order.
+	Rules []string
+	// Explain records suppressed matches; the table format prints them.
+	Explain bool
+	// FailOnViolation makes a violation exit with status 1.
+	FailOnViolation bool
+	// Workers is the number of calls analyzed at once.
+	Workers int
+}
+
+func newScanCmd(ios *IOStreams, runF func(*ScanOptions) error) *cobra.Command {
+	opts := &ScanOptions{IO: ios}
+	cmd := &cobra.Command{
+		Use:   "scan [flags] PATH...",
+		Short: "Check transcripts and report violations, tasks and scores",
+		Long: `Check transcripts and report, per call, the violations found, the coverage
+of the four core tasks and two steps, the score and whether the call passes.
+
+PATH is a transcript (.txt, .json or .jsonl), a folder of them (read
+recursively), or - for standard input. The output keeps the input order.
+An input that cannot be read is reported on stderr and the scan goes on.
+
+Exit status: 0 when every input was read; 1 with --fail-on-violation when a
+violation was found; 2 when an input failed, on a usage error, or when the
+rules did not load.`,
+		Example: `  callqa scan calls/
+  callqa scan --format jsonl calls/ > results.jsonl
+  callqa scan --rules team-rules/ --explain calls/D0007.txt
+  cat call.txt | callqa scan -`,
+		Args: requirePaths,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Paths = args
+			if !slices.Contains(report.Formats(), opts.Format) {
+				return flagErrorf("invalid --format %q (want one of %s)", opts.Format, strings.Join(report.Formats(), ", "))
+			}
+			if err := checkWorkers(opts.Workers); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runScan(opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&opts.Format, "format", "f", "table", "output `format`: "+strings.Join(report.Formats(), ", "))
+	f.BoolVar(&opts.Explain, "explain", false, "record matches that did not count and why (the table format prints them)")
+	f.BoolVar(&opts.FailOnViolation, "fail-on-violation", false, "exit with status 1 when any violation is found")
+	addScanFlags(cmd, &opts.Rules, &opts.Workers)
+	return cmd
+}
+
+// addScanFlags adds the flags that scan and eval share.
+func addScanFlags(cmd *cobra.Command, rules *[]string, workers *int) {
+	f := cmd.Flags()
+	f.StringArrayVar(rules, "rules", nil, "load a user rule pack `PATH` (file or folder) after the built-in packs; repeatable")
+	f.IntVar(workers, "workers", runtime.GOMAXPROCS(0), "number of calls analyzed at once")
+}
+
+// requirePaths is the Args check of commands that read transcripts.
+func requirePaths(_ *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return flagErrorf("no PATH given (name transcript files or folders, or - for standard input)")
+	}
+	return nil
+}
+
+func checkWorkers(n int) error {
+	if n < 1 {
+		return flagErrorf("invalid --workers %d (want 1 or more)", n)
+	}
+	return nil
+}
+
+func runScan(opts *ScanOptions) error {
+	sc, err := newScanner(opts.IO, opts.Paths, opts.Rules, opts.Workers, opts.Explain)
+	if err != nil {
+		return err
+	}
+	w, err := report.New(opts.Format, opts.IO.Out)
+	if err != nil {
+		return err
+	}
+	summary, err := sc.run(w.Write)
+	if err != nil {
+		return fmt.Errorf("writing the output: %w", err)
+	}
+	if err := w.Close(summary); err != nil {
+		return fmt.Errorf("writing the output: %w", err)
+	}
+	if err := checkInputs(opts.IO.ErrOut, summary); err != nil {
+		return err
+	}
+	if opts.FailOnViolation && summary.CallsWithViolations > 0 {
+		return &exitError{code: exitViolation}
+	}
+	return nil
+}

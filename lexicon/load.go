@@ -1,0 +1,500 @@
+package lexicon
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+var (
+	packKeys    = []string{"pack", "version", "category", "severity", "refs", "words", "negation", "quote", "disable", "rules"}
+	ruleKeys    = []string{"id", "category", "severity", "description", "refs", "code", "speaker", "party", "terms", "patterns", "regex", "exceptions", "unless", "unless_finding", "scope", "negation", "quote", "examples"}
+	cueKeys     = []string{"cues", "window", "scope"}
+	exampleKeys = []string{"match", "no_match"}
+	severities  = []string{"critical", "major", "minor", "info"}
+	ruleIDRe    = regexp.MustCompile(`^[a-z0-9_]+(\.[a-z0-9_]+)+$`)
+	gapRe       = regexp.MustCompile(`^\s*(\d+)\s*(?:-\s*(\d+))?\s*$`)
+)
+
+// NumClass is what `{num}` stands for in a rule's regular expressions:
+// a run of Arabic or Chinese numerals, so one expression matches 5000,
+// 五千 and 4千3百 alike.
+const NumClass = `[0-9零〇一二两三四五六七八九十百千万亿点半.,]+`
+
+// ExpandRegex replaces the `{num}` macro in a rule's regular expression.
+func ExpandRegex(expr string) string {
+	return strings.ReplaceAll(expr, "{num}", NumClass)
+}
+
+// Parse reads one pack file. file names the source in errors. It reports
+// every problem it finds, as an ErrorList sorted by position.
+func Parse(file string, data []byte) (*Pack, error) {
+	var errs ErrorList
+	var doc yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil {
+		line := 0
+		msg := err.Error()
+		if m := regexp.MustCompile(`^yaml: line (\d+): (.*)$`).FindStringSubmatch(msg); m != nil {
+			line, _ = strconv.Atoi(m[1])
+			msg = m[2]
+		} else if errors.Is(err, io.EOF) {
+			msg = "empty pack file"
+		}
+		errs.Add(file, line, 0, "", "%s", strings.TrimPrefix(msg, "yaml: "))
+		return nil, errs.Err()
+	}
+	if len(doc.Content) == 0 {
+		errs.Add(file, 0, 0, "", "empty pack file")
+		return nil, errs.Err()
+	}
+	root := doc.Content[0]
+	p := &Pack{Source: file}
+	l := &loader{file: file, errs: &errs}
+	fields := l.mapping(root, packKeys, "")
+	if fields == nil {
+		return nil, errs.Err()
+	}
+	p.Name = l.str(fields["pack"], "")
+	p.Version = l.str(fields["version"], "")
+	p.Category = l.str(fields["category"], "")
+	p.Severity = l.str(fields["severity"], "")
+	p.Refs = l.strs(fields["refs"], "")
+	p.Words = l.strs(fields["words"], "")
+	p.Negation = l.cues(fields["negation"], "", ScopeClause)
+	p.Quote = l.cues(fields["quote"], "", ScopeSentence)
+	p.Disable = l.strs(fields["disable"], "")
+	if p.Name == "" {
+		l.add(root, "", "missing `pack` (the pack's name)")
+	}
+	if p.Version == "" {
+		l.add(root, "", "missing `version`")
+	}
+	if p.Category != "" && !contains(knownCategories, p.Category) {
+		l.add(fields["category"], "", "unknown category %q%s", p.Category, didYouMean(p.Category, knownCategories))
+	}
+	if p.Severity != "" && !contains(severities, p.Severity) {
+		l.add(fields["severity"], "", "unknown severity %q (want one of %s)", p.Severity, strings.Join(severities, ", "))
+	}
+	if n := fields["rules"]; n != nil {
+		if n.Kind != yaml.SequenceNode {
+			l.add(n, "", "`rules` must be a list")
+		} else {
+			seen := map[string]int{}
+			for _, rn := range n.Content {
+				r := l.rule(rn, p)
+				if r == nil {
+					continue
+				}
+				if prev, ok := seen[r.ID]; ok {
+					l.add(rn, r.ID, "duplicate rule id (first defined at line %d)", prev)
+					continue
+				}
+				seen[r.ID] = r.Line
+				p.Rules = append(p.Rules, r)
+			}
+		}
+	}
+	if len(p.Rules) == 0 && len(p.Disable) == 0 && len(p.Words) == 0 && fields["rules"] == nil {
+		l.add(root, "", "pack has no rules, words or disable list")
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+type loader struct {
+	file string
+	errs *ErrorList
+}
+
+func (l *loader) add(n *yaml.Node, id, format string, args ...any) {
+	line, col := 0, 0
+	if n != nil {
+		line, col = n.Line, n.Column
+	}
+	l.errs.Add(l.file, line, col, id, format, args...)
+}
+
+// mapping checks that n is a mapping with only known keys and returns its
+// values by key.
+func (l *loader) mapping(n *yaml.Node, known []string, id string) map[string]*yaml.Node {
+	if n.Kind != yaml.MappingNode {
+		l.add(n, id, "expected a mapping of keys to values, got %s", kindName(n))
+		return nil
+	}
+	out := map[string]*yaml.Node{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if !contains(known, k.Value) {
+			l.add(k, id, "unknown field %q%s", k.Value, didYouMean(k.Value, known))
+			continue
+		}
+		if _, dup := out[k.Value]; dup {
+			l.add(k, id, "field %q given twice", k.Value)
+			continue
+		}
+		out[k.Value] = v
+	}
+	return out
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		return fmt.Sprintf("%q", n.Value)
+	case yaml.AliasNode:
+		return "an alias"
+	}
+	return "nothing"
+}
+
+func (l *loader) str(n *yaml.Node, id string) string {
+	if n == nil {
+		return ""
+	}
+	if n.Kind != yaml.ScalarNode {
+		l.add(n, id, "expected a single value, got %s", kindName(n))
+		return ""
+	}
+	return strings.TrimSpace(n.Value)
+}
+
+// strs reads a list of non-empty strings; a single scalar is a list of one.
+func (l *loader) strs(n *yaml.Node, id string) []string {
+	if n == nil {
+		return nil
+	}
+	if n.Kind == yaml.ScalarNode {
+		if strings.TrimSpace(n.Value) == "" {
+			l.add(n, id, "empty value")
+			return nil
+		}
+		return []string{strings.TrimSpace(n.Value)}
+	}
+	if n.Kind != yaml.SequenceNode {
+		l.add(n, id, "expected a list, got %s", kindName(n))
+		return nil
+	}
+	out := make([]string, 0, len(n.Content))
+	for _, c := range n.Content {
+		if c.Kind != yaml.ScalarNode {
+			l.add(c, id, "expected a string, got %s", kindName(c))
+			continue
+		}
+		v := strings.TrimSpace(c.Value)
+		if v == "" {
+			l.add(c, id, "empty string in list")
+			continue
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+func (l *loader) cues(n *yaml.Node, id, defScope string) *Cues {
+	if n == nil {
+		return nil
+	}
+	if n.Kind == yaml.ScalarNode {
+		switch strings.ToLower(n.Value) {
+		case "off", "false", "no", "none":
+			return &Cues{Off: true}
+		}
+		l.add(n, id, "expected a mapping {cues, window, scope} or `off`, got %q", n.Value)
+		return nil
+	}
+	f := l.mapping(n, cueKeys, id)
+	if f == nil {
+		return nil
+	}
+	c := &Cues{Terms: l.strs(f["cues"], id), Window: 4, Scope: defScope}
+	if len(c.Terms) == 0 {
+		l.add(n, id, "missing `cues`")
+	}
+	if w := f["window"]; w != nil {
+		v, err := strconv.Atoi(l.str(w, id))
+		if err != nil || v < 0 || v > 50 {
+			l.add(w, id, "window must be a whole number of words from 0 to 50, got %q", w.Value)
+		} else {
+			c.Window = v
+		}
+	}
+	if s := f["scope"]; s != nil {
+		c.Scope = l.scope(s, id)
+	}
+	return c
+}
+
+func (l *loader) scope(n *yaml.Node, id string) string {
+	v := l.str(n, id)
+	switch v {
+	case ScopeClause, ScopeSentence, ScopeTurn:
+		return v
+	}
+	l.add(n, id, "unknown scope %q (want clause, sentence or turn)", v)
+	return ScopeClause
+}
+
+func (l *loader) rule(n *yaml.Node, p *Pack) *Rule {
+	// Find the id first so every later error can name the rule.
+	id := ""
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == "id" {
+				id = strings.TrimSpace(n.Content[i+1].Value)
+			}
+		}
+	}
+	f := l.mapping(n, ruleKeys, id)
+	if f == nil {
+		return nil
+	}
+	r := &Rule{ID: id, Pack: p, Line: n.Line}
+	if id == "" {
+		l.add(n, "", "rule without `id`")
+		return nil
+	}
+	if !ruleIDRe.MatchString(id) {
+		l.add(f["id"], id, "id must look like category.short_name (lower case, digits, _ and .)")
+	}
+	r.Category = firstNonEmpty(l.str(f["category"], id), p.Category)
+	r.Severity = firstNonEmpty(l.str(f["severity"], id), p.Severity)
+	r.Description = l.str(f["description"], id)
+	r.Refs = append(append([]string(nil), p.Refs...), l.strs(f["refs"], id)...)
+	if f["refs"] != nil { // a rule's own refs replace the pack's
+		r.Refs = l.strs(f["refs"], id)
+	}
+	r.Code = l.str(f["code"], id)
+	r.Speaker = firstNonEmpty(l.str(f["speaker"], id), SpeakerAgent)
+	r.Party = firstNonEmpty(l.str(f["party"], id), PartyAny)
+	r.Terms = l.strs(f["terms"], id)
+	r.Regex = l.strs(f["regex"], id)
+	r.Exceptions = l.strs(f["exceptions"], id)
+	r.Unless = l.strs(f["unless"], id)
+	r.UnlessFinding = l.strs(f["unless_finding"], id)
+	r.Scope = ScopeClause
+	if s := f["scope"]; s != nil {
+		r.Scope = l.scope(s, id)
+	}
+	r.Negation = p.Negation
+	if c := l.cues(f["negation"], id, ScopeClause); c != nil {
+		r.Negation = c
+	}
+	r.Quote = p.Quote
+	if c := l.cues(f["quote"], id, ScopeSentence); c != nil {
+		r.Quote = c
+	}
+	if pn := f["patterns"]; pn != nil {
+		r.Patterns = l.patterns(pn, id)
+	}
+	if en := f["examples"]; en != nil {
+		if ef := l.mapping(en, exampleKeys, id); ef != nil {
+			r.Examples.Match = l.strs(ef["match"], id)
+			r.Examples.NoMatch = l.strs(ef["no_match"], id)
+		}
+	}
+
+	switch {
+	case r.Category == "":
+		l.add(n, id, "missing `category` (set it on the rule or the pack)")
+	case !contains(knownCategories, r.Category):
+		l.add(f["category"], id, "unknown category %q%s", r.Category, didYouMean(r.Category, knownCategories))
+	}
+	if r.Severity == "" {
+		r.Severity = "critical"
+		if !r.IsViolation() {
+			r.Severity = "info"
+		}
+	} else if !contains(severities, r.Severity) {
+		l.add(f["severity"], id, "unknown severity %q (want one of %s)", r.Severity, strings.Join(severities, ", "))
+	}
+	if !contains([]string{SpeakerAgent, SpeakerOther, SpeakerAny}, r.Speaker) {
+		l.add(f["speaker"], id, "unknown speaker %q (want agent, other or any)", r.Speaker)
+	}
+	if !contains([]string{PartyAny, PartyDebtor, PartyThirdParty, PartyNotLiable}, r.Party) {
+		l.add(f["party"], id, "unknown party %q (want any, debtor, third_party or not_liable)", r.Party)
+	}
+	var codes []string
+	switch r.Category {
+	case CategoryTask:
+		codes = TaskCodes
+	case CategoryStep:
+		codes = StepCodes
+	case CategoryParty:
+		codes = PartyCodes
+	}
+	switch {
+	case codes != nil && r.Code == "":
+		l.add(n, id, "a %s rule needs `code` (one of %s)", r.Category, strings.Join(codes, ", "))
+	case codes != nil && !contains(codes, r.Code):
+		l.add(f["code"], id, "unknown %s code %q%s", r.Category, r.Code, didYouMean(r.Code, codes))
+	case codes == nil && r.Code != "":
+		l.add(f["code"], id, "`code` is only for task, step and party rules")
+	}
+	for _, c := range r.UnlessFinding {
+		if !contains([]string{CategoryInsult, CategoryThreat, CategoryFalseLegal, CategoryDisclosure}, c) {
+			l.add(f["unless_finding"], id, "unless_finding: %q is not a violation category", c)
+		}
+	}
+	if len(r.Terms) == 0 && len(r.Patterns) == 0 && len(r.Regex) == 0 {
+		l.add(n, id, "the rule matches nothing: give `terms`, `patterns` or `regex`")
+	}
+	for i, expr := range r.Regex {
+		if _, err := regexp.Compile(ExpandRegex(expr)); err != nil {
+			l.add(f["regex"], id, "regex %d does not compile: %v", i+1, err)
+		}
+	}
+	if len(r.Examples.Match) == 0 {
+		l.add(n, id, "no examples: give at least one `examples: match:` transcript line (and ideally `no_match`)")
+	}
+	return r
+}
+
+func (l *loader) patterns(n *yaml.Node, id string) []Pattern {
+	if n.Kind != yaml.SequenceNode {
+		l.add(n, id, "`patterns` must be a list of patterns (each a list of steps)")
+		return nil
+	}
+	var out []Pattern
+	for _, pn := range n.Content {
+		if pn.Kind != yaml.SequenceNode {
+			l.add(pn, id, "a pattern must be a list of steps such as [{any: [发, 发到]}, {gap: 0-4}, {any: [朋友圈]}]")
+			continue
+		}
+		p := Pattern{Line: pn.Line}
+		pendingGap := false
+		gapMin, gapMax := 0, 0
+		ok := true
+		for _, sn := range pn.Content {
+			switch sn.Kind {
+			case yaml.ScalarNode: // a literal term
+				p.Steps = append(p.Steps, Step{Any: []string{strings.TrimSpace(sn.Value)}, GapMin: gapMin, GapMax: gapMax})
+				pendingGap, gapMin, gapMax = false, 0, 0
+			case yaml.MappingNode:
+				sf := l.mapping(sn, []string{"any", "gap"}, id)
+				if sf == nil {
+					ok = false
+					continue
+				}
+				if g := sf["gap"]; g != nil {
+					if sf["any"] != nil {
+						l.add(sn, id, "a step is either {any: [...]} or {gap: N-M}, not both")
+						ok = false
+						continue
+					}
+					if pendingGap {
+						l.add(sn, id, "two gaps in a row")
+						ok = false
+					}
+					if len(p.Steps) == 0 {
+						l.add(sn, id, "a pattern cannot start with a gap")
+						ok = false
+					}
+					m := gapRe.FindStringSubmatch(g.Value)
+					if m == nil {
+						l.add(g, id, "gap must be N or N-M words, got %q", g.Value)
+						ok = false
+						continue
+					}
+					gapMin, _ = strconv.Atoi(m[1])
+					gapMax = gapMin
+					if m[2] != "" {
+						gapMax, _ = strconv.Atoi(m[2])
+					}
+					if gapMax < gapMin || gapMax > 30 {
+						l.add(g, id, "gap %q: want N-M with N ≤ M ≤ 30", g.Value)
+						ok = false
+					}
+					pendingGap = true
+					continue
+				}
+				terms := l.strs(sf["any"], id)
+				if len(terms) == 0 {
+					l.add(sn, id, "step with no terms")
+					ok = false
+					continue
+				}
+				p.Steps = append(p.Steps, Step{Any: terms, GapMin: gapMin, GapMax: gapMax})
+				pendingGap, gapMin, gapMax = false, 0, 0
+			default:
+				l.add(sn, id, "a step is {any: [...]}, {gap: N-M} or a term, got %s", kindName(sn))
+				ok = false
+			}
+		}
+		if pendingGap {
+			l.add(pn, id, "a pattern cannot end with a gap")
+			ok = false
+		}
+		if len(p.Steps) == 0 {
+			l.add(pn, id, "empty pattern")
+			ok = false
+		}
+		if ok {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func firstNonEmpty(a ...string) string {
+	for _, s := range a {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// LoadFS parses every .yaml and .yml file at the top of fsys, in name
+// order. label prefixes the file names in errors and Pack.Source.
+func LoadFS(fsys fs.FS, label string) ([]*Pack, error) {
+	entries, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", label, err)
+	}
+	var names []string
+	for _, e := range entries {
+		ext := strings.ToLower(path.Ext(e.Name()))
+		if !e.IsDir() && (ext == ".yaml" || ext == ".yml") {
+			names = append(names, e.Name())
+		}
+	}
+	sort.Strings(names)
+	var packs []*Pack
+	var all ErrorList
+	for _, name := range names {
+		data, err := fs.ReadFile(fsys, name)
+		src := path.Join(label, name)
+		if err != nil {
+			all.Add(src, 0, 0, "", "%v", err)
+			continue
+		}
+		p, err := Parse(src, data)
+		if err != nil {
+			var el ErrorList
+			if errors.As(err, &el) {
+				all = append(all, el...)
+			} else {
+				all.Add(src, 0, 0, "", "%v", err)
+			}
+			continue
+		}
+		packs = append(packs, p)
+	}
+	return packs, all.Err()
+}

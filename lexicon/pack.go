@@ -1,0 +1,199 @@
+package lexicon
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Categories a rule may have. The four violation categories are scored;
+// task, step and party rules feed the task coverage and the listener logic.
+const (
+	CategoryInsult     = "insult"
+	CategoryThreat     = "threat"
+	CategoryFalseLegal = "false_legal_claim"
+	CategoryDisclosure = "third_party_disclosure"
+	CategoryTask       = "task"
+	CategoryStep       = "step"
+	CategoryParty      = "party"
+)
+
+var knownCategories = []string{CategoryInsult, CategoryThreat, CategoryFalseLegal, CategoryDisclosure, CategoryTask, CategoryStep, CategoryParty}
+
+// Codes a task, step or party rule may carry in `code`.
+var (
+	TaskCodes  = []string{"demand_payment", "ask_reason", "explain_consequences", "get_commitment"}
+	StepCodes  = []string{"self_introduce", "verify_identity"}
+	PartyCodes = []string{"third_party", "liable", "handover"}
+)
+
+// Speakers a rule may be restricted to: the agent, the other party
+// (customer or third party), or anyone.
+const (
+	SpeakerAgent = "agent"
+	SpeakerOther = "other"
+	SpeakerAny   = "any"
+)
+
+// Parties a rule may be restricted to: who the agent is talking to at
+// that turn.
+const (
+	PartyAny        = "any"
+	PartyDebtor     = "debtor"
+	PartyThirdParty = "third_party"
+	// PartyNotLiable is any listener but a guarantor or co-borrower, who,
+	// unlike other family, may be asked to pay (policy.md).
+	PartyNotLiable = "not_liable"
+)
+
+// Scopes bound how far a pattern, an `unless` term or a cue may reach.
+const (
+	ScopeClause   = "clause"   // between commas and stops
+	ScopeSentence = "sentence" // between 。？！ and their ASCII forms
+	ScopeTurn     = "turn"
+)
+
+// Pack is one rule pack file.
+type Pack struct {
+	Name     string   // `pack`
+	Version  string   // `version`
+	Category string   // default category of the rules
+	Severity string   // default severity
+	Refs     []string // default regulation references
+	// Words go into the segmenter dictionary before anything is cut, so
+	// domain words stay whole.
+	Words    []string
+	Negation *Cues // default negation scope of the rules
+	Quote    *Cues // default quotation/attribution cues of the rules
+	Disable  []string
+	Rules    []*Rule
+	Source   string // file the pack was read from
+}
+
+// Cues is a list of cue words that cancel a match when one of them ends at
+// most Window words before it, in the same clause (or sentence, for
+// quotation cues). Off turns the pack default off for one rule.
+type Cues struct {
+	Terms  []string
+	Window int
+	Scope  string
+	Off    bool
+}
+
+// Active reports whether the cues can suppress anything.
+func (c *Cues) Active() bool { return c != nil && !c.Off && len(c.Terms) > 0 }
+
+// Rule is one detector. It matches when any of its terms, patterns or
+// regular expressions matches and no exception, `unless` term, negation or
+// quotation cue cancels the match.
+type Rule struct {
+	ID          string
+	Category    string
+	Severity    string
+	Description string
+	Refs        []string
+	// Code is the task or step code (category task/step) or the party
+	// signal (category party).
+	Code     string
+	Speaker  string
+	Party    string
+	Terms    []string
+	Patterns []Pattern
+	Regex    []string
+	// Exceptions are longer phrases that contain a match but mean
+	// something else (傻瓜相机 for 傻瓜): a match inside one is allowed.
+	Exceptions []string
+	// Unless terms cancel a match anywhere in the same scope.
+	Unless []string
+	// UnlessFinding cancels a match on a turn that already has a finding of
+	// one of these categories (a threat never counts as stating consequences).
+	UnlessFinding []string
+	Scope         string
+	Negation      *Cues
+	Quote         *Cues
+	Examples      Examples
+	Pack          *Pack
+	Line          int // line of the rule in Pack.Source
+}
+
+// Examples are transcript snippets (formats.md §1 turn lines, optionally
+// with `# key: value` headers) on which the rule must and must not fire.
+type Examples struct {
+	Match   []string
+	NoMatch []string
+}
+
+// Pattern is a sequence of alternatives with gaps between them, matched on
+// segmented words: `[{any: [发, 发到]}, {gap: 0-4}, {any: [通讯录, 朋友圈]}]`.
+type Pattern struct {
+	Steps []Step
+	Line  int
+}
+
+// Step is one element of a pattern: a set of alternative terms, and the
+// number of words allowed between it and the previous step.
+type Step struct {
+	Any    []string
+	GapMin int
+	GapMax int
+}
+
+// Source returns "file:line" for the rule.
+func (r *Rule) Source() string {
+	if r.Pack == nil {
+		return ""
+	}
+	return r.Pack.Source + ":" + strconv.Itoa(r.Line)
+}
+
+// IsViolation reports whether the rule's category is one of the four scored
+// violation categories.
+func (r *Rule) IsViolation() bool {
+	switch r.Category {
+	case CategoryInsult, CategoryThreat, CategoryFalseLegal, CategoryDisclosure:
+		return true
+	}
+	return false
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func didYouMean(s string, known []string) string {
+	best, bestD := "", 3
+	for _, k := range known {
+		if d := editDistance(s, k); d < bestD {
+			best, bestD = k, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return " (did you mean " + strings.TrimSpace(`"`+best+`"`) + "?)"
+}
+
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}

@@ -1,0 +1,167 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/callqa/callqa/analyzer"
+)
+
+// Writer writes scan results in one format. Write is called once per call,
+// in input order; Close is called once at the end, with the summary of the
+// whole scan. A Writer is not safe for concurrent use.
+type Writer interface {
+	// Write writes the result of one call.
+	Write(r *analyzer.Result) error
+	// Close ends the output. Formats that have a summary write s;
+	// Close does not close the underlying io.Writer.
+	Close(s Summary) error
+}
+
+// Formats returns the names New accepts, in the order help texts list them.
+func Formats() []string {
+	return []string{"table", "jsonl", "json", "csv"}
+}
+
+// New returns a Writer for format that writes to w.
+func New(format string, w io.Writer) (Writer, error) {
+	switch format {
+	case "table":
+		return newTableWriter(w), nil
+	case "jsonl":
+		return newJSONLWriter(w), nil
+	case "json":
+		return newJSONWriter(w), nil
+	case "csv":
+		return newCSVWriter(w)
+	}
+	return nil, fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats(), ", "))
+}
+
+// Summary is the outcome of a whole scan.
+type Summary struct {
+	// Calls is the number of calls analyzed.
+	Calls int `json:"calls"`
+	// Passed and Failed count calls by their Result.Pass.
+	Passed int `json:"passed"`
+	Failed int `json:"failed"`
+	// CallsWithViolations counts calls with at least one violation.
+	CallsWithViolations int `json:"calls_with_violations"`
+	// Violations counts violating turns per violation category: a turn
+	// with two findings of the same category counts once (policy.md labels
+	// a violation once per category per turn). Every category of
+	// analyzer.ViolationCategories is present.
+	Violations map[string]int `json:"violations"`
+	// InputErrors counts inputs that could not be read or analyzed.
+	InputErrors int `json:"input_errors"`
+}
+
+// Tally accumulates a Summary. Its zero value is ready to use; it is not
+// safe for concurrent use.
+type Tally struct {
+	s Summary
+}
+
+// Add counts the result of one call.
+func (t *Tally) Add(r *analyzer.Result) {
+	if t.s.Violations == nil {
+		t.s.Violations = make(map[string]int)
+	}
+	t.s.Calls++
+	if r.Pass {
+		t.s.Passed++
+	} else {
+		t.s.Failed++
+	}
+	n := 0
+	for _, v := range violatingTurns(r) {
+		t.s.Violations[v.category]++
+		n++
+	}
+	if n > 0 {
+		t.s.CallsWithViolations++
+	}
+}
+
+// AddInputError counts one input that failed.
+func (t *Tally) AddInputError() {
+	t.s.InputErrors++
+}
+
+// Summary returns the counts so far. The result does not share memory with
+// the Tally.
+func (t *Tally) Summary() Summary {
+	s := t.s
+	s.Violations = make(map[string]int, len(analyzer.ViolationCategories))
+	for _, c := range analyzer.ViolationCategories {
+		s.Violations[c] = t.s.Violations[c]
+	}
+	return s
+}
+
+type turnCategory struct {
+	turn     int
+	category string
+}
+
+// violatingTurns returns the distinct (turn, category) pairs of r's
+// violation findings, in finding order.
+func violatingTurns(r *analyzer.Result) []turnCategory {
+	var out []turnCategory
+	seen := make(map[turnCategory]bool)
+	for _, f := range r.Findings {
+		k := turnCategory{f.Turn, f.Category}
+		if !analyzer.IsViolation(f.Category) || seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, k)
+	}
+	return out
+}
+
+// normalize returns r in the shape formats.md §4 promises: findings and
+// evidence turns are [] rather than null, and every task and step code is
+// present (a code the analyzer left out is not covered). r is not changed.
+func normalize(r *analyzer.Result) *analyzer.Result {
+	c := *r
+	if c.Findings == nil {
+		c.Findings = []analyzer.Finding{}
+	}
+	c.Tasks = fillCoverage(r.Tasks, analyzer.TaskCodes)
+	c.Steps = fillCoverage(r.Steps, analyzer.StepCodes)
+	return &c
+}
+
+func fillCoverage(m map[string]analyzer.Coverage, codes []string) map[string]analyzer.Coverage {
+	out := make(map[string]analyzer.Coverage, len(codes)+len(m))
+	for k, v := range m {
+		if v.Turns == nil {
+			v.Turns = []int{}
+		}
+		out[k] = v
+	}
+	for _, code := range codes {
+		if _, ok := out[code]; !ok {
+			out[code] = analyzer.Coverage{Turns: []int{}}
+		}
+	}
+	return out
+}
+
+// codesInOrder returns the keys of m: first those of known in that order,
+// then any others sorted.
+func codesInOrder(m map[string]analyzer.Coverage, known []string) []string {
+	out := append([]string(nil), known...)
+	var extra []string
+	for k := range m {
+		if !slices.Contains(known, k) {
+			extra = append(extra, k)
+		}
+	}
+	sort.Strings(extra)
+	return append(out, extra...)
+}

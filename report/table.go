@@ -1,0 +1,118 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/callqa/callqa/analyzer"
+)
+
+// tableWriter writes a plain-text report for people. Each line keeps its
+// Chinese text in the last column: CJK characters are two columns wide in a
+// terminal but tabwriter counts them as one, so only the ASCII columns
+// before them can be aligned.
+type tableWriter struct {
+	w     io.Writer
+	tw    *tabwriter.Writer
+	calls int
+}
+
+func newTableWriter(w io.Writer) *tableWriter {
+	return &tableWriter{w: w, tw: tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)}
+}
+
+func (t *tableWriter) Write(r *analyzer.Result) error {
+	if t.calls > 0 {
+		fmt.Fprintln(t.tw)
+	}
+	t.calls++
+	verdict := "PASS"
+	if !r.Pass {
+		verdict = "FAIL"
+	}
+	party := r.Party
+	if party == "" {
+		party = "unknown"
+	}
+	fmt.Fprintf(t.tw, "%s  score %d  %s  party %s  %s\n", r.CallID, r.Score, verdict, party, r.Source)
+
+	var others []analyzer.Finding
+	violations := 0
+	for _, f := range r.Findings {
+		if !analyzer.IsViolation(f.Category) {
+			others = append(others, f)
+			continue
+		}
+		violations++
+		writeFinding(t.tw, f)
+	}
+	if violations == 0 {
+		fmt.Fprintln(t.tw, "  no violations")
+	}
+	fmt.Fprintf(t.tw, "  tasks: %s\n", coverageLine(r.Tasks, analyzer.TaskCodes))
+	fmt.Fprintf(t.tw, "  steps: %s\n", coverageLine(r.Steps, analyzer.StepCodes))
+	if len(others) > 0 {
+		fmt.Fprintln(t.tw, "  not scored:")
+		for _, f := range others {
+			writeFinding(t.tw, f)
+		}
+	}
+	if len(r.Suppressed) > 0 {
+		fmt.Fprintln(t.tw, "  suppressed:")
+		for _, s := range r.Suppressed {
+			cue := ""
+			if s.Cue != "" {
+				cue = "  cue 「" + s.Cue + "」"
+			}
+			fmt.Fprintf(t.tw, "  t%d\t%s\t%s\t「%s」%s\n", s.Turn, s.Rule, s.Reason, s.Match, cue)
+		}
+	}
+	return t.tw.Flush()
+}
+
+func writeFinding(w io.Writer, f analyzer.Finding) {
+	fmt.Fprintf(w, "  t%d\t%s\t%s\t「%s」\n", f.Turn, f.Category, f.Rule, f.Match)
+}
+
+// coverageLine renders tasks or steps as
+// "demand_payment ✓(t9) ask_reason ✗ …", known codes first.
+func coverageLine(m map[string]analyzer.Coverage, known []string) string {
+	var parts []string
+	for _, code := range codesInOrder(m, known) {
+		c := m[code]
+		if !c.Covered {
+			parts = append(parts, code+" ✗")
+			continue
+		}
+		s := code + " ✓"
+		if len(c.Turns) > 0 {
+			turns := make([]string, len(c.Turns))
+			for i, n := range c.Turns {
+				turns[i] = "t" + strconv.Itoa(n)
+			}
+			s += "(" + strings.Join(turns, ",") + ")"
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, " ")
+}
+
+func (t *tableWriter) Close(s Summary) error {
+	if t.calls > 0 {
+		fmt.Fprintln(t.tw)
+	}
+	fmt.Fprintln(t.tw, "summary")
+	fmt.Fprintf(t.tw, "  calls\t%d\n", s.Calls)
+	fmt.Fprintf(t.tw, "  passed\t%d\n", s.Passed)
+	fmt.Fprintf(t.tw, "  failed\t%d\n", s.Failed)
+	fmt.Fprintf(t.tw, "  input errors\t%d\n", s.InputErrors)
+	fmt.Fprintf(t.tw, "  calls with violations\t%d\n", s.CallsWithViolations)
+	fmt.Fprintln(t.tw, "  violating turns:")
+	for _, c := range analyzer.ViolationCategories {
+		fmt.Fprintf(t.tw, "    %s\t%d\n", c, s.Violations[c])
+	}
+	return t.tw.Flush()
+}
