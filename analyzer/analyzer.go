@@ -161,6 +161,9 @@ func (st *state) apply(i int, c *compiled) {
 	p := st.turns[i]
 	r := c.rule
 	turn := st.call.Turns[i]
+	if !st.a.opts.Explain && !st.mayApply(i, r) {
+		return // nothing to report, and no suppressed match to explain
+	}
 	matches := c.matches(p)
 	if len(matches) == 0 {
 		return
@@ -205,6 +208,26 @@ func (st *state) apply(i int, c *compiled) {
 		st.record(i, c, m, abuse)
 		return
 	}
+}
+
+// mayApply reports whether rule r can produce anything on turn i: a
+// finding, a coverage, or customer abuse. It lets Analyze skip matching
+// rules that cannot apply (an other-party rule on an agent turn).
+func (st *state) mayApply(i int, r *lexicon.Rule) bool {
+	role := st.call.Turns[i].Role
+	if !speakerOK(r, role) && !(isOther(role) && (r.Category == lexicon.CategoryInsult || r.Category == lexicon.CategoryThreat)) {
+		return false
+	}
+	party := st.parties[i]
+	switch {
+	case r.Party == lexicon.PartyNotLiable:
+		return !st.liable
+	case r.Party != lexicon.PartyAny && r.Party != party:
+		return false
+	case r.Category == lexicon.CategoryTask && party != lexicon.PartyDebtor:
+		return false
+	}
+	return true
 }
 
 func (st *state) quote(i int, m span) (text string, start, end int) {

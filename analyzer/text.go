@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/go-ego/gse"
@@ -13,6 +14,10 @@ import (
 // converted to Simplified before it is cut, so the Traditional half of the
 // dictionary is not needed) and adds the packs' domain words.
 func newSegmenter(words []string) (*gse.Segmenter, error) {
+	// gse's loader writes package-level HMM tables: two analyzers built at
+	// once would race (gse v0.80.3, hmm/prob_emit.go).
+	segmenterMu.Lock()
+	defer segmenterMu.Unlock()
 	seg, err := gse.NewEmbed("zh_s")
 	if err != nil {
 		return nil, err
@@ -33,6 +38,8 @@ func newSegmenter(words []string) (*gse.Segmenter, error) {
 }
 
 const domainWordFreq = 20000
+
+var segmenterMu sync.Mutex
 
 // token is one segmented word, as byte offsets into the normalized text.
 type token struct {

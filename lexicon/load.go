@@ -275,7 +275,7 @@ func (l *loader) rule(n *yaml.Node, p *Pack) *Rule {
 	r.Category = firstNonEmpty(l.str(f["category"], id), p.Category)
 	r.Severity = firstNonEmpty(l.str(f["severity"], id), p.Severity)
 	r.Description = l.str(f["description"], id)
-	r.Refs = append(append([]string(nil), p.Refs...), l.strs(f["refs"], id)...)
+	r.Refs = append([]string(nil), p.Refs...)
 	if f["refs"] != nil { // a rule's own refs replace the pack's
 		r.Refs = l.strs(f["refs"], id)
 	}
@@ -312,7 +312,8 @@ func (l *loader) rule(n *yaml.Node, p *Pack) *Rule {
 	switch {
 	case r.Category == "":
 		l.add(n, id, "missing `category` (set it on the rule or the pack)")
-	case !contains(knownCategories, r.Category):
+	case f["category"] != nil && !contains(knownCategories, r.Category):
+		// An unknown pack category is reported once, at the pack's field.
 		l.add(f["category"], id, "unknown category %q%s", r.Category, didYouMean(r.Category, knownCategories))
 	}
 	if r.Severity == "" {
@@ -320,7 +321,7 @@ func (l *loader) rule(n *yaml.Node, p *Pack) *Rule {
 		if !r.IsViolation() {
 			r.Severity = "info"
 		}
-	} else if !contains(severities, r.Severity) {
+	} else if f["severity"] != nil && !contains(severities, r.Severity) {
 		l.add(f["severity"], id, "unknown severity %q (want one of %s)", r.Severity, strings.Join(severities, ", "))
 	}
 	if !contains([]string{SpeakerAgent, SpeakerOther, SpeakerAny}, r.Speaker) {

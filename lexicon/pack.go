@@ -67,6 +67,8 @@ type Pack struct {
 	Disable  []string
 	Rules    []*Rule
 	Source   string // file the pack was read from
+	// Builtin is true for the packs embedded in the binary.
+	Builtin bool
 }
 
 // Cues is a list of cue words that cancel a match when one of them ends at

@@ -93,6 +93,9 @@ func LoadSet(userPaths []string) (*Set, error) {
 	if err != nil {
 		return nil, fmt.Errorf("built-in rule packs: %w", err)
 	}
+	for _, p := range packs {
+		p.Builtin = true
+	}
 	for _, p := range userPaths {
 		more, err := LoadPath(p)
 		if err != nil {

@@ -9,7 +9,6 @@ import (
 
 	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/corpus"
-	"github.com/callqa/callqa/lexicon"
 	"github.com/callqa/callqa/report"
 )
 
@@ -27,11 +26,7 @@ type scanner struct {
 // newScanner loads the rule set (built-in packs, then rules), builds the
 // analyzer once and returns a scanner over paths ("-" is ios.In).
 func newScanner(ios *IOStreams, paths, rules []string, workers int, explain bool) (*scanner, error) {
-	set, err := lexicon.LoadSet(rules)
-	if err != nil {
-		return nil, err
-	}
-	an, err := analyzer.New(set, analyzer.Options{Explain: explain})
+	an, err := loadAnalyzer(rules, analyzer.Options{Explain: explain})
 	if err != nil {
 		return nil, err
 	}

@@ -67,7 +67,6 @@ func TestNewEvalCmd(t *testing.T) {
 // of C009, which is never scanned, makes the threat F1 0 whatever the
 // analyzer does.
 func TestRunEval(t *testing.T) {
-	t.Parallel()
 	badLabels := filepath.Join(t.TempDir(), "bad.jsonl")
 	require.NoError(t, os.WriteFile(badLabels, []byte(
 		`{"call_id": "C001", "violations": [{"category": "rudeness", "turn": 2}]}`+"\n"+
@@ -140,7 +139,6 @@ func TestRunEval(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
 			ios, out, errOut := testIO("")
 			opts := tt.opts
 			opts.IO = ios

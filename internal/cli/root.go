@@ -46,6 +46,7 @@ func subcommands(ios *IOStreams) []*cobra.Command {
 	return []*cobra.Command{
 		newScanCmd(ios, nil),
 		newEvalCmd(ios, nil),
+		newRulesCmd(ios),
 	}
 }
 

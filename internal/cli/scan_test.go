@@ -75,7 +75,6 @@ func calls(name string) string {
 // input order, one stderr line per bad input), not what the rules find:
 // that is the analyzer's tests' business.
 func TestRunScan(t *testing.T) {
-	t.Parallel()
 	c001, err := os.ReadFile(calls("C001.txt"))
 	require.NoError(t, err)
 
@@ -150,7 +149,6 @@ func TestRunScan(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
 			ios, out, errOut := testIO(tt.stdin)
 			opts := tt.opts
 			opts.IO = ios

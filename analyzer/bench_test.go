@@ -1,0 +1,66 @@
+package analyzer_test
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/go-ego/gse"
+
+	"github.com/callqa/callqa/corpus"
+)
+
+// benchCalls reads the sample calls under testdata/calls: a small fixed
+// corpus, so the benchmark is reproducible on any checkout.
+func benchCalls(b *testing.B) ([]*corpus.Call, int) {
+	b.Helper()
+	var calls []*corpus.Call
+	corpus.ReadPaths([]string{filepath.Join("..", "testdata", "calls")}, nil, func(it corpus.Item) {
+		if it.Err != nil {
+			b.Fatal(it.Err)
+		}
+		calls = append(calls, it.Call)
+	})
+	bytes := 0
+	for _, c := range calls {
+		for _, t := range c.Turns {
+			bytes += len(t.Text)
+		}
+	}
+	return calls, bytes
+}
+
+// BenchmarkAnalyze measures the whole analysis of the sample calls.
+// Compare it with BenchmarkSegmentBaseline from the same run: the ratio
+// says what the rules cost on top of segmentation, whatever the machine.
+func BenchmarkAnalyze(b *testing.B) {
+	a := newBuiltin(b)
+	calls, n := benchCalls(b)
+	b.SetBytes(int64(n))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, c := range calls {
+			a.Analyze(c)
+		}
+	}
+	b.ReportMetric(float64(len(calls)*b.N)/b.Elapsed().Seconds(), "calls/s")
+}
+
+// BenchmarkSegmentBaseline is the floor: gse's Segment over the same turn
+// texts, with nothing else.
+func BenchmarkSegmentBaseline(b *testing.B) {
+	seg, err := gse.NewEmbed("zh_s")
+	if err != nil {
+		b.Fatal(err)
+	}
+	calls, n := benchCalls(b)
+	b.SetBytes(int64(n))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, c := range calls {
+			for _, t := range c.Turns {
+				seg.Segment([]byte(t.Text))
+			}
+		}
+	}
+	b.ReportMetric(float64(len(calls)*b.N)/b.Elapsed().Seconds(), "calls/s")
+}

@@ -1,0 +1,154 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/callqa/callqa/analyzer"
+	"github.com/callqa/callqa/lexicon"
+)
+
+// RulesOptions are the inputs of `callqa rules list` and `rules test`.
+type RulesOptions struct {
+	IO      *IOStreams
+	Rules   []string
+	Verbose bool
+}
+
+func newRulesCmd(ios *IOStreams) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "rules",
+		Short: "List the loaded rules or run their examples",
+		Long: `Rules live in YAML rule packs: the built-in ones (lexicon/packs) and any
+given with --rules FILE|DIR. A user rule with a built-in id replaces it;
+a pack's disable: [id, ...] switches rules off.`,
+	}
+	cmd.AddCommand(newRulesListCmd(ios, nil), newRulesTestCmd(ios, nil))
+	return cmd
+}
+
+func newRulesListCmd(ios *IOStreams, runF func(*RulesOptions) error) *cobra.Command {
+	opts := &RulesOptions{IO: ios}
+	cmd := &cobra.Command{
+		Use:   "list [--rules PATH]...",
+		Short: "Print the effective rules: id, category, severity, source",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
+			return runRulesList(opts)
+		},
+	}
+	cmd.Flags().StringArrayVar(&opts.Rules, "rules", nil, "extra rule pack `FILE|DIR` (repeatable; same id replaces)")
+	cmd.Flags().BoolVarP(&opts.Verbose, "verbose", "v", false, "also say which rules were replaced or disabled")
+	return cmd
+}
+
+func newRulesTestCmd(ios *IOStreams, runF func(*RulesOptions) error) *cobra.Command {
+	opts := &RulesOptions{IO: ios}
+	cmd := &cobra.Command{
+		Use:   "test [--rules PATH]...",
+		Short: "Run every rule's match / no_match examples; exit 1 on a failure",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
+			return runRulesTest(opts)
+		},
+	}
+	cmd.Flags().StringArrayVar(&opts.Rules, "rules", nil, "extra rule pack `FILE|DIR` (repeatable; same id replaces)")
+	cmd.Flags().BoolVarP(&opts.Verbose, "verbose", "v", false, "list every rule with its example count")
+	return cmd
+}
+
+func runRulesList(opts *RulesOptions) error {
+	set, err := lexicon.LoadSet(opts.Rules)
+	if err != nil {
+		return &exitError{code: exitTrouble, err: err}
+	}
+	w := tabwriter.NewWriter(opts.IO.Out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "ID\tCATEGORY\tSEVERITY\tPACK\tSOURCE\tDESCRIPTION")
+	for _, r := range set.Rules {
+		cat := r.Category
+		if r.Code != "" {
+			cat += ":" + r.Code
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s@%s\t%s\t%s\n", r.ID, cat, r.Severity, r.Pack.Name, r.Pack.Version, r.Source(), r.Description)
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(opts.IO.Out, "%d rules in %d packs\n", len(set.Rules), len(set.Packs))
+	if opts.Verbose {
+		for _, n := range set.Notes {
+			fmt.Fprintln(opts.IO.Out, n)
+		}
+	}
+	return nil
+}
+
+func runRulesTest(opts *RulesOptions) error {
+	set, err := lexicon.LoadSet(opts.Rules)
+	if err != nil {
+		return &exitError{code: exitTrouble, err: err}
+	}
+	an, err := analyzer.New(set, analyzer.Options{})
+	if err != nil {
+		return &exitError{code: exitTrouble, err: err}
+	}
+	examples := 0
+	for _, r := range set.Rules {
+		examples += len(r.Examples.Match) + len(r.Examples.NoMatch)
+	}
+	failures := an.CheckExamples(nil)
+	for _, f := range failures {
+		fmt.Fprintln(opts.IO.ErrOut, f.Error())
+	}
+	if opts.Verbose {
+		for _, r := range set.Rules {
+			fmt.Fprintf(opts.IO.Out, "%s: %d match, %d no_match (%s)\n", r.ID, len(r.Examples.Match), len(r.Examples.NoMatch), r.Source())
+		}
+	}
+	fmt.Fprintf(opts.IO.Out, "%d rules, %d examples\n", len(set.Rules), examples)
+	fmt.Fprintf(opts.IO.Out, "%d passed, %d failed\n", examples-len(failures), len(failures))
+	if len(failures) > 0 {
+		return &exitError{code: exitViolation}
+	}
+	return nil
+}
+
+// loadAnalyzer loads the built-in packs and the user packs, builds the
+// analyzer, and runs the examples of every rule a user pack defines: a
+// pack that fails its own examples never scans a call.
+func loadAnalyzer(rules []string, opts analyzer.Options) (*analyzer.Analyzer, error) {
+	set, err := lexicon.LoadSet(rules)
+	if err != nil {
+		return nil, err
+	}
+	an, err := analyzer.New(set, opts)
+	if err != nil {
+		return nil, err
+	}
+	var user []*lexicon.Rule
+	for _, r := range set.Rules {
+		if r.Pack != nil && !r.Pack.Builtin {
+			user = append(user, r)
+		}
+	}
+	if len(user) == 0 {
+		return an, nil
+	}
+	var errs []error
+	for _, f := range an.CheckExamples(user) {
+		errs = append(errs, f)
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("user rule examples failed (run `callqa rules test` for details):\n%w", errors.Join(errs...))
+	}
+	return an, nil
+}
