@@ -31,38 +31,32 @@ a pack's disable: [id, ...] switches rules off.`,
 }
 
 func newRulesListCmd(ios *IOStreams, runF func(*RulesOptions) error) *cobra.Command {
-	opts := &RulesOptions{IO: ios}
-	cmd := &cobra.Command{
-		Use:   "list [--rules PATH]...",
-		Short: "Print the effective rules: id, category, severity, source",
-		Args:  cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error {
-			if runF != nil {
-				return runF(opts)
-			}
-			return runRulesList(opts)
-		},
-	}
-	cmd.Flags().StringArrayVar(&opts.Rules, "rules", nil, "extra rule pack `FILE|DIR` (repeatable; same id replaces)")
-	cmd.Flags().BoolVarP(&opts.Verbose, "verbose", "v", false, "also say which rules were replaced or disabled")
-	return cmd
+	return newRulesSubcmd(ios, runF, runRulesList, "list",
+		"Print the effective rules: id, category, severity, source",
+		"also say which rules were replaced or disabled")
 }
 
 func newRulesTestCmd(ios *IOStreams, runF func(*RulesOptions) error) *cobra.Command {
+	return newRulesSubcmd(ios, runF, runRulesTest, "test",
+		"Run every rule's match / no_match examples; exit 1 on a failure",
+		"list every rule with its example count")
+}
+
+// newRulesSubcmd builds a rules subcommand: both take the same flags and
+// differ only in what they run.
+func newRulesSubcmd(ios *IOStreams, runF, run func(*RulesOptions) error, name, short, verbose string) *cobra.Command {
 	opts := &RulesOptions{IO: ios}
+	if runF == nil {
+		runF = run
+	}
 	cmd := &cobra.Command{
-		Use:   "test [--rules PATH]...",
-		Short: "Run every rule's match / no_match examples; exit 1 on a failure",
+		Use:   name + " [--rules PATH]...",
+		Short: short,
 		Args:  cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error {
-			if runF != nil {
-				return runF(opts)
-			}
-			return runRulesTest(opts)
-		},
+		RunE:  func(*cobra.Command, []string) error { return runF(opts) },
 	}
 	cmd.Flags().StringArrayVar(&opts.Rules, "rules", nil, "extra rule pack `FILE|DIR` (repeatable; same id replaces)")
-	cmd.Flags().BoolVarP(&opts.Verbose, "verbose", "v", false, "list every rule with its example count")
+	cmd.Flags().BoolVarP(&opts.Verbose, "verbose", "v", false, verbose)
 	return cmd
 }
 
