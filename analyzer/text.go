@@ -10,14 +10,20 @@ import (
 	"github.com/callqa/callqa/corpus"
 )
 
-// newSegmenter loads gse's embedded Simplified dictionary (text is
-// converted to Simplified before it is cut, so the Traditional half of the
-// dictionary is not needed) and adds the packs' domain words.
+// newSegmenter returns a segmenter with gse's embedded Simplified
+// dictionary (text is converted to Simplified before it is cut, so the
+// Traditional half is not needed) and the packs' domain words. Segmenters
+// are read-only once built and cost ~250 MB each, so one is kept per word
+// list and shared by every Analyzer and WordTokenizer that asks for it.
 func newSegmenter(words []string) (*gse.Segmenter, error) {
-	// gse's loader writes package-level HMM tables: two analyzers built at
-	// once would race (gse v0.80.3, hmm/prob_emit.go).
+	// gse's loader also writes package-level HMM tables: two segmenters
+	// built at once would race (gse v0.80.3, hmm/prob_emit.go).
 	segmenterMu.Lock()
 	defer segmenterMu.Unlock()
+	key := strings.Join(words, "\x00")
+	if seg, ok := segmenters[key]; ok {
+		return seg, nil
+	}
 	seg, err := gse.NewEmbed("zh_s")
 	if err != nil {
 		return nil, err
@@ -34,12 +40,16 @@ func newSegmenter(words []string) (*gse.Segmenter, error) {
 		}
 	}
 	seg.CalcToken()
+	segmenters[key] = &seg
 	return &seg, nil
 }
 
 const domainWordFreq = 20000
 
-var segmenterMu sync.Mutex
+var (
+	segmenterMu sync.Mutex
+	segmenters  = map[string]*gse.Segmenter{}
+)
 
 // token is one segmented word, as byte offsets into the normalized text.
 type token struct {

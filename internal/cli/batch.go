@@ -9,6 +9,7 @@ import (
 
 	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/corpus"
+	"github.com/callqa/callqa/lexicon"
 	"github.com/callqa/callqa/report"
 )
 
@@ -21,6 +22,9 @@ type scanner struct {
 	analyze func(*corpus.Call) *analyzer.Result
 	workers int
 	errOut  io.Writer
+	// set is the rule set the analyzer was built from (nil in tests that
+	// fake the analyzer).
+	set *lexicon.Set
 }
 
 // newScanner loads the rule set (built-in packs, then rules), builds the
@@ -35,6 +39,7 @@ func newScanner(ios *IOStreams, paths, rules []string, workers int, explain bool
 		analyze: an.Analyze,
 		workers: workers,
 		errOut:  ios.ErrOut,
+		set:     an.Set(),
 	}, nil
 }
 

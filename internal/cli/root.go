@@ -47,6 +47,9 @@ func subcommands(ios *IOStreams) []*cobra.Command {
 		newScanCmd(ios, nil),
 		newEvalCmd(ios, nil),
 		newRulesCmd(ios),
+		newIndexCmd(ios, nil),
+		newSearchCmd(ios, nil),
+		newStatsCmd(ios, nil),
 	}
 }
 

@@ -1,0 +1,88 @@
+package index
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/registry"
+
+	"github.com/callqa/callqa/analyzer"
+	"github.com/callqa/callqa/lexicon"
+)
+
+// Registry names. An index mapping refers to them, so they never change.
+const (
+	TokenizerName = "callqa_gse"
+	AnalyzerName  = "callqa_zh"
+)
+
+func init() {
+	if err := registry.RegisterTokenizer(TokenizerName, newTokenizer); err != nil {
+		panic(err) // a second registration under our name is a programming error
+	}
+}
+
+var (
+	wordsOnce sync.Once
+	words     *analyzer.WordTokenizer
+	wordsErr  error
+)
+
+// sharedWords loads the segmenter with the built-in vocabulary on first use
+// (not at registration: most processes that import this package never
+// tokenize). The index and every query use the same vocabulary, whatever
+// user packs a scan loads, so that index and query terms agree.
+func sharedWords() (*analyzer.WordTokenizer, error) {
+	wordsOnce.Do(func() {
+		packs, err := lexicon.LoadFS(lexicon.Builtin, "lexicon/packs")
+		if err != nil {
+			wordsErr = err
+			return
+		}
+		var list []string
+		for _, p := range packs {
+			list = append(list, p.Words...)
+		}
+		words, wordsErr = analyzer.NewWordTokenizer(list)
+	})
+	return words, wordsErr
+}
+
+// tokenizer adapts analyzer.WordTokenizer to Bleve. Offsets are byte
+// offsets into the original field text, so highlights mark the original
+// characters; terms are normalized, so 騙子 and 骗子 are one term.
+type tokenizer struct {
+	words *analyzer.WordTokenizer
+}
+
+func newTokenizer(map[string]interface{}, *registry.Cache) (analysis.Tokenizer, error) {
+	w, err := sharedWords()
+	if err != nil {
+		return nil, fmt.Errorf("%s: loading the segmenter: %w", TokenizerName, err)
+	}
+	return &tokenizer{words: w}, nil
+}
+
+// Tokenize returns one token a word; Position is the 1-based word index.
+func (t *tokenizer) Tokenize(input []byte) analysis.TokenStream {
+	ws := t.words.Words(string(input))
+	out := make(analysis.TokenStream, 0, len(ws))
+	for i, w := range ws {
+		out = append(out, &analysis.Token{
+			Term: []byte(w.Term), Start: w.Start, End: w.End,
+			Position: i + 1, Type: analysis.Ideographic,
+		})
+	}
+	return out
+}
+
+// addAnalyzer defines the callqa_zh analyzer in the mapping.
+func addAnalyzer(m *mapping.IndexMappingImpl) error {
+	return m.AddCustomAnalyzer(AnalyzerName, map[string]interface{}{
+		"type":      custom.Name,
+		"tokenizer": TokenizerName,
+	})
+}

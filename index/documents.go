@@ -1,0 +1,86 @@
+package index
+
+import (
+	"encoding/json"
+	"sort"
+	"time"
+
+	"github.com/callqa/callqa/analyzer"
+)
+
+// documents turns one result into a call document and its finding
+// documents (each with its id under "id"). Only violations and
+// customer_abuse become findings; coaching signals are not indexed.
+func documents(res *analyzer.Result, hash, rulesVersion string) (map[string]interface{}, []map[string]interface{}) {
+	month := ""
+	var started interface{}
+	if t, err := time.Parse(time.RFC3339, res.StartedAt); err == nil {
+		month = t.Format("2006-01")
+		started = t
+	}
+	var cats, tasks []string
+	seen := map[string]bool{}
+	for _, f := range res.Findings {
+		if analyzer.IsViolation(f.Category) && !seen[f.Category] {
+			seen[f.Category] = true
+			cats = append(cats, f.Category)
+		}
+	}
+	sort.Strings(cats)
+	for code, cv := range res.Tasks {
+		if cv.Covered {
+			tasks = append(tasks, code)
+		}
+	}
+	sort.Strings(tasks)
+	var turns []string
+	if res.Call != nil {
+		for _, t := range res.Call.Turns {
+			turns = append(turns, t.Text)
+		}
+	}
+	stored, _ := json.Marshal(res)
+	pass := "false"
+	if res.Pass {
+		pass = "true"
+	}
+	call := map[string]interface{}{
+		"type": TypeCall, "call_id": res.CallID, "agent": res.Agent, "team": res.Team,
+		"kind": res.Kind, "party": res.Party, "source": res.Source, "categories": cats,
+		"tasks": tasks, "month": month, "hash": hash, "rules_version": rulesVersion,
+		"pass": pass, "score": float64(res.Score), "turns": turns, "result": string(stored),
+	}
+	if started != nil {
+		call["started_at"] = started
+	}
+	dropEmpty(call)
+	var findings []map[string]interface{}
+	for _, f := range res.Findings {
+		if !analyzer.IsViolation(f.Category) && f.Category != analyzer.CategoryCustomerAbuse {
+			continue
+		}
+		d := map[string]interface{}{
+			"id":   FindingDocID(res.CallID, f.Turn, f.Category),
+			"type": TypeFinding, "call_id": res.CallID, "turn": float64(f.Turn),
+			"category": f.Category, "severity": f.Severity, "rule": f.Rule, "speaker": f.Speaker,
+			"match": f.Match, "text": f.Text, "agent": res.Agent, "team": res.Team,
+			"party": res.Party, "month": month, "pack_version": f.PackVersion,
+		}
+		if started != nil {
+			d["started_at"] = started
+		}
+		dropEmpty(d)
+		findings = append(findings, d)
+	}
+	return call, findings
+}
+
+// dropEmpty leaves out empty keyword values, so a call without a team is
+// counted as missing in the team facet, not as a team named "".
+func dropEmpty(doc map[string]interface{}) {
+	for k, v := range doc {
+		if s, ok := v.(string); ok && s == "" {
+			delete(doc, k)
+		}
+	}
+}

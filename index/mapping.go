@@ -1,0 +1,84 @@
+package index
+
+import (
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/mapping"
+)
+
+// Document types.
+const (
+	TypeCall    = "call"
+	TypeFinding = "finding"
+)
+
+// newMapping describes both document types. Keyword fields are for filters
+// and facets, started_at is a date for ranges, score a number, and the
+// Chinese text fields use callqa_zh with term vectors for highlights.
+func newMapping() (mapping.IndexMapping, error) {
+	m := bleve.NewIndexMapping()
+	if err := addAnalyzer(m); err != nil {
+		return nil, err
+	}
+	m.TypeField = "type"
+	m.DefaultAnalyzer = AnalyzerName
+	m.DefaultMapping = bleve.NewDocumentDisabledMapping()
+
+	keywordField := func() *mapping.FieldMapping {
+		f := bleve.NewKeywordFieldMapping()
+		f.Analyzer = keyword.Name
+		f.Store = true
+		f.IncludeInAll = false
+		f.DocValues = true
+		return f
+	}
+	textField := func() *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = AnalyzerName
+		f.Store = true
+		f.IncludeTermVectors = true
+		f.IncludeInAll = true
+		return f
+	}
+	storedOnly := func() *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Index = false
+		f.Store = true
+		f.IncludeInAll = false
+		f.DocValues = false
+		return f
+	}
+	dateField := func() *mapping.FieldMapping {
+		f := bleve.NewDateTimeFieldMapping()
+		f.Store = true
+		f.IncludeInAll = false
+		return f
+	}
+	numberField := func() *mapping.FieldMapping {
+		f := bleve.NewNumericFieldMapping()
+		f.Store = true
+		f.IncludeInAll = false
+		return f
+	}
+
+	call := bleve.NewDocumentStaticMapping()
+	for _, name := range []string{"type", "call_id", "agent", "team", "kind", "party", "source", "categories", "tasks", "month", "hash", "rules_version", "finding_ids", "pass"} {
+		call.AddFieldMappingsAt(name, keywordField())
+	}
+	call.AddFieldMappingsAt("started_at", dateField())
+	call.AddFieldMappingsAt("score", numberField())
+	call.AddFieldMappingsAt("turns", textField())
+	call.AddFieldMappingsAt("result", storedOnly())
+	m.AddDocumentMapping(TypeCall, call)
+
+	finding := bleve.NewDocumentStaticMapping()
+	for _, name := range []string{"type", "call_id", "category", "severity", "rule", "speaker", "agent", "team", "party", "month", "pack_version"} {
+		finding.AddFieldMappingsAt(name, keywordField())
+	}
+	finding.AddFieldMappingsAt("turn", numberField())
+	finding.AddFieldMappingsAt("started_at", dateField())
+	finding.AddFieldMappingsAt("match", textField())
+	finding.AddFieldMappingsAt("text", textField())
+	m.AddDocumentMapping(TypeFinding, finding)
+	return m, m.Validate()
+}

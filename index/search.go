@@ -1,0 +1,331 @@
+package index
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/callqa/callqa/analyzer"
+)
+
+// Query is what a supervisor asks: free text plus filters.
+type Query struct {
+	// Text is Chinese free text (each space-separated part must occur as a
+	// phrase in the turns), or Bleve query-string syntax when it holds one
+	// of : + - " * ~ ^ (e.g. `+turns:坐牢 -team:M2`).
+	Text     string
+	Category string
+	Team     string
+	Agent    string
+	Party    string
+	From, To time.Time // From inclusive, To exclusive; zero means open
+	Pass     *bool
+	Limit    int // default 20
+	Offset   int
+	Sort     string // date (newest first, default), score (lowest first), relevance
+	// Findings searches finding documents instead of calls.
+	Findings bool
+}
+
+// Hit is one call that matched.
+type Hit struct {
+	CallID     string             `json:"call_id"`
+	StartedAt  string             `json:"started_at"`
+	Team       string             `json:"team"`
+	Agent      string             `json:"agent"`
+	Party      string             `json:"party"`
+	Source     string             `json:"source"`
+	Score      int                `json:"score"`
+	Pass       bool               `json:"pass"`
+	Categories []string           `json:"categories"`
+	Highlights []Highlight        `json:"highlights"`
+	Findings   []analyzer.Finding `json:"findings"`
+	Relevance  float64            `json:"relevance"`
+}
+
+// Highlight is one turn with the matched words marked 【like this】; Spans
+// are the byte ranges of the marked words in the turn's original Text.
+type Highlight struct {
+	Turn   int      `json:"turn"`
+	Text   string   `json:"text"`
+	Marked string   `json:"marked"`
+	Spans  [][2]int `json:"spans"`
+}
+
+// FindingHit is one finding document that matched (Query.Findings).
+type FindingHit struct {
+	CallID    string `json:"call_id"`
+	Turn      int    `json:"turn"`
+	Category  string `json:"category"`
+	Severity  string `json:"severity"`
+	Rule      string `json:"rule"`
+	Match     string `json:"match"`
+	Text      string `json:"text"`
+	Agent     string `json:"agent"`
+	Team      string `json:"team"`
+	StartedAt string `json:"started_at"`
+}
+
+// FacetCount is one value of a facet and how many hits have it.
+type FacetCount struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
+}
+
+// Results is a page of hits, the total number of matches and the facets
+// over all of them.
+type Results struct {
+	Total    uint64                  `json:"total"`
+	Hits     []Hit                   `json:"hits"`
+	Findings []FindingHit            `json:"findings,omitempty"`
+	Facets   map[string][]FacetCount `json:"facets"`
+	Took     time.Duration           `json:"took_ns"`
+}
+
+// Marks around matched words in Highlight.Marked.
+const (
+	MarkOpen  = "【"
+	MarkClose = "】"
+)
+
+// buildQuery turns q into a Bleve query for documents of the given type.
+func buildQuery(q Query, docType string) (query.Query, error) {
+	must := []query.Query{term("type", docType)}
+	if q.Category != "" {
+		field := "categories"
+		if docType == TypeFinding {
+			field = "category"
+		}
+		must = append(must, term(field, q.Category))
+	}
+	for field, v := range map[string]string{"team": q.Team, "agent": q.Agent, "party": q.Party} {
+		if v != "" {
+			must = append(must, term(field, v))
+		}
+	}
+	if !q.From.IsZero() || !q.To.IsZero() {
+		t, f := true, false
+		r := bleve.NewDateRangeInclusiveQuery(q.From, q.To, &t, &f)
+		r.SetField("started_at")
+		must = append(must, r)
+	}
+	if q.Pass != nil && docType == TypeCall {
+		must = append(must, term("pass", fmt.Sprint(*q.Pass)))
+	}
+	if text := strings.TrimSpace(q.Text); text != "" {
+		if strings.ContainsAny(text, `:+-"*~^`) {
+			must = append(must, bleve.NewQueryStringQuery(text))
+		} else {
+			fields := []string{"turns"}
+			if docType == TypeFinding {
+				fields = []string{"text", "match"}
+			}
+			for _, part := range strings.Fields(text) {
+				var alts []query.Query
+				for _, f := range fields {
+					mp := bleve.NewMatchPhraseQuery(part)
+					mp.SetField(f)
+					alts = append(alts, mp)
+				}
+				must = append(must, bleve.NewDisjunctionQuery(alts...))
+			}
+		}
+	}
+	return bleve.NewConjunctionQuery(must...), nil
+}
+
+func term(field, v string) query.Query {
+	t := bleve.NewTermQuery(v)
+	t.SetField(field)
+	return t
+}
+
+// Search runs q against an index or an alias of several indexes.
+func Search(bi bleve.Index, q Query) (*Results, error) {
+	docType := TypeCall
+	if q.Findings {
+		docType = TypeFinding
+	}
+	bq, err := buildQuery(q, docType)
+	if err != nil {
+		return nil, err
+	}
+	if q.Limit <= 0 {
+		q.Limit = 20
+	}
+	req := bleve.NewSearchRequestOptions(bq, q.Limit, q.Offset, false)
+	switch q.Sort {
+	case "", "date":
+		req.SortBy([]string{"-started_at", "_id"})
+	case "score":
+		req.SortBy([]string{"score", "-started_at", "_id"})
+	case "relevance":
+		req.SortBy([]string{"-_score", "-started_at", "_id"})
+	default:
+		return nil, fmt.Errorf("unknown sort %q (want date, score or relevance)", q.Sort)
+	}
+	if q.Findings {
+		req.Fields = []string{"call_id", "turn", "category", "severity", "rule", "match", "text", "agent", "team", "started_at"}
+		for name, field := range map[string]string{"category": "category", "team": "team", "agent": "agent", "month": "month"} {
+			req.AddFacet(name, bleve.NewFacetRequest(field, 50))
+		}
+	} else {
+		req.Fields = []string{"turns", "result"}
+		req.IncludeLocations = true
+		for name, field := range map[string]string{"category": "categories", "team": "team", "agent": "agent", "month": "month"} {
+			req.AddFacet(name, bleve.NewFacetRequest(field, 50))
+		}
+	}
+	sr, err := bi.Search(req)
+	if err != nil {
+		return nil, err
+	}
+	out := &Results{Total: sr.Total, Facets: map[string][]FacetCount{}, Took: sr.Took}
+	if !q.Findings {
+		out.Hits = []Hit{}
+	}
+	for name, f := range sr.Facets {
+		var counts []FacetCount
+		if f.Terms != nil {
+			for _, t := range f.Terms.Terms() {
+				counts = append(counts, FacetCount{Value: t.Term, Count: t.Count})
+			}
+		}
+		sort.SliceStable(counts, func(i, j int) bool {
+			if name == "month" {
+				return counts[i].Value > counts[j].Value
+			}
+			return counts[i].Count > counts[j].Count
+		})
+		out.Facets[name] = counts
+	}
+	for _, h := range sr.Hits {
+		if q.Findings {
+			out.Findings = append(out.Findings, findingHit(h))
+			continue
+		}
+		hit, err := callHit(h, q)
+		if err != nil {
+			return nil, err
+		}
+		out.Hits = append(out.Hits, hit)
+	}
+	return out, nil
+}
+
+func callHit(h *search.DocumentMatch, q Query) (Hit, error) {
+	var res analyzer.Result
+	s, _ := h.Fields["result"].(string)
+	if err := json.Unmarshal([]byte(s), &res); err != nil {
+		return Hit{}, fmt.Errorf("%s: stored result does not decode: %w", h.ID, err)
+	}
+	hit := Hit{
+		CallID: res.CallID, StartedAt: res.StartedAt, Team: res.Team, Agent: res.Agent,
+		Party: res.Party, Source: res.Source, Score: res.Score, Pass: res.Pass,
+		Categories: []string{}, Findings: []analyzer.Finding{}, Relevance: h.Score,
+	}
+	seen := map[string]bool{}
+	for _, f := range res.Findings {
+		if !analyzer.IsViolation(f.Category) {
+			continue
+		}
+		hit.Findings = append(hit.Findings, f)
+		if !seen[f.Category] {
+			seen[f.Category] = true
+			hit.Categories = append(hit.Categories, f.Category)
+		}
+	}
+	turns := storedStrings(h.Fields["turns"])
+	spans := map[int][][2]int{}
+	for _, locs := range h.Locations["turns"] {
+		for _, l := range locs {
+			turn := 0
+			if len(l.ArrayPositions) > 0 {
+				turn = int(l.ArrayPositions[0])
+			}
+			spans[turn] = append(spans[turn], [2]int{int(l.Start), int(l.End)})
+		}
+	}
+	if len(spans) == 0 {
+		// No text query: the findings are what matched, so mark them.
+		for _, f := range hit.Findings {
+			if q.Category == "" || f.Category == q.Category {
+				spans[f.Turn-1] = append(spans[f.Turn-1], [2]int{f.Start, f.End})
+			}
+		}
+	}
+	var idx []int
+	for t := range spans {
+		idx = append(idx, t)
+	}
+	sort.Ints(idx)
+	for _, t := range idx {
+		if t < 0 || t >= len(turns) {
+			continue
+		}
+		hit.Highlights = append(hit.Highlights, highlight(t+1, turns[t], spans[t]))
+	}
+	if hit.Highlights == nil {
+		hit.Highlights = []Highlight{}
+	}
+	return hit, nil
+}
+
+// highlight marks the spans (merged, in order) in one turn's text.
+func highlight(turn int, text string, spans [][2]int) Highlight {
+	sort.Slice(spans, func(i, j int) bool { return spans[i][0] < spans[j][0] })
+	var merged [][2]int
+	for _, s := range spans {
+		if s[0] < 0 || s[1] > len(text) || s[0] >= s[1] {
+			continue
+		}
+		if n := len(merged); n > 0 && s[0] <= merged[n-1][1] {
+			merged[n-1][1] = max(merged[n-1][1], s[1])
+			continue
+		}
+		merged = append(merged, s)
+	}
+	var b strings.Builder
+	prev := 0
+	for _, s := range merged {
+		b.WriteString(text[prev:s[0]])
+		b.WriteString(MarkOpen + text[s[0]:s[1]] + MarkClose)
+		prev = s[1]
+	}
+	b.WriteString(text[prev:])
+	if merged == nil {
+		merged = [][2]int{}
+	}
+	return Highlight{Turn: turn, Text: text, Marked: b.String(), Spans: merged}
+}
+
+func storedStrings(v interface{}) []string {
+	switch x := v.(type) {
+	case string:
+		return []string{x}
+	case []interface{}:
+		out := make([]string, 0, len(x))
+		for _, e := range x {
+			s, _ := e.(string)
+			out = append(out, s)
+		}
+		return out
+	}
+	return nil
+}
+
+func findingHit(h *search.DocumentMatch) FindingHit {
+	str := func(k string) string { s, _ := h.Fields[k].(string); return s }
+	turn, _ := h.Fields["turn"].(float64)
+	return FindingHit{
+		CallID: str("call_id"), Turn: int(turn), Category: str("category"), Severity: str("severity"),
+		Rule: str("rule"), Match: str("match"), Text: str("text"), Agent: str("agent"),
+		Team: str("team"), StartedAt: str("started_at"),
+	}
+}

@@ -1,0 +1,94 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/callqa/callqa/analyzer"
+	"github.com/callqa/callqa/index"
+)
+
+// IndexOptions are the inputs of callqa index.
+type IndexOptions struct {
+	IO        *IOStreams
+	Paths     []string
+	Dir       string
+	Rules     []string
+	Workers   int
+	BatchSize int
+	// Progress prints a line on stderr after each committed batch.
+	Progress bool
+}
+
+func newIndexCmd(ios *IOStreams, runF func(*IndexOptions) error) *cobra.Command {
+	opts := &IndexOptions{IO: ios}
+	cmd := &cobra.Command{
+		Use:   "index [--index DIR] [--rules PATH]... PATH...",
+		Short: "Scan transcripts and store every call and finding in a search index",
+		Long: `Scan transcripts with the same readers and analyzer as scan, and store each
+call and each finding in a Bleve index on disk (default ./callqa.bleve).
+
+Re-indexing is idempotent: a call whose text and rule-pack versions did not
+change is skipped, a changed one is replaced with its old findings removed.
+Batches are committed as they fill: if the process dies, every committed
+batch is kept and running the command again completes the work. Inputs
+that cannot be read are reported as in scan and never touch the index.
+
+Exit status: 0 when every input was indexed; 2 when an input failed, the
+index is in use by another process, or the rules did not load.`,
+		Example: `  callqa index calls/
+  callqa index --index archive/2026-03.bleve calls/2026-03/`,
+		Args: requirePaths,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Paths = args
+			if err := checkWorkers(opts.Workers); err != nil {
+				return err
+			}
+			if opts.BatchSize < 1 {
+				return flagErrorf("--batch-size must be at least 1")
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runIndex(opts)
+		},
+	}
+	addScanFlags(cmd, &opts.Rules, &opts.Workers)
+	cmd.Flags().StringVar(&opts.Dir, "index", index.DefaultDir, "index `DIR`")
+	cmd.Flags().IntVar(&opts.BatchSize, "batch-size", index.DefaultBatchSize, "calls per committed batch")
+	cmd.Flags().BoolVar(&opts.Progress, "progress", false, "print a line on stderr after each committed batch")
+	return cmd
+}
+
+func runIndex(opts *IndexOptions) error {
+	s, err := newScanner(opts.IO, opts.Paths, opts.Rules, opts.Workers, false)
+	if err != nil {
+		return &exitError{code: exitTrouble, err: err}
+	}
+	ix, err := index.Open(opts.Dir, index.Options{
+		BatchSize: opts.BatchSize,
+		OnCommit: func(n int) {
+			if opts.Progress {
+				fmt.Fprintf(opts.IO.ErrOut, "callqa: committed %d calls\n", n)
+			}
+		},
+	})
+	if err != nil {
+		return &exitError{code: exitTrouble, err: err}
+	}
+	version := index.RulesVersion(s.set)
+	summary, runErr := s.run(func(res *analyzer.Result) error {
+		_, err := ix.Add(res, version)
+		return err
+	})
+	closeErr := ix.Close()
+	c := ix.Counts
+	c.Failed = summary.InputErrors
+	fmt.Fprintf(opts.IO.Out, "%s: %d added, %d updated, %d unchanged, %d failed\n", opts.Dir, c.Added, c.Updated, c.Unchanged, c.Failed)
+	if err := errors.Join(runErr, closeErr); err != nil {
+		return &exitError{code: exitTrouble, err: err}
+	}
+	return checkInputs(opts.IO.ErrOut, summary)
+}

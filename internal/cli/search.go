@@ -1,0 +1,288 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"path/filepath"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/spf13/cobra"
+
+	"github.com/callqa/callqa/index"
+)
+
+// SearchOptions are the inputs of callqa search.
+type SearchOptions struct {
+	IO       *IOStreams
+	Indexes  []string
+	Query    index.Query
+	From, To string
+	PassOnly bool
+	FailOnly bool
+	Format   string
+}
+
+var searchFormats = []string{"table", "json", "jsonl"}
+
+func newSearchCmd(ios *IOStreams, runF func(*SearchOptions) error) *cobra.Command {
+	opts := &SearchOptions{IO: ios}
+	cmd := &cobra.Command{
+		Use:   "search [flags] [QUERY]",
+		Short: "Search the indexed calls (or findings) with filters, facets and highlights",
+		Long: `Search the calls stored by callqa index. QUERY is Chinese free text: each
+space-separated part must occur as a phrase in the call's turns; Traditional
+and Simplified, full- and half-width match each other. A QUERY holding one
+of : + - " * ~ ^ is Bleve query-string syntax (e.g. '+turns:坐牢 -team:M2').
+
+Calls come back newest first (--sort score puts the lowest scores first,
+--sort relevance the best text matches), each with its matching turns (the
+matched words marked 【like this】) and its findings. --format json prints
+one object with the total number of matches, the hits and facets by
+category, team, agent and month. --findings returns one finding per hit
+instead, for exports.
+
+--index may be given several times or as a glob (archive/2026-*.bleve):
+the shards are searched together and totals and facets cover all of them.`,
+		Example: `  callqa search --category threat --team M1-A --from 2026-03-01 --to 2026-03-08
+  callqa search 坐牢
+  callqa search --findings --category third_party_disclosure --agent 李娜 --format jsonl`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.Query.Text = args[0]
+			}
+			if !slices.Contains(searchFormats, opts.Format) {
+				return flagErrorf("invalid --format %q (want one of %s)", opts.Format, strings.Join(searchFormats, ", "))
+			}
+			if opts.PassOnly && opts.FailOnly {
+				return flagErrorf("--pass and --fail exclude each other")
+			}
+			var err error
+			if opts.Query.From, err = parseDay(opts.From, false); err != nil {
+				return flagErrorf("--from: %v", err)
+			}
+			if opts.Query.To, err = parseDay(opts.To, true); err != nil {
+				return flagErrorf("--to: %v", err)
+			}
+			if opts.PassOnly || opts.FailOnly {
+				p := opts.PassOnly
+				opts.Query.Pass = &p
+			}
+			if !slices.Contains([]string{"date", "score", "relevance"}, opts.Query.Sort) {
+				return flagErrorf("invalid --sort %q (want date, score or relevance)", opts.Query.Sort)
+			}
+			if opts.Query.Limit < 1 {
+				return flagErrorf("--limit must be at least 1")
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runSearch(opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringArrayVar(&opts.Indexes, "index", nil, "index `DIR` or glob (repeatable; default "+index.DefaultDir+")")
+	f.StringVar(&opts.Query.Category, "category", "", "only calls with a violation of this category")
+	f.StringVar(&opts.Query.Team, "team", "", "only this team")
+	f.StringVar(&opts.Query.Agent, "agent", "", "only this agent")
+	f.StringVar(&opts.Query.Party, "party", "", "only calls with this party (debtor or third_party)")
+	f.StringVar(&opts.From, "from", "", "only calls started on or after `DATE` (2026-03-01 or RFC 3339)")
+	f.StringVar(&opts.To, "to", "", "only calls started before the end of `DATE`")
+	f.BoolVar(&opts.PassOnly, "pass", false, "only calls that pass")
+	f.BoolVar(&opts.FailOnly, "fail", false, "only calls that fail")
+	f.IntVar(&opts.Query.Limit, "limit", 20, "hits per page")
+	f.IntVar(&opts.Query.Offset, "offset", 0, "hits to skip (paging)")
+	f.StringVar(&opts.Query.Sort, "sort", "date", "order: date, score or relevance")
+	f.StringVarP(&opts.Format, "format", "f", "table", "output: table, json or jsonl")
+	f.BoolVar(&opts.Query.Findings, "findings", false, "return finding documents instead of calls")
+	return cmd
+}
+
+// parseDay reads a date (2006-01-02, taken as local midnight) or an RFC 3339
+// time. For an end date the whole day is included.
+func parseDay(s string, end bool) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	t, err := time.ParseInLocation("2006-01-02", s, time.Local)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is not a date like 2026-03-01 or an RFC 3339 time", s)
+	}
+	if end {
+		t = t.AddDate(0, 0, 1)
+	}
+	return t, nil
+}
+
+// expandIndexes resolves globs; no --index means the default folder.
+func expandIndexes(list []string) ([]string, error) {
+	if len(list) == 0 {
+		return []string{index.DefaultDir}, nil
+	}
+	var out []string
+	for _, p := range list {
+		if strings.ContainsAny(p, "*?[") {
+			m, err := filepath.Glob(p)
+			if err != nil {
+				return nil, fmt.Errorf("--index %q: %w", p, err)
+			}
+			if len(m) == 0 {
+				return nil, fmt.Errorf("--index %q matches no folder", p)
+			}
+			out = append(out, m...)
+			continue
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// openIndexes opens the shards read-only, as one alias.
+func openIndexes(list []string) (bleve.Index, func() error, error) {
+	dirs, err := expandIndexes(list)
+	if err != nil {
+		return nil, nil, err
+	}
+	return index.OpenAlias(dirs)
+}
+
+func runSearch(opts *SearchOptions) error {
+	bi, closeAll, err := openIndexes(opts.Indexes)
+	if err != nil {
+		return &exitError{code: exitTrouble, err: err}
+	}
+	defer closeAll()
+	res, err := index.Search(bi, opts.Query)
+	if err != nil {
+		return &exitError{code: exitTrouble, err: err}
+	}
+	switch opts.Format {
+	case "json":
+		return writeJSON(opts.IO.Out, res, true)
+	case "jsonl":
+		if opts.Query.Findings {
+			for _, f := range res.Findings {
+				if err := writeJSON(opts.IO.Out, f, false); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		for _, h := range res.Hits {
+			if err := writeJSON(opts.IO.Out, h, false); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return writeSearchTable(opts.IO.Out, res, opts.Query)
+}
+
+func writeJSON(w io.Writer, v any, indent bool) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	if indent {
+		enc.SetIndent("", "  ")
+	}
+	return enc.Encode(v)
+}
+
+func writeSearchTable(w io.Writer, res *index.Results, q index.Query) error {
+	shown := len(res.Hits) + len(res.Findings)
+	fmt.Fprintf(w, "%d matching %s, showing %d from %d (%s)\n", res.Total, map[bool]string{true: "findings", false: "calls"}[q.Findings], shown, q.Offset+1, res.Took.Round(time.Microsecond))
+	if q.Findings {
+		for _, f := range res.Findings {
+			fmt.Fprintf(w, "\n%s  t%d  %s  %s  %s  %s  %s\n  「%s」 %s\n", f.CallID, f.Turn, f.Category, f.Rule, f.StartedAt, f.Team, f.Agent, f.Match, f.Text)
+		}
+	}
+	for _, h := range res.Hits {
+		status := "PASS"
+		if !h.Pass {
+			status = "FAIL"
+		}
+		fmt.Fprintf(w, "\n%s  %s  %s  %s  score %d  %s  %s\n", h.CallID, h.StartedAt, h.Team, h.Agent, h.Score, status, strings.Join(h.Categories, ","))
+		for _, hl := range h.Highlights {
+			fmt.Fprintf(w, "  t%d  %s\n", hl.Turn, hl.Marked)
+		}
+		for _, f := range h.Findings {
+			fmt.Fprintf(w, "  finding t%d %s %s 「%s」\n", f.Turn, f.Category, f.Rule, f.Match)
+		}
+	}
+	if len(res.Facets) > 0 && res.Total > 0 {
+		fmt.Fprintln(w)
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		for _, name := range []string{"category", "team", "agent", "month"} {
+			var parts []string
+			for _, c := range res.Facets[name] {
+				parts = append(parts, fmt.Sprintf("%s %d", c.Value, c.Count))
+			}
+			if len(parts) > 0 {
+				fmt.Fprintf(tw, "by %s\t%s\n", name, strings.Join(parts, " · "))
+			}
+		}
+		return tw.Flush()
+	}
+	return nil
+}
+
+// StatsOptions are the inputs of callqa stats.
+type StatsOptions struct {
+	IO      *IOStreams
+	Indexes []string
+	By      string
+	Format  string
+}
+
+func newStatsCmd(ios *IOStreams, runF func(*StatsOptions) error) *cobra.Command {
+	opts := &StatsOptions{IO: ios}
+	cmd := &cobra.Command{
+		Use:   "stats [--index DIR]... [--by team|agent|month|category]",
+		Short: "Violation counts and pass rate per team, agent, month or category",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			if !slices.Contains(index.StatsBy, opts.By) {
+				return flagErrorf("invalid --by %q (want one of %s)", opts.By, strings.Join(index.StatsBy, ", "))
+			}
+			if !slices.Contains([]string{"table", "json"}, opts.Format) {
+				return flagErrorf("invalid --format %q (want table or json)", opts.Format)
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runStats(opts)
+		},
+	}
+	cmd.Flags().StringArrayVar(&opts.Indexes, "index", nil, "index `DIR` or glob (repeatable; default "+index.DefaultDir+")")
+	cmd.Flags().StringVar(&opts.By, "by", "team", "group by team, agent, month or category")
+	cmd.Flags().StringVarP(&opts.Format, "format", "f", "table", "output: table or json")
+	return cmd
+}
+
+func runStats(opts *StatsOptions) error {
+	bi, closeAll, err := openIndexes(opts.Indexes)
+	if err != nil {
+		return &exitError{code: exitTrouble, err: err}
+	}
+	defer closeAll()
+	rows, err := index.Stats(bi, opts.By)
+	if err != nil {
+		return &exitError{code: exitTrouble, err: err}
+	}
+	if opts.Format == "json" {
+		return writeJSON(opts.IO.Out, rows, true)
+	}
+	tw := tabwriter.NewWriter(opts.IO.Out, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "%s\tcalls\tfailed\tpass rate\tviolations\t\n", strings.ToUpper(opts.By))
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f%%\t%d\t\n", r.Group, r.Calls, r.Failed, 100*r.PassRate, r.Violations)
+	}
+	return tw.Flush()
+}
