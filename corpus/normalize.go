@@ -147,9 +147,18 @@ func Normalize(s string) Normalized {
 	return Normalized{Text: string(out), Orig: orig}
 }
 
+// variants are Simplified characters that OpenCC's t2s leaves in a form
+// other than the one the rules and most text use: 帳 becomes 帐, while
+// 账 (账单, 欠账) is the standard form for accounts.
+var variants = map[rune]rune{'帐': '账'}
+
 // fold maps one rune to its matching form: full-width ASCII to half-width,
-// the ideographic space to a space, and letters to lower case.
+// the ideographic space to a space, letters to lower case, and the few
+// variants above to their standard form.
 func fold(r rune) rune {
+	if v, ok := variants[r]; ok {
+		return v
+	}
 	if r >= 0xFF01 && r <= 0xFF5E || r == 0x3000 {
 		s := width.Narrow.String(string(r))
 		if rr, n := utf8.DecodeRuneInString(s); n == len(s) {

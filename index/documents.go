@@ -12,11 +12,12 @@ import (
 // documents (each with its id under "id"). Only violations and
 // customer_abuse become findings; coaching signals are not indexed.
 func documents(res *analyzer.Result, hash, rulesVersion string) (map[string]interface{}, []map[string]interface{}) {
-	month := ""
+	month, sortAt := "", ""
 	var started interface{}
 	if t, err := time.Parse(time.RFC3339, res.StartedAt); err == nil {
 		month = t.Format("2006-01")
 		started = t
+		sortAt = sortKey(t)
 	}
 	var cats, tasks []string
 	seen := map[string]bool{}
@@ -52,6 +53,7 @@ func documents(res *analyzer.Result, hash, rulesVersion string) (map[string]inte
 	}
 	if started != nil {
 		call["started_at"] = started
+		call["sort_at"] = sortAt
 	}
 	dropEmpty(call)
 	var findings []map[string]interface{}
@@ -65,9 +67,11 @@ func documents(res *analyzer.Result, hash, rulesVersion string) (map[string]inte
 			"category": f.Category, "severity": f.Severity, "rule": f.Rule, "speaker": f.Speaker,
 			"match": f.Match, "text": f.Text, "agent": res.Agent, "team": res.Team,
 			"party": res.Party, "month": month, "pack_version": f.PackVersion,
+			"started_at_text": res.StartedAt,
 		}
 		if started != nil {
 			d["started_at"] = started
+			d["sort_at"] = sortAt
 		}
 		dropEmpty(d)
 		findings = append(findings, d)
@@ -84,3 +88,8 @@ func dropEmpty(doc map[string]interface{}) {
 		}
 	}
 }
+
+// sortKey is the sort_at value of an instant: UTC with a fixed width, so
+// that the byte order of keys is the order in time, whatever the offset
+// the call was recorded with.
+func sortKey(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000Z") }

@@ -91,7 +91,9 @@ func Open(dir string, opts Options) (*Index, error) {
 	bi, err := bleve.OpenUsing(dir, cfg)
 	switch {
 	case err == nil:
-	case errors.Is(err, bleve.ErrorIndexPathDoesNotExist) && !opts.ReadOnly:
+	case (errors.Is(err, bleve.ErrorIndexPathDoesNotExist) || errors.Is(err, bleve.ErrorIndexMetaMissing) && emptyDir(dir)) && !opts.ReadOnly:
+		// An empty folder (mkdir, mktemp, a volume mount) is a new index;
+		// a folder with other files in it is never taken over.
 		m, merr := newMapping()
 		if merr != nil {
 			return nil, merr
@@ -113,6 +115,12 @@ func Open(dir string, opts Options) (*Index, error) {
 	ix := &Index{bi: bi, dir: dir, opts: opts, readOnly: opts.ReadOnly}
 	ix.newBatch()
 	return ix, nil
+}
+
+// emptyDir reports whether dir is a folder with nothing in it.
+func emptyDir(dir string) bool {
+	entries, err := os.ReadDir(dir)
+	return err == nil && len(entries) == 0
 }
 
 // Bleve returns the underlying Bleve index, for searching.
@@ -140,11 +148,14 @@ func RulesVersion(set *lexicon.Set) string {
 	return strings.Join(parts, ",")
 }
 
-// Hash is the content hash of a result's call: metadata and turns.
+// Hash is the content hash of a result's call: metadata and turns, not
+// the path it was read from, so moving files does not re-index them.
 func Hash(res *analyzer.Result) string {
 	h := sha256.New()
 	if res.Call != nil {
-		b, _ := json.Marshal(res.Call)
+		c := *res.Call
+		c.Source = ""
+		b, _ := json.Marshal(&c)
 		h.Write(b)
 	} else {
 		b, _ := json.Marshal(res)

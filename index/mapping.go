@@ -13,8 +13,9 @@ const (
 )
 
 // newMapping describes both document types. Keyword fields are for filters
-// and facets, started_at is a date for ranges, score a number, and the
-// Chinese text fields use callqa_zh with term vectors for highlights.
+// and facets, started_at is a date for ranges (and sort_at a keyword for
+// sorting by date), score a number, and the Chinese text fields use
+// callqa_zh with term vectors for highlights.
 func newMapping() (mapping.IndexMapping, error) {
 	m := bleve.NewIndexMapping()
 	if err := addAnalyzer(m); err != nil {
@@ -38,6 +39,7 @@ func newMapping() (mapping.IndexMapping, error) {
 		f.Store = true
 		f.IncludeTermVectors = true
 		f.IncludeInAll = true
+		f.DocValues = false // never sorted or faceted on
 		return f
 	}
 	storedOnly := func() *mapping.FieldMapping {
@@ -52,6 +54,19 @@ func newMapping() (mapping.IndexMapping, error) {
 		f := bleve.NewDateTimeFieldMapping()
 		f.Store = true
 		f.IncludeInAll = false
+		f.DocValues = false // ranges use the terms; sorting uses sort_at
+		return f
+	}
+	// sortField holds started_at as one fixed-width UTC keyword (sortKey)
+	// for sorting by date: one doc value a document to read, where a date
+	// field has sixteen (its prefix-coded precision steps); sorting on the
+	// date field took half the time of a faceted search at 20,000 calls.
+	sortField := func() *mapping.FieldMapping {
+		f := bleve.NewKeywordFieldMapping()
+		f.Analyzer = keyword.Name
+		f.Store = false
+		f.IncludeInAll = false
+		f.DocValues = true
 		return f
 	}
 	numberField := func() *mapping.FieldMapping {
@@ -66,6 +81,7 @@ func newMapping() (mapping.IndexMapping, error) {
 		call.AddFieldMappingsAt(name, keywordField())
 	}
 	call.AddFieldMappingsAt("started_at", dateField())
+	call.AddFieldMappingsAt("sort_at", sortField())
 	call.AddFieldMappingsAt("score", numberField())
 	call.AddFieldMappingsAt("turns", textField())
 	call.AddFieldMappingsAt("result", storedOnly())
@@ -75,8 +91,10 @@ func newMapping() (mapping.IndexMapping, error) {
 	for _, name := range []string{"type", "call_id", "category", "severity", "rule", "speaker", "agent", "team", "party", "month", "pack_version"} {
 		finding.AddFieldMappingsAt(name, keywordField())
 	}
+	finding.AddFieldMappingsAt("started_at_text", storedOnly()) // as written, with its offset
 	finding.AddFieldMappingsAt("turn", numberField())
 	finding.AddFieldMappingsAt("started_at", dateField())
+	finding.AddFieldMappingsAt("sort_at", sortField())
 	finding.AddFieldMappingsAt("match", textField())
 	finding.AddFieldMappingsAt("text", textField())
 	m.AddDocumentMapping(TypeFinding, finding)

@@ -162,16 +162,16 @@ func Search(bi bleve.Index, q Query) (*Results, error) {
 	req := bleve.NewSearchRequestOptions(bq, q.Limit, q.Offset, false)
 	switch q.Sort {
 	case "", "date":
-		req.SortBy([]string{"-started_at", "_id"})
+		req.SortBy([]string{"-sort_at", "_id"})
 	case "score":
-		req.SortBy([]string{"score", "-started_at", "_id"})
+		req.SortBy([]string{"score", "-sort_at", "_id"})
 	case "relevance":
-		req.SortBy([]string{"-_score", "-started_at", "_id"})
+		req.SortBy([]string{"-_score", "-sort_at", "_id"})
 	default:
 		return nil, fmt.Errorf("unknown sort %q (want date, score or relevance)", q.Sort)
 	}
 	if q.Findings {
-		req.Fields = []string{"call_id", "turn", "category", "severity", "rule", "match", "text", "agent", "team", "started_at"}
+		req.Fields = []string{"call_id", "turn", "category", "severity", "rule", "match", "text", "agent", "team", "started_at_text"}
 		for name, field := range map[string]string{"category": "category", "team": "team", "agent": "agent", "month": "month"} {
 			req.AddFacet(name, bleve.NewFacetRequest(field, 50))
 		}
@@ -326,6 +326,6 @@ func findingHit(h *search.DocumentMatch) FindingHit {
 	return FindingHit{
 		CallID: str("call_id"), Turn: int(turn), Category: str("category"), Severity: str("severity"),
 		Rule: str("rule"), Match: str("match"), Text: str("text"), Agent: str("agent"),
-		Team: str("team"), StartedAt: str("started_at"),
+		Team: str("team"), StartedAt: str("started_at_text"),
 	}
 }
