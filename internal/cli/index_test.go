@@ -70,16 +70,9 @@ func TestNewIndexCmd(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, ios, err := parseFlags(newIndexCmd, tt.args)
-			if tt.wantErr != "" {
-				require.Error(t, err)
-				var fe *FlagError
-				assert.ErrorAs(t, err, &fe, "usage errors are FlagErrors")
-				assert.EqualError(t, err, tt.wantErr)
-				assert.Nil(t, got, "runF is not called")
+			if !parsed(t, got, err, tt.wantErr) {
 				return
 			}
-			require.NoError(t, err)
-			require.NotNil(t, got)
 			assert.Same(t, ios, got.IO)
 			got.IO = nil
 			assert.Equal(t, tt.want, *got)

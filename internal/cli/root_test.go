@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // testIO returns streams on buffers, with stdin reading in.
@@ -31,6 +32,24 @@ func parseFlags[O any](newCmd func(*IOStreams, func(*O) error) *cobra.Command, a
 	cmd.SetErr(&bytes.Buffer{})
 	cmd.SetFlagErrorFunc(flagError) // as the root command does
 	return got, ios, cmd.Execute()
+}
+
+// parsed checks the outcome of parseFlags: with wantErr, a usage error
+// (a FlagError) with exactly that text and runF not called; without, no
+// error and options captured. It reports whether there are options to check.
+func parsed[O any](t *testing.T, got *O, err error, wantErr string) bool {
+	t.Helper()
+	if wantErr != "" {
+		require.Error(t, err)
+		var fe *FlagError
+		assert.ErrorAs(t, err, &fe, "usage errors are FlagErrors")
+		assert.EqualError(t, err, wantErr)
+		assert.Nil(t, got, "runF is not called")
+		return false
+	}
+	require.NoError(t, err)
+	require.NotNil(t, got)
+	return true
 }
 
 func TestRun(t *testing.T) {

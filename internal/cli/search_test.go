@@ -88,16 +88,9 @@ func TestNewSearchCmd(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, ios, err := parseFlags(newSearchCmd, tt.args)
-			if tt.wantErr != "" {
-				require.Error(t, err)
-				var fe *FlagError
-				assert.ErrorAs(t, err, &fe, "usage errors are FlagErrors")
-				assert.EqualError(t, err, tt.wantErr)
-				assert.Nil(t, got, "runF is not called")
+			if !parsed(t, got, err, tt.wantErr) {
 				return
 			}
-			require.NoError(t, err)
-			require.NotNil(t, got)
 			assert.Same(t, ios, got.IO)
 			assert.True(t, tt.want.Query.From.Equal(got.Query.From), "from: %v", got.Query.From)
 			assert.True(t, tt.want.Query.To.Equal(got.Query.To), "to: %v", got.Query.To)
@@ -131,16 +124,9 @@ func TestNewStatsCmd(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, ios, err := parseFlags(newStatsCmd, tt.args)
-			if tt.wantErr != "" {
-				require.Error(t, err)
-				var fe *FlagError
-				assert.ErrorAs(t, err, &fe, "usage errors are FlagErrors")
-				assert.EqualError(t, err, tt.wantErr)
-				assert.Nil(t, got, "runF is not called")
+			if !parsed(t, got, err, tt.wantErr) {
 				return
 			}
-			require.NoError(t, err)
-			require.NotNil(t, got)
 			assert.Same(t, ios, got.IO)
 			got.IO = nil
 			assert.Equal(t, tt.want, *got)
