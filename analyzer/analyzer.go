@@ -31,6 +31,8 @@ type Analyzer struct {
 	// Rules by stage: party signals first (they decide who listens), then
 	// violations, then tasks and steps (which may depend on violations).
 	party, violations, tasks []*compiled
+	// roles are only run while inferring who the agent is.
+	roles []*compiled
 }
 
 // New builds an Analyzer from a loaded rule set: it loads the segmenter
@@ -51,6 +53,8 @@ func New(set *lexicon.Set, opts Options) (*Analyzer, error) {
 			a.party = append(a.party, c)
 		case lexicon.CategoryTask, lexicon.CategoryStep:
 			a.tasks = append(a.tasks, c)
+		case lexicon.CategoryRole:
+			a.roles = append(a.roles, c)
 		default:
 			a.violations = append(a.violations, c)
 		}
@@ -82,12 +86,27 @@ type state struct {
 }
 
 // Analyze checks one call and returns its result.
+//
+// A call with speakers of unknown role (speech-recognition output without
+// a --roles mapping) first goes through InferRoles; the result then says
+// what was inferred in RolesInferred.
 func (a *Analyzer) Analyze(call *corpus.Call) *Result {
+	var inf *RoleInference
+	if call.NeedsRoles() {
+		inf = a.InferRoles(call)
+		call = withInferredRoles(call, inf)
+	}
 	res, _ := a.analyze(call)
+	res.RolesInferred = inf
 	return res
 }
 
 func (a *Analyzer) analyze(call *corpus.Call) (*Result, []hit) {
+	return a.run(call, false)
+}
+
+// run analyzes a call; with inferring, the role-inference cues run too.
+func (a *Analyzer) run(call *corpus.Call, inferring bool) (*Result, []hit) {
 	st := &state{a: a, call: call, found: map[int]map[string]bool{}}
 	st.res = &Result{
 		CallID: call.ID, Source: call.Source, Turns: len(call.Turns),
@@ -108,6 +127,11 @@ func (a *Analyzer) analyze(call *corpus.Call) (*Result, []hit) {
 	for i := range call.Turns {
 		for _, c := range a.tasks {
 			st.apply(i, c)
+		}
+		if inferring {
+			for _, c := range a.roles {
+				st.apply(i, c)
+			}
 		}
 	}
 	st.score()
@@ -253,7 +277,7 @@ func (st *state) record(i int, c *compiled, m span, abuse bool) {
 	r := c.rule
 	n := i + 1
 	switch r.Category {
-	case lexicon.CategoryParty:
+	case lexicon.CategoryParty, lexicon.CategoryRole:
 		return
 	case lexicon.CategoryTask, lexicon.CategoryStep:
 		cov := st.res.Tasks

@@ -37,7 +37,7 @@ func (a *Analyzer) Fires(id, snippet string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	_, hits := a.analyze(call)
+	_, hits := a.run(call, true) // role cues too: they have examples like every rule
 	for _, h := range hits {
 		if h.rule.ID == id {
 			return true, nil

@@ -55,6 +55,10 @@ type Result struct {
 	// filled only when the analyzer runs with Explain.
 	Suppressed []Suppressed `json:"suppressed,omitempty"`
 
+	// RolesInferred is set when the transcript did not say who the agent
+	// is and the analyzer inferred it (speech-recognition output).
+	RolesInferred *RoleInference `json:"roles_inferred,omitempty"`
+
 	// Call is the analyzed call, for writers that need turn texts.
 	Call *corpus.Call `json:"-"`
 }

@@ -191,7 +191,7 @@ func FuzzDecode(f *testing.F) {
 		}
 		// Whatever decodes must go through every reader without a panic.
 		for _, kind := range []string{kindText, kindJSON, kindJSONL, sniff(text)} {
-			for _, it := range parseDecoded("fuzz"+kind, kind, text) {
+			for _, it := range (&ReadOptions{}).parseDecoded("fuzz"+kind, kind, text) {
 				checkResult(t, it.Call, it.Err)
 			}
 		}

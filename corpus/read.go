@@ -28,13 +28,35 @@ const (
 	kindJSONL = ".jsonl"
 )
 
-// kindOf returns the kind of input a file name says, or "".
+// kindOf returns the kind of input a file name says, or "": a native
+// kind, or the extension of a speech-recognition format (.srt, .vtt, .csv).
 func kindOf(name string) string {
 	switch ext := strings.ToLower(filepath.Ext(name)); ext {
 	case kindText, kindJSON, kindJSONL:
 		return ext
+	default:
+		for _, f := range asrFormats {
+			for _, e := range f.exts {
+				if e == ext {
+					return ext
+				}
+			}
+		}
 	}
 	return ""
+}
+
+// ReadOptions tune how inputs are read. The zero value reads the native
+// formats by extension and recognizes speech-recognition outputs by their
+// content.
+type ReadOptions struct {
+	// Format is "" or "auto" (by extension and content), or one of
+	// FormatNames() to read every input as that format.
+	Format string
+	// Build says how speech-recognition segments become turns.
+	Build BuildOptions
+	// CSV names the columns of CSV exports.
+	CSV CSVColumns
 }
 
 // ReadPaths reads every path in order and calls emit once per call or per
@@ -49,9 +71,17 @@ func kindOf(name string) string {
 // starts with '{'), else a text transcript. A path that cannot be read is
 // an error item. Every error is a *ParseError naming its file.
 func ReadPaths(paths []string, stdin io.Reader, emit func(Item)) {
+	ReadPathsWith(paths, stdin, ReadOptions{}, emit)
+}
+
+// ReadPathsWith is ReadPaths with options: a forced input format, the
+// speaker-to-role mapping and merge gap for speech-recognition outputs, and
+// the columns of CSV exports.
+func ReadPathsWith(paths []string, stdin io.Reader, opts ReadOptions, emit func(Item)) {
+	o := &opts
 	for _, p := range paths {
 		if p == "-" {
-			emitAll(emit, readStdin(stdin))
+			emitAll(emit, o.readStdin(stdin))
 			continue
 		}
 		fi, err := os.Stat(p)
@@ -59,11 +89,11 @@ func ReadPaths(paths []string, stdin io.Reader, emit func(Item)) {
 		case err != nil:
 			emit(Item{Err: fileErr(p, err)})
 		case fi.IsDir():
-			readDir(p, emit)
-		case kindOf(p) == "":
+			o.readDir(p, emit)
+		case kindOf(p) == "" && !o.forced():
 			emit(Item{Err: unsupported(p)})
 		default:
-			emitAll(emit, readFile(p))
+			emitAll(emit, o.readFile(p))
 		}
 	}
 }
@@ -81,7 +111,7 @@ func ReadFile(path string) ([]*Call, []error) {
 		}
 		return nil, []error{unsupported(path)}
 	}
-	return splitItems(readFile(path))
+	return splitItems((&ReadOptions{}).readFile(path))
 }
 
 func unsupported(path string) error {
@@ -108,8 +138,11 @@ func fileErr(path string, err error) error {
 	return &ParseError{Path: path, Err: err}
 }
 
+// forced reports whether a format was named for every input.
+func (o *ReadOptions) forced() bool { return o.Format != "" && o.Format != "auto" }
+
 // readFile reads a file whose extension is supported.
-func readFile(path string) []Item {
+func (o *ReadOptions) readFile(path string) []Item {
 	f, err := os.Open(path)
 	if err != nil {
 		return []Item{{Err: fileErr(path, err)}}
@@ -135,7 +168,7 @@ func readFile(path string) []Item {
 	if len(b) > MaxFileSize {
 		return []Item{{Err: parseErr(path, 0, "file too large (more than %s)", sizeString(MaxFileSize))}}
 	}
-	return parse(path, kindOf(path), b)
+	return o.parse(path, kindOf(path), b)
 }
 
 // sizeString writes a size in bytes the way people read it.
@@ -150,7 +183,7 @@ func sizeString(n int64) string {
 }
 
 // readStdin reads standard input and guesses its kind.
-func readStdin(r io.Reader) []Item {
+func (o *ReadOptions) readStdin(r io.Reader) []Item {
 	const name = "-"
 	if r == nil {
 		return []Item{{Err: parseErr(name, 0, "no standard input")}}
@@ -166,7 +199,7 @@ func readStdin(r io.Reader) []Item {
 	if err != nil {
 		return []Item{{Err: &ParseError{Path: name, Err: err}}}
 	}
-	return parseDecoded(name, sniff(text), text)
+	return o.parseDecoded(name, sniff(text), text)
 }
 
 // sniff guesses the kind of decoded input without a file name.
@@ -195,20 +228,33 @@ func sniff(text string) string {
 }
 
 // parse decodes raw input and reads it as kind.
-func parse(name, kind string, b []byte) []Item {
+func (o *ReadOptions) parse(name, kind string, b []byte) []Item {
 	text, _, err := Decode(b)
 	if err != nil {
 		return []Item{{Err: &ParseError{Path: name, Err: err}}}
 	}
-	return parseDecoded(name, kind, text)
+	return o.parseDecoded(name, kind, text)
 }
 
 // parseDecoded reads decoded text as kind.
-func parseDecoded(name, kind, text string) []Item {
+func (o *ReadOptions) parseDecoded(name, kind, text string) []Item {
 	var (
 		c   *Call
 		err error
 	)
+	if o.forced() && findFormat(o.Format) == nil {
+		kind = "." + o.Format // a native format named for every input
+	}
+	if f := o.asrFormatFor(kind, text); f != nil {
+		t, err := f.read(name, []byte(text), o)
+		if err == nil {
+			c, err = BuildCall(name, t, o.Build)
+		}
+		if err != nil {
+			return []Item{{Err: wrapErr(name, 0, fmt.Errorf("%s: %w", f.name, err))}}
+		}
+		return []Item{{Call: c}}
+	}
 	switch kind {
 	case kindJSONL:
 		return readJSONL(name, []byte(text))
@@ -224,7 +270,7 @@ func parseDecoded(name, kind, text string) []Item {
 }
 
 // readDir reads the supported files under root, recursively, in name order.
-func readDir(root string, emit func(Item)) {
+func (o *ReadOptions) readDir(root string, emit func(Item)) {
 	if fi, err := os.Lstat(root); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
 		// WalkDir does not follow a link, even at the root; a trailing
 		// separator makes the root the folder the link points to.
@@ -256,7 +302,46 @@ func readDir(root string, emit func(Item)) {
 				return nil
 			}
 		}
-		emitAll(emit, readFile(path))
+		emitAll(emit, o.readFile(path))
 		return nil
 	})
+}
+
+// asrFormatFor returns the speech-recognition format to read an input
+// with, or nil for the native readers: the named format when one is forced,
+// else the one its extension selects, else, for JSON without the native
+// "turns", the first whose shape the document has.
+func (o *ReadOptions) asrFormatFor(kind, text string) *asrFormat {
+	if o.forced() {
+		return findFormat(o.Format)
+	}
+	for i := range asrFormats {
+		for _, e := range asrFormats[i].exts {
+			if e == kind {
+				return &asrFormats[i]
+			}
+		}
+	}
+	if kind != kindJSON {
+		return nil
+	}
+	trimmed := strings.TrimSpace(strings.TrimPrefix(text, "\ufeff"))
+	var top map[string]json.RawMessage
+	switch {
+	case strings.HasPrefix(trimmed, "{"):
+		if json.Unmarshal([]byte(trimmed), &top) != nil {
+			return nil // the native reader reports where the JSON breaks
+		}
+		if _, ok := top["turns"]; ok {
+			return nil
+		}
+	case !strings.HasPrefix(trimmed, "["):
+		return nil
+	}
+	for i := range asrFormats {
+		if f := &asrFormats[i]; f.sniffJSON != nil && f.sniffJSON(top, []byte(trimmed)) {
+			return f
+		}
+	}
+	return nil
 }

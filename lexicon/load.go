@@ -338,6 +338,8 @@ func (l *loader) rule(n *yaml.Node, p *Pack) *Rule {
 		codes = StepCodes
 	case CategoryParty:
 		codes = PartyCodes
+	case CategoryRole:
+		codes = RoleCodes
 	}
 	switch {
 	case codes != nil && r.Code == "":
@@ -345,7 +347,7 @@ func (l *loader) rule(n *yaml.Node, p *Pack) *Rule {
 	case codes != nil && !contains(codes, r.Code):
 		l.add(f["code"], id, "unknown %s code %q%s", r.Category, r.Code, didYouMean(r.Code, codes))
 	case codes == nil && r.Code != "":
-		l.add(f["code"], id, "`code` is only for task, step and party rules")
+		l.add(f["code"], id, "`code` is only for task, step, party and role rules")
 	}
 	for _, c := range r.UnlessFinding {
 		if !contains([]string{CategoryInsult, CategoryThreat, CategoryFalseLegal, CategoryDisclosure}, c) {

@@ -71,7 +71,7 @@ func TestParseErrors(t *testing.T) {
 		{"unknown_speaker", []string{`6:14: rule threat.safety: unknown speaker "customer" (want agent, other or any)`}},
 		{"task_missing_code", []string{"5:5: rule task.ask_reason: a task rule needs `code` (one of demand_payment, ask_reason, explain_consequences, get_commitment)"}},
 		{"bad_task_code", []string{`6:11: rule task.demand_payment: unknown task code "demand_paymnt" (did you mean "demand_payment"?)`}},
-		{"code_on_violation", []string{"6:11: rule threat.safety: `code` is only for task, step and party rules"}},
+		{"code_on_violation", []string{"6:11: rule threat.safety: `code` is only for task, step, party and role rules"}},
 		{"negation_window_out_of_range", []string{`9:15: rule threat.safety: window must be a whole number of words from 0 to 50, got "99"`}},
 		// Reported once, though the rule's refs used to be read twice.
 		{"empty_ref", []string{`7:12: rule threat.safety: empty string in list`}},

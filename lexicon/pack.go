@@ -15,15 +15,20 @@ const (
 	CategoryTask       = "task"
 	CategoryStep       = "step"
 	CategoryParty      = "party"
+	// CategoryRole rules only serve role inference on speech-recognition
+	// output: cues that a speaker is the agent (code agent) or the other
+	// party (code other).
+	CategoryRole = "role"
 )
 
-var knownCategories = []string{CategoryInsult, CategoryThreat, CategoryFalseLegal, CategoryDisclosure, CategoryTask, CategoryStep, CategoryParty}
+var knownCategories = []string{CategoryInsult, CategoryThreat, CategoryFalseLegal, CategoryDisclosure, CategoryTask, CategoryStep, CategoryParty, CategoryRole}
 
 // Codes a task, step or party rule may carry in `code`.
 var (
 	TaskCodes  = []string{"demand_payment", "ask_reason", "explain_consequences", "get_commitment"}
 	StepCodes  = []string{"self_introduce", "verify_identity"}
 	PartyCodes = []string{"third_party", "liable", "handover"}
+	RoleCodes  = []string{"agent", "other"}
 )
 
 // Speakers a rule may be restricted to: the agent, the other party

@@ -38,6 +38,13 @@ func (t *tableWriter) Write(r *analyzer.Result) error {
 		party = "unknown"
 	}
 	fmt.Fprintf(t.tw, "%s  score %d  %s  party %s  %s\n", r.CallID, r.Score, verdict, party, r.Source)
+	if inf := r.RolesInferred; inf != nil {
+		note := ""
+		if inf.Weak {
+			note = "  UNCERTAIN: check, or give --roles"
+		}
+		fmt.Fprintf(t.tw, "  roles inferred: speaker %s is the agent (confidence %.2f)%s\n", inf.Agent, inf.Confidence, note)
+	}
 
 	var others []analyzer.Finding
 	violations := 0

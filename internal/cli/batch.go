@@ -29,13 +29,13 @@ type scanner struct {
 
 // newScanner loads the rule set (built-in packs, then rules), builds the
 // analyzer once and returns a scanner over paths ("-" is ios.In).
-func newScanner(ios *IOStreams, paths, rules []string, workers int, explain bool) (*scanner, error) {
+func newScanner(ios *IOStreams, paths, rules []string, workers int, explain bool, input corpus.ReadOptions) (*scanner, error) {
 	an, err := loadAnalyzer(rules, analyzer.Options{Explain: explain})
 	if err != nil {
 		return nil, err
 	}
 	return &scanner{
-		read:    func(emit func(corpus.Item)) { corpus.ReadPaths(paths, ios.In, emit) },
+		read:    func(emit func(corpus.Item)) { corpus.ReadPathsWith(paths, ios.In, input, emit) },
 		analyze: an.Analyze,
 		workers: workers,
 		errOut:  ios.ErrOut,
@@ -115,6 +115,9 @@ func (s *scanner) run(emit func(*analyzer.Result) error) (report.Summary, error)
 				tally.AddInputError()
 				printError(s.errOut, o.err)
 			case emitErr == nil:
+				if inf := o.res.RolesInferred; inf != nil && inf.Weak {
+					fmt.Fprintf(s.errOut, "callqa: %s: warning: who is the agent is uncertain (took speaker %q, confidence %.2f); check the result or give --roles\n", o.res.Source, inf.Agent, inf.Confidence)
+				}
 				tally.Add(o.res)
 				if emitErr = emit(o.res); emitErr != nil {
 					stop.Store(true)

@@ -6,6 +6,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/callqa/callqa/corpus"
+
 	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/eval"
 )
@@ -29,6 +31,8 @@ type EvalOptions struct {
 	Rules []string
 	// Workers is the number of calls analyzed at once.
 	Workers int
+	// Input says how to read speech-recognition outputs.
+	Input corpus.ReadOptions
 }
 
 func newEvalCmd(ios *IOStreams, runF func(*EvalOptions) error) *cobra.Command {
@@ -79,6 +83,7 @@ or when the labels or the rules did not load.`,
 	f.BoolVarP(&opts.Verbose, "verbose", "v", false, "list false positives, false negatives and mismatches (table format)")
 	f.Float64Var(&opts.MinF1, "min-f1", 0, "exit with status 1 when a category's turn-level F1 or the micro F1 is below `F`")
 	addScanFlags(cmd, &opts.Rules, &opts.Workers)
+	addInputFlags(cmd, &opts.Input)
 	return cmd
 }
 
@@ -87,7 +92,7 @@ func runEval(opts *EvalOptions) error {
 	if err != nil {
 		return err
 	}
-	sc, err := newScanner(opts.IO, opts.Paths, opts.Rules, opts.Workers, false)
+	sc, err := newScanner(opts.IO, opts.Paths, opts.Rules, opts.Workers, false, opts.Input)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/callqa/callqa/corpus"
+
 	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/index"
 )
@@ -17,6 +19,7 @@ type IndexOptions struct {
 	Dir       string
 	Rules     []string
 	Workers   int
+	Input     corpus.ReadOptions
 	BatchSize int
 	// Progress prints a line on stderr after each committed batch.
 	Progress bool
@@ -56,6 +59,7 @@ index is in use by another process, or the rules did not load.`,
 		},
 	}
 	addScanFlags(cmd, &opts.Rules, &opts.Workers)
+	addInputFlags(cmd, &opts.Input)
 	cmd.Flags().StringVar(&opts.Dir, "index", index.DefaultDir, "index `DIR`")
 	cmd.Flags().IntVar(&opts.BatchSize, "batch-size", index.DefaultBatchSize, "calls per committed batch")
 	cmd.Flags().BoolVar(&opts.Progress, "progress", false, "print a line on stderr after each committed batch")
@@ -63,7 +67,7 @@ index is in use by another process, or the rules did not load.`,
 }
 
 func runIndex(opts *IndexOptions) error {
-	s, err := newScanner(opts.IO, opts.Paths, opts.Rules, opts.Workers, false)
+	s, err := newScanner(opts.IO, opts.Paths, opts.Rules, opts.Workers, false, opts.Input)
 	if err != nil {
 		return &exitError{code: exitTrouble, err: err}
 	}

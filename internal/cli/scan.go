@@ -8,6 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/callqa/callqa/corpus"
+
 	"github.com/callqa/callqa/report"
 )
 
@@ -28,6 +30,8 @@ type ScanOptions struct {
 	FailOnViolation bool
 	// Workers is the number of calls analyzed at once.
 	Workers int
+	// Input says how to read speech-recognition outputs.
+	Input corpus.ReadOptions
 }
 
 func newScanCmd(ios *IOStreams, runF func(*ScanOptions) error) *cobra.Command {
@@ -69,6 +73,7 @@ rules did not load.`,
 	f.BoolVar(&opts.Explain, "explain", false, "record matches that did not count and why (the table format prints them)")
 	f.BoolVar(&opts.FailOnViolation, "fail-on-violation", false, "exit with status 1 when any violation is found")
 	addScanFlags(cmd, &opts.Rules, &opts.Workers)
+	addInputFlags(cmd, &opts.Input)
 	return cmd
 }
 
@@ -95,7 +100,7 @@ func checkWorkers(n int) error {
 }
 
 func runScan(opts *ScanOptions) error {
-	sc, err := newScanner(opts.IO, opts.Paths, opts.Rules, opts.Workers, opts.Explain)
+	sc, err := newScanner(opts.IO, opts.Paths, opts.Rules, opts.Workers, opts.Explain, opts.Input)
 	if err != nil {
 		return err
 	}

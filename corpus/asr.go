@@ -1,0 +1,240 @@
+package corpus
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// Segment is one utterance of a speech-recognition result, before turns
+// are built: who spoke it (a channel or speaker id as the vendor writes it),
+// when, and what.
+type Segment struct {
+	Speaker    string
+	Start, End *float64 // seconds from the start of the call
+	Text       string
+	Line       int // 1-based source line, when the format has lines
+}
+
+// Transcript is what a speech-recognition reader returns: an optional call
+// id and metadata, and the segments in time order.
+type Transcript struct {
+	ID       string
+	Meta     map[string]string
+	Segments []Segment
+}
+
+// BuildOptions say how segments become turns.
+type BuildOptions struct {
+	// Roles maps a speaker or channel id ("0", "spk_1", "Agent") to a
+	// role. Speakers not in the map keep RoleUnknown, for the analyzer to
+	// infer.
+	Roles map[string]Role
+	// MergeGap is the longest silence, in seconds, between two segments of
+	// the same speaker that still makes them one turn. Zero means the
+	// default (DefaultMergeGap); negative means never merge.
+	MergeGap float64
+}
+
+// DefaultMergeGap is the longest pause within one turn, in seconds.
+const DefaultMergeGap = 3.0
+
+// RoleUnknown marks a turn whose speaker no mapping names. Such calls go
+// through role inference before analysis.
+const RoleUnknown Role = "unknown"
+
+// BuildCall turns a transcript into a call: empty segments are dropped,
+// consecutive segments of one speaker less than MergeGap apart are merged
+// into one turn (so turn numbers follow how a person reads the call), and
+// speakers are mapped to roles. name is the source, and the call id when
+// the transcript has none.
+func BuildCall(name string, t *Transcript, opts BuildOptions) (*Call, error) {
+	gap := opts.MergeGap
+	if gap == 0 {
+		gap = DefaultMergeGap
+	}
+	c := &Call{ID: t.ID, Source: name}
+	if c.ID == "" {
+		c.ID = defaultID(name)
+	}
+	for k, v := range t.Meta {
+		switch k {
+		case "agent":
+			c.Agent = v
+		case "team":
+			c.Team = v
+		case "started_at":
+			c.StartedAt = v
+		case "kind":
+			c.Kind = v
+		case "party":
+			c.Party = v
+		default:
+			if c.Meta == nil {
+				c.Meta = map[string]string{}
+			}
+			c.Meta[k] = v
+		}
+	}
+	for _, s := range t.Segments {
+		text := strings.TrimSpace(s.Text)
+		if text == "" {
+			continue
+		}
+		if !utf8.ValidString(text) {
+			return nil, fmt.Errorf("segment at %s: text is not valid UTF-8", segmentPlace(s))
+		}
+		speaker := strings.TrimSpace(s.Speaker)
+		if n := len(c.Turns); n > 0 {
+			last := &c.Turns[n-1]
+			if last.Label == speaker && gap >= 0 && within(last.End, s.Start, gap) {
+				last.Text = joinText(last.Text, text)
+				if s.End != nil {
+					last.End = s.End
+				}
+				continue
+			}
+		}
+		role, ok := opts.Roles[speaker]
+		if !ok {
+			// A label that is itself a role word (坐席, 客户, agent) needs
+			// no mapping; ids such as 0, 1 or SPEAKER_00 are left to
+			// inference.
+			if role, ok = resolveRole(speaker, newRoleMap()); !ok || isSingleLetter(speaker) {
+				role = RoleUnknown
+			}
+		}
+		c.Turns = append(c.Turns, Turn{N: len(c.Turns) + 1, Role: role, Label: speaker, Text: text, Start: s.Start, End: s.End, Line: s.Line})
+	}
+	if len(c.Turns) == 0 {
+		return nil, fmt.Errorf("no turns (no segment has text)")
+	}
+	return c, nil
+}
+
+func segmentPlace(s Segment) string {
+	if s.Line > 0 {
+		return fmt.Sprintf("line %d", s.Line)
+	}
+	if s.Start != nil {
+		return fmt.Sprintf("%.2fs", *s.Start)
+	}
+	return "an unknown place"
+}
+
+// within reports whether the next segment starts at most gap seconds after
+// the previous one ended; unknown times count as adjacent.
+func within(end, start *float64, gap float64) bool {
+	if end == nil || start == nil {
+		return true
+	}
+	return *start-*end <= gap
+}
+
+// joinText joins two pieces of one turn: directly between CJK text, with a
+// space between words of other scripts.
+func joinText(a, b string) string {
+	ra, _ := utf8.DecodeLastRuneInString(a)
+	rb, _ := utf8.DecodeRuneInString(b)
+	if isHanOrKana(ra) || isHanOrKana(rb) || strings.ContainsRune("，。？！、；：", ra) {
+		return a + b
+	}
+	return a + " " + b
+}
+
+// Speakers returns the distinct speaker labels of a call's turns whose role
+// is unknown, in order of first appearance.
+func (c *Call) Speakers() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, t := range c.Turns {
+		if t.Role == RoleUnknown && !seen[t.Label] {
+			seen[t.Label] = true
+			out = append(out, t.Label)
+		}
+	}
+	return out
+}
+
+// NeedsRoles reports whether some turn's role is unknown.
+func (c *Call) NeedsRoles() bool { return len(c.Speakers()) > 0 }
+
+// ParseRoleMap reads a mapping such as "0=agent,1=customer" or
+// "spk_0=坐席, spk_1=客户" (roles in English or as the role words of the
+// text format).
+func ParseRoleMap(s string) (map[string]Role, error) {
+	out := map[string]Role{}
+	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == '，' || r == ';' }) {
+		k, v, ok := strings.Cut(part, "=")
+		if !ok {
+			k, v, ok = strings.Cut(part, "＝")
+		}
+		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
+		if !ok || k == "" || v == "" {
+			return nil, fmt.Errorf("roles: %q is not ID=ROLE", strings.TrimSpace(part))
+		}
+		role, ok := roleValue(v)
+		if !ok {
+			return nil, fmt.Errorf("roles: %q: unknown role %q (want agent, customer or third_party)", k, v)
+		}
+		out[k] = role
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("roles: empty mapping")
+	}
+	return out, nil
+}
+
+// asrFormat is one speech-recognition or export format.
+type asrFormat struct {
+	name string
+	// exts are the file extensions that select the format outright.
+	exts []string
+	// sniffJSON reports whether a JSON document's top level is this format.
+	sniffJSON func(top map[string]json.RawMessage, raw []byte) bool
+	read      func(name string, data []byte, opts *ReadOptions) (*Transcript, error)
+}
+
+// asrFormats lists the readers of ASR outputs; each file adds its own in
+// an init function.
+var asrFormats []asrFormat
+
+func registerFormat(f asrFormat) {
+	asrFormats = append(asrFormats, f)
+	sort.SliceStable(asrFormats, func(i, j int) bool { return asrFormats[i].name < asrFormats[j].name })
+}
+
+// FormatNames lists every --input-format value: the native formats and
+// the speech-recognition ones.
+func FormatNames() []string {
+	out := []string{"auto", "txt", "json", "jsonl"}
+	for _, f := range asrFormats {
+		out = append(out, f.name)
+	}
+	return out
+}
+
+func findFormat(name string) *asrFormat {
+	for i := range asrFormats {
+		if asrFormats[i].name == name {
+			return &asrFormats[i]
+		}
+	}
+	return nil
+}
+
+// CSVColumns names the columns of a CSV export (by header name, or by
+// 1-based number). Empty names take the defaults: call_id, speaker, text,
+// start, end. TimeUnit is "s" (default) or "ms".
+type CSVColumns struct {
+	CallID, Speaker, Text, Start, End string
+	TimeUnit                          string
+}
+
+// isSingleLetter reports labels such as A, B or C: role words in the text
+// format, but only diarization cluster names in speech-recognition output.
+func isSingleLetter(s string) bool {
+	return len(s) == 1 && (s[0] >= 'A' && s[0] <= 'Z' || s[0] >= 'a' && s[0] <= 'z')
+}
