@@ -91,8 +91,8 @@ func BuildCall(name string, t *Transcript, opts BuildOptions) (*Call, error) {
 			last := &c.Turns[n-1]
 			if last.Label == speaker && gap >= 0 && within(last.End, s.Start, gap) {
 				last.Text = joinText(last.Text, text)
-				if s.End != nil {
-					last.End = s.End
+				if s.End != nil && (last.End == nil || *s.End > *last.End) {
+					last.End = s.End // segments may overlap: keep the latest end
 				}
 				continue
 			}
@@ -195,6 +195,9 @@ type asrFormat struct {
 	// sniffJSON reports whether a JSON document's top level is this format.
 	sniffJSON func(top map[string]json.RawMessage, raw []byte) bool
 	read      func(name string, data []byte, opts *ReadOptions) (*Transcript, error)
+	// readMany, when set, reads a file that may hold several calls (a CSV
+	// export with a call id column), with the line each call starts at.
+	readMany func(name string, data []byte, opts *ReadOptions) ([]*Transcript, []int, error)
 }
 
 // asrFormats lists the readers of ASR outputs; each file adds its own in

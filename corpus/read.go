@@ -117,9 +117,9 @@ func ReadFile(path string) ([]*Call, []error) {
 func unsupported(path string) error {
 	ext := filepath.Ext(path)
 	if ext == "" {
-		return parseErr(path, 0, "unsupported file type (no extension; want .txt, .json or .jsonl)")
+		return parseErr(path, 0, "unsupported file type (no extension; want %s, or name the format with --input-format)", extList())
 	}
-	return parseErr(path, 0, "unsupported file type %q (want .txt, .json or .jsonl)", ext)
+	return parseErr(path, 0, "unsupported file type %q (want %s, or name the format with --input-format)", ext, extList())
 }
 
 func emitAll(emit func(Item), items []Item) {
@@ -246,14 +246,7 @@ func (o *ReadOptions) parseDecoded(name, kind, text string) []Item {
 		kind = "." + o.Format // a native format named for every input
 	}
 	if f := o.asrFormatFor(kind, text); f != nil {
-		t, err := f.read(name, []byte(text), o)
-		if err == nil {
-			c, err = BuildCall(name, t, o.Build)
-		}
-		if err != nil {
-			return []Item{{Err: wrapErr(name, 0, fmt.Errorf("%s: %w", f.name, err))}}
-		}
-		return []Item{{Call: c}}
+		return o.readASR(f, name, text)
 	}
 	switch kind {
 	case kindJSONL:
@@ -344,4 +337,55 @@ func (o *ReadOptions) asrFormatFor(kind, text string) *asrFormat {
 		}
 	}
 	return nil
+}
+
+// readASR reads a speech-recognition output with format f: one call, or
+// one call per call id for formats that hold several (CSV exports, whose
+// calls get the source name#ID). Errors read "file:line: format: what".
+func (o *ReadOptions) readASR(f *asrFormat, name, text string) []Item {
+	fail := func(line int, err error) []Item {
+		var pe *ParseError
+		if errors.As(err, &pe) {
+			return []Item{{Err: &ParseError{Path: name, Line: pe.Line, Err: fmt.Errorf("%s: %w", f.name, pe.Err)}}}
+		}
+		return []Item{{Err: &ParseError{Path: name, Line: line, Err: fmt.Errorf("%s: %w", f.name, err)}}}
+	}
+	if f.readMany != nil {
+		ts, lines, err := f.readMany(name, []byte(text), o)
+		if err != nil {
+			return fail(0, err)
+		}
+		var items []Item
+		for i, t := range ts {
+			source := name
+			if len(ts) > 1 {
+				source = name + "#" + t.ID
+			}
+			c, err := BuildCall(source, t, o.Build)
+			if err != nil {
+				items = append(items, fail(lines[i], err)...)
+				continue
+			}
+			items = append(items, Item{Call: c})
+		}
+		return items
+	}
+	t, err := f.read(name, []byte(text), o)
+	if err != nil {
+		return fail(0, err)
+	}
+	c, err := BuildCall(name, t, o.Build)
+	if err != nil {
+		return fail(0, err)
+	}
+	return []Item{{Call: c}}
+}
+
+// extList names the supported extensions, for messages.
+func extList() string {
+	exts := []string{kindText, kindJSON, kindJSONL}
+	for _, f := range asrFormats {
+		exts = append(exts, f.exts...)
+	}
+	return strings.Join(exts, ", ")
 }

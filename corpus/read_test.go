@@ -41,7 +41,7 @@ func TestReadFile(t *testing.T) {
 		{name: "jsonl_one_bad_line", file: "bad/partial.jsonl", wantIDs: []string{"X005", "X007"}, wantTurns: []int{1, 1},
 			wantErrs: []string{`testdata/bad/partial.jsonl:2: turns[1].speaker: unknown role "boss"; map it in "roles": {"boss": "agent"}`}},
 		{name: "missing", file: "calls/nope.txt", wantErrs: []string{"testdata/calls/nope.txt: no such file or directory"}},
-		{name: "unsupported", file: "gen/main.go", wantErrs: []string{`testdata/gen/main.go: unsupported file type ".go" (want .txt, .json or .jsonl)`}},
+		{name: "unsupported", file: "gen/main.go", wantErrs: []string{`testdata/gen/main.go: unsupported file type ".go" (want .txt, .json, .jsonl, .csv, .tsv, .srt, .vtt, or name the format with --input-format)`}},
 		{name: "directory", file: "calls", wantErrs: []string{"testdata/calls: is a directory"}},
 	}
 	for _, tt := range tests {
@@ -196,8 +196,8 @@ func TestReadPaths(t *testing.T) {
 		{name: "explicit_files_in_order", paths: []string{p("b.json"), p("a.txt")}, wantIDs: []string{"b", "a"}},
 		{name: "explicit_hidden", paths: []string{p(".hidden.txt"), p(".hidden")}, wantIDs: []string{".hidden", "d"}},
 		{name: "explicit_unknown_extension", paths: []string{p("notes.md"), p("noext")}, wantErrs: []string{
-			p("notes.md") + `: unsupported file type ".md" (want .txt, .json or .jsonl)`,
-			p("noext") + ": unsupported file type (no extension; want .txt, .json or .jsonl)",
+			p("notes.md") + `: unsupported file type ".md" (want .txt, .json, .jsonl, .csv, .tsv, .srt, .vtt, or name the format with --input-format)`,
+			p("noext") + ": unsupported file type (no extension; want .txt, .json, .jsonl, .csv, .tsv, .srt, .vtt, or name the format with --input-format)",
 		}},
 		{name: "missing", paths: []string{p("gone.txt"), p("a.txt")}, wantIDs: []string{"a"},
 			wantErrs: []string{p("gone.txt") + ": no such file or directory"}, wantOrder: []string{"error", "a"}},

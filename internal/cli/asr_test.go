@@ -1,0 +1,129 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/callqa/callqa/analyzer"
+)
+
+// scanJSONL runs `callqa scan --format jsonl` with extra args and decodes
+// its results.
+func scanJSONL(t *testing.T, args ...string) ([]analyzer.Result, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(append([]string{"scan", "--format", "jsonl"}, args...), &IOStreams{In: &bytes.Buffer{}, Out: &out, ErrOut: &errOut})
+	require.Equal(t, exitOK, code, errOut.String())
+	var results []analyzer.Result
+	dec := json.NewDecoder(&out)
+	for dec.More() {
+		var r analyzer.Result
+		require.NoError(t, dec.Decode(&r))
+		results = append(results, r)
+	}
+	return results, errOut.String()
+}
+
+// verdict is what must not change with the format: the findings (turn,
+// category, rule, words), the tasks and steps, the score.
+type verdict struct {
+	Findings []string
+	Tasks    map[string][]int
+	Score    int
+	Pass     bool
+}
+
+func verdictOf(r analyzer.Result) verdict {
+	v := verdict{Tasks: map[string][]int{}, Score: r.Score, Pass: r.Pass}
+	for _, f := range r.Findings {
+		v.Findings = append(v.Findings, fmt.Sprintf("t%d %s %s %s", f.Turn, f.Category, f.Rule, f.Match))
+	}
+	for code, c := range r.Tasks {
+		v.Tasks[code] = c.Turns
+	}
+	for code, c := range r.Steps {
+		v.Tasks[code] = c.Turns
+	}
+	return v
+}
+
+// TestASRFormatsAgree scans the same call written in every speech-recognition
+// format under testdata/asr, with no role mapping given (ids are inferred), and
+// checks that each gives the analysis of the native transcript
+// testdata/calls/S02_insult_threat.txt. The jsonl output of each is also
+// kept as a golden file (go test ./internal/cli -run ASR -update).
+func TestASRFormatsAgree(t *testing.T) {
+	t.Chdir(filepath.Join("..", ".."))
+	files, err := filepath.Glob(filepath.Join("testdata", "asr", "*"))
+	require.NoError(t, err)
+	require.NotEmpty(t, files, "no samples in testdata/asr")
+	native, _ := scanJSONL(t, filepath.Join("testdata", "calls", "S02_insult_threat.txt"))
+	require.Len(t, native, 1)
+	want := verdictOf(native[0])
+	// Inputs that need telling more than the file holds.
+	extra := map[string][]string{"call_ms.csv": {"--csv-columns", "unit=ms"}}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			args := append(extra[filepath.Base(f)], f)
+			got, stderr := scanJSONL(t, args...)
+			require.Len(t, got, 1)
+			assert.Empty(t, stderr, "no warning: the roles are clear in this call")
+			// Speaker ids (0, spk_1, SPEAKER_00) are inferred; role words
+			// (坐席, customer) need no inference.
+			if inf := got[0].RolesInferred; inf != nil {
+				assert.False(t, inf.Weak)
+			}
+			assert.Equal(t, want, verdictOf(got[0]))
+
+			var out, errOut bytes.Buffer
+			code := run(append([]string{"scan", "--format", "jsonl"}, args...), &IOStreams{In: &bytes.Buffer{}, Out: &out, ErrOut: &errOut})
+			require.Equal(t, exitOK, code)
+			golden := filepath.Join("internal", "cli", "testdata", "golden", "asr", filepath.Base(f)+".jsonl")
+			if *update {
+				require.NoError(t, os.MkdirAll(filepath.Dir(golden), 0o755))
+				require.NoError(t, os.WriteFile(golden, out.Bytes(), 0o644))
+			}
+			wantOut, err := os.ReadFile(golden)
+			require.NoError(t, err, "run with -update to create the golden file")
+			assert.Equal(t, string(wantOut), out.String())
+		})
+	}
+}
+
+func TestInputFlags(t *testing.T) {
+	tests := []struct {
+		name, args, wantErr string
+	}{
+		{name: "roles", args: "--roles 0=agent,1=customer a.json"},
+		{name: "bad_roles", args: "--roles 0=boss a.json", wantErr: `--roles: "0": unknown role "boss" (want agent, customer or third_party)`},
+		{name: "bad_format", args: "--input-format docx a.json", wantErr: "invalid --input-format \"docx\""},
+		{name: "csv_columns", args: "--csv-columns speaker=2,text=3,unit=ms a.csv"},
+		{name: "bad_csv_unit", args: "--csv-columns unit=h a.csv", wantErr: `--csv-columns: unit must be s or ms, got "h"`},
+		{name: "bad_csv_key", args: "--csv-columns who=2 a.csv", wantErr: `--csv-columns: unknown key "who"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, _, err := parseFlags(newScanCmd, tt.args)
+			if tt.wantErr != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tt.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			require.NotNil(t, got)
+		})
+	}
+	got, _, err := parseFlags(newScanCmd, "--roles 0=agent,1=客户 --merge-gap 1.5 --input-format txt a.txt")
+	require.NoError(t, err)
+	assert.Equal(t, "agent", string(got.Input.Build.Roles["0"]))
+	assert.Equal(t, "customer", string(got.Input.Build.Roles["1"]))
+	assert.Equal(t, 1.5, got.Input.Build.MergeGap)
+	assert.Equal(t, "txt", got.Input.Format)
+}
