@@ -33,6 +33,8 @@ type Analyzer struct {
 	party, violations, tasks []*compiled
 	// roles are only run while inferring who the agent is.
 	roles []*compiled
+	// hints raise coaching hints after everything else.
+	hints []*compiled
 }
 
 // New builds an Analyzer from a loaded rule set: it loads the segmenter
@@ -51,10 +53,12 @@ func New(set *lexicon.Set, opts Options) (*Analyzer, error) {
 		switch r.Category {
 		case lexicon.CategoryParty:
 			a.party = append(a.party, c)
-		case lexicon.CategoryTask, lexicon.CategoryStep:
+		case lexicon.CategoryTask, lexicon.CategoryStep, lexicon.CategoryRequired:
 			a.tasks = append(a.tasks, c)
 		case lexicon.CategoryRole:
 			a.roles = append(a.roles, c)
+		case lexicon.CategoryHint:
+			a.hints = append(a.hints, c)
 		default:
 			a.violations = append(a.violations, c)
 		}
@@ -83,6 +87,10 @@ type state struct {
 	hits    []hit
 	// found records the categories already reported per turn.
 	found map[int]map[string]bool
+	// hints are the hint rules that fired, before coverage filters them,
+	// with their rules.
+	hints     []Hint
+	hintRules []*lexicon.Rule
 }
 
 // Analyze checks one call and returns its result.
@@ -132,6 +140,11 @@ func (a *Analyzer) run(call *corpus.Call, inferring bool) (*Result, []hit) {
 			for _, c := range a.roles {
 				st.apply(i, c)
 			}
+		}
+	}
+	for i := range call.Turns {
+		for _, c := range a.hints {
+			st.apply(i, c)
 		}
 	}
 	st.score()
@@ -279,10 +292,26 @@ func (st *state) record(i int, c *compiled, m span, abuse bool) {
 	switch r.Category {
 	case lexicon.CategoryParty, lexicon.CategoryRole:
 		return
-	case lexicon.CategoryTask, lexicon.CategoryStep:
+	case lexicon.CategoryHint:
+		for _, h := range st.hints {
+			if h.Turn == n && h.Code == r.Code {
+				return // one hint of a kind per turn
+			}
+		}
+		quote, _, _ := st.quote(i, m)
+		st.hints = append(st.hints, Hint{Turn: n, Code: r.Code, Rule: r.ID, Text: r.Advice, Quote: quote})
+		st.hintRules = append(st.hintRules, r)
+		return
+	case lexicon.CategoryTask, lexicon.CategoryStep, lexicon.CategoryRequired:
 		cov := st.res.Tasks
-		if r.Category == lexicon.CategoryStep {
+		switch r.Category {
+		case lexicon.CategoryStep:
 			cov = st.res.Steps
+		case lexicon.CategoryRequired:
+			if st.res.Required == nil {
+				st.res.Required = map[string]Coverage{}
+			}
+			cov = st.res.Required
 		}
 		cv := cov[r.Code]
 		cv.Covered = true
@@ -311,7 +340,7 @@ func (st *state) record(i int, c *compiled, m span, abuse bool) {
 	st.res.Findings = append(st.res.Findings, Finding{
 		Category: cat, Turn: n, Speaker: string(st.call.Turns[i].Role), Severity: severity,
 		Rule: r.ID, Match: text, Text: st.call.Turns[i].Text, Start: start, End: end,
-		Refs: r.Refs, PackVersion: packVersion(r), Description: r.Description,
+		Refs: r.Refs, PackVersion: packVersion(r), Description: r.Description, Advice: r.Advice,
 	})
 }
 
@@ -373,4 +402,38 @@ func (st *state) score() {
 		return categoryRank(a.Category) < categoryRank(b.Category)
 	})
 	res.Pass = len(res.Violations()) == 0
+	res.Hints = st.keptHints()
+}
+
+// keptHints applies the hints' call-level conditions: a hint is dropped
+// when the call covers one of its unless_covered codes, or when it comes
+// after the first evidence of its before_first code.
+func (st *state) keptHints() []Hint {
+	covered := func(code string) (bool, int) {
+		for _, m := range []map[string]Coverage{st.res.Tasks, st.res.Steps} {
+			if cv, ok := m[code]; ok && cv.Covered && len(cv.Turns) > 0 {
+				return true, cv.Turns[0]
+			}
+		}
+		return false, 0
+	}
+	var out []Hint
+	for i, h := range st.hints {
+		r := st.hintRules[i]
+		keep := true
+		for _, code := range r.UnlessCovered {
+			if ok, _ := covered(code); ok {
+				keep = false
+			}
+		}
+		if r.BeforeFirst != "" {
+			if ok, first := covered(r.BeforeFirst); ok && h.Turn >= first {
+				keep = false
+			}
+		}
+		if keep {
+			out = append(out, h)
+		}
+	}
+	return out
 }

@@ -37,7 +37,16 @@ func (a *Analyzer) Fires(id, snippet string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	_, hits := a.run(call, true) // role cues too: they have examples like every rule
+	res, hits := a.run(call, true) // role cues too: they have examples like every rule
+	if r := a.set.Rule(id); r != nil && r.Category == lexicon.CategoryHint {
+		// A hint counts once its call-level conditions have kept it.
+		for _, h := range res.Hints {
+			if h.Rule == id {
+				return true, nil
+			}
+		}
+		return false, nil
+	}
 	for _, h := range hits {
 		if h.rule.ID == id {
 			return true, nil

@@ -55,6 +55,13 @@ type Result struct {
 	// filled only when the analyzer runs with Explain.
 	Suppressed []Suppressed `json:"suppressed,omitempty"`
 
+	// Required is the coverage of a scorecard's extra required items, when
+	// the analyzer was built with a scorecard's rules (added field).
+	Required map[string]Coverage `json:"required,omitempty"`
+
+	// Hints are coaching hints from the packs' hint rules (added field).
+	Hints []Hint `json:"hints,omitempty"`
+
 	// RolesInferred is set when the transcript did not say who the agent
 	// is and the analyzer inferred it (speech-recognition output).
 	RolesInferred *RoleInference `json:"roles_inferred,omitempty"`
@@ -80,6 +87,18 @@ type Finding struct {
 	Refs        []string `json:"refs,omitempty"`
 	PackVersion string   `json:"pack_version,omitempty"`
 	Description string   `json:"description,omitempty"`
+	// Advice says what the agent should have said instead.
+	Advice string `json:"advice,omitempty"`
+}
+
+// Hint is a coaching hint tied to a turn: the kind (the rule's code), the
+// rule that raised it, the advice, and the words it is about.
+type Hint struct {
+	Turn  int    `json:"turn"`
+	Code  string `json:"code"`
+	Rule  string `json:"rule"`
+	Text  string `json:"text"`
+	Quote string `json:"quote,omitempty"`
 }
 
 // Coverage says whether a task or step was done, and on which turns.

@@ -16,8 +16,8 @@ import (
 )
 
 var (
-	packKeys    = []string{"pack", "version", "category", "severity", "refs", "words", "negation", "quote", "disable", "rules"}
-	ruleKeys    = []string{"id", "category", "severity", "description", "refs", "code", "speaker", "party", "terms", "patterns", "regex", "exceptions", "unless", "unless_finding", "scope", "negation", "quote", "examples"}
+	packKeys    = []string{"pack", "version", "category", "severity", "refs", "words", "negation", "quote", "disable", "rules", "advice"}
+	ruleKeys    = []string{"id", "category", "severity", "description", "refs", "code", "speaker", "party", "terms", "patterns", "regex", "exceptions", "unless", "unless_finding", "scope", "negation", "quote", "examples", "advice", "unless_covered", "before_first"}
 	cueKeys     = []string{"cues", "window", "scope"}
 	exampleKeys = []string{"match", "no_match"}
 	severities  = []string{"critical", "major", "minor", "info"}
@@ -57,7 +57,14 @@ func Parse(file string, data []byte) (*Pack, error) {
 		errs.Add(file, 0, 0, "", "empty pack file")
 		return nil, errs.Err()
 	}
-	root := doc.Content[0]
+	return ParseNode(file, doc.Content[0])
+}
+
+// ParseNode reads a pack from an already decoded YAML node, so that a
+// file of another kind (a scorecard) can hold rules and still report the
+// lines of its own file.
+func ParseNode(file string, root *yaml.Node) (*Pack, error) {
+	var errs ErrorList
 	p := &Pack{Source: file}
 	l := &loader{file: file, errs: &errs}
 	fields := l.mapping(root, packKeys, "")
@@ -73,6 +80,7 @@ func Parse(file string, data []byte) (*Pack, error) {
 	p.Negation = l.cues(fields["negation"], "", ScopeClause)
 	p.Quote = l.cues(fields["quote"], "", ScopeSentence)
 	p.Disable = l.strs(fields["disable"], "")
+	p.Advice = l.str(fields["advice"], "")
 	if p.Name == "" {
 		l.add(root, "", "missing `pack` (the pack's name)")
 	}
@@ -287,6 +295,15 @@ func (l *loader) rule(n *yaml.Node, p *Pack) *Rule {
 	r.Exceptions = l.strs(f["exceptions"], id)
 	r.Unless = l.strs(f["unless"], id)
 	r.UnlessFinding = l.strs(f["unless_finding"], id)
+	r.Advice = firstNonEmpty(l.str(f["advice"], id), p.Advice)
+	r.UnlessCovered = l.strs(f["unless_covered"], id)
+	r.BeforeFirst = l.str(f["before_first"], id)
+	allCodes := append(append([]string(nil), TaskCodes...), StepCodes...)
+	for _, c := range append(append([]string(nil), r.UnlessCovered...), r.BeforeFirst) {
+		if c != "" && !contains(allCodes, c) {
+			l.add(n, id, "unknown task or step code %q%s", c, didYouMean(c, allCodes))
+		}
+	}
 	r.Scope = ScopeClause
 	if s := f["scope"]; s != nil {
 		r.Scope = l.scope(s, id)
@@ -346,7 +363,13 @@ func (l *loader) rule(n *yaml.Node, p *Pack) *Rule {
 		l.add(n, id, "a %s rule needs `code` (one of %s)", r.Category, strings.Join(codes, ", "))
 	case codes != nil && !contains(codes, r.Code):
 		l.add(f["code"], id, "unknown %s code %q%s", r.Category, r.Code, didYouMean(r.Code, codes))
-	case codes == nil && r.Code != "":
+	case r.Category == CategoryRequired && r.Code == "":
+		l.add(n, id, "a required rule needs `code` (the scorecard item it detects)")
+	case r.Category == CategoryHint && r.Code == "":
+		l.add(n, id, "a hint rule needs `code` (the kind of hint, e.g. open_question)")
+	case r.Category == CategoryHint && r.Advice == "":
+		l.add(n, id, "a hint rule needs `advice` (what the agent should do instead)")
+	case codes == nil && r.Code != "" && r.Category != CategoryHint && r.Category != CategoryRequired:
 		l.add(f["code"], id, "`code` is only for task, step, party and role rules")
 	}
 	for _, c := range r.UnlessFinding {

@@ -19,9 +19,15 @@ const (
 	// output: cues that a speaker is the agent (code agent) or the other
 	// party (code other).
 	CategoryRole = "role"
+	// CategoryHint rules raise coaching hints for trainers; their code
+	// names the kind of hint and `advice` says what to do instead.
+	CategoryHint = "hint"
+	// CategoryRequired rules detect a scorecard's extra required items
+	// (a recording notice, the company name); code names the item.
+	CategoryRequired = "required"
 )
 
-var knownCategories = []string{CategoryInsult, CategoryThreat, CategoryFalseLegal, CategoryDisclosure, CategoryTask, CategoryStep, CategoryParty, CategoryRole}
+var knownCategories = []string{CategoryInsult, CategoryThreat, CategoryFalseLegal, CategoryDisclosure, CategoryTask, CategoryStep, CategoryParty, CategoryRole, CategoryHint, CategoryRequired}
 
 // Codes a task, step or party rule may carry in `code`.
 var (
@@ -71,7 +77,10 @@ type Pack struct {
 	Quote    *Cues // default quotation/attribution cues of the rules
 	Disable  []string
 	Rules    []*Rule
-	Source   string // file the pack was read from
+	// Advice is the pack's default advice: what the agent should say
+	// instead, shown to trainers beside every finding of its rules.
+	Advice string
+	Source string // file the pack was read from
 	// Builtin is true for the packs embedded in the binary.
 	Builtin bool
 }
@@ -115,11 +124,20 @@ type Rule struct {
 	// one of these categories (a threat never counts as stating consequences).
 	UnlessFinding []string
 	Scope         string
-	Negation      *Cues
-	Quote         *Cues
-	Examples      Examples
-	Pack          *Pack
-	Line          int // line of the rule in Pack.Source
+	// Advice says what to do instead (a hint's text, or the advice shown
+	// with a violation); empty means the pack's.
+	Advice string
+	// UnlessCovered drops a hint when the call covers any of these task or
+	// step codes anywhere.
+	UnlessCovered []string
+	// BeforeFirst keeps a hint only on turns before the first evidence of
+	// this task or step code (or anywhere when it is never covered).
+	BeforeFirst string
+	Negation    *Cues
+	Quote       *Cues
+	Examples    Examples
+	Pack        *Pack
+	Line        int // line of the rule in Pack.Source
 }
 
 // Examples are transcript snippets (formats.md §1 turn lines, optionally

@@ -29,8 +29,8 @@ type scanner struct {
 
 // newScanner loads the rule set (built-in packs, then rules), builds the
 // analyzer once and returns a scanner over paths ("-" is ios.In).
-func newScanner(ios *IOStreams, paths, rules []string, workers int, explain bool, input corpus.ReadOptions) (*scanner, error) {
-	an, err := loadAnalyzer(rules, analyzer.Options{Explain: explain})
+func newScanner(ios *IOStreams, paths, rules []string, workers int, explain bool, input corpus.ReadOptions, extra ...*lexicon.Pack) (*scanner, error) {
+	an, err := loadAnalyzer(rules, analyzer.Options{Explain: explain}, extra...)
 	if err != nil {
 		return nil, err
 	}

@@ -50,6 +50,8 @@ func subcommands(ios *IOStreams) []*cobra.Command {
 		newIndexCmd(ios, nil),
 		newSearchCmd(ios, nil),
 		newStatsCmd(ios, nil),
+		newScoreCmd(ios, nil),
+		newReportCmd(ios, nil),
 	}
 }
 

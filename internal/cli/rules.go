@@ -119,10 +119,17 @@ func runRulesTest(opts *RulesOptions) error {
 // loadAnalyzer loads the built-in packs and the user packs, builds the
 // analyzer, and runs the examples of every rule a user pack defines: a
 // pack that fails its own examples never scans a call.
-func loadAnalyzer(rules []string, opts analyzer.Options) (*analyzer.Analyzer, error) {
+//
+// extra packs (a scorecard's required items) are added last.
+func loadAnalyzer(rules []string, opts analyzer.Options, extra ...*lexicon.Pack) (*analyzer.Analyzer, error) {
 	set, err := lexicon.LoadSet(rules)
 	if err != nil {
 		return nil, err
+	}
+	if len(extra) > 0 {
+		if set, err = lexicon.NewSet(append(set.Packs, extra...)); err != nil {
+			return nil, err
+		}
 	}
 	an, err := analyzer.New(set, opts)
 	if err != nil {

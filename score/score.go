@@ -1,0 +1,162 @@
+package score
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/callqa/callqa/analyzer"
+	"github.com/callqa/callqa/lexicon"
+)
+
+// Score turns an analysis into the trainer's view under a scorecard: each
+// item done or not with its evidence quoted and its points, the order of
+// the first call's steps and where the call leaves it, the hints, the
+// total and pass/fail. res must come from an analyzer whose rule set holds
+// sc.Required, when the scorecard has required items.
+func Score(res *analyzer.Result, sc *Scorecard) *CallScore {
+	cs := &CallScore{
+		CallID: res.CallID, Source: res.Source, Agent: res.Agent, Team: res.Team,
+		StartedAt: res.StartedAt, Party: res.Party, Scorecard: sc.Label(), Max: sc.Max(),
+		FailReasons: []string{}, Tasks: map[string]Item{}, Steps: map[string]Item{},
+		Order: []OrderStep{}, Departures: []Departure{}, Violations: []analyzer.Finding{},
+		Hints: []Hint{}, Turns: []TurnView{},
+	}
+	if res.Call != nil {
+		for _, t := range res.Call.Turns {
+			cs.Turns = append(cs.Turns, TurnView{N: t.N, Role: string(t.Role), Text: t.Text})
+		}
+	}
+	quote := func(n int) Quote {
+		if n >= 1 && n <= len(cs.Turns) {
+			t := cs.Turns[n-1]
+			return Quote{Turn: n, Role: t.Role, Text: t.Text}
+		}
+		return Quote{Turn: n}
+	}
+	first := map[string]int{}
+	for _, code := range sc.ItemOrder {
+		spec := sc.Items[code]
+		var cov analyzer.Coverage
+		switch spec.Kind {
+		case "task":
+			cov = res.Tasks[code]
+		case "step":
+			cov = res.Steps[code]
+		default:
+			cov = res.Required[code]
+		}
+		it := Item{Code: code, Kind: spec.Kind, Name: spec.Name, Done: cov.Covered, Turns: append([]int{}, cov.Turns...), Evidence: []Quote{}, Max: spec.Weight}
+		for _, n := range cov.Turns {
+			it.Evidence = append(it.Evidence, quote(n))
+		}
+		if it.Done {
+			it.Points = spec.Weight
+			if len(cov.Turns) > 0 {
+				first[code] = cov.Turns[0]
+			}
+		}
+		cs.Score += it.Points
+		switch spec.Kind {
+		case "task":
+			cs.Tasks[code] = it
+		case "step":
+			cs.Steps[code] = it
+		default:
+			if cs.Required == nil {
+				cs.Required = map[string]Item{}
+			}
+			cs.Required[code] = it
+		}
+	}
+
+	// Fail reasons: a violation of a fail_on category (一票否决), or a
+	// score under the pass mark.
+	byCat := map[string][]string{}
+	for _, f := range res.Violations() {
+		cs.Violations = append(cs.Violations, f)
+		if contains(sc.FailOn, f.Category) {
+			byCat[f.Category] = append(byCat[f.Category], fmt.Sprintf("t%d", f.Turn))
+		}
+	}
+	for _, c := range analyzer.ViolationCategories {
+		if turns := byCat[c]; len(turns) > 0 {
+			cs.FailReasons = append(cs.FailReasons, fmt.Sprintf("%s (%s)", c, strings.Join(turns, ", ")))
+		}
+	}
+	if cs.Score < sc.PassMark {
+		cs.FailReasons = append(cs.FailReasons, fmt.Sprintf("score %d is below the pass mark %d", cs.Score, sc.PassMark))
+	}
+	cs.Pass = len(cs.FailReasons) == 0
+
+	// Order: the first evidence turn of each element of the expected
+	// order, and each element that came before an element expected earlier.
+	for _, code := range sc.Order {
+		if t, ok := first[code]; ok {
+			cs.Order = append(cs.Order, OrderStep{Code: code, Turn: t})
+		}
+	}
+	sort.SliceStable(cs.Order, func(i, j int) bool { return cs.Order[i].Turn < cs.Order[j].Turn })
+	for j, code := range sc.Order {
+		tj, ok := first[code]
+		if !ok {
+			continue
+		}
+		for _, earlier := range sc.Order[:j] {
+			if ti, ok := first[earlier]; ok && ti > tj {
+				cs.Departures = append(cs.Departures, Departure{
+					Code: code, Turn: tj, Before: earlier, BeforeTurn: ti,
+					Text: fmt.Sprintf("%s（t%d）出现在 %s（t%d）之前；指南的顺序是先%s，再%s", name(sc, code), tj, name(sc, earlier), ti, name(sc, earlier), name(sc, code)),
+				})
+				break
+			}
+		}
+	}
+	cs.OrderOK = len(cs.Departures) == 0
+
+	// Hints: the packs' hint rules, every violation with what to say
+	// instead, and every missing item with its advice.
+	for _, h := range res.Hints {
+		cs.Hints = append(cs.Hints, Hint{Turn: h.Turn, Code: h.Code, Rule: h.Rule, Text: h.Text, Quote: h.Quote})
+	}
+	for _, f := range cs.Violations {
+		if f.Advice != "" {
+			cs.Hints = append(cs.Hints, Hint{Turn: f.Turn, Code: "violation", Rule: f.Rule, Text: f.Advice, Quote: f.Match})
+		}
+	}
+	for _, code := range sc.ItemOrder {
+		spec := sc.Items[code]
+		if spec.Advice == "" || itemDone(cs, code) {
+			continue
+		}
+		// A call with a third party has no tasks to do (policy.md).
+		if spec.Kind == "task" && res.Party == lexicon.PartyThirdParty {
+			continue
+		}
+		cs.Hints = append(cs.Hints, Hint{Turn: 0, Code: "missing_" + code, Rule: sc.Label(), Text: spec.Advice})
+	}
+	sort.SliceStable(cs.Hints, func(i, j int) bool {
+		a, b := cs.Hints[i].Turn, cs.Hints[j].Turn
+		if (a == 0) != (b == 0) {
+			return b == 0 // call-level hints last
+		}
+		return a < b
+	})
+	return cs
+}
+
+func itemDone(cs *CallScore, code string) bool {
+	for _, m := range []map[string]Item{cs.Tasks, cs.Steps, cs.Required} {
+		if it, ok := m[code]; ok {
+			return it.Done
+		}
+	}
+	return false
+}
+
+func name(sc *Scorecard, code string) string {
+	if n := sc.Items[code].Name; n != "" {
+		return n
+	}
+	return code
+}

@@ -1,0 +1,135 @@
+package score_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/callqa/callqa/analyzer"
+	"github.com/callqa/callqa/corpus"
+	"github.com/callqa/callqa/lexicon"
+	"github.com/callqa/callqa/score"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+var (
+	once   sync.Once
+	team   *score.Scorecard
+	an     *analyzer.Analyzer
+	setErr error
+)
+
+// setup builds one analyzer holding the built-in packs and the team
+// scorecard's required rules.
+func setup(t *testing.T) (*analyzer.Analyzer, *score.Scorecard) {
+	t.Helper()
+	once.Do(func() {
+		team, setErr = score.LoadScorecard(filepath.Join("testdata", "team.yaml"))
+		if setErr != nil {
+			return
+		}
+		var set *lexicon.Set
+		if set, setErr = lexicon.LoadSet(nil); setErr != nil {
+			return
+		}
+		if set, setErr = lexicon.NewSet(append(set.Packs, team.Required)); setErr != nil {
+			return
+		}
+		an, setErr = analyzer.New(set, analyzer.Options{})
+	})
+	require.NoError(t, setErr)
+	return an, team
+}
+
+func scoreFile(t *testing.T, path string, sc *score.Scorecard) *score.CallScore {
+	t.Helper()
+	a, _ := setup(t)
+	calls, errs := corpus.ReadFile(path)
+	require.Empty(t, errs)
+	require.Len(t, calls, 1)
+	return score.Score(a.Analyze(calls[0]), sc)
+}
+
+func hintCodes(cs *score.CallScore) []string {
+	var out []string
+	for _, h := range cs.Hints {
+		out = append(out, h.Code)
+	}
+	return out
+}
+
+func TestPracticeCall(t *testing.T) {
+	cs := scoreFile(t, filepath.Join("testdata", "practice.txt"), score.Default())
+	assert.Equal(t, 0, cs.Score, "no task done")
+	assert.True(t, cs.Pass, "no violation: a low score alone does not fail under the default scorecard")
+	assert.Equal(t, []string{"debt_before_verify", "incomplete_introduction", "open_question", "vague_promise", "no_deadline",
+		"missing_demand_payment", "missing_ask_reason", "missing_explain_consequences", "missing_get_commitment"}, hintCodes(cs))
+	assert.Equal(t, 1, cs.Hints[0].Turn)
+	assert.True(t, cs.Steps["verify_identity"].Done)
+	assert.Equal(t, "请问是王芳女士本人吗？我姓陈。", cs.Steps["verify_identity"].Evidence[0].Text)
+}
+
+func TestOrderAndPassMark(t *testing.T) {
+	_, sc := setup(t)
+	cs := scoreFile(t, filepath.Join("..", "testdata", "calls", "S01_compliant.txt"), sc)
+	assert.Equal(t, 90, cs.Score, "four tasks; no recording notice")
+	assert.Equal(t, 100, cs.Max)
+	assert.True(t, cs.Pass)
+	assert.False(t, cs.Required["recording_notice"].Done)
+	assert.Contains(t, hintCodes(cs), "missing_recording_notice")
+	// S01 asks the reason and states the consequences before it demands
+	// payment today: two departures from the taught order.
+	assert.False(t, cs.OrderOK)
+	require.Len(t, cs.Departures, 2)
+	assert.Equal(t, "ask_reason", cs.Departures[0].Code)
+	assert.Equal(t, "demand_payment", cs.Departures[0].Before)
+
+	bad := scoreFile(t, filepath.Join("..", "testdata", "calls", "S02_insult_threat.txt"), sc)
+	assert.False(t, bad.Pass)
+	assert.Equal(t, []string{"insult (t5)", "threat (t7)", "score 30 is below the pass mark 60"}, bad.FailReasons)
+	assert.Contains(t, hintCodes(bad), "violation")
+}
+
+func TestDepartureFromOrder(t *testing.T) {
+	a, _ := setup(t)
+	c, err := corpus.ReadText("o", "坐席: 麻烦您今天下午五点之前还上\n坐席: 请问是张伟先生吗？\n客户: 是我")
+	require.NoError(t, err)
+	cs := score.Score(a.Analyze(c), score.Default())
+	assert.False(t, cs.OrderOK)
+	require.Len(t, cs.Departures, 1)
+	assert.Equal(t, score.Departure{Code: "demand_payment", Turn: 1, Before: "verify_identity", BeforeTurn: 2,
+		Text: "要求客户今天还款（t1）出现在 确认对方身份（t2）之前；指南的顺序是先确认对方身份，再要求客户今天还款"}, cs.Departures[0])
+}
+
+// TestScoreJSONGolden pins the `score --format json` object for the
+// sample calls (go test ./score -update).
+func TestScoreJSONGolden(t *testing.T) {
+	_, sc := setup(t)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	files, err := filepath.Glob(filepath.Join("..", "testdata", "calls", "*.txt"))
+	require.NoError(t, err)
+	files = append(files, filepath.Join("testdata", "practice.txt"))
+	for _, f := range files {
+		cs := scoreFile(t, f, sc)
+		cs.Source = filepath.Base(cs.Source)
+		require.NoError(t, enc.Encode(cs))
+	}
+	golden := filepath.Join("testdata", "golden", "score.jsonl")
+	if *update {
+		require.NoError(t, os.MkdirAll(filepath.Dir(golden), 0o755))
+		require.NoError(t, os.WriteFile(golden, buf.Bytes(), 0o644))
+	}
+	want, err := os.ReadFile(golden)
+	require.NoError(t, err, "run with -update")
+	assert.Equal(t, string(want), buf.String())
+}
