@@ -391,3 +391,20 @@ func FuzzSegments(f *testing.F) {
 		require.Equal(t, text, joined.String())
 	})
 }
+
+func TestSegmentsFindings(t *testing.T) {
+	text := "你就是个老赖，出门小心点"
+	abuse := analyzer.Finding{Rule: "abuse.x", Category: "customer_abuse", Match: "就是个老赖", Start: 3, End: 18}
+	slur := analyzer.Finding{Rule: "insult.slur", Category: "insult", Match: "老赖", Start: 12, End: 18}
+	stale := analyzer.Finding{Rule: "threat.safety", Category: "threat", Match: "小心点", Start: 99, End: 100}
+	got := Segments(text, []analyzer.Finding{abuse, slur, stale})
+	assert.Equal(t, []Segment{
+		{Text: "你"},
+		{Text: "就是个", Findings: []analyzer.Finding{abuse}},
+		{Text: "老赖", Findings: []analyzer.Finding{abuse, slur}},
+		{Text: "，出门"},
+		{Text: "小心点", Findings: []analyzer.Finding{stale}},
+	}, got, "offsets out of range fall back to the first occurrence of Match")
+	assert.Equal(t, []Segment{{Text: text}}, Segments(text, nil))
+	assert.Nil(t, Segments("", nil))
+}

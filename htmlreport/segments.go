@@ -18,13 +18,6 @@ type segment struct {
 	Title string
 }
 
-// span is the byte range [start, end) of one finding in a turn's text.
-type span struct {
-	start, end int
-	rule       string
-	violation  bool
-}
-
 // locate returns the byte range of f in text. The finding's Start and End
 // are byte offsets into the original turn text; they are used when they are
 // in bounds, fall on character boundaries and quote f.Match. Otherwise (a
@@ -53,37 +46,79 @@ func validRange(text string, start, end int) bool {
 	return utf8.RuneStart(text[start]) && (end == len(text) || utf8.RuneStart(text[end]))
 }
 
-// segments cuts text at the edges of the findings' spans. Overlapping
-// findings do not nest: each piece of text is one segment that names every
-// rule covering it, and neighbouring pieces with the same rules merge.
-func segments(text string, findings []analyzer.Finding) []segment {
-	var spans []span
+// Segment is a run of a turn's text covered by the same findings: none for
+// plain text, one or more where findings overlap. Text is a substring of the
+// turn's text, never HTML: a page escapes it like any other text.
+type Segment struct {
+	Text     string
+	Findings []analyzer.Finding
+}
+
+// Segments cuts text, a turn's original text, at the edges of the
+// findings' byte ranges (Finding.Start and End; the first occurrence of
+// Finding.Match when they do not quote it) and returns the pieces in order;
+// joined, their texts are text. Overlapping findings do not nest: each piece
+// lists every finding that covers it, in the order given, and neighbouring
+// pieces covered by the same findings are one segment. Every cut falls on a
+// UTF-8 character boundary, so a page can wrap each piece in its own element.
+func Segments(text string, findings []analyzer.Finding) []Segment {
+	// located is one finding and its byte range [start, end) in text.
+	type located struct {
+		start, end int
+		f          analyzer.Finding
+	}
+	var spans []located
 	cuts := []int{0, len(text)}
 	for _, f := range findings {
 		s, e, ok := locate(text, f)
 		if !ok {
 			continue
 		}
-		spans = append(spans, span{start: s, end: e, rule: f.Rule, violation: analyzer.IsViolation(f.Category)})
+		spans = append(spans, located{start: s, end: e, f: f})
 		cuts = append(cuts, s, e)
 	}
 	slices.Sort(cuts)
 	cuts = slices.Compact(cuts)
 
-	var out []segment
+	var out []Segment
+	var covering []int // indexes into spans of the last segment's findings
 	for i := 0; i+1 < len(cuts); i++ {
 		a, b := cuts[i], cuts[i+1]
-		var rules []string
-		violation := false
-		for _, sp := range spans {
+		var cover []int
+		for j, sp := range spans {
 			if sp.start <= a && b <= sp.end {
-				if !slices.Contains(rules, sp.rule) {
-					rules = append(rules, sp.rule)
-				}
-				violation = violation || sp.violation
+				cover = append(cover, j)
 			}
 		}
-		seg := segment{Text: text[a:b]}
+		if n := len(out); n > 0 && slices.Equal(covering, cover) {
+			out[n-1].Text += text[a:b]
+			continue
+		}
+		seg := Segment{Text: text[a:b]}
+		for _, j := range cover {
+			seg.Findings = append(seg.Findings, spans[j].f)
+		}
+		out = append(out, seg)
+		covering = cover
+	}
+	return out
+}
+
+// segments are the report's pieces of a turn: Segments with a class and
+// the names of the rules that cover each piece; neighbouring pieces with the
+// same class and rules merge.
+func segments(text string, findings []analyzer.Finding) []segment {
+	var out []segment
+	for _, s := range Segments(text, findings) {
+		var rules []string
+		violation := false
+		for _, f := range s.Findings {
+			if !slices.Contains(rules, f.Rule) {
+				rules = append(rules, f.Rule)
+			}
+			violation = violation || analyzer.IsViolation(f.Category)
+		}
+		seg := segment{Text: s.Text}
 		if len(rules) > 0 {
 			seg.Class = "signal"
 			if violation {

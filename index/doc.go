@@ -19,4 +19,13 @@
 //	err = ix.Close()               // commits the last batch
 //
 //	res, err := index.Search(ix.Bleve(), index.Query{Text: "坐牢", Team: "M1-A"})
+//
+// A call document also keeps its local day ("2006-01-02", for charts per
+// day) and the role of each turn, so that Call can give back a whole call
+// for display; IDs pages through a search cheaply, and Count counts
+// facets of calls or violations without loading any document:
+//
+//	res, err := index.Call(bi, "S02")              // res.Call holds the turns
+//	ids, total, err := index.IDs(bi, index.Query{Team: "M1-A", Offset: 19, Limit: 3})
+//	n, facets, err := index.Count(bi, index.Query{Findings: true}, 100, "day", "rule")
 package index

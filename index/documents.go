@@ -12,10 +12,13 @@ import (
 // documents (each with its id under "id"). Only violations and
 // customer_abuse become findings; coaching signals are not indexed.
 func documents(res *analyzer.Result, hash, rulesVersion string) (map[string]interface{}, []map[string]interface{}) {
-	month, sortAt := "", ""
+	month, day, sortAt := "", "", ""
 	var started interface{}
 	if t, err := time.Parse(time.RFC3339, res.StartedAt); err == nil {
+		// Month and day are the call's own, in the offset it was recorded
+		// with, as the people on the call lived them.
 		month = t.Format("2006-01")
+		day = t.Format("2006-01-02")
 		started = t
 		sortAt = sortKey(t)
 	}
@@ -34,10 +37,11 @@ func documents(res *analyzer.Result, hash, rulesVersion string) (map[string]inte
 		}
 	}
 	sort.Strings(tasks)
-	var turns []string
+	var turns, roles []string
 	if res.Call != nil {
 		for _, t := range res.Call.Turns {
 			turns = append(turns, t.Text)
+			roles = append(roles, string(t.Role))
 		}
 	}
 	stored, _ := json.Marshal(res)
@@ -48,8 +52,9 @@ func documents(res *analyzer.Result, hash, rulesVersion string) (map[string]inte
 	call := map[string]interface{}{
 		"type": TypeCall, "call_id": res.CallID, "agent": res.Agent, "team": res.Team,
 		"kind": res.Kind, "party": res.Party, "source": res.Source, "categories": cats,
-		"tasks": tasks, "month": month, "hash": hash, "rules_version": rulesVersion,
-		"pass": pass, "score": float64(res.Score), "turns": turns, "result": string(stored),
+		"tasks": tasks, "month": month, "day": day, "hash": hash, "rules_version": rulesVersion,
+		"pass": pass, "score": float64(res.Score), "turns": turns, "turn_roles": roles,
+		"result": string(stored),
 	}
 	if started != nil {
 		call["started_at"] = started
@@ -66,7 +71,7 @@ func documents(res *analyzer.Result, hash, rulesVersion string) (map[string]inte
 			"type": TypeFinding, "call_id": res.CallID, "turn": float64(f.Turn),
 			"category": f.Category, "severity": f.Severity, "rule": f.Rule, "speaker": f.Speaker,
 			"match": f.Match, "text": f.Text, "agent": res.Agent, "team": res.Team,
-			"party": res.Party, "month": month, "pack_version": f.PackVersion,
+			"party": res.Party, "month": month, "day": day, "pack_version": f.PackVersion,
 			"started_at_text": res.StartedAt,
 		}
 		if started != nil {

@@ -77,7 +77,7 @@ func newMapping() (mapping.IndexMapping, error) {
 	}
 
 	call := bleve.NewDocumentStaticMapping()
-	for _, name := range []string{"type", "call_id", "agent", "team", "kind", "party", "source", "categories", "tasks", "month", "hash", "rules_version", "finding_ids", "pass"} {
+	for _, name := range []string{"type", "call_id", "agent", "team", "kind", "party", "source", "categories", "tasks", "month", "day", "hash", "rules_version", "finding_ids", "pass"} {
 		call.AddFieldMappingsAt(name, keywordField())
 	}
 	call.AddFieldMappingsAt("started_at", dateField())
@@ -85,10 +85,11 @@ func newMapping() (mapping.IndexMapping, error) {
 	call.AddFieldMappingsAt("score", numberField())
 	call.AddFieldMappingsAt("turns", textField())
 	call.AddFieldMappingsAt("result", storedOnly())
+	call.AddFieldMappingsAt("turn_roles", storedOnly()) // the role of each turn, for showing a call
 	m.AddDocumentMapping(TypeCall, call)
 
 	finding := bleve.NewDocumentStaticMapping()
-	for _, name := range []string{"type", "call_id", "category", "severity", "rule", "speaker", "agent", "team", "party", "month", "pack_version"} {
+	for _, name := range []string{"type", "call_id", "category", "severity", "rule", "speaker", "agent", "team", "party", "month", "day", "pack_version"} {
 		finding.AddFieldMappingsAt(name, keywordField())
 	}
 	finding.AddFieldMappingsAt("started_at_text", storedOnly()) // as written, with its offset

@@ -140,6 +140,19 @@ func buildQuery(q Query, docType string) (query.Query, error) {
 	return bleve.NewConjunctionQuery(must...), nil
 }
 
+// sortOrder is the Bleve sort of a Query.Sort value.
+func sortOrder(s string) ([]string, error) {
+	switch s {
+	case "", "date":
+		return []string{"-sort_at", "_id"}, nil
+	case "score":
+		return []string{"score", "-sort_at", "_id"}, nil
+	case "relevance":
+		return []string{"-_score", "-sort_at", "_id"}, nil
+	}
+	return nil, fmt.Errorf("unknown sort %q (want date, score or relevance)", s)
+}
+
 func term(field, v string) query.Query {
 	t := bleve.NewTermQuery(v)
 	t.SetField(field)
@@ -159,17 +172,12 @@ func Search(bi bleve.Index, q Query) (*Results, error) {
 	if q.Limit <= 0 {
 		q.Limit = 20
 	}
-	req := bleve.NewSearchRequestOptions(bq, q.Limit, q.Offset, false)
-	switch q.Sort {
-	case "", "date":
-		req.SortBy([]string{"-sort_at", "_id"})
-	case "score":
-		req.SortBy([]string{"score", "-sort_at", "_id"})
-	case "relevance":
-		req.SortBy([]string{"-_score", "-sort_at", "_id"})
-	default:
-		return nil, fmt.Errorf("unknown sort %q (want date, score or relevance)", q.Sort)
+	order, err := sortOrder(q.Sort)
+	if err != nil {
+		return nil, err
 	}
+	req := bleve.NewSearchRequestOptions(bq, q.Limit, q.Offset, false)
+	req.SortBy(order)
 	if q.Findings {
 		req.Fields = []string{"call_id", "turn", "category", "severity", "rule", "match", "text", "agent", "team", "started_at_text"}
 		for name, field := range map[string]string{"category": "category", "team": "team", "agent": "agent", "month": "month"} {

@@ -52,6 +52,7 @@ func subcommands(ios *IOStreams) []*cobra.Command {
 		newStatsCmd(ios, nil),
 		newScoreCmd(ios, nil),
 		newReportCmd(ios, nil),
+		newServeCmd(ios, nil),
 	}
 }
 

@@ -1,0 +1,192 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// startServe indexes the sample calls and the injected transcript with the
+// real binary, starts `callqa serve` on a free 127.0.0.1 port and returns
+// its base URL once /healthz answers.
+func startServe(t *testing.T, bin string) string {
+	t.Helper()
+	dir := t.TempDir()
+	xss := filepath.Join(dir, "X01_injected.txt")
+	require.NoError(t, os.WriteFile(xss, []byte(injected), 0o644))
+	ix := filepath.Join(dir, "callqa.bleve")
+	out, err := exec.Command(bin, "index", "--index", ix, filepath.Join("..", "testdata", "calls"), xss).CombinedOutput()
+	require.NoError(t, err, "callqa index: %s", out)
+
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := l.Addr().String()
+	require.NoError(t, l.Close())
+
+	var logs bytes.Buffer
+	cmd := exec.Command(bin, "serve", "--index", ix, "--addr", addr)
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		done := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			_ = cmd.Process.Kill()
+		}
+		if t.Failed() {
+			t.Logf("callqa serve output:\n%s", logs.String())
+		}
+	})
+	base := "http://" + addr
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get(base + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return base
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("callqa serve did not answer /healthz within 30 s: %v\n%s", err, logs.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// waitFor evaluates js until it is true. A click that navigates replaces
+// the page under an evaluation, so errors while the new page loads are
+// retried too.
+func waitFor(t *testing.T, ctx context.Context, js string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	var last error
+	for time.Now().Before(deadline) {
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js))
+		if err == nil && ok {
+			return
+		}
+		last = err
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("waiting for %s: %v", js, last)
+}
+
+// TestConsoleInChromium drives the supervisors' web console in headless
+// Chromium as a person would: a search in Chinese, a filter, a call with
+// its highlighted violation, the analyze page, and a transcript that tries
+// to run script.
+func TestConsoleInChromium(t *testing.T) {
+	if _, err := os.Stat(chromiumPath); err != nil {
+		t.Fatalf("the e2e tests need Chromium at %s (apt-get install chromium fonts-noto-cjk): %v", chromiumPath, err)
+	}
+	bin := buildCallqa(t)
+	base := startServe(t, bin)
+	ctx, b := newBrowser(t)
+	shots := os.Getenv("CALLQA_SCREENSHOT") == "1"
+	shot := func(name string) {
+		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+		require.NoError(t, err)
+		dir := t.TempDir()
+		if shots {
+			dir = filepath.Join("..", "docs")
+		}
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), png, 0o644))
+	}
+
+	t.Run("search_in_chinese", func(t *testing.T) {
+		require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(base+"/")))
+		require.NoError(t, chromedp.Do(ctx,
+			chromedp.WaitVisible(chromedp.CSS(`#search input[name="q"]`)),
+			chromedp.SendKeys(chromedp.CSS(`#search input[name="q"]`), "老赖"),
+			chromedp.Click(chromedp.CSS(`#search-submit`)),
+		))
+		waitFor(t, ctx, `location.search.includes('q=') && document.querySelectorAll('#results li.hit').length > 0`)
+		hits := evaluate[[]string](t, ctx, `Array.from(document.querySelectorAll('#results li.hit a.call-link')).map(a => a.textContent.trim())`)
+		assert.Contains(t, strings.Join(hits, " "), "S02")
+		marks := evaluate[[]string](t, ctx, `Array.from(document.querySelectorAll('#results li.hit mark')).map(m => m.textContent)`)
+		assert.Contains(t, marks, "老赖", "the matched words are marked")
+		assert.Positive(t, evaluate[int](t, ctx, `document.querySelectorAll('.facet').length`), "facet counts beside the filters")
+	})
+
+	t.Run("filter", func(t *testing.T) {
+		require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(base+"/")))
+		require.NoError(t, chromedp.Do(ctx,
+			chromedp.WaitVisible(chromedp.CSS(`#search select[name="category"]`)),
+			chromedp.SetValue(chromedp.CSS(`#search select[name="category"]`), "threat"),
+			chromedp.Click(chromedp.CSS(`#search-submit`)),
+		))
+		waitFor(t, ctx, `location.search.includes('category=threat')`)
+		waitFor(t, ctx, `document.querySelectorAll('#results li.hit').length > 0`)
+		hits := evaluate[[]string](t, ctx, `Array.from(document.querySelectorAll('#results li.hit a.call-link')).map(a => a.textContent.trim())`)
+		assert.Len(t, hits, 1, "only S02 has a threat: %v", hits)
+		assert.Contains(t, strings.Join(hits, " "), "S02")
+		shot("console-search.png")
+	})
+
+	t.Run("open_call_with_highlighted_violation", func(t *testing.T) {
+		require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#results li.hit a.call-link`))))
+		waitFor(t, ctx, `location.pathname.startsWith('/calls/') && document.querySelectorAll('.turn').length > 0`)
+		type mark struct {
+			Text     string `json:"text"`
+			Category string `json:"category"`
+		}
+		marks := evaluate[[]mark](t, ctx, `Array.from(document.querySelectorAll('mark.violation')).map(m => ({text: m.textContent, category: m.dataset.category}))`)
+		assert.Contains(t, marks, mark{Text: "老赖", Category: "insult"})
+		assert.Positive(t, evaluate[int](t, ctx, `document.querySelectorAll('mark.violation[data-category="threat"]').length`))
+		shot("console-call.png")
+		// Back returns to the filtered search.
+		// (history.back() from the page: chromedp's NavigateBack waits for a
+		// load event that a page served with no-store may not fire.)
+		_, _ = chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](`history.back()`))
+		waitFor(t, ctx, `location.pathname === '/' && location.search.includes('category=threat')`)
+	})
+
+	t.Run("analyze_pasted_transcript", func(t *testing.T) {
+		require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(base+"/analyze")))
+		require.NoError(t, chromedp.Do(ctx,
+			chromedp.WaitVisible(chromedp.CSS(`#transcript`)),
+			chromedp.SetValue(chromedp.CSS(`#transcript`), "坐席：请问是张伟先生吗？\n客户：是我。\n坐席：你就是个骗子，不还钱就是诈骗，要坐牢的。"),
+			chromedp.Click(chromedp.CSS(`#analyze-submit`)),
+		))
+		waitFor(t, ctx, `document.querySelectorAll('#result mark.violation').length > 0`)
+		cats := evaluate[[]string](t, ctx, `Array.from(document.querySelectorAll('#result mark.violation')).map(m => m.dataset.category)`)
+		assert.Contains(t, cats, "insult")
+		assert.Contains(t, cats, "false_legal_claim")
+	})
+
+	t.Run("injected_script_never_runs", func(t *testing.T) {
+		require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(base+"/calls/X01")))
+		waitFor(t, ctx, `document.querySelectorAll('.turn').length > 0`)
+		assert.Equal(t, "undefined", evaluate[string](t, ctx, `typeof window.__pwned`))
+		assert.Contains(t, evaluate[string](t, ctx, `document.body.textContent`), "<script>window.__pwned=1</script>", "shown as text")
+		assert.Equal(t, 0, evaluate[int](t, ctx, `Array.from(document.images).filter(i => i.getAttribute('src') === 'x').length`))
+		// And through the search results, where highlights are built.
+		require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(base+"/?q="+"老赖")))
+		waitFor(t, ctx, `document.querySelectorAll('#results li.hit').length > 0`)
+		assert.Equal(t, "undefined", evaluate[string](t, ctx, `typeof window.__pwned`))
+	})
+
+	b.finish(t, ctx)
+	assert.Empty(t, b.errors(), "console errors and uncaught exceptions")
+	assert.Empty(t, b.dialogs(), "no alert, confirm or prompt opened")
+	for _, u := range b.requests() {
+		assert.True(t, strings.HasPrefix(u, base) || strings.HasPrefix(u, "data:"), "the console fetched %s; everything comes from the server", u)
+	}
+}

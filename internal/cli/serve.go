@@ -1,0 +1,238 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/callqa/callqa/analyzer"
+	"github.com/callqa/callqa/index"
+	"github.com/callqa/callqa/web"
+)
+
+// tokenEnv is the environment variable that may hold the access token.
+const tokenEnv = "CALLQA_TOKEN"
+
+// Timeouts of the HTTP server: a slow or stalled client cannot hold a
+// connection (or a goroutine) for long.
+const (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 30 * time.Second
+	writeTimeout      = 60 * time.Second
+	idleTimeout       = 2 * time.Minute
+	shutdownTimeout   = 10 * time.Second
+)
+
+// ServeOptions are the inputs of callqa serve.
+type ServeOptions struct {
+	IO        *IOStreams
+	Indexes   []string
+	Addr      string
+	TokenFile string
+	MaxBody   string
+	Rules     []string
+
+	// ctx, when set, stops the server when done (tests); otherwise
+	// SIGINT or SIGTERM does.
+	ctx context.Context
+	// ready, when set, is called with the base URL once the server listens.
+	ready func(url string)
+}
+
+func newServeCmd(ios *IOStreams, runF func(*ServeOptions) error) *cobra.Command {
+	opts := &ServeOptions{IO: ios}
+	cmd := &cobra.Command{
+		Use:   "serve --index DIR [--addr 127.0.0.1:8080] [--token-file FILE]",
+		Short: "Serve the web console and JSON API over the index",
+		Long: `Serve the supervisors' web console over an index built by callqa index:
+search with filters, facets and highlights; each call as a conversation with
+its violations marked, its score and hints; an analyze page where a pasted
+transcript is checked at once without being indexed; a dashboard. The same
+functions answer as JSON under /api/ (see docs/api.md).
+
+The index is opened read-only. By default the server listens on 127.0.0.1
+only. Listening on any other address needs an access token, read from
+--token-file or the CALLQA_TOKEN environment variable: API clients send
+"Authorization: Bearer TOKEN", browsers sign in once. Without a token such
+an address is refused.
+
+Exit status: 0 after a clean shutdown (SIGINT or SIGTERM); 2 when the index
+cannot be opened (another process, such as callqa index, holds it), the
+rules do not load or the address is refused.`,
+		Example: `  callqa serve --index callqa.bleve
+  callqa serve --index 'archive/2026-*.bleve' --addr 127.0.0.1:9000
+  CALLQA_TOKEN=$(cat /etc/callqa/token) callqa serve --index callqa.bleve --addr 0.0.0.0:8080`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if _, err := parseSize(opts.MaxBody); err != nil {
+				return flagErrorf("--max-body: %v", err)
+			}
+			if _, _, err := net.SplitHostPort(opts.Addr); err != nil {
+				return flagErrorf("--addr %q: want HOST:PORT, e.g. 127.0.0.1:8080", opts.Addr)
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runServe(opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringArrayVar(&opts.Indexes, "index", nil, "index `DIR` or glob (repeatable; default "+index.DefaultDir+")")
+	f.StringVar(&opts.Addr, "addr", "127.0.0.1:8080", "listen on `HOST:PORT`")
+	f.StringVar(&opts.TokenFile, "token-file", "", "read the access token from `FILE` (else $"+tokenEnv+")")
+	f.StringVar(&opts.MaxBody, "max-body", "2MiB", "largest request body accepted (`SIZE`: bytes, KiB, MiB)")
+	f.StringArrayVar(&opts.Rules, "rules", nil, "extra rule pack `PATH` for the analyze page (file or folder; repeatable)")
+	return cmd
+}
+
+// parseSize reads a size such as 2MiB, 512KiB, 1MB or 1048576 (bytes).
+func parseSize(s string) (int64, error) {
+	t := strings.TrimSpace(s)
+	units := []struct {
+		suffix string
+		n      int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"KB", 1000}, {"MB", 1000 * 1000}, {"GB", 1000 * 1000 * 1000}, {"K", 1 << 10}, {"M", 1 << 20}, {"B", 1}}
+	mult := int64(1)
+	for _, u := range units {
+		if len(t) > len(u.suffix) && strings.EqualFold(t[len(t)-len(u.suffix):], u.suffix) {
+			mult, t = u.n, strings.TrimSpace(t[:len(t)-len(u.suffix)])
+			break
+		}
+	}
+	n, err := strconv.ParseFloat(t, 64)
+	if err != nil || n < 1 || n*float64(mult) > 1<<40 {
+		return 0, fmt.Errorf("%q is not a size like 2MiB, 512KiB or 1048576", s)
+	}
+	return int64(n * float64(mult)), nil
+}
+
+// readToken returns the access token: the content of --token-file
+// (surrounding white space removed), else $CALLQA_TOKEN, else "".
+func readToken(file string) (string, error) {
+	if file == "" {
+		return strings.TrimSpace(os.Getenv(tokenEnv)), nil
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return "", fmt.Errorf("--token-file: %w", err)
+	}
+	tok := strings.TrimSpace(string(b))
+	if tok == "" {
+		return "", fmt.Errorf("--token-file %s is empty", file)
+	}
+	return tok, nil
+}
+
+func runServe(opts *ServeOptions) error {
+	trouble := func(err error) error { return &exitError{code: exitTrouble, err: err} }
+	token, err := readToken(opts.TokenFile)
+	if err != nil {
+		return trouble(err)
+	}
+	if err := web.CheckAddr(opts.Addr, token != ""); err != nil {
+		return trouble(err)
+	}
+	if token != "" && len(token) < 16 {
+		fmt.Fprintf(opts.IO.ErrOut, "callqa: warning: the access token is short (%d characters); use 16 or more random characters\n", len(token))
+	}
+	maxBody, _ := parseSize(opts.MaxBody)
+
+	bi, closeIndex, err := openIndexes(opts.Indexes)
+	if err != nil {
+		if errors.Is(err, index.ErrLocked) {
+			err = fmt.Errorf("%w (callqa index?): stop it or wait until it is done, then start serve again", err)
+		}
+		return trouble(err)
+	}
+	defer closeIndex()
+
+	sc, extra, err := loadScorecard("")
+	if err != nil {
+		return trouble(err)
+	}
+	an, err := loadAnalyzer(opts.Rules, analyzer.Options{}, extra...)
+	if err != nil {
+		return trouble(err)
+	}
+	srv, err := web.New(web.Config{
+		Index: bi, Analyzer: an, Scorecard: sc, Token: token, MaxBody: maxBody,
+		Log: log.New(opts.IO.ErrOut, "callqa: serve: ", log.LstdFlags), Version: version(),
+	})
+	if err != nil {
+		return trouble(err)
+	}
+
+	l, err := net.Listen("tcp", opts.Addr)
+	if err != nil {
+		return trouble(err)
+	}
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          log.New(opts.IO.ErrOut, "callqa: serve: ", log.LstdFlags),
+	}
+
+	ctx := opts.ctx
+	if ctx == nil {
+		var stop context.CancelFunc
+		ctx, stop = signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+	}
+	calls, _, _ := index.Count(bi, index.Query{}, 0)
+	url := "http://" + displayAddr(l.Addr().String())
+	auth := "no token: this machine only"
+	if token != "" {
+		auth = "token required"
+	}
+	fmt.Fprintf(opts.IO.Out, "callqa: serving %d calls at %s (%s; Ctrl-C to stop)\n", calls, url+"/", auth)
+	if opts.ready != nil {
+		opts.ready(url)
+	}
+
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(l) }()
+	select {
+	case err := <-served:
+		return trouble(err)
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := hs.Shutdown(shutdown); err != nil {
+		return trouble(fmt.Errorf("shutting down: %w", err))
+	}
+	fmt.Fprintln(opts.IO.Out, "callqa: stopped")
+	return nil
+}
+
+// displayAddr turns a listening address into one a browser can open:
+// all interfaces become the local host name.
+func displayAddr(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		if h, err := os.Hostname(); err == nil && h != "" {
+			host = h
+		} else {
+			host = "localhost"
+		}
+	}
+	return net.JoinHostPort(host, port)
+}

@@ -1,0 +1,30 @@
+// Package web is the supervisors' web console and JSON API over a callqa
+// index: `callqa serve`.
+//
+// Pages are rendered on the server with html/template, which escapes every
+// piece of transcript text; the templates, the style sheet and a little
+// plain JavaScript (nice-to-haves only: every page works without it) are
+// embedded in the binary and served from /static/. The Content-Security-Policy
+// allows scripts and styles from the server's own files only, so text that
+// slipped through as markup still could not run.
+//
+// Routes:
+//
+//	GET  /                 search: q, category, team, agent, party, pass, from, to, sort, page
+//	GET  /calls/{id}       one call as a conversation, with the previous and next hit of the search in its query
+//	GET  /analyze          paste or upload a transcript ...
+//	POST /analyze          ... and see the same call view, without indexing it
+//	GET  /dashboard        violations per day and category, pass rate by team, top rules (SVG)
+//	GET  /login, POST /login, POST /logout   only when a token is set
+//	GET  /api/search       the search as JSON (index.Results), plus limit and offset
+//	GET  /api/calls/{id}   the stored analyzer.Result (formats.md §4)
+//	POST /api/analyze      a transcript in any supported format → analyzer.Result
+//	GET  /api/stats        ?by=team|agent|month|category → index.Stats rows
+//	GET  /healthz          {"ok":true,"calls":N}, without authentication
+//
+// A server is built once and shared by every request:
+//
+//	srv, err := web.New(web.Config{Index: bi, Analyzer: an, Token: token})
+//	...
+//	http.Serve(listener, srv)
+package web

@@ -1,0 +1,184 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/callqa/callqa/analyzer"
+)
+
+var (
+	//go:embed templates/*.html
+	templateFS embed.FS
+	//go:embed static
+	staticRoot embed.FS
+
+	staticFS = mustSub(staticRoot, "static")
+	// assetVersion maps a static file to a digest of its content, put in
+	// its URL so that a browser never keeps an old copy.
+	assetVersion = digests(staticFS)
+
+	pages = parsePages()
+)
+
+func mustSub(f fs.FS, dir string) fs.FS {
+	sub, err := fs.Sub(f, dir)
+	if err != nil {
+		panic(err)
+	}
+	return sub
+}
+
+func digests(f fs.FS) map[string]string {
+	out := map[string]string{}
+	entries, err := fs.ReadDir(f, ".")
+	if err != nil {
+		panic(err)
+	}
+	for _, e := range entries {
+		b, err := fs.ReadFile(f, e.Name())
+		if err != nil {
+			panic(err)
+		}
+		sum := sha256.Sum256(b)
+		out[e.Name()] = hex.EncodeToString(sum[:6])
+	}
+	return out
+}
+
+var funcs = template.FuncMap{
+	"asset": func(name string) string {
+		v, ok := assetVersion[name]
+		if !ok {
+			panic("web: no static file " + name)
+		}
+		return "/static/" + name + "?v=" + v
+	},
+	"categoryLabel": categoryLabel,
+	"roleLabel":     roleLabel,
+}
+
+// parsePages parses each page with the layout and the shared parts; the
+// page defines "content".
+func parsePages() map[string]*template.Template {
+	common := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/parts.html"))
+	out := map[string]*template.Template{}
+	for _, name := range []string{"search", "call", "analyze", "dashboard", "login", "error"} {
+		t := template.Must(template.Must(common.Clone()).ParseFS(templateFS, "templates/"+name+".html"))
+		out[name] = t
+	}
+	return out
+}
+
+// base is what every page's layout needs.
+type base struct {
+	Title    string
+	Page     string // the page's name, for the body class and the current link
+	SignedIn bool
+	Version  string
+}
+
+func (s *Server) base(r *http.Request, page, title string) base {
+	return base{Title: title, Page: page, SignedIn: s.signedIn(r), Version: s.cfg.Version}
+}
+
+// render executes a page into a buffer first, so that a template error is
+// a clean 500 rather than half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page string, data any) {
+	var buf bytes.Buffer
+	if err := pages[page].ExecuteTemplate(&buf, "layout", data); err != nil {
+		s.cfg.Log.Printf("%s %s: rendering %s: %v", r.Method, r.URL.Path, page, err)
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusInternalServerError)
+		w.Write([]byte("internal error\n"))
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		w.Write(buf.Bytes())
+	}
+}
+
+type errorPage struct {
+	base
+	Status  int
+	Heading string
+	Message string
+}
+
+// pageError renders the error page.
+func (s *Server) pageError(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	p := errorPage{base: s.base(r, "error", strconv.Itoa(status)+" "+http.StatusText(status)), Status: status, Heading: http.StatusText(status), Message: msg}
+	s.render(w, r, status, "error", &p)
+}
+
+func (s *Server) handleRoot(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path != "/" {
+		s.pageError(w, r, http.StatusNotFound, "There is no page at "+r.URL.Path+".")
+		return
+	}
+	s.handleSearch(w, r)
+}
+
+func (s *Server) handleAPINotFound(w http.ResponseWriter, r *http.Request) {
+	s.apiError(w, http.StatusNotFound, "no API endpoint "+r.URL.Path)
+}
+
+// handleStatic serves the embedded files, and nothing else: no listing,
+// no file from disk.
+func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
+	name := strings.TrimPrefix(r.URL.Path, "/static/")
+	if _, ok := assetVersion[name]; !ok {
+		s.pageError(w, r, http.StatusNotFound, "There is no file "+r.URL.Path+".")
+		return
+	}
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	http.ServeFileFS(w, r, staticFS, name)
+}
+
+func (s *Server) handleFavicon(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	http.ServeFileFS(w, r, staticFS, "favicon.svg")
+}
+
+// Labels of the violation categories (policy.md), as supervisors say them.
+var categoryNames = map[string]string{
+	analyzer.CategoryInsult:        "辱骂",
+	analyzer.CategoryThreat:        "威胁",
+	analyzer.CategoryFalseLegal:    "虚假法律陈述",
+	analyzer.CategoryDisclosure:    "向第三方透露债务",
+	analyzer.CategoryCustomerAbuse: "客户辱骂",
+}
+
+// categoryLabel is "辱骂 insult".
+func categoryLabel(code string) string {
+	if n, ok := categoryNames[code]; ok {
+		return n + " " + code
+	}
+	return code
+}
+
+var roleNames = map[string]string{
+	"agent":       "坐席",
+	"customer":    "客户",
+	"third_party": "第三方",
+}
+
+// roleLabel names a turn's speaker.
+func roleLabel(role string) string {
+	if n, ok := roleNames[role]; ok {
+		return n
+	}
+	if role == "" {
+		return "未知"
+	}
+	return role
+}

@@ -1,0 +1,470 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/callqa/callqa/analyzer"
+	"github.com/callqa/callqa/index"
+)
+
+// PageSize is the number of hits on a page of the search page.
+const PageSize = 20
+
+// maxResults is how deep paging goes: Bleve keeps offset+limit hits in
+// memory to sort them.
+const maxResults = 10000
+
+// maxAPILimit is the largest limit /api/search accepts.
+const maxAPILimit = 200
+
+// searchParams are the search as the URL says it; the whole search lives
+// in the URL, so it can be shared and the back button works.
+type searchParams struct {
+	Q, Category, Team, Agent, Party, Pass, From, To, Sort string
+	Page                                                  int
+}
+
+// paramNames are the search parameters, in the order URLs list them.
+var paramNames = []string{"q", "category", "team", "agent", "party", "pass", "from", "to", "sort", "page"}
+
+var (
+	parties = []string{"debtor", "third_party"}
+	sorts   = []string{"date", "score", "relevance"}
+)
+
+// badRequest is an error in what the client asked: 400.
+type badRequest struct{ msg string }
+
+func (e *badRequest) Error() string { return e.msg }
+
+func badf(format string, args ...any) error { return &badRequest{fmt.Sprintf(format, args...)} }
+
+// parseSearch reads the search parameters and the index query they mean.
+// The query has the page's limit and offset.
+func parseSearch(v url.Values) (searchParams, index.Query, error) {
+	p := searchParams{
+		Q: strings.TrimSpace(v.Get("q")), Category: v.Get("category"), Team: v.Get("team"),
+		Agent: v.Get("agent"), Party: v.Get("party"), Pass: v.Get("pass"),
+		From: v.Get("from"), To: v.Get("to"), Sort: v.Get("sort"), Page: 1,
+	}
+	q := index.Query{Text: p.Q, Category: p.Category, Team: p.Team, Agent: p.Agent, Party: p.Party, Sort: p.Sort, Limit: PageSize}
+	if utf8.RuneCountInString(p.Q) > 500 {
+		return p, q, badf("q is too long (at most 500 characters)")
+	}
+	if p.Category != "" && !analyzer.IsViolation(p.Category) {
+		return p, q, badf("unknown category %q (want one of %s)", p.Category, strings.Join(analyzer.ViolationCategories, ", "))
+	}
+	if p.Party != "" && !slices.Contains(parties, p.Party) {
+		return p, q, badf("unknown party %q (want debtor or third_party)", p.Party)
+	}
+	switch p.Pass {
+	case "":
+	case "pass", "fail":
+		pass := p.Pass == "pass"
+		q.Pass = &pass
+	default:
+		return p, q, badf("unknown pass %q (want pass or fail)", p.Pass)
+	}
+	if p.Sort != "" && !slices.Contains(sorts, p.Sort) {
+		return p, q, badf("unknown sort %q (want date, score or relevance)", p.Sort)
+	}
+	var err error
+	if q.From, err = parseDay(p.From, false); err != nil {
+		return p, q, badf("from: %v", err)
+	}
+	if q.To, err = parseDay(p.To, true); err != nil {
+		return p, q, badf("to: %v", err)
+	}
+	if s := v.Get("page"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			return p, q, badf("page must be a whole number from 1, not %q", s)
+		}
+		if n > maxResults/PageSize {
+			return p, q, badf("page %d is too far: searches page through the first %d results; narrow the search", n, maxResults)
+		}
+		p.Page = n
+	}
+	q.Offset = (p.Page - 1) * PageSize
+	return p, q, nil
+}
+
+// parseDay reads a date (2006-01-02, local midnight) or an RFC 3339 time,
+// as callqa search does; for an end date the whole day is included.
+func parseDay(s string, end bool) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	t, err := time.ParseInLocation("2006-01-02", s, time.Local)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is not a date like 2026-03-01", s)
+	}
+	if end {
+		t = t.AddDate(0, 0, 1)
+	}
+	return t, nil
+}
+
+// values are the parameters that are set, page 1 left out.
+func (p searchParams) values() url.Values {
+	v := url.Values{}
+	for _, kv := range [][2]string{{"q", p.Q}, {"category", p.Category}, {"team", p.Team}, {"agent", p.Agent}, {"party", p.Party}, {"pass", p.Pass}, {"from", p.From}, {"to", p.To}, {"sort", p.Sort}} {
+		if kv[1] != "" {
+			v.Set(kv[0], kv[1])
+		}
+	}
+	if p.Page > 1 {
+		v.Set("page", strconv.Itoa(p.Page))
+	}
+	return v
+}
+
+// encode writes the parameters in a fixed order, so that URLs are stable.
+func (p searchParams) encode() string {
+	v := p.values()
+	var parts []string
+	for _, k := range paramNames {
+		if x := v.Get(k); x != "" {
+			parts = append(parts, url.QueryEscape(k)+"="+url.QueryEscape(x))
+		}
+	}
+	return strings.Join(parts, "&")
+}
+
+// href is the search page with these parameters.
+func (p searchParams) href() string {
+	if e := p.encode(); e != "" {
+		return "/?" + e
+	}
+	return "/"
+}
+
+// withQuery appends the encoded parameters to a path.
+func withQuery(path string, p searchParams) string {
+	if e := p.encode(); e != "" {
+		return path + "?" + e
+	}
+	return path
+}
+
+// callHref is the call page of a hit, carrying the search.
+func callHref(id string, p searchParams) string {
+	return withQuery("/calls/"+url.PathEscape(id), p)
+}
+
+type option struct {
+	Value, Label string
+	Selected     bool
+}
+
+type facetLink struct {
+	Label  string
+	Count  int
+	Href   string
+	Active bool
+}
+
+type markPart struct {
+	Text string
+	Mark bool
+}
+
+type highlightView struct {
+	Turn  int
+	Href  string
+	Parts []markPart
+}
+
+type hitView struct {
+	ID         string
+	Href       string
+	Date       string
+	Team       string
+	Agent      string
+	Party      string
+	Score      int
+	Pass       bool
+	Categories []string
+	Highlights []highlightView
+}
+
+type searchPage struct {
+	base
+	P                                                 searchParams
+	Categories, Teams, Agents, Parties, Passes, Sorts []option
+	CategoryFacets, TeamFacets, AgentFacets           []facetLink
+	MonthFacets                                       []facetLink
+	Error                                             string
+	Searched                                          bool
+	Total                                             uint64
+	First, Last                                       int
+	Pages                                             int
+	Hits                                              []hitView
+	PrevHref, NextHref                                string
+	ClearHref                                         string
+	Took                                              string
+}
+
+func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
+	p, q, err := parseSearch(r.URL.Query())
+	page := searchPage{base: s.base(r, "search", "Search 检索"), P: p, ClearHref: "/"}
+	if p.Q != "" {
+		page.Title = p.Q + " · Search 检索"
+	}
+	status := http.StatusOK
+	if err != nil {
+		var bad *badRequest
+		if !errors.As(err, &bad) {
+			s.internal(w, r, err)
+			return
+		}
+		page.Error = err.Error()
+		status = http.StatusBadRequest
+	} else {
+		res, err := index.Search(s.cfg.Index, q)
+		if err != nil {
+			if isQuerySyntax(err) {
+				page.Error = "The search text did not parse: " + err.Error()
+				status = http.StatusBadRequest
+			} else {
+				s.internal(w, r, err)
+				return
+			}
+		} else {
+			page.Searched = true
+			s.fillResults(&page, p, res)
+		}
+	}
+	teams, agents := s.filterOptions()
+	page.Categories = selectOptions(p.Category, "All categories 全部类别", analyzer.ViolationCategories, categoryLabel)
+	page.Teams = selectOptions(p.Team, "All teams 全部团队", withSelected(teams, p.Team), nil)
+	page.Agents = selectOptions(p.Agent, "All agents 全部坐席", withSelected(agents, p.Agent), nil)
+	page.Parties = selectOptions(p.Party, "Anyone 任何对象", parties, func(v string) string {
+		return map[string]string{"debtor": "债务人 debtor", "third_party": "第三方 third party"}[v]
+	})
+	page.Passes = selectOptions(p.Pass, "Pass or fail 全部", []string{"pass", "fail"}, func(v string) string {
+		return map[string]string{"pass": "合格 pass", "fail": "不合格 fail"}[v]
+	})
+	page.Sorts = []option{
+		{Value: "", Label: "Newest first 最新", Selected: p.Sort == "" || p.Sort == "date"},
+		{Value: "score", Label: "Lowest score first 低分优先", Selected: p.Sort == "score"},
+		{Value: "relevance", Label: "Best match 相关度", Selected: p.Sort == "relevance"},
+	}
+	s.render(w, r, status, "search", &page)
+}
+
+// isQuerySyntax reports whether a search failed on the query-string
+// syntax the text may use (a bad quote, a lone +), which the user can fix.
+func isQuerySyntax(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "parse") || strings.Contains(msg, "syntax") || strings.Contains(msg, "unknown sort")
+}
+
+func (s *Server) fillResults(page *searchPage, p searchParams, res *index.Results) {
+	page.Total = res.Total
+	page.Took = res.Took.Round(100 * time.Microsecond).String()
+	page.Pages = int((min(res.Total, maxResults) + PageSize - 1) / PageSize)
+	if len(res.Hits) > 0 {
+		page.First = (p.Page-1)*PageSize + 1
+		page.Last = page.First + len(res.Hits) - 1
+	}
+	for _, h := range res.Hits {
+		hv := hitView{
+			ID: h.CallID, Href: callHref(h.CallID, p), Date: displayDate(h.StartedAt), Team: h.Team,
+			Agent: h.Agent, Party: h.Party, Score: h.Score, Pass: h.Pass, Categories: h.Categories,
+		}
+		for _, hl := range h.Highlights {
+			hv.Highlights = append(hv.Highlights, highlightView{
+				Turn: hl.Turn, Href: hv.Href + "#t" + strconv.Itoa(hl.Turn), Parts: markSpans(hl.Text, hl.Spans),
+			})
+		}
+		page.Hits = append(page.Hits, hv)
+	}
+	if p.Page > 1 {
+		prev := p
+		prev.Page--
+		page.PrevHref = prev.href()
+	}
+	if p.Page < page.Pages {
+		next := p
+		next.Page++
+		page.NextHref = next.href()
+	}
+	facet := func(name string, current string, set func(*searchParams, string), label func(string) string) []facetLink {
+		var out []facetLink
+		for _, c := range res.Facets[name] {
+			q := p
+			q.Page = 1
+			active := c.Value == current
+			if active {
+				set(&q, "") // a second click removes the filter
+			} else {
+				set(&q, c.Value)
+			}
+			l := c.Value
+			if label != nil {
+				l = label(c.Value)
+			}
+			out = append(out, facetLink{Label: l, Count: c.Count, Href: q.href(), Active: active})
+		}
+		return out
+	}
+	page.CategoryFacets = facet("category", p.Category, func(q *searchParams, v string) { q.Category = v }, categoryLabel)
+	page.TeamFacets = facet("team", p.Team, func(q *searchParams, v string) { q.Team = v }, nil)
+	page.AgentFacets = facet("agent", p.Agent, func(q *searchParams, v string) { q.Agent = v }, nil)
+	// A month applies as a date range.
+	for _, c := range res.Facets["month"] {
+		start, err := time.Parse("2006-01", c.Value)
+		if err != nil {
+			continue
+		}
+		q := p
+		q.Page = 1
+		q.From = start.Format("2006-01-02")
+		q.To = start.AddDate(0, 1, -1).Format("2006-01-02")
+		active := p.From == q.From && p.To == q.To
+		if active {
+			q.From, q.To = "", ""
+		}
+		page.MonthFacets = append(page.MonthFacets, facetLink{Label: c.Value, Count: c.Count, Href: q.href(), Active: active})
+	}
+}
+
+// markSpans cuts a turn's text at the highlight spans (byte ranges) and
+// marks the matched pieces. Spans out of range, not on character
+// boundaries or overlapping an earlier one are left out: the text always
+// comes back whole.
+func markSpans(text string, spans [][2]int) []markPart {
+	sorted := slices.Clone(spans)
+	slices.SortFunc(sorted, func(a, b [2]int) int { return a[0] - b[0] })
+	var out []markPart
+	prev := 0
+	for _, sp := range sorted {
+		a, b := sp[0], sp[1]
+		if a < prev || b > len(text) || a >= b || !utf8.RuneStart(text[a]) || b < len(text) && !utf8.RuneStart(text[b]) {
+			continue
+		}
+		if a > prev {
+			out = append(out, markPart{Text: text[prev:a]})
+		}
+		out = append(out, markPart{Text: text[a:b], Mark: true})
+		prev = b
+	}
+	if prev < len(text) {
+		out = append(out, markPart{Text: text[prev:]})
+	}
+	return out
+}
+
+// selectOptions builds a select's options: "" (all) first, then values.
+func selectOptions(current, all string, values []string, label func(string) string) []option {
+	out := []option{{Value: "", Label: all, Selected: current == ""}}
+	for _, v := range values {
+		l := v
+		if label != nil {
+			l = label(v)
+		}
+		out = append(out, option{Value: v, Label: l, Selected: v == current})
+	}
+	return out
+}
+
+// withSelected adds the current value to the options when the index does
+// not list it, so the select shows what the URL says.
+func withSelected(values []string, current string) []string {
+	if current == "" || slices.Contains(values, current) {
+		return values
+	}
+	return append(slices.Clone(values), current)
+}
+
+// filterOptions returns every team and agent in the index, for the
+// selects, counted at most once a minute.
+func (s *Server) filterOptions() (teams, agents []string) {
+	s.optMu.Lock()
+	defer s.optMu.Unlock()
+	if s.optTime.IsZero() || time.Since(s.optTime) > s.optTimeout {
+		_, f, err := index.Count(s.cfg.Index, index.Query{}, 10000, "team", "agent")
+		if err != nil {
+			s.cfg.Log.Printf("listing teams and agents: %v", err)
+			return s.optTeams, s.optAgents
+		}
+		s.optTeams, s.optAgents = facetValues(f["team"]), facetValues(f["agent"])
+		s.optTime = time.Now()
+	}
+	return s.optTeams, s.optAgents
+}
+
+func facetValues(counts []index.FacetCount) []string {
+	out := make([]string, 0, len(counts))
+	for _, c := range counts {
+		out = append(out, c.Value)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// displayDate shows an RFC 3339 time as "2006-01-02 15:04" in its own
+// offset, and any other text as it is.
+func displayDate(s string) string {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return s
+	}
+	return t.Format("2006-01-02 15:04")
+}
+
+// handleAPISearch is GET /api/search: the page's parameters plus limit
+// (1–200, default 20) and offset (default: from page).
+func (s *Server) handleAPISearch(w http.ResponseWriter, r *http.Request) {
+	v := r.URL.Query()
+	_, q, err := parseSearch(v)
+	if err != nil {
+		s.apiError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	if l := v.Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > maxAPILimit {
+			s.apiError(w, http.StatusBadRequest, fmt.Sprintf("limit must be a whole number from 1 to %d, not %q", maxAPILimit, l))
+			return
+		}
+		if v.Get("offset") == "" {
+			q.Offset = q.Offset / PageSize * n
+		}
+		q.Limit = n
+	}
+	if o := v.Get("offset"); o != "" {
+		n, err := strconv.Atoi(o)
+		if err != nil || n < 0 {
+			s.apiError(w, http.StatusBadRequest, fmt.Sprintf("offset must be a whole number from 0, not %q", o))
+			return
+		}
+		q.Offset = n
+	}
+	if q.Offset+q.Limit > maxResults {
+		s.apiError(w, http.StatusBadRequest, fmt.Sprintf("offset+limit may be at most %d: narrow the search", maxResults))
+		return
+	}
+	res, err := index.Search(s.cfg.Index, q)
+	if err != nil {
+		if isQuerySyntax(err) {
+			s.apiError(w, http.StatusBadRequest, "the search text did not parse: "+err.Error())
+			return
+		}
+		s.internal(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}
