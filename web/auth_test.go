@@ -115,7 +115,14 @@ func TestAuthOn(t *testing.T) {
 		assert.Equal(t, http.StatusOK, get(t, base+"/api/search", cookie...).status, "the API takes the browser's cookie too")
 
 		// A forged or stale cookie is not a session.
-		for _, v := range []string{testToken, c.Value[:42] + "A", ""} {
+		// (The forgery changes the first character: the last one of the
+		// base64 text carries padding bits that decoding may ignore.)
+		forged := "A"
+		if c.Value[0] == 'A' {
+			forged = "B"
+		}
+		forged += c.Value[1:]
+		for _, v := range []string{testToken, forged, ""} {
 			r := get(t, base+"/dashboard", "Cookie", sessionCookie+"="+v)
 			assert.Equal(t, http.StatusSeeOther, r.status, v)
 		}
