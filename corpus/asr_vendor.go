@@ -284,6 +284,21 @@ func (n jnode) speaker() (string, error) {
 	return s, err
 }
 
+// utterance reads one segment object's text and its start and end times
+// from the named fields; times are in the given unit.
+func (n jnode) utterance(textKey, startKey, endKey string, scale float64) (text string, start, end *float64, err error) {
+	if text, err = n.get(textKey).str(); err != nil {
+		return "", nil, nil, err
+	}
+	if start, err = n.get(startKey).seconds(scale); err != nil {
+		return "", nil, nil, err
+	}
+	if end, err = n.get(endKey).seconds(scale); err != nil {
+		return "", nil, nil, err
+	}
+	return text, start, end, nil
+}
+
 // seconds reads a time given as a number or a numeric string in units of
 // scale seconds. Missing, null and "" read as unknown (nil). Negative,
 // infinite and non-numeric values are errors.
@@ -544,15 +559,7 @@ func readAliyunFiletrans(root jnode) (*Transcript, error) {
 	}
 	var segs []Segment
 	for _, s := range sents {
-		text, err := s.get("Text").str()
-		if err != nil {
-			return nil, err
-		}
-		start, err := s.get("BeginTime").seconds(unitMillis)
-		if err != nil {
-			return nil, err
-		}
-		end, err := s.get("EndTime").seconds(unitMillis)
+		text, start, end, err := s.utterance("Text", "BeginTime", "EndTime", unitMillis)
 		if err != nil {
 			return nil, err
 		}
@@ -646,15 +653,7 @@ func readDianjin(root jnode) (*Transcript, error) {
 	}
 	var segs []Segment
 	for _, it := range items {
-		text, err := it.get("content").str()
-		if err != nil {
-			return nil, err
-		}
-		start, err := it.get("begin").seconds(unitMillis)
-		if err != nil {
-			return nil, err
-		}
-		end, err := it.get("end").seconds(unitMillis)
+		text, start, end, err := it.utterance("content", "begin", "end", unitMillis)
 		if err != nil {
 			return nil, err
 		}
@@ -746,15 +745,7 @@ func readTencent(_ string, data []byte, _ *ReadOptions) (*Transcript, error) {
 	}
 	var segs []Segment
 	for _, it := range items {
-		text, err := it.get("FinalSentence").str()
-		if err != nil {
-			return nil, err
-		}
-		start, err := it.get("StartMs").seconds(unitMillis)
-		if err != nil {
-			return nil, err
-		}
-		end, err := it.get("EndMs").seconds(unitMillis)
+		text, start, end, err := it.utterance("FinalSentence", "StartMs", "EndMs", unitMillis)
 		if err != nil {
 			return nil, err
 		}
@@ -1017,15 +1008,7 @@ func readIflytekV1(list jnode) (*Transcript, error) {
 	}
 	var segs []Segment
 	for _, it := range items {
-		text, err := it.get("onebest").str()
-		if err != nil {
-			return nil, err
-		}
-		start, err := it.get("bg").seconds(unitMillis)
-		if err != nil {
-			return nil, err
-		}
-		end, err := it.get("ed").seconds(unitMillis)
+		text, start, end, err := it.utterance("onebest", "bg", "ed", unitMillis)
 		if err != nil {
 			return nil, err
 		}
@@ -1103,15 +1086,7 @@ func readFunASR(_ string, data []byte, _ *ReadOptions) (*Transcript, error) {
 	}
 	var segs []Segment
 	for _, s := range sents {
-		text, err := s.get("text").str()
-		if err != nil {
-			return nil, err
-		}
-		start, err := s.get("start").seconds(unitMillis)
-		if err != nil {
-			return nil, err
-		}
-		end, err := s.get("end").seconds(unitMillis)
+		text, start, end, err := s.utterance("text", "start", "end", unitMillis)
 		if err != nil {
 			return nil, err
 		}
@@ -1170,15 +1145,7 @@ func readWhisper(_ string, data []byte, _ *ReadOptions) (*Transcript, error) {
 	}
 	var segs []Segment
 	for _, it := range items {
-		text, err := it.get("text").str()
-		if err != nil {
-			return nil, err
-		}
-		start, err := it.get("start").seconds(unitSeconds)
-		if err != nil {
-			return nil, err
-		}
-		end, err := it.get("end").seconds(unitSeconds)
+		text, start, end, err := it.utterance("text", "start", "end", unitSeconds)
 		if err != nil {
 			return nil, err
 		}
