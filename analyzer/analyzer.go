@@ -4,10 +4,9 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/go-ego/gse"
-
 	"github.com/callqa/callqa/corpus"
 	"github.com/callqa/callqa/lexicon"
+	"github.com/callqa/callqa/segment"
 )
 
 // Options tune an Analyzer.
@@ -26,7 +25,7 @@ const DefaultWeight = 25
 type Analyzer struct {
 	set   *lexicon.Set
 	opts  Options
-	seg   *gse.Segmenter
+	seg   *segment.Segmenter
 	terms *termIndex
 	// Rules by stage: party signals first (they decide who listens), then
 	// violations, then tasks and steps (which may depend on violations).

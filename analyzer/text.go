@@ -5,50 +5,43 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	"github.com/go-ego/gse"
-
 	"github.com/callqa/callqa/corpus"
+	"github.com/callqa/callqa/segment"
 )
 
-// newSegmenter returns a segmenter with gse's embedded Simplified
-// dictionary (text is converted to Simplified before it is cut, so the
-// Traditional half is not needed) and the packs' domain words. Segmenters
-// are read-only once built and cost ~250 MB each, so one is kept per word
+// newSegmenter returns a segmenter with gse's Simplified dictionary (text
+// is converted to Simplified before it is cut) and the packs' domain
+// words; see package segment for how it reproduces gse's Segment from a
+// compact, embedded form of the dictionary. One segmenter is kept per word
 // list and shared by every Analyzer and WordTokenizer that asks for it.
-func newSegmenter(words []string) (*gse.Segmenter, error) {
-	// gse's loader also writes package-level HMM tables: two segmenters
-	// built at once would race (gse v0.80.3, hmm/prob_emit.go).
+func newSegmenter(words []string) (*segment.Segmenter, error) {
 	segmenterMu.Lock()
 	defer segmenterMu.Unlock()
 	key := strings.Join(words, "\x00")
 	if seg, ok := segmenters[key]; ok {
 		return seg, nil
 	}
-	seg, err := gse.NewEmbed("zh_s")
+	norm := make([]string, 0, len(words))
+	for _, w := range words {
+		if n := corpus.Normalize(w).Text; n != "" {
+			norm = append(norm, n)
+		}
+	}
+	// A high frequency keeps a domain word whole against the general
+	// dictionary's splits (滚动还款, 失信被执行人).
+	seg, err := segment.New(norm, domainWordFreq)
 	if err != nil {
 		return nil, err
 	}
-	for _, w := range words {
-		n := corpus.Normalize(w).Text
-		if n == "" {
-			continue
-		}
-		// A high frequency keeps a domain word whole against the general
-		// dictionary's splits (滚动还款, 失信被执行人).
-		if err := seg.AddToken(n, domainWordFreq, "n"); err != nil {
-			return nil, err
-		}
-	}
-	seg.CalcToken()
-	segmenters[key] = &seg
-	return &seg, nil
+	segmenters[key] = seg
+	return seg, nil
 }
 
 const domainWordFreq = 20000
 
 var (
 	segmenterMu sync.Mutex
-	segmenters  = map[string]*gse.Segmenter{}
+	segmenters  = map[string]*segment.Segmenter{}
 )
 
 // token is one segmented word, as byte offsets into the normalized text.
@@ -90,13 +83,13 @@ const (
 	sentenceBreaks = "。！？!?…\n"
 )
 
-func prepare(seg *gse.Segmenter, idx *termIndex, text string) *prepared {
+func prepare(seg *segment.Segmenter, idx *termIndex, text string) *prepared {
 	p := &prepared{norm: corpus.Normalize(text)}
 	t := p.norm.Text
 	p.tokAt = make([]int, len(t)+1)
 	clause, sentence := 0, 0
-	for _, s := range seg.Segment([]byte(t)) {
-		word := t[s.Start():s.End()]
+	for _, s := range seg.Segment(t, nil) {
+		word := t[s.Start:s.End]
 		if strings.TrimSpace(word) == "" {
 			continue
 		}
@@ -108,7 +101,7 @@ func prepare(seg *gse.Segmenter, idx *termIndex, text string) *prepared {
 		} else if isClause {
 			clause++
 		}
-		p.tokens = append(p.tokens, token{start: s.Start(), end: s.End(), clause: clause, sentence: sentence})
+		p.tokens = append(p.tokens, token{start: s.Start, end: s.End, clause: clause, sentence: sentence})
 		if isSentence || isClause {
 			// the break belongs to neither side
 			clause++

@@ -4,9 +4,8 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/go-ego/gse"
-
 	"github.com/callqa/callqa/corpus"
+	"github.com/callqa/callqa/segment"
 )
 
 // Word is one segmented word of a text: its normalized form (Simplified,
@@ -21,7 +20,7 @@ type Word struct {
 // The search index uses it so that a query in Traditional or full-width
 // characters finds the Simplified, half-width text and the reverse.
 type WordTokenizer struct {
-	seg *gse.Segmenter
+	seg *segment.Segmenter
 }
 
 // NewWordTokenizer returns a tokenizer with the given domain words (a
@@ -39,12 +38,12 @@ func NewWordTokenizer(words []string) (*WordTokenizer, error) {
 func (t *WordTokenizer) Words(text string) []Word {
 	n := corpus.Normalize(text)
 	var out []Word
-	for _, s := range t.seg.Segment([]byte(n.Text)) {
-		term := n.Text[s.Start():s.End()]
+	for _, s := range t.seg.Segment(n.Text, nil) {
+		term := n.Text[s.Start:s.End]
 		if !hasWordRune(term) {
 			continue
 		}
-		start, end := n.Span(s.Start(), s.End())
+		start, end := n.Span(s.Start, s.End)
 		out = append(out, Word{Term: term, Start: start, End: end})
 	}
 	return out
