@@ -60,7 +60,7 @@ func converter() (*opencc.OpenCC, error) {
 // conversion would change the length, it converts rune by rune instead, so
 // that offsets can be mapped back to the original.
 func ToSimplified(s string) string {
-	if asciiOnly(s) {
+	if !hasTraditional(s) {
 		return s
 	}
 	cc, err := converter()
@@ -85,6 +85,44 @@ func ToSimplified(s string) string {
 		buf = append(buf, rs[0])
 	}
 	return string(buf)
+}
+
+//go:generate go run ./internal/t2sgen
+
+// t2sSet marks, for the Basic Multilingual Plane, the characters of
+// t2sRunes; t2sOther holds the rest.
+var (
+	t2sSet   [1 << 16 / 64]uint64
+	t2sOther = map[rune]bool{}
+)
+
+func init() {
+	for _, r := range t2sRunes {
+		if r < 1<<16 {
+			t2sSet[r/64] |= 1 << (r % 64)
+		} else {
+			t2sOther[r] = true
+		}
+	}
+}
+
+// hasTraditional reports whether s holds a character that OpenCC's t2s
+// would convert. Without one, every match of OpenCC's tables maps to
+// itself, so the conversion is skipped (most turns are Simplified).
+func hasTraditional(s string) bool {
+	if asciiOnly(s) {
+		return false
+	}
+	for _, r := range s {
+		if r < 1<<16 {
+			if t2sSet[r/64]&(1<<(r%64)) != 0 {
+				return true
+			}
+		} else if t2sOther[r] {
+			return true
+		}
+	}
+	return false
 }
 
 func asciiOnly(s string) bool {
