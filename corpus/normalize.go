@@ -106,9 +106,10 @@ func init() {
 	}
 }
 
-// hasTraditional reports whether s holds a character that OpenCC's t2s
-// would convert. Without one, every match of OpenCC's tables maps to
-// itself, so the conversion is skipped (most turns are Simplified).
+// hasTraditional reports whether s holds a character that some entry of
+// OpenCC's t2s tables changes. An entry can only match where all its
+// characters are, so without one every match maps to itself and the
+// conversion is skipped (most turns are Simplified).
 func hasTraditional(s string) bool {
 	if asciiOnly(s) {
 		return false
