@@ -34,6 +34,10 @@ type Analyzer struct {
 	roles []*compiled
 	// hints raise coaching hints after everything else.
 	hints []*compiled
+	// compiled counts the rules; byTerm lists, per term id, the rules
+	// (by compiled index) that the term can trigger.
+	compiled int
+	byTerm   map[int][]int
 }
 
 // New builds an Analyzer from a loaded rule set: it loads the segmenter
@@ -43,11 +47,18 @@ func New(set *lexicon.Set, opts Options) (*Analyzer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("loading the segmenter dictionary: %w", err)
 	}
-	a := &Analyzer{set: set, opts: opts, seg: seg, terms: newTermIndex()}
+	a := &Analyzer{set: set, opts: opts, seg: seg, terms: newTermIndex(), byTerm: map[int][]int{}}
 	for _, r := range set.Rules {
 		c, err := compileRule(a.terms, r)
 		if err != nil {
 			return nil, fmt.Errorf("%s: rule %s: %w", r.Source(), r.ID, err)
+		}
+		c.index = a.compiled
+		a.compiled++
+		for _, id := range c.triggers {
+			if l := a.byTerm[id]; len(l) == 0 || l[len(l)-1] != c.index {
+				a.byTerm[id] = append(l, c.index)
+			}
 		}
 		switch r.Category {
 		case lexicon.CategoryParty:
@@ -123,7 +134,14 @@ func (a *Analyzer) run(call *corpus.Call, inferring bool) (*Result, []hit) {
 	}
 	st.turns = make([]*prepared, len(call.Turns))
 	for i, t := range call.Turns {
-		st.turns[i] = prepare(a.seg, a.terms, t.Text)
+		p := prepare(a.seg, a.terms, t.Text)
+		p.cand = make([]bool, a.compiled)
+		for id := range p.occ {
+			for _, ri := range a.byTerm[id] {
+				p.cand[ri] = true
+			}
+		}
+		st.turns[i] = p
 	}
 	st.parties, st.res.Party = st.decideParties()
 	for i := range call.Turns {

@@ -1,7 +1,6 @@
 package analyzer
 
 import (
-	"regexp"
 	"sort"
 
 	"github.com/callqa/callqa/lexicon"
@@ -11,9 +10,11 @@ import (
 // expressions compiled.
 type compiled struct {
 	rule       *lexicon.Rule
+	index      int   // position among the analyzer's compiled rules
+	triggers   []int // term ids one of which a term or pattern match needs
 	terms      []int
 	patterns   [][]compiledStep
-	regex      []*regexp.Regexp
+	regex      []*ruleRegexp
 	exceptions []int
 	unless     []int
 	negation   *compiledCues
@@ -53,9 +54,13 @@ func compileRule(x *termIndex, r *lexicon.Rule) (*compiled, error) {
 			steps[i] = compiledStep{any: x.addAll(s.Any), gapMin: s.GapMin, gapMax: s.GapMax}
 		}
 		c.patterns = append(c.patterns, steps)
+		if len(steps) > 0 {
+			c.triggers = append(c.triggers, steps[0].any...)
+		}
 	}
+	c.triggers = append(c.triggers, c.terms...)
 	for _, expr := range r.Regex {
-		re, err := regexp.Compile(lexicon.ExpandRegex(expr))
+		re, err := compileRuleRegexp(lexicon.ExpandRegex(expr))
 		if err != nil {
 			return nil, err
 		}
@@ -67,6 +72,9 @@ func compileRule(x *termIndex, r *lexicon.Rule) (*compiled, error) {
 // matches returns the rule's raw matches in a turn, in text order, before
 // any cue, speaker or party check.
 func (c *compiled) matches(p *prepared) []span {
+	if len(c.regex) == 0 && p.cand != nil && !p.cand[c.index] {
+		return nil // none of its words is in the turn
+	}
 	var out []span
 	for _, id := range c.terms {
 		out = append(out, p.occ[id]...)
@@ -75,7 +83,7 @@ func (c *compiled) matches(p *prepared) []span {
 		out = append(out, matchPattern(p, steps, c.rule.Scope)...)
 	}
 	for _, re := range c.regex {
-		for _, m := range re.FindAllStringIndex(p.norm.Text, -1) {
+		for _, m := range re.findAll(p.norm.Text) {
 			if m[1] <= m[0] {
 				continue
 			}

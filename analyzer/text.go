@@ -60,6 +60,10 @@ type prepared struct {
 	tokAt []int
 	// occ holds, per term id, where the term occurs.
 	occ map[int][]span
+	// cand marks, by compiled rule index, the rules one of whose trigger
+	// words occurs: only those and rules with regular expressions can
+	// match, so the cost of a turn follows its words, not the rule count.
+	cand []bool
 }
 
 // span is a match in the normalized text: bytes [start, end) and the words
