@@ -86,24 +86,62 @@ func Roster(seed int64) []Agent {
 	return out
 }
 
-// Generate returns n calls for a seed. The same (n, seed) gives the same
-// calls; call i is the same whatever n is.
+// Generate returns n calls for a seed with the default options. The same
+// (n, seed) gives the same calls; call i is the same whatever n is.
 func Generate(n int, seed int64) []*corpus.Call {
-	roster := Roster(seed)
-	total := 0.0
-	for _, a := range roster {
-		total += a.Weight
-	}
+	g := NewGenerator(seed, Options{})
 	calls := make([]*corpus.Call, n)
 	for i := range calls {
-		r := rand.New(rand.NewPCG(uint64(seed), uint64(i)+1))
-		calls[i] = generate(r, i, roster, total)
+		calls[i] = g.Call(i)
 	}
 	return calls
 }
 
+// Options change the shape of generated calls. The zero value is the
+// default: MinTurns to MaxTurns turns, no ASR-style text.
+type Options struct {
+	// MinTurns and MaxTurns bound the number of turns of a call (0: the
+	// package defaults). MaxTurns must leave room for a call's fixed
+	// opening and ending: at least MinTurns+8.
+	MinTurns, MaxTurns int
+	// ASR is the share of calls written the way speech recognition
+	// writes: no punctuation, fillers (嗯, 呃, 那个), repeated words.
+	ASR float64
+}
+
+// Generator makes calls one at a time, so that a large corpus can be
+// written without holding it in memory. It is safe for concurrent use.
+type Generator struct {
+	seed   int64
+	opts   Options
+	roster []Agent
+	total  float64
+}
+
+// NewGenerator returns a generator for a seed.
+func NewGenerator(seed int64, opts Options) *Generator {
+	if opts.MinTurns <= 0 {
+		opts.MinTurns = MinTurns
+	}
+	if opts.MaxTurns <= 0 {
+		opts.MaxTurns = MaxTurns
+	}
+	opts.MaxTurns = max(opts.MaxTurns, opts.MinTurns+8)
+	g := &Generator{seed: seed, opts: opts, roster: Roster(seed)}
+	for _, a := range g.roster {
+		g.total += a.Weight
+	}
+	return g
+}
+
+// Call returns call i (0-based): the same for the same seed, options and i.
+func (g *Generator) Call(i int) *corpus.Call {
+	r := rand.New(rand.NewPCG(uint64(g.seed), uint64(i)+1))
+	return generate(r, i, g.roster, g.total, g.opts)
+}
+
 // generate builds call i.
-func generate(r *rand.Rand, i int, roster []Agent, total float64) *corpus.Call {
+func generate(r *rand.Rand, i int, roster []Agent, total float64, o Options) *corpus.Call {
 	x := r.Float64() * total
 	agent := roster[len(roster)-1]
 	for _, a := range roster {
@@ -112,7 +150,7 @@ func generate(r *rand.Rand, i int, roster []Agent, total float64) *corpus.Call {
 			break
 		}
 	}
-	g := &gen{r: r, agent: agent}
+	g := &gen{r: r, agent: agent, minTurns: o.MinTurns, maxTurns: o.MaxTurns}
 	g.debtor = personName(r)
 	g.title = pick(r, []string{"先生", "女士"})
 	g.small = amount(r, 200, 3000)
@@ -141,7 +179,7 @@ func generate(r *rand.Rand, i int, roster []Agent, total float64) *corpus.Call {
 	thirdParty := r.Float64() < 0.14
 	violate := r.Float64() < agent.Risk
 	// Bridging turns can overshoot the target length: draw again then.
-	for len(g.turns) < MinTurns || len(g.turns) > MaxTurns {
+	for len(g.turns) < o.MinTurns || len(g.turns) > o.MaxTurns {
 		g.turns = nil
 		if thirdParty {
 			g.thirdParty(violate)
@@ -166,6 +204,7 @@ func generate(r *rand.Rand, i int, roster []Agent, total float64) *corpus.Call {
 	if thirdParty && r.Float64() < 0.5 {
 		other = corpus.RoleThirdParty
 	}
+	asr := o.ASR > 0 && r.Float64() < o.ASR
 	for j, t := range g.turns {
 		role := corpus.RoleAgent
 		if !t.agent {
@@ -174,6 +213,9 @@ func generate(r *rand.Rand, i int, roster []Agent, total float64) *corpus.Call {
 		text := t.text
 		if trad != "" {
 			text = toTraditional(trad, text)
+		}
+		if asr {
+			text = asrStyle(r, text)
 		}
 		c.Turns = append(c.Turns, corpus.Turn{N: j + 1, Role: role, Label: string(role), Text: text})
 	}
@@ -206,6 +248,7 @@ type gen struct {
 	debtor, title, company, product string
 	amount, small, days, he         string
 	relation                        string
+	minTurns, maxTurns              int
 	turns                           []turn
 }
 
@@ -263,7 +306,7 @@ func (g *gen) say(agent bool, format string) {
 // closing; with violate, one or two agent turns break the rules.
 func (g *gen) debtorCall(violate bool) {
 	r := g.r
-	target := 6 + r.IntN(13)
+	target := g.minTurns + r.IntN(g.maxTurns-g.minTurns-1)
 	g.a(greetings)
 	g.c(confirms)
 	g.say(true, pick(r, openers)+pick(r, intros)+pick(r, debtStatements))
@@ -306,7 +349,7 @@ func (g *gen) debtorCall(violate bool) {
 // a careless one tells them about the debt.
 func (g *gen) thirdParty(violate bool) {
 	r := g.r
-	target := 6 + r.IntN(8)
+	target := g.minTurns + r.IntN(max(g.maxTurns-g.minTurns-6, 1))
 	g.a(greetings)
 	g.c(thirdPartyAnswers)
 	if violate {
@@ -428,4 +471,33 @@ func toTraditional(profile, s string) string {
 		return s
 	}
 	return out
+}
+
+// asrStyle rewrites a turn the way speech recognition writes it:
+// punctuation gone (a pause becomes a space, or nothing), a filler now and
+// then, a word said twice.
+func asrStyle(r *rand.Rand, s string) string {
+	var b strings.Builder
+	if r.Float64() < 0.3 {
+		b.WriteString(pick(r, []string{"嗯", "呃", "那个", "就是"}))
+	}
+	prev := ""
+	for _, c := range s {
+		switch {
+		case strings.ContainsRune("，。？！,.?!；;：:、", c):
+			if r.Float64() < 0.5 {
+				b.WriteString(" ")
+			}
+			if r.Float64() < 0.1 {
+				b.WriteString(pick(r, []string{"嗯", "呃"}))
+			}
+			prev = ""
+			continue
+		case r.Float64() < 0.01 && prev != "":
+			b.WriteString(prev) // a character said twice
+		}
+		b.WriteRune(c)
+		prev = string(c)
+	}
+	return strings.TrimSpace(b.String())
 }
