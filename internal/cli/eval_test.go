@@ -28,7 +28,7 @@ func TestNewEvalCmd(t *testing.T) {
 		},
 		{
 			name: "every_flag",
-			args: "-v --format json --min-f1 0.85 --rules team/ --rules more/ --workers 2 --labels gold.jsonl a/ b.txt",
+			args: "-v --format json --min-f1 0.85 --rules team/ --rules more/ -j 2 --labels gold.jsonl a/ b.txt",
 			want: EvalOptions{
 				Paths: []string{"a/", "b.txt"}, Labels: "gold.jsonl", Format: "json", Verbose: true,
 				MinF1: 0.85, Rules: []string{"team/", "more/"}, Workers: 2,
@@ -40,7 +40,7 @@ func TestNewEvalCmd(t *testing.T) {
 		{name: "min_f1_above_one", args: "--labels gold.jsonl --min-f1 80 calls/", wantErr: "invalid --min-f1 80 (want a number from 0 to 1)"},
 		{name: "min_f1_not_a_number", args: "--labels gold.jsonl --min-f1 high calls/",
 			wantErr: `invalid argument "high" for "--min-f1" flag: strconv.ParseFloat: parsing "high": invalid syntax`},
-		{name: "negative_workers", args: "--labels gold.jsonl --workers -1 calls/", wantErr: "invalid --workers -1 (want 1 or more)"},
+		{name: "negative_workers", args: "--labels gold.jsonl --workers -1 calls/", wantErr: "invalid --jobs -1 (want 1 or more)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -22,7 +22,7 @@ func TestScanGolden(t *testing.T) {
 	for _, format := range []string{"jsonl", "table", "csv", "json"} {
 		t.Run(format, func(t *testing.T) {
 			var out, errOut bytes.Buffer
-			code := run([]string{"scan", "--format", format, "--workers", "2", "testdata/calls"}, &IOStreams{In: &bytes.Buffer{}, Out: &out, ErrOut: &errOut})
+			code := run([]string{"scan", "--format", format, "--jobs", "2", "testdata/calls"}, &IOStreams{In: &bytes.Buffer{}, Out: &out, ErrOut: &errOut})
 			require.Equal(t, exitOK, code, errOut.String())
 			golden := filepath.Join("internal", "cli", "testdata", "golden", "scan."+format)
 			if *update {

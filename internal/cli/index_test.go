@@ -64,7 +64,7 @@ func TestNewIndexCmd(t *testing.T) {
 		},
 		{name: "no_path", args: "--index x.bleve", wantErr: "no PATH given (name transcript files or folders, or - for standard input)"},
 		{name: "zero_batch", args: "--batch-size 0 a.txt", wantErr: "--batch-size must be at least 1"},
-		{name: "zero_workers", args: "--workers 0 a.txt", wantErr: "invalid --workers 0 (want 1 or more)"},
+		{name: "zero_workers", args: "--workers 0 a.txt", wantErr: "invalid --jobs 0 (want 1 or more)"},
 		{name: "batch_not_a_number", args: "--batch-size many a.txt", wantErr: `invalid argument "many" for "--batch-size" flag: strconv.ParseInt: parsing "many": invalid syntax`},
 	}
 	for _, tt := range tests {

@@ -37,7 +37,7 @@ func TestNewReportCmd(t *testing.T) {
 		{name: "no_out", args: "calls/", wantErr: "--out FILE is required"},
 		{name: "out_is_stdout", args: "--out - calls/", wantErr: "--out must name a file (callqa score --format html writes the report to standard output)"},
 		{name: "no_path", args: "--out r.html", wantErr: "no PATH given (name transcript files or folders, or - for standard input)"},
-		{name: "zero_workers", args: "--out r.html --workers 0 a.txt", wantErr: "invalid --workers 0 (want 1 or more)"},
+		{name: "zero_workers", args: "--out r.html --workers 0 a.txt", wantErr: "invalid --jobs 0 (want 1 or more)"},
 		{name: "bad_input_format", args: "--out r.html --input-format doc a.txt", wantErr: `invalid --input-format "doc" (want one of ` + strings.Join(corpus.FormatNames(), ", ") + ")"},
 	}
 	for _, tt := range tests {

@@ -81,7 +81,10 @@ rules did not load.`,
 func addScanFlags(cmd *cobra.Command, rules *[]string, workers *int) {
 	f := cmd.Flags()
 	f.StringArrayVar(rules, "rules", nil, "load a user rule pack `PATH` (file or folder) after the built-in packs; repeatable")
-	f.IntVar(workers, "workers", runtime.GOMAXPROCS(0), "number of calls analyzed at once")
+	f.IntVarP(workers, "jobs", "j", runtime.GOMAXPROCS(0), "number of calls analyzed at once, on as many cores")
+	// --workers was the name before --jobs; kept so scripts go on working.
+	f.IntVar(workers, "workers", runtime.GOMAXPROCS(0), "")
+	_ = f.MarkHidden("workers")
 }
 
 // requirePaths is the Args check of commands that read transcripts.
@@ -94,7 +97,7 @@ func requirePaths(_ *cobra.Command, args []string) error {
 
 func checkWorkers(n int) error {
 	if n < 1 {
-		return flagErrorf("invalid --workers %d (want 1 or more)", n)
+		return flagErrorf("invalid --jobs %d (want 1 or more)", n)
 	}
 	return nil
 }
