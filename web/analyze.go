@@ -89,7 +89,11 @@ func (s *Server) analyze(ctx context.Context, name string, data []byte, opts cor
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-	return s.cfg.Analyzer.Analyze(calls[0]), nil
+	res := s.cfg.Analyzer.Analyze(calls[0])
+	if !s.cfg.NoRedact {
+		res = res.Redacted()
+	}
+	return res, nil
 }
 
 type analyzePage struct {

@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -245,5 +246,45 @@ func TestHealthz(t *testing.T) {
 		require.Equal(t, http.StatusOK, r.status, r.body)
 		assert.Equal(t, map[string]any{"ok": true, "calls": float64(sampleCalls)}, decode[map[string]any](t, r), "no credentials needed (token %q)", token)
 		assertSecurityHeaders(t, r, "/healthz")
+	}
+}
+
+// TestAnalyzeRedacts posts a call with invented phone, ID and card numbers:
+// the API's result and the analyze page's result show them masked, unless
+// the server runs with NoRedact. (The page's form shows back the pasted
+// text as it was.)
+func TestAnalyzeRedacts(t *testing.T) {
+	body, err := os.ReadFile(filepath.Join("..", "testdata", "pii", "P01_numbers.txt"))
+	require.NoError(t, err)
+	numbers := []string{"13812345678", "110101199003071233", "6222021234567890128", "zhangwei@example.com"}
+	for _, noRedact := range []bool{false, true} {
+		base := start(t, Config{NoRedact: noRedact})
+		for _, u := range []string{"/api/analyze", "/analyze"} {
+			var r response
+			if u == "/analyze" {
+				r = post(t, base+u, "application/x-www-form-urlencoded", url.Values{"transcript": {string(body)}}.Encode())
+			} else {
+				r = post(t, base+u, "text/plain; charset=utf-8", string(body))
+			}
+			require.Equal(t, http.StatusOK, r.status, r.body)
+			if u == "/analyze" {
+				// The form shows back what was pasted, as it was; the
+				// result below it is what the server made of it.
+				_, after, ok := strings.Cut(r.body, `<section id="result"`)
+				require.True(t, ok)
+				r.body = after
+			}
+			found := 0
+			for _, n := range numbers {
+				if strings.Contains(r.body, n) {
+					found++
+				}
+			}
+			if noRedact {
+				require.Positive(t, found, "%s with NoRedact shows them", u)
+			} else {
+				require.Zero(t, found, "%s masks them", u)
+			}
+		}
 	}
 }

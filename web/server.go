@@ -55,6 +55,11 @@ type Config struct {
 	Log *log.Logger
 	// Version is shown in the page footer.
 	Version string
+	// NoRedact shows the transcripts posted to /analyze and /api/analyze
+	// as they are; by default their phone, ID and card numbers and e-mail
+	// addresses are masked (package redact). What the console shows from
+	// the index is what was indexed: masked unless indexed with --no-redact.
+	NoRedact bool
 }
 
 // Server is the web console and the JSON API. It is an http.Handler, safe

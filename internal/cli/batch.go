@@ -21,7 +21,11 @@ type scanner struct {
 	// analyze checks one call; it must be safe for concurrent use.
 	analyze func(*corpus.Call) *analyzer.Result
 	workers int
-	errOut  io.Writer
+	// redact masks personal data in every result (analyzer.Result.Redacted).
+	redact bool
+	// quiet turns the progress display off.
+	quiet  bool
+	errOut io.Writer
 	// set is the rule set the analyzer was built from (nil in tests that
 	// fake the analyzer).
 	set *lexicon.Set
@@ -29,7 +33,7 @@ type scanner struct {
 
 // newScanner loads the rule set (built-in packs, then rules), builds the
 // analyzer once and returns a scanner over paths ("-" is ios.In).
-func newScanner(ios *IOStreams, paths, rules []string, workers int, explain bool, input corpus.ReadOptions, extra ...*lexicon.Pack) (*scanner, error) {
+func newScanner(ios *IOStreams, paths, rules []string, workers int, explain bool, input corpus.ReadOptions, batch BatchOptions, extra ...*lexicon.Pack) (*scanner, error) {
 	an, err := loadAnalyzer(rules, analyzer.Options{Explain: explain}, extra...)
 	if err != nil {
 		return nil, err
@@ -38,6 +42,8 @@ func newScanner(ios *IOStreams, paths, rules []string, workers int, explain bool
 		read:    func(emit func(corpus.Item)) { corpus.ReadPathsWith(paths, ios.In, input, emit) },
 		analyze: an.Analyze,
 		workers: workers,
+		redact:  !batch.NoRedact,
+		quiet:   batch.Quiet,
 		errOut:  ios.ErrOut,
 		set:     an.Set(),
 	}, nil
@@ -143,6 +149,9 @@ func (s *scanner) analyzeCall(c *corpus.Call) (res *analyzer.Result, err error) 
 	res = s.analyze(c)
 	if res == nil {
 		return nil, fmt.Errorf("%s: internal error: the analyzer returned no result", c.Source)
+	}
+	if s.redact {
+		res = res.Redacted()
 	}
 	return res, nil
 }

@@ -31,6 +31,7 @@ type EvalOptions struct {
 	Rules []string
 	// Workers is the number of calls analyzed at once.
 	Workers int
+	BatchOptions
 	// Input says how to read speech-recognition outputs.
 	Input corpus.ReadOptions
 }
@@ -82,7 +83,7 @@ or when the labels or the rules did not load.`,
 	f.StringVarP(&opts.Format, "format", "f", "table", "output `format`: "+strings.Join(eval.Formats(), ", "))
 	f.BoolVarP(&opts.Verbose, "verbose", "v", false, "list false positives, false negatives and mismatches (table format)")
 	f.Float64Var(&opts.MinF1, "min-f1", 0, "exit with status 1 when a category's turn-level F1 or the micro F1 is below `F`")
-	addScanFlags(cmd, &opts.Rules, &opts.Workers)
+	addScanFlags(cmd, &opts.Rules, &opts.Workers, &opts.BatchOptions)
 	addInputFlags(cmd, &opts.Input)
 	return cmd
 }
@@ -92,7 +93,7 @@ func runEval(opts *EvalOptions) error {
 	if err != nil {
 		return err
 	}
-	sc, err := newScanner(opts.IO, opts.Paths, opts.Rules, opts.Workers, false, opts.Input)
+	sc, err := newScanner(opts.IO, opts.Paths, opts.Rules, opts.Workers, false, opts.Input, opts.BatchOptions)
 	if err != nil {
 		return err
 	}

@@ -14,11 +14,12 @@ import (
 
 // IndexOptions are the inputs of callqa index.
 type IndexOptions struct {
-	IO        *IOStreams
-	Paths     []string
-	Dir       string
-	Rules     []string
-	Workers   int
+	IO      *IOStreams
+	Paths   []string
+	Dir     string
+	Rules   []string
+	Workers int
+	BatchOptions
 	Input     corpus.ReadOptions
 	BatchSize int
 	// Progress prints a line on stderr after each committed batch.
@@ -58,7 +59,7 @@ index is in use by another process, or the rules did not load.`,
 			return runIndex(opts)
 		},
 	}
-	addScanFlags(cmd, &opts.Rules, &opts.Workers)
+	addScanFlags(cmd, &opts.Rules, &opts.Workers, &opts.BatchOptions)
 	addInputFlags(cmd, &opts.Input)
 	cmd.Flags().StringVar(&opts.Dir, "index", index.DefaultDir, "index `DIR`")
 	cmd.Flags().IntVar(&opts.BatchSize, "batch-size", index.DefaultBatchSize, "calls per committed batch")
@@ -67,7 +68,7 @@ index is in use by another process, or the rules did not load.`,
 }
 
 func runIndex(opts *IndexOptions) error {
-	s, err := newScanner(opts.IO, opts.Paths, opts.Rules, opts.Workers, false, opts.Input)
+	s, err := newScanner(opts.IO, opts.Paths, opts.Rules, opts.Workers, false, opts.Input, opts.BatchOptions)
 	if err != nil {
 		return &exitError{code: exitTrouble, err: err}
 	}

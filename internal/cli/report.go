@@ -32,6 +32,7 @@ type ReportOptions struct {
 	Rules []string
 	// Workers is the number of calls analyzed at once.
 	Workers int
+	BatchOptions
 	// Input says how to read speech-recognition outputs.
 	Input corpus.ReadOptions
 
@@ -81,7 +82,7 @@ usage error, or when the scorecard, the rules or the output did not work.`,
 	f.StringVarP(&opts.Out, "out", "o", "", "write the report to `FILE` (required)")
 	f.StringVar(&opts.Scorecard, "scorecard", "", "scorecard `FILE` (default: the built-in policy.md scorecard)")
 	f.StringVar(&opts.Title, "title", "", "report `TITLE` (default \"callqa report\")")
-	addScanFlags(cmd, &opts.Rules, &opts.Workers)
+	addScanFlags(cmd, &opts.Rules, &opts.Workers, &opts.BatchOptions)
 	addInputFlags(cmd, &opts.Input)
 	return cmd
 }
@@ -102,7 +103,7 @@ func runReport(opts *ReportOptions) error {
 	if err != nil {
 		return &exitError{code: exitTrouble, err: err}
 	}
-	s, err := newScanner(opts.IO, opts.Paths, opts.Rules, opts.Workers, false, opts.Input, extra...)
+	s, err := newScanner(opts.IO, opts.Paths, opts.Rules, opts.Workers, false, opts.Input, opts.BatchOptions, extra...)
 	if err != nil {
 		return &exitError{code: exitTrouble, err: err}
 	}

@@ -30,6 +30,7 @@ type ScanOptions struct {
 	FailOnViolation bool
 	// Workers is the number of calls analyzed at once.
 	Workers int
+	BatchOptions
 	// Input says how to read speech-recognition outputs.
 	Input corpus.ReadOptions
 }
@@ -72,14 +73,26 @@ rules did not load.`,
 	f.StringVarP(&opts.Format, "format", "f", "table", "output `format`: "+strings.Join(report.Formats(), ", "))
 	f.BoolVar(&opts.Explain, "explain", false, "record matches that did not count and why (the table format prints them)")
 	f.BoolVar(&opts.FailOnViolation, "fail-on-violation", false, "exit with status 1 when any violation is found")
-	addScanFlags(cmd, &opts.Rules, &opts.Workers)
+	addScanFlags(cmd, &opts.Rules, &opts.Workers, &opts.BatchOptions)
 	addInputFlags(cmd, &opts.Input)
 	return cmd
 }
 
-// addScanFlags adds the flags that scan and eval share.
-func addScanFlags(cmd *cobra.Command, rules *[]string, workers *int) {
+// BatchOptions are the options every batch command (scan, eval, index,
+// score, report) shares beyond rules and jobs.
+type BatchOptions struct {
+	// NoRedact keeps phone, ID and card numbers and e-mail addresses in
+	// the output; by default they are masked (package redact).
+	NoRedact bool
+	// Quiet turns off the progress display.
+	Quiet bool
+}
+
+// addScanFlags adds the flags that every batch command shares.
+func addScanFlags(cmd *cobra.Command, rules *[]string, workers *int, batch *BatchOptions) {
 	f := cmd.Flags()
+	f.BoolVar(&batch.NoRedact, "no-redact", false, "keep phone, ID and card numbers and e-mail addresses unmasked in the output (masked by default)")
+	f.BoolVarP(&batch.Quiet, "quiet", "q", false, "no progress display on stderr")
 	f.StringArrayVar(rules, "rules", nil, "load a user rule pack `PATH` (file or folder) after the built-in packs; repeatable")
 	f.IntVarP(workers, "jobs", "j", runtime.GOMAXPROCS(0), "number of calls analyzed at once, on as many cores")
 	// --workers was the name before --jobs; kept so scripts go on working.
@@ -103,7 +116,7 @@ func checkWorkers(n int) error {
 }
 
 func runScan(opts *ScanOptions) error {
-	sc, err := newScanner(opts.IO, opts.Paths, opts.Rules, opts.Workers, opts.Explain, opts.Input)
+	sc, err := newScanner(opts.IO, opts.Paths, opts.Rules, opts.Workers, opts.Explain, opts.Input, opts.BatchOptions)
 	if err != nil {
 		return err
 	}

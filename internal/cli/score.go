@@ -23,7 +23,8 @@ type ScoreOptions struct {
 	Format    string
 	Rules     []string
 	Workers   int
-	Input     corpus.ReadOptions
+	BatchOptions
+	Input corpus.ReadOptions
 }
 
 var scoreFormats = []string{"table", "json", "html"}
@@ -65,7 +66,7 @@ of callqa report to standard output.`,
 	}
 	cmd.Flags().StringVar(&opts.Scorecard, "scorecard", "", "scorecard `FILE` (default: the built-in policy.md scorecard)")
 	cmd.Flags().StringVarP(&opts.Format, "format", "f", "table", "output: table, json or html")
-	addScanFlags(cmd, &opts.Rules, &opts.Workers)
+	addScanFlags(cmd, &opts.Rules, &opts.Workers, &opts.BatchOptions)
 	addInputFlags(cmd, &opts.Input)
 	return cmd
 }
@@ -91,7 +92,7 @@ func runScore(opts *ScoreOptions) error {
 	if err != nil {
 		return &exitError{code: exitTrouble, err: err}
 	}
-	s, err := newScanner(opts.IO, opts.Paths, opts.Rules, opts.Workers, false, opts.Input, extra...)
+	s, err := newScanner(opts.IO, opts.Paths, opts.Rules, opts.Workers, false, opts.Input, opts.BatchOptions, extra...)
 	if err != nil {
 		return &exitError{code: exitTrouble, err: err}
 	}

@@ -48,6 +48,8 @@ type ServeOptions struct {
 	ctx context.Context
 	// ready, when set, is called with the base URL once the server listens.
 	ready func(url string)
+	// NoRedact shows analyzed transcripts unmasked.
+	NoRedact bool
 }
 
 func newServeCmd(ios *IOStreams, runF func(*ServeOptions) error) *cobra.Command {
@@ -92,6 +94,7 @@ rules do not load or the address is refused.`,
 	f.StringVar(&opts.Addr, "addr", "127.0.0.1:8080", "listen on `HOST:PORT`")
 	f.StringVar(&opts.TokenFile, "token-file", "", "read the access token from `FILE` (else $"+tokenEnv+")")
 	f.StringVar(&opts.MaxBody, "max-body", "2MiB", "largest request body accepted (`SIZE`: bytes, KiB, MiB)")
+	f.BoolVar(&opts.NoRedact, "no-redact", false, "show transcripts posted to the analyze page unmasked (phone, ID and card numbers and e-mail addresses are masked by default)")
 	f.StringArrayVar(&opts.Rules, "rules", nil, "extra rule pack `PATH` for the analyze page (file or folder; repeatable)")
 	return cmd
 }
@@ -168,6 +171,7 @@ func runServe(opts *ServeOptions) error {
 	srv, err := web.New(web.Config{
 		Index: bi, Analyzer: an, Scorecard: sc, Token: token, MaxBody: maxBody,
 		Log: log.New(opts.IO.ErrOut, "callqa: serve: ", log.LstdFlags), Version: version(),
+		NoRedact: opts.NoRedact,
 	})
 	if err != nil {
 		return trouble(err)
