@@ -82,31 +82,37 @@ func TestSubtitleSamples(t *testing.T) {
 	}
 }
 
-// TestASRSamplesTogether reads the subtitle and CSV samples in one call
-// with one mapping and no CSV options: the CSV in milliseconds, whose header
-// does not say so, is refused with a hint rather than read as hours of
-// seconds. (The folder holds the samples of other formats too.)
+// TestASRSamplesTogether reads the subtitle and CSV samples with one
+// mapping and no CSV options: the CSV in milliseconds, whose header does
+// not say so, is refused with a hint rather than read as hours of seconds.
+// (The folder holds the samples of other formats too.) Each file is its own
+// batch: the samples are one call, and call.srt and call.vtt share the
+// call_id "call", which one batch refuses.
 func TestASRSamplesTogether(t *testing.T) {
 	want, errs := ReadFile("../testdata/calls/S02_insult_threat.txt")
 	require.Empty(t, errs)
-	var paths, sources []string
+	var sources []string
 	for _, f := range []string{"call.csv", "call.srt", "call.vtt", "call_ms.csv", "call_prefix.srt"} {
-		paths = append(paths, filepath.Join(asrSamples, f))
+		readSample(t, filepath.Join(asrSamples, f), want[0], &sources)
 	}
-	ReadPathsWith(paths, nil, ReadOptions{Build: BuildOptions{Roles: sampleRoles}}, func(it Item) {
+	assert.Equal(t, []string{"call.csv", "call.srt", "call.vtt", "call_ms.csv", "call_prefix.srt"}, baseNames(sources))
+}
+
+func readSample(t *testing.T, path string, want *Call, sources *[]string) {
+	t.Helper()
+	ReadPathsWith([]string{path}, nil, ReadOptions{Build: BuildOptions{Roles: sampleRoles}}, func(it Item) {
 		if it.Err != nil {
 			var pe *ParseError
 			require.True(t, errors.As(it.Err, &pe))
 			assert.Equal(t, filepath.Join(asrSamples, "call_ms.csv"), pe.Path)
 			assert.Equal(t, 5, pe.Line)
 			assert.Contains(t, pe.Err.Error(), "end: time 14800 is more than 4 hours into the call; if the times are milliseconds, set the CSV time unit to ms (unit=ms)")
-			sources = append(sources, pe.Path)
+			*sources = append(*sources, pe.Path)
 			return
 		}
-		assert.Equal(t, turnsOf(want[0]), turnsOf(it.Call), it.Call.Source)
-		sources = append(sources, it.Call.Source)
+		assert.Equal(t, turnsOf(want), turnsOf(it.Call), it.Call.Source)
+		*sources = append(*sources, it.Call.Source)
 	})
-	assert.Equal(t, []string{"call.csv", "call.srt", "call.vtt", "call_ms.csv", "call_prefix.srt"}, baseNames(sources))
 }
 
 func baseNames(paths []string) []string {

@@ -9,14 +9,14 @@ import "strings"
 // speech-recognition one such as .srt) says how to read the data. Without a
 // known extension the content decides, as for standard input, and a WebVTT
 // or SRT subtitle file is recognized too. opts.Format, when set, wins over
-// both. Nothing is read from disk.
+// both. Nothing is read from disk. opts.Limits apply as to files.
 func ParseBytes(name string, data []byte, opts ReadOptions) ([]*Call, []error) {
-	if len(data) > MaxFileSize {
-		return nil, []error{parseErr(name, 0, "input too large (%s; the limit is %s)", sizeString(int64(len(data))), sizeString(MaxFileSize))}
+	if limit := opts.Limits.fileSize(); int64(len(data)) > limit {
+		return nil, []error{parseErr(name, 0, "input too large (%s; the limit is %s)", sizeString(int64(len(data))), sizeString(limit))}
 	}
-	text, _, err := Decode(data)
+	text, err := decodeInput(name, data)
 	if err != nil {
-		return nil, []error{&ParseError{Path: name, Err: err}}
+		return nil, []error{err}
 	}
 	kind := kindOf(name)
 	if kind == "" {

@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strings"
 	"unicode"
@@ -29,17 +30,74 @@ var (
 )
 
 // Decode turns raw file bytes into UTF-8 text and names the encoding it
-// found: "utf-8-bom" (the BOM is dropped), "utf-16le" or "utf-16be" (only
-// with a byte order mark), "utf-8" for valid UTF-8, else "gb18030" (a
-// superset of GBK and GB2312) when every byte sequence decodes.
+// found: "utf-8-bom" (the BOM is dropped), "utf-16le" or "utf-16be" (with
+// a byte order mark, or without one when the text is unmistakably UTF-16:
+// see unmarkedUTF16), "utf-8" for valid UTF-8, else "gb18030" (a superset
+// of GBK and GB2312) when every byte sequence decodes.
 //
 // Decode refuses what is not text: a NUL byte outside UTF-16 or more than a
-// few control characters make a "binary file" error, bytes that are neither
-// UTF-8 nor GB18030 a "not UTF-8 or GB18030 text (invalid byte 0xff at
-// offset 12)" error, and input that is empty, or only white space and byte
-// order marks, the error "empty file". Offsets are 0-based byte offsets into
-// b. On error text and encoding are empty.
+// few control characters make a "binary file" error (naming the kind of
+// file when its first bytes are those of a known one: an image, an audio
+// recording, an Office document or an archive), a NUL byte in otherwise
+// valid UTF-8 a "NUL byte" error, bytes that are neither UTF-8 nor GB18030
+// a "not UTF-8 or GB18030 text (invalid byte 0xff at offset 12)" error, and
+// input that is empty, or only white space and byte order marks, the error
+// "empty file". Offsets are 0-based byte offsets into b. On error text and
+// encoding are empty.
 func Decode(b []byte) (text string, encoding string, err error) {
+	text, encoding, err = decode(b)
+	if err != nil && err != errEmpty {
+		if what := binaryKind(b); what != "" {
+			return "", "", errors.New("binary file: " + what)
+		}
+	}
+	return text, encoding, err
+}
+
+// decodeInput is Decode for the readers: its errors are *ParseError values
+// for name, at the line of the offending byte when it has one.
+func decodeInput(name string, b []byte) (string, error) {
+	text, _, err := Decode(b)
+	if err == nil {
+		return text, nil
+	}
+	line := 0
+	var te *textError
+	if errors.As(err, &te) && te.byteLines {
+		line = 1 + countBreaks(b[:te.off])
+	}
+	return "", &ParseError{Path: name, Line: line, Err: err}
+}
+
+// textError is a problem at byte offset off of the input. byteLines is set
+// when the input is in an encoding whose line breaks are single bytes
+// (UTF-8, GB18030), so that the line of off can be counted.
+type textError struct {
+	off       int
+	byteLines bool
+	msg       string
+}
+
+func (e *textError) Error() string { return e.msg }
+
+func textErrorf(off int, byteLines bool, format string, args ...any) error {
+	return &textError{off: off, byteLines: byteLines, msg: fmt.Sprintf(format, args...)}
+}
+
+// countBreaks counts the line breaks in b as splitLines does: "\n", "\r\n"
+// and "\r" are one each.
+func countBreaks(b []byte) int {
+	n := 0
+	for i, c := range b {
+		if c == '\n' || c == '\r' && (i+1 >= len(b) || b[i+1] != '\n') {
+			n++
+		}
+	}
+	return n
+}
+
+// decode is Decode without the naming of binary kinds.
+func decode(b []byte) (text string, encoding string, err error) {
 	if len(b) == 0 {
 		return "", "", errEmpty
 	}
@@ -78,10 +136,10 @@ func blank(s string) bool {
 // decodeUTF8 checks that b (found at offset base of the input) is UTF-8 text.
 func decodeUTF8(b []byte, base int) (string, error) {
 	if i := invalidUTF8(b); i >= 0 {
-		return "", fmt.Errorf("not UTF-8 text after a UTF-8 byte order mark (invalid byte 0x%02x at offset %d)", b[i], base+i)
+		return "", textErrorf(base+i, true, "not UTF-8 text after a UTF-8 byte order mark (invalid byte 0x%02x at offset %d)", b[i], base+i)
 	}
 	if i := bytes.IndexByte(b, 0); i >= 0 {
-		return "", fmt.Errorf("binary file (NUL byte at offset %d)", base+i)
+		return "", nulErr(b, base, i)
 	}
 	if err := checkControls(b, base, true); err != nil {
 		return "", err
@@ -89,17 +147,24 @@ func decodeUTF8(b []byte, base int) (string, error) {
 	return string(b), nil
 }
 
-// decodeUnmarked handles input without a byte order mark: UTF-8 if valid,
-// else GB18030.
+// nulErr is the error of input b (found at offset base) with a NUL byte
+// at offset i of b: a damaged text file when the rest is UTF-8 text with
+// no more than a stray control character or two, else a binary file.
+func nulErr(b []byte, base, i int) error {
+	if invalidUTF8(b) < 0 && checkControls(b, base, true) == nil {
+		return textErrorf(base+i, true, "NUL byte at offset %d (a text transcript has none: the file is damaged, or not text)", base+i)
+	}
+	return textErrorf(base+i, false, "binary file (NUL byte at offset %d)", base+i)
+}
+
+// decodeUnmarked handles input without a byte order mark: UTF-16 when it
+// unmistakably is, else UTF-8 if valid, else GB18030.
 func decodeUnmarked(b []byte) (string, string, error) {
 	if i := bytes.IndexByte(b, 0); i >= 0 {
-		hint := ""
-		if looksUTF16(b) {
-			// UTF-16 without a BOM is legal but ambiguous; Windows tools
-			// always write the BOM, so ask for it rather than guess.
-			hint = "; UTF-16 text needs a byte order mark"
+		if text, enc, ok := unmarkedUTF16(b); ok {
+			return text, enc, nil
 		}
-		return "", "", fmt.Errorf("binary file (NUL byte at offset %d%s)", i, hint)
+		return "", "", nulErr(b, 0, i)
 	}
 	u8 := invalidUTF8(b)
 	if u8 < 0 {
@@ -113,7 +178,7 @@ func decodeUnmarked(b []byte) (string, string, error) {
 		// Report the position of whichever decoder got further: that is
 		// the encoding the file most likely is in.
 		off := max(u8, gb)
-		return "", "", fmt.Errorf("not UTF-8 or GB18030 text (invalid byte 0x%02x at offset %d)", b[off], off)
+		return "", "", textErrorf(off, true, "not UTF-8 or GB18030 text (invalid byte 0x%02x at offset %d)", b[off], off)
 	}
 	// C0 controls are single bytes in GB18030 too (trail bytes are >= 0x30),
 	// so the byte scan finds them at their true offsets.
@@ -203,7 +268,7 @@ func gbSequenceLen(b []byte) int {
 // decodeUTF16 decodes b (found at offset base of the input) as UTF-16.
 func decodeUTF16(b []byte, bigEndian bool, base int) (string, error) {
 	if len(b)%2 != 0 {
-		return "", fmt.Errorf("not UTF-16 text (odd number of bytes)")
+		return "", errors.New("not UTF-16 text (odd number of bytes)")
 	}
 	unit := func(i int) rune {
 		if bigEndian {
@@ -217,19 +282,19 @@ func decodeUTF16(b []byte, bigEndian bool, base int) (string, error) {
 		r := unit(i)
 		switch {
 		case r == 0:
-			return "", fmt.Errorf("binary file (NUL character at offset %d)", base+i)
+			return "", textErrorf(base+i, false, "binary file (NUL character at offset %d)", base+i)
 		case 0xd800 <= r && r < 0xdc00:
 			if i+3 >= len(b) {
-				return "", fmt.Errorf("not UTF-16 text (unpaired surrogate 0x%04x at offset %d)", r, base+i)
+				return "", textErrorf(base+i, false, "not UTF-16 text (unpaired surrogate 0x%04x at offset %d)", r, base+i)
 			}
 			lo := unit(i + 2)
 			if lo < 0xdc00 || lo >= 0xe000 {
-				return "", fmt.Errorf("not UTF-16 text (unpaired surrogate 0x%04x at offset %d)", r, base+i)
+				return "", textErrorf(base+i, false, "not UTF-16 text (unpaired surrogate 0x%04x at offset %d)", r, base+i)
 			}
 			r = 0x10000 + (r-0xd800)<<10 + (lo - 0xdc00)
 			i += 2
 		case 0xdc00 <= r && r < 0xe000:
-			return "", fmt.Errorf("not UTF-16 text (unpaired surrogate 0x%04x at offset %d)", r, base+i)
+			return "", textErrorf(base+i, false, "not UTF-16 text (unpaired surrogate 0x%04x at offset %d)", r, base+i)
 		case isBinaryControl(r):
 			if controls == 0 {
 				first, firstOff = r, base+i
@@ -245,25 +310,103 @@ func decodeUTF16(b []byte, bigEndian bool, base int) (string, error) {
 	return string(out), nil
 }
 
-// looksUTF16 reports whether b looks like UTF-16 without a byte order mark:
-// at least half of its byte pairs are an ASCII character next to a NUL,
-// with the NUL always on the same side.
-func looksUTF16(b []byte) bool {
+// unmarkedUTF16 reads b as UTF-16 without a byte order mark when that is
+// what it unmistakably is, and returns the text and its encoding. UTF-16
+// puts a NUL byte next to every ASCII character (the line breaks at
+// least), always on the same side of the pair, so the side most NUL bytes
+// are on gives the byte order. Then the whole input must decode cleanly (no
+// NUL character, no unpaired surrogate, no more than a few controls) to
+// text made almost only of CJK, ASCII, kana and their punctuation; valid
+// UTF-8 with a few stray NUL bytes is not taken for UTF-16.
+func unmarkedUTF16(b []byte) (string, string, bool) {
 	if len(b) < 4 || len(b)%2 != 0 {
-		return false
+		return "", "", false
 	}
-	printable := func(c byte) bool { return 0x20 <= c && c < 0x7f || c == '\t' || c == '\n' || c == '\r' }
-	var le, be int
-	for i := 0; i+1 < len(b); i += 2 {
-		switch {
-		case b[i+1] == 0 && printable(b[i]):
-			le++
-		case b[i] == 0 && printable(b[i+1]):
-			be++
+	var odd, even int
+	for i, c := range b {
+		if c == 0 {
+			if i%2 == 1 {
+				odd++
+			} else {
+				even++
+			}
 		}
 	}
-	pairs := len(b) / 2
-	return (le == 0) != (be == 0) && (le+be)*2 >= pairs
+	if odd == even || utf8.Valid(b) && (odd+even)*10 < len(b) {
+		return "", "", false
+	}
+	bigEndian := even > odd
+	text, err := decodeUTF16(b, bigEndian, 0)
+	if err != nil || !mostlyCJKText(text) {
+		return "", "", false
+	}
+	if bigEndian {
+		return text, encUTF16BE, true
+	}
+	return text, encUTF16LE, true
+}
+
+// mostlyCJKText reports whether at least 95% of the characters of s are
+// ASCII text, Latin-1, CJK ideographs, kana, or general, CJK or full-width
+// punctuation: what transcripts are made of, and what a binary file read
+// as UTF-16 is not.
+func mostlyCJKText(s string) bool {
+	n, good := 0, 0
+	for _, r := range s {
+		n++
+		switch {
+		case r == '\t', r == '\n', r == '\r', 0x20 <= r && r < 0x7f,
+			0xa0 <= r && r <= 0xff,
+			0x2000 <= r && r <= 0x206f,
+			0x3000 <= r && r <= 0x30ff,
+			0x3400 <= r && r <= 0x4dbf, 0x4e00 <= r && r <= 0x9fff, 0xf900 <= r && r <= 0xfaff,
+			0xfe30 <= r && r <= 0xfe4f, 0xff00 <= r && r <= 0xffef, r == 0xfeff,
+			0x20000 <= r && r <= 0x3ffff:
+			good++
+		}
+	}
+	return n > 0 && good*100 >= n*95
+}
+
+// binarySignatures are the first bytes of files that are not transcripts
+// but are easily taken for one: recordings, Office documents, archives,
+// images. They only name what a file is once it failed to decode as text.
+var binarySignatures = []struct {
+	off   int
+	magic string
+	what  string
+}{
+	{0, "\x89PNG\r\n\x1a\n", "a PNG image, not a transcript"},
+	{0, "\xff\xd8\xff", "a JPEG image, not a transcript"},
+	{0, "GIF8", "a GIF image, not a transcript"},
+	{0, "%PDF-", "a PDF document, not a transcript (export the transcript as .txt)"},
+	{0, "PK\x03\x04", "a ZIP archive, not a transcript (.xlsx and .docx files are ZIP archives: export the transcript as .csv or .txt)"},
+	{0, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an Office document (.xls or .doc), not a transcript (export it as .csv or .txt)"},
+	{0, "\x1f\x8b", "a gzip archive, not a transcript (unpack it first)"},
+	{0, "7z\xbc\xaf\x27\x1c", "a 7-Zip archive, not a transcript (unpack it first)"},
+	{0, "Rar!\x1a\x07", "a RAR archive, not a transcript (unpack it first)"},
+	{8, "WAVE", "WAV audio, not a transcript (transcribe the recording first)"},
+	{0, "ID3", "MP3 audio, not a transcript (transcribe the recording first)"},
+	{0, "\xff\xfb", "MP3 audio, not a transcript (transcribe the recording first)"},
+	{0, "\xff\xf3", "MP3 audio, not a transcript (transcribe the recording first)"},
+	{0, "OggS", "Ogg audio, not a transcript (transcribe the recording first)"},
+	{0, "fLaC", "FLAC audio, not a transcript (transcribe the recording first)"},
+	{0, "#!AMR", "AMR audio, not a transcript (transcribe the recording first)"},
+	{4, "ftyp", "an MP4 or M4A media file, not a transcript (transcribe the recording first)"},
+}
+
+// binaryKind names the kind of binary file b is, from its first bytes, or
+// returns "".
+func binaryKind(b []byte) string {
+	for _, s := range binarySignatures {
+		if len(b) >= s.off+len(s.magic) && string(b[s.off:s.off+len(s.magic)]) == s.magic {
+			if s.off == 8 && string(b[:4]) != "RIFF" {
+				continue
+			}
+			return s.what
+		}
+	}
+	return ""
 }
 
 // isBinaryControl reports whether r is a control character that does not
@@ -318,5 +461,5 @@ func checkControls(b []byte, base int, utf8Input bool) error {
 }
 
 func binaryControlErr(controls int, first rune, off int) error {
-	return fmt.Errorf("binary file (%d control characters, the first 0x%02x at offset %d)", controls, first, off)
+	return textErrorf(off, false, "binary file (%d control characters, the first 0x%02x at offset %d)", controls, first, off)
 }

@@ -32,6 +32,9 @@ func TestDecode(t *testing.T) {
 	var (
 		utf16le = unicode.UTF16(unicode.LittleEndian, unicode.UseBOM)
 		utf16be = unicode.UTF16(unicode.BigEndian, unicode.UseBOM)
+		// Without a byte order mark.
+		utf16leRaw = unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM)
+		utf16beRaw = unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM)
 	)
 	tests := []struct {
 		name     string
@@ -44,6 +47,11 @@ func TestDecode(t *testing.T) {
 		{name: "bom", in: append([]byte("\xef\xbb\xbf"), sample...), wantEnc: "utf-8-bom", wantText: sample},
 		{name: "utf16le", in: encodeAs(t, utf16le, sample), wantEnc: "utf-16le", wantText: sample},
 		{name: "utf16be", in: encodeAs(t, utf16be, sample), wantEnc: "utf-16be", wantText: sample},
+		// UTF-16 without a byte order mark is read when it unmistakably is
+		// UTF-16: see TestUnmarkedUTF16.
+		{name: "utf16le_without_bom", in: encodeAs(t, utf16leRaw, sample), wantEnc: "utf-16le", wantText: sample},
+		{name: "utf16be_without_bom", in: encodeAs(t, utf16beRaw, sample), wantEnc: "utf-16be", wantText: sample},
+		{name: "utf16_ascii_without_bom", in: []byte("a\x00b\x00"), wantEnc: "utf-16le", wantText: "ab"},
 		{name: "utf16_surrogate_pair", in: encodeAs(t, utf16le, "坐席：𠀀"), wantEnc: "utf-16le", wantText: "坐席：𠀀"},
 		{name: "gbk", in: encodeAs(t, simplifiedchinese.GBK, sample), wantEnc: "gb18030", wantText: sample},
 		{name: "gb18030", in: encodeAs(t, simplifiedchinese.GB18030, "坐席：€ 𠀀 ·"), wantEnc: "gb18030", wantText: "坐席：€ 𠀀 ·"},
@@ -61,9 +69,13 @@ func TestDecode(t *testing.T) {
 		{name: "whitespace_only", in: []byte(" \r\n\t\u3000"), want: "empty file"},
 		{name: "bom_only", in: []byte("\xef\xbb\xbf\n"), want: "empty file"},
 		{name: "utf16_bom_only", in: []byte("\xff\xfe"), want: "empty file"},
-		{name: "nul", in: []byte("坐席\x00"), want: "binary file (NUL byte at offset 6)"},
-		{name: "utf16_without_bom", in: []byte("a\x00b\x00"), want: "binary file (NUL byte at offset 1; UTF-16 text needs a byte order mark)"},
-		{name: "png", in: readFixture(t, "bad/binary.txt"), want: "binary file (NUL byte at offset 8)"},
+		{name: "nul_in_text", in: []byte("坐席\x00"), want: "NUL byte at offset 6 (a text transcript has none: the file is damaged, or not text)"},
+		{name: "nul_and_controls", in: []byte("\x00\x01"), want: "binary file (NUL byte at offset 0)"},
+		{name: "nul_after_bom", in: []byte("\xef\xbb\xbf坐席\x00"), want: "NUL byte at offset 9 (a text transcript has none: the file is damaged, or not text)"},
+		{name: "png", in: readFixture(t, "bad/binary.txt"), want: "binary file: a PNG image, not a transcript"},
+		{name: "zip", in: []byte("PK\x03\x04\x14\x00\x00\x00"), want: "binary file: a ZIP archive, not a transcript (.xlsx and .docx files are ZIP archives: export the transcript as .csv or .txt)"},
+		{name: "wav", in: []byte("RIFF\x24\x00\x00\x00WAVEfmt "), want: "binary file: WAV audio, not a transcript (transcribe the recording first)"},
+		{name: "signature_alone_is_not_binary", in: []byte("ID3 说明：坐席：您好"), wantEnc: "utf-8"},
 		{name: "controls", in: []byte("坐席\x01\x02\x03abc"), want: "binary file (3 control characters, the first 0x01 at offset 6)"},
 		{name: "c1_controls", in: []byte("ab\u0085\u0085"), want: "binary file (2 control characters, the first 0x85 at offset 2)"},
 		{name: "one_control", in: []byte("a\x01"), wantEnc: "utf-8", wantText: "a\x01"},

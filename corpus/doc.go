@@ -24,9 +24,10 @@
 // fields and a "turns" array of {"speaker", "text", "start", "end"}; a
 // .jsonl file holds one such object per line.
 //
-// Files may be UTF-8 (with or without a byte order mark), UTF-16 with a
-// byte order mark, or GB18030/GBK; Decode sorts that out, and refuses binary
-// and undecodable input.
+// Files may be UTF-8 (with or without a byte order mark), UTF-16 (with a
+// byte order mark, or without one when that is unmistakable), or
+// GB18030/GBK; Decode sorts that out, and refuses binary and undecodable
+// input.
 //
 // # Reading
 //
@@ -45,6 +46,11 @@
 //
 // ReadFile reads one file; ReadText, ReadJSON and ReadJSONL parse input
 // already in memory.
+//
+// ReadPathsWith also bounds what one input may hold (Limits: the size of a
+// file, the length of a line or turn, the turns of a call) and refuses a
+// second call with a call_id the batch already has. docs/errors.md lists
+// every refusal and its message.
 //
 // # Errors and units
 //

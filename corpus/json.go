@@ -248,6 +248,9 @@ func (p *jsonParser) checkSyntax() error {
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		end := len(bytes.TrimRight(p.data, " \t\r\n"))
 		return p.errAt(int64(end), "unexpected end of JSON input")
+	case errors.As(err, &se) && strings.Contains(se.Error(), "exceeded max depth"):
+		// encoding/json stops at 10000 levels; no call is nested that deep.
+		return p.errAt(se.Offset-1, "JSON nested too deeply (more than 10000 levels of [ and {)")
 	case errors.As(err, &se):
 		return p.errAt(se.Offset-1, "%s", se.Error())
 	case err != nil:

@@ -17,10 +17,6 @@ type Item struct {
 	Err  error
 }
 
-// MaxFileSize is the largest input accepted, in bytes (64 MiB). A bigger
-// file gets an error naming its size rather than being read into memory.
-const MaxFileSize = 64 << 20
-
 // The kinds of input, by extension.
 const (
 	kindText  = ".txt"
@@ -57,6 +53,8 @@ type ReadOptions struct {
 	Build BuildOptions
 	// CSV names the columns of CSV exports.
 	CSV CSVColumns
+	// Limits bound the size of a file, of a line and of a call.
+	Limits Limits
 }
 
 // ReadPaths reads every path in order and calls emit once per call or per
@@ -66,34 +64,43 @@ type ReadOptions struct {
 // case); a file named here with another extension is an error. A folder is
 // read recursively, entries sorted by name; there, hidden entries (names
 // starting with '.') and files with other extensions are skipped silently.
-// "-" reads stdin, which is JSON when it starts with '{' (JSONL when its
-// first line is a whole JSON value and more lines follow, or every line
-// starts with '{'), else a text transcript. A path that cannot be read is
-// an error item. Every error is a *ParseError naming its file.
+// Symbolic links are followed, to files and to folders, but a folder is
+// read once: a link back into a folder being read is a loop, reported as
+// an error and not followed, and a link to a folder already read is
+// skipped. "-" reads stdin, which is JSON when it starts with '{' (JSONL
+// when its first line is a whole JSON value and more lines follow, or
+// every line starts with '{'), else a text transcript. A path that cannot
+// be read is an error item. Every error is a *ParseError naming its file.
+//
+// Call ids are unique in the batch: a call whose call_id an earlier call
+// already has is an error naming both places, and the first call stands.
+// Inputs over the default Limits are errors.
 func ReadPaths(paths []string, stdin io.Reader, emit func(Item)) {
 	ReadPathsWith(paths, stdin, ReadOptions{}, emit)
 }
 
 // ReadPathsWith is ReadPaths with options: a forced input format, the
-// speaker-to-role mapping and merge gap for speech-recognition outputs, and
-// the columns of CSV exports.
+// speaker-to-role mapping and merge gap for speech-recognition outputs, the
+// columns of CSV exports, and the limits.
 func ReadPathsWith(paths []string, stdin io.Reader, opts ReadOptions, emit func(Item)) {
 	o := &opts
+	ids := uniqueIDs{}
+	out := func(it Item) { emit(ids.check(it)) }
 	for _, p := range paths {
 		if p == "-" {
-			emitAll(emit, o.readStdin(stdin))
+			emitAll(out, o.readStdin(stdin))
 			continue
 		}
 		fi, err := os.Stat(p)
 		switch {
 		case err != nil:
-			emit(Item{Err: fileErr(p, err)})
+			out(Item{Err: statErr(p, err)})
 		case fi.IsDir():
-			o.readDir(p, emit)
+			o.readDir(p, out)
 		case kindOf(p) == "" && !o.forced():
-			emit(Item{Err: unsupported(p)})
+			out(Item{Err: unsupported(p)})
 		default:
-			emitAll(emit, o.readFile(p))
+			emitAll(out, o.readFile(p))
 		}
 	}
 }
@@ -138,35 +145,71 @@ func fileErr(path string, err error) error {
 	return &ParseError{Path: path, Err: err}
 }
 
+// statErr is fileErr for a path that os.Stat could not follow: a symbolic
+// link whose target is missing says so.
+func statErr(path string, err error) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		if fi, lerr := os.Lstat(path); lerr == nil && fi.Mode()&fs.ModeSymlink != 0 {
+			target, _ := os.Readlink(path)
+			return parseErr(path, 0, "broken symbolic link (it points to %q, which does not exist)", target)
+		}
+	}
+	return fileErr(path, err)
+}
+
 // forced reports whether a format was named for every input.
 func (o *ReadOptions) forced() bool { return o.Format != "" && o.Format != "auto" }
 
-// readFile reads a file whose extension is supported.
+// checkFile refuses what is not a regular file within the size limit.
+func (o *ReadOptions) checkFile(path string, fi fs.FileInfo) error {
+	switch m := fi.Mode(); {
+	case m.IsDir():
+		return parseErr(path, 0, "is a directory")
+	case m&fs.ModeNamedPipe != 0:
+		// Opening a pipe blocks until someone writes to it.
+		return parseErr(path, 0, "not a regular file (a named pipe); read a stream as standard input with -")
+	case m&fs.ModeSocket != 0:
+		return parseErr(path, 0, "not a regular file (a socket)")
+	case m&fs.ModeDevice != 0:
+		return parseErr(path, 0, "not a regular file (a device)")
+	case !m.IsRegular():
+		return parseErr(path, 0, "not a regular file")
+	case fi.Size() > o.Limits.fileSize():
+		return o.Limits.tooLarge(path, fi.Size())
+	}
+	return nil
+}
+
+// readFile reads a file whose extension is supported. What the file is and
+// its size are checked before it is opened: a pipe is never opened (that
+// would block) and a file over the limit is never read.
 func (o *ReadOptions) readFile(path string) []Item {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return []Item{{Err: statErr(path, err)}}
+	}
+	if err := o.checkFile(path, fi); err != nil {
+		return []Item{{Err: err}}
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return []Item{{Err: fileErr(path, err)}}
 	}
 	defer f.Close()
-	fi, err := f.Stat()
+	// The same checks on the file opened, in case it changed in between.
+	if fi, err = f.Stat(); err != nil {
+		return []Item{{Err: fileErr(path, err)}}
+	}
+	if err := o.checkFile(path, fi); err != nil {
+		return []Item{{Err: err}}
+	}
+	limit := o.Limits.fileSize()
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
 		return []Item{{Err: fileErr(path, err)}}
 	}
-	switch {
-	case fi.IsDir():
-		return []Item{{Err: parseErr(path, 0, "is a directory")}}
-	case !fi.Mode().IsRegular():
-		// A pipe or a device could block or never end.
-		return []Item{{Err: parseErr(path, 0, "not a regular file")}}
-	case fi.Size() > MaxFileSize:
-		return []Item{{Err: parseErr(path, 0, "file too large (%s; the limit is %s)", sizeString(fi.Size()), sizeString(MaxFileSize))}}
-	}
-	b, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
-		return []Item{{Err: fileErr(path, err)}}
-	}
-	if len(b) > MaxFileSize {
-		return []Item{{Err: parseErr(path, 0, "file too large (more than %s)", sizeString(MaxFileSize))}}
+	if int64(len(b)) > limit {
+		return []Item{{Err: o.Limits.inputTooLarge(path)}}
 	}
 	return o.parse(path, kindOf(path), b)
 }
@@ -174,6 +217,8 @@ func (o *ReadOptions) readFile(path string) []Item {
 // sizeString writes a size in bytes the way people read it.
 func sizeString(n int64) string {
 	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
 	case n >= 1<<20:
 		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
 	case n >= 1<<10:
@@ -188,16 +233,17 @@ func (o *ReadOptions) readStdin(r io.Reader) []Item {
 	if r == nil {
 		return []Item{{Err: parseErr(name, 0, "no standard input")}}
 	}
-	b, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+	limit := o.Limits.fileSize()
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
 		return []Item{{Err: &ParseError{Path: name, Err: err}}}
 	}
-	if len(b) > MaxFileSize {
-		return []Item{{Err: parseErr(name, 0, "input too large (more than %s)", sizeString(MaxFileSize))}}
+	if int64(len(b)) > limit {
+		return []Item{{Err: o.Limits.inputTooLarge(name)}}
 	}
-	text, _, err := Decode(b)
+	text, err := decodeInput(name, b)
 	if err != nil {
-		return []Item{{Err: &ParseError{Path: name, Err: err}}}
+		return []Item{{Err: err}}
 	}
 	return o.parseDecoded(name, sniff(text), text)
 }
@@ -229,25 +275,47 @@ func sniff(text string) string {
 
 // parse decodes raw input and reads it as kind.
 func (o *ReadOptions) parse(name, kind string, b []byte) []Item {
-	text, _, err := Decode(b)
+	text, err := decodeInput(name, b)
 	if err != nil {
-		return []Item{{Err: &ParseError{Path: name, Err: err}}}
+		return []Item{{Err: err}}
 	}
 	return o.parseDecoded(name, kind, text)
 }
 
-// parseDecoded reads decoded text as kind.
+// parseDecoded reads decoded text as kind, within the limits.
 func (o *ReadOptions) parseDecoded(name, kind, text string) []Item {
+	if o.forced() && findFormat(o.Format) == nil {
+		kind = "." + o.Format // a native format named for every input
+	}
+	f := o.asrFormatFor(kind, text)
+	if kind == kindText && f == nil || f != nil && len(f.exts) > 0 {
+		// A line-based format (.txt, subtitles, CSV): no line may exceed
+		// the limit. JSON is bounded by the file size.
+		if err := o.Limits.checkLines(name, text); err != nil {
+			return []Item{{Err: err}}
+		}
+	}
+	items := o.parseKind(f, name, kind, text)
+	for i, it := range items {
+		if it.Call != nil {
+			if err := o.Limits.checkCall(name, kind, it.Call); err != nil {
+				items[i] = Item{Err: err}
+			}
+		}
+	}
+	return items
+}
+
+// parseKind reads decoded text with the speech-recognition format f, or
+// when f is nil with the native reader of kind.
+func (o *ReadOptions) parseKind(f *asrFormat, name, kind, text string) []Item {
+	if f != nil {
+		return o.readASR(f, name, text)
+	}
 	var (
 		c   *Call
 		err error
 	)
-	if o.forced() && findFormat(o.Format) == nil {
-		kind = "." + o.Format // a native format named for every input
-	}
-	if f := o.asrFormatFor(kind, text); f != nil {
-		return o.readASR(f, name, text)
-	}
 	switch kind {
 	case kindJSONL:
 		return readJSONL(name, []byte(text))
@@ -264,40 +332,98 @@ func (o *ReadOptions) parseDecoded(name, kind, text string) []Item {
 
 // readDir reads the supported files under root, recursively, in name order.
 func (o *ReadOptions) readDir(root string, emit func(Item)) {
-	if fi, err := os.Lstat(root); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
-		// WalkDir does not follow a link, even at the root; a trailing
-		// separator makes the root the folder the link points to.
-		root += string(filepath.Separator)
+	real, err := realPath(root)
+	if err != nil {
+		emit(Item{Err: statErr(root, err)})
+		return
 	}
-	_ = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			emit(Item{Err: fileErr(path, err)})
-			return nil // carry on with the rest of the folder
+	w := &walker{o: o, emit: emit, read: map[string]bool{}}
+	w.dir(root, real, nil)
+}
+
+// realPath is the absolute path of p with every symbolic link resolved.
+func realPath(p string) (string, error) {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", err
+	}
+	return filepath.EvalSymlinks(abs)
+}
+
+// walker reads a folder tree. It follows symbolic links, to files and to
+// folders, and reads every folder once: it remembers the real path (links
+// resolved) of each folder it read, so memory grows with the number of
+// folders, and the walk ends even when links form a loop.
+type walker struct {
+	o    *ReadOptions
+	emit func(Item)
+	read map[string]bool // real paths of the folders read so far
+}
+
+// dir reads the folder at path, whose real path is real. enclosing holds
+// the real paths of the folders being read around it, outermost first.
+func (w *walker) dir(path, real string, enclosing []string) {
+	w.read[real] = true
+	enclosing = append(enclosing, real)
+	entries, err := os.ReadDir(path)
+	if err != nil {
+		// ReadDir returns the entries it read before the error.
+		w.emit(Item{Err: fileErr(path, err)})
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if strings.HasPrefix(name, ".") {
+			continue
 		}
-		if path != root && strings.HasPrefix(d.Name(), ".") {
-			if d.IsDir() {
-				return fs.SkipDir
+		p := filepath.Join(path, name)
+		switch {
+		case e.Type()&fs.ModeSymlink != 0:
+			w.link(p, enclosing)
+		case e.IsDir():
+			if r := filepath.Join(real, name); !w.read[r] {
+				w.dir(p, r, enclosing)
 			}
-			return nil
+		case kindOf(name) != "":
+			emitAll(w.emit, w.o.readFile(p))
 		}
-		if d.IsDir() || kindOf(path) == "" {
-			return nil
+	}
+}
+
+// link reads what the symbolic link at path points to: a file as any
+// file, a folder as part of the tree, unless that folder holds the link
+// (a loop, reported once here) or was read already.
+func (w *walker) link(path string, enclosing []string) {
+	supported := kindOf(path) != ""
+	fi, err := os.Stat(path)
+	if err != nil {
+		// A broken link is only worth an error where a file would have
+		// been read; one named like a folder could have been either.
+		if supported || !errors.Is(err, fs.ErrNotExist) {
+			w.emit(Item{Err: statErr(path, err)})
 		}
-		if d.Type()&fs.ModeSymlink != 0 {
-			// Follow links to files; links to folders are not walked, so
-			// that a link cannot make the walk loop.
-			fi, err := os.Stat(path)
-			if err != nil {
-				emit(Item{Err: fileErr(path, err)})
-				return nil
-			}
-			if fi.IsDir() {
-				return nil
-			}
+		return
+	}
+	if !fi.IsDir() {
+		if supported {
+			emitAll(w.emit, w.o.readFile(path))
 		}
-		emitAll(emit, o.readFile(path))
-		return nil
-	})
+		return
+	}
+	real, err := realPath(path)
+	if err != nil {
+		w.emit(Item{Err: fileErr(path, err)})
+		return
+	}
+	for _, e := range enclosing {
+		if e == real || strings.HasPrefix(e, strings.TrimSuffix(real, string(filepath.Separator))+string(filepath.Separator)) {
+			target, _ := os.Readlink(path)
+			w.emit(Item{Err: parseErr(path, 0, "symbolic link loop (it points to %q, a folder that holds it); not followed", target)})
+			return
+		}
+	}
+	if !w.read[real] {
+		w.dir(path, real, enclosing)
+	}
 }
 
 // asrFormatFor returns the speech-recognition format to read an input

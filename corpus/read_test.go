@@ -33,8 +33,8 @@ func TestReadFile(t *testing.T) {
 		{name: "jsonl", file: "calls/calls.jsonl", wantIDs: []string{"T008", "calls-3"}, wantTurns: []int{2, 3}},
 
 		{name: "empty", file: "bad/empty.txt", wantErrs: []string{"testdata/bad/empty.txt: empty file"}},
-		{name: "binary", file: "bad/binary.txt", wantErrs: []string{"testdata/bad/binary.txt: binary file (NUL byte at offset 8)"}},
-		{name: "invalid", file: "bad/invalid.txt", wantErrs: []string{"testdata/bad/invalid.txt: not UTF-8 or GB18030 text (invalid byte 0xff at offset 30)"}},
+		{name: "binary", file: "bad/binary.txt", wantErrs: []string{"testdata/bad/binary.txt: binary file: a PNG image, not a transcript"}},
+		{name: "invalid", file: "bad/invalid.txt", wantErrs: []string{"testdata/bad/invalid.txt:2: not UTF-8 or GB18030 text (invalid byte 0xff at offset 30)"}},
 		{name: "truncated_json", file: "bad/truncated.json", wantErrs: []string{"testdata/bad/truncated.json:4: unexpected end of JSON input"}},
 		{name: "wrong_type_json", file: "bad/wrong_type.json", wantErrs: []string{"testdata/bad/wrong_type.json:4: turns[2].text: expected a string, got number"}},
 		{name: "unknown_role", file: "bad/unknown_role.txt", wantErrs: []string{`testdata/bad/unknown_role.txt:3: unknown role "孙经理"; map it in the header: # roles: 孙经理=agent`}},
@@ -83,7 +83,7 @@ func TestReadFileTooLarge(t *testing.T) {
 	require.NoError(t, f.Close())
 	_, errs := ReadFile(path)
 	require.Len(t, errs, 1)
-	assert.EqualError(t, errs[0], path+": file too large (65.0 MiB; the limit is 64.0 MiB)")
+	assert.EqualError(t, errs[0], path+": file too large (65.0 MiB; the limit is 64.0 MiB, raise it with --max-file-size)")
 }
 
 // writeFiles creates files under dir from name → content.
@@ -161,7 +161,7 @@ func TestReadPathsMixedFolder(t *testing.T) {
 	bad := filepath.Join(dir, "bad")
 	assert.Equal(t, []string{
 		bad + "/a_empty.txt: empty file",
-		bad + "/b_binary.txt: binary file (NUL byte at offset 8)",
+		bad + "/b_binary.txt: binary file: a PNG image, not a transcript",
 		bad + "/c_truncated.json:1: unexpected end of JSON input",
 		bad + "/d_types.json:1: turns[1].text: expected a string, got number",
 		bad + `/e_role.txt:2: unknown role "孙经理"; map it in the header: # roles: 孙经理=agent`,
@@ -210,6 +210,7 @@ func TestReadPaths(t *testing.T) {
 		{name: "stdin_gbk", paths: []string{"-"}, stdin: string([]byte{0xd7, 0xf8, 0xcf, 0xaf, 0xa3, 0xba, 0xc4, 0xfa, 0xba, 0xc3}), wantIDs: []string{"stdin"}},
 		{name: "stdin_empty", paths: []string{"-"}, stdin: "", wantErrs: []string{"-: no standard input"}},
 		{name: "stdin_binary", paths: []string{"-"}, stdin: "\x00\x01", wantErrs: []string{"-: binary file (NUL byte at offset 0)"}},
+		{name: "stdin_nul_in_text", paths: []string{"-"}, stdin: "坐席：您好\n客户：\x00喂\n", wantErrs: []string{"-:2: NUL byte at offset 25 (a text transcript has none: the file is damaged, or not text)"}},
 		{name: "stdin_and_files", paths: []string{p("a.txt"), "-", p("sub")}, stdin: "坐席：您好\n", wantIDs: []string{"a", "stdin", "c-1"}},
 	}
 	for _, tt := range tests {
@@ -228,25 +229,100 @@ func TestReadPaths(t *testing.T) {
 	}
 }
 
+// TestReadPathsSymlinks reads folder trees with symbolic links: links to
+// files and folders are followed, a folder is read once, and a link back
+// into a folder being read is reported once, by its path, and not followed.
 func TestReadPathsSymlinks(t *testing.T) {
-	dir := t.TempDir()
-	writeFiles(t, dir, map[string][]byte{"real/a.txt": []byte("坐席：您好\n")})
-	require.NoError(t, os.MkdirAll(filepath.Join(dir, "calls"), 0o755))
-	if err := os.Symlink(filepath.Join(dir, "real", "a.txt"), filepath.Join(dir, "calls", "b.txt")); err != nil {
-		t.Skipf("no symlinks: %v", err)
+	const call = "坐席：您好\n"
+	tests := []struct {
+		name     string
+		files    []string            // created with a one-turn call
+		links    map[string]string   // link → target, as written
+		roots    []string            // read, relative to the tree
+		want     []string            // the sources read, relative to the tree
+		wantErrs []string            // with the tree as "T"
+		outside  map[string][]string // a second tree "O": folder → files
+	}{
+		{name: "link_to_file", files: []string{"real/a.txt"}, links: map[string]string{"calls/b.txt": "../real/a.txt"},
+			roots: []string{"calls"}, want: []string{"calls/b.txt"}},
+		{name: "link_as_root", files: []string{"real/a.txt"}, links: map[string]string{"linked": "real"},
+			roots: []string{"linked"}, want: []string{"linked/a.txt"}},
+		{name: "loop_to_parent", files: []string{"calls/a.txt", "calls/z.txt"}, links: map[string]string{"calls/loop": ".."},
+			roots: []string{"calls"}, want: []string{"calls/a.txt", "calls/z.txt"},
+			wantErrs: []string{`T/calls/loop: symbolic link loop (it points to "..", a folder that holds it); not followed`}},
+		{name: "loop_to_itself", files: []string{"calls/a.txt"}, links: map[string]string{"calls/sub/here": "."},
+			roots: []string{"calls"}, want: []string{"calls/a.txt"},
+			wantErrs: []string{`T/calls/sub/here: symbolic link loop (it points to ".", a folder that holds it); not followed`}},
+		{name: "loop_through_two_links", files: []string{"top/a/one.txt", "top/b/two.txt"},
+			links: map[string]string{"top/a/x": "../b", "top/b/y": "../a"},
+			roots: []string{"top"}, want: []string{"top/a/one.txt", "top/a/x/two.txt"},
+			wantErrs: []string{`T/top/a/x/y: symbolic link loop (it points to "../a", a folder that holds it); not followed`}},
+		{name: "folder_read_once", files: []string{"calls/a/one.txt"}, links: map[string]string{"calls/b": "a"},
+			roots: []string{"calls"}, want: []string{"calls/a/one.txt"}},
+		{name: "link_out_of_the_tree", files: []string{"calls/a.txt"}, links: map[string]string{"calls/ext": "O/archive"},
+			outside: map[string][]string{"archive": {"c.txt"}},
+			roots:   []string{"calls"}, want: []string{"calls/a.txt", "calls/ext/c.txt"}},
+		{name: "broken_links", files: []string{"calls/a.txt"}, links: map[string]string{"calls/gone.txt": "missing.txt", "calls/gone": "missing"},
+			roots: []string{"calls"}, want: []string{"calls/a.txt"},
+			wantErrs: []string{`T/calls/gone.txt: broken symbolic link (it points to "missing.txt", which does not exist)`}},
+		{name: "link_to_itself", files: []string{"calls/a.txt"}, links: map[string]string{"calls/self.txt": "self.txt"},
+			roots: []string{"calls"}, want: []string{"calls/a.txt"},
+			wantErrs: []string{"T/calls/self.txt: too many levels of symbolic links"}},
 	}
-	// A link to a folder inside the walk is not followed (it could loop);
-	// a link given as the root is.
-	require.NoError(t, os.Symlink(dir, filepath.Join(dir, "calls", "loop")))
-	require.NoError(t, os.Symlink(filepath.Join(dir, "real"), filepath.Join(dir, "linked")))
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir, out := t.TempDir(), t.TempDir()
+			files := map[string][]byte{}
+			for _, f := range tt.files {
+				files[f] = []byte(call)
+			}
+			writeFiles(t, dir, files)
+			for folder, names := range tt.outside {
+				for _, f := range names {
+					writeFiles(t, out, map[string][]byte{folder + "/" + f: []byte(call)})
+				}
+			}
+			for link, target := range tt.links {
+				p := filepath.Join(dir, filepath.FromSlash(link))
+				require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+				target = strings.Replace(target, "O/", out+"/", 1)
+				if err := os.Symlink(filepath.FromSlash(target), p); err != nil {
+					t.Skipf("no symbolic links here: %v", err)
+				}
+			}
+			var roots []string
+			for _, r := range tt.roots {
+				roots = append(roots, filepath.Join(dir, r))
+			}
+			calls, errs, _ := readAll(roots, "")
+			var sources []string
+			for _, c := range calls {
+				rel, err := filepath.Rel(dir, c.Source)
+				require.NoError(t, err)
+				sources = append(sources, filepath.ToSlash(rel))
+			}
+			for i := range errs {
+				errs[i] = strings.Replace(errs[i], dir, "T", 1)
+			}
+			assert.Equal(t, tt.want, sources)
+			assert.Equal(t, tt.wantErrs, errs)
+		})
+	}
+}
 
-	calls, errs, _ := readAll([]string{filepath.Join(dir, "calls"), filepath.Join(dir, "linked")}, "")
-	assert.Empty(t, errs)
-	var sources []string
-	for _, c := range calls {
-		sources = append(sources, c.Source)
+// TestReadPathsSymlinkLoopRelative reads a tree named by a relative path,
+// as from the command line: the loop is found all the same.
+func TestReadPathsSymlinkLoopRelative(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string][]byte{"calls/a.txt": []byte("坐席：您好\n"), "other.txt": []byte("坐席：您好\n")})
+	if err := os.Symlink("..", filepath.Join(dir, "calls", "loop")); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
 	}
-	assert.Equal(t, []string{filepath.Join(dir, "calls", "b.txt"), filepath.Join(dir, "linked", "a.txt")}, sources)
+	t.Chdir(dir)
+	calls, errs, _ := readAll([]string{"calls"}, "")
+	require.Len(t, calls, 1)
+	assert.Equal(t, filepath.Join("calls", "a.txt"), calls[0].Source)
+	assert.Equal(t, []string{filepath.Join("calls", "loop") + `: symbolic link loop (it points to "..", a folder that holds it); not followed`}, errs)
 }
 
 func TestSniff(t *testing.T) {

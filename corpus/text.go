@@ -148,9 +148,24 @@ func ReadText(name string, text string) (*Call, error) {
 		return nil, hdrErr
 	}
 	if len(c.Turns) == 0 {
+		if hasHeader(lines) {
+			return nil, parseErr(name, 0, "%v: only # header lines (a turn is a line ROLE: text, such as 坐席：您好)", errNoTurns)
+		}
 		return nil, &ParseError{Path: name, Err: errNoTurns}
 	}
 	return c, nil
+}
+
+// hasHeader reports whether some line is a "# key: value" header.
+func hasHeader(lines []string) bool {
+	for _, l := range lines {
+		if l = trimLine(l); strings.HasPrefix(l, "#") {
+			if _, _, ok := splitHeader(l); ok {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // splitLines splits text at "\n", "\r\n" and "\r". A final line break does

@@ -42,7 +42,7 @@ func TestNewScanCmd(t *testing.T) {
 		},
 		{name: "no_path", args: "--format json", wantErr: "no PATH given (name transcript files or folders, or - for standard input)"},
 		{name: "bad_format", args: "--format xml a.txt", wantErr: `invalid --format "xml" (want one of table, jsonl, json, csv)`},
-		{name: "zero_workers", args: "--workers 0 a.txt", wantErr: "invalid --workers 0 (want 1 or more)"},
+		{name: "zero_workers", args: "--workers 0 a.txt", wantErr: "invalid --jobs 0 (want 1 or more)"},
 		{name: "unknown_flag", args: "--rule x a.txt", wantErr: "unknown flag: --rule"},
 	}
 	for _, tt := range tests {
