@@ -15,6 +15,10 @@ import (
 type Item struct {
 	Call *Call
 	Err  error
+	// Input numbers, from 1 in reading order, the input the item comes
+	// from: a file, standard input, or a path that could not be read. The
+	// items of one input are consecutive; CountInputs counts the inputs.
+	Input int
 }
 
 // The kinds of input, by extension.
@@ -83,24 +87,43 @@ func ReadPaths(paths []string, stdin io.Reader, emit func(Item)) {
 // speaker-to-role mapping and merge gap for speech-recognition outputs, the
 // columns of CSV exports, and the limits.
 func ReadPathsWith(paths []string, stdin io.Reader, opts ReadOptions, emit func(Item)) {
-	o := &opts
 	ids := uniqueIDs{}
-	out := func(it Item) { emit(ids.check(it)) }
+	walkPaths(paths, stdin, &opts, false, func(it Item) { emit(ids.check(it)) })
+}
+
+// CountInputs returns how many inputs ReadPathsWith would read from paths
+// (the Input number of its last item), without reading any file: a
+// progress display's total.
+func CountInputs(paths []string, opts ReadOptions) int {
+	n := 0
+	walkPaths(paths, nil, &opts, true, func(it Item) { n = it.Input })
+	return n
+}
+
+// walkPaths reads paths, or with count only visits the inputs, emitting
+// one placeholder item for each.
+func walkPaths(paths []string, stdin io.Reader, o *ReadOptions, count bool, emit func(Item)) {
+	w := &walker{o: o, emit: emit, read: map[string]bool{}, count: count}
 	for _, p := range paths {
 		if p == "-" {
-			emitAll(out, o.readStdin(stdin))
+			w.input(func() []Item { return o.readStdin(stdin) })
 			continue
 		}
 		fi, err := os.Stat(p)
 		switch {
 		case err != nil:
-			out(Item{Err: statErr(p, err)})
+			w.input(func() []Item { return []Item{{Err: statErr(p, err)}} })
 		case fi.IsDir():
-			o.readDir(p, out)
+			real, err := realPath(p)
+			if err != nil {
+				w.input(func() []Item { return []Item{{Err: statErr(p, err)}} })
+				continue
+			}
+			w.dir(p, real, nil)
 		case kindOf(p) == "" && !o.forced():
-			out(Item{Err: unsupported(p)})
+			w.input(func() []Item { return []Item{{Err: unsupported(p)}} })
 		default:
-			emitAll(out, o.readFile(p))
+			w.file(p)
 		}
 	}
 }
@@ -127,12 +150,6 @@ func unsupported(path string) error {
 		return parseErr(path, 0, "unsupported file type (no extension; want %s, or name the format with --input-format)", extList())
 	}
 	return parseErr(path, 0, "unsupported file type %q (want %s, or name the format with --input-format)", ext, extList())
-}
-
-func emitAll(emit func(Item), items []Item) {
-	for _, it := range items {
-		emit(it)
-	}
 }
 
 // fileErr turns an error from the file system into a *ParseError, without
@@ -330,17 +347,6 @@ func (o *ReadOptions) parseKind(f *asrFormat, name, kind, text string) []Item {
 	return []Item{{Call: c}}
 }
 
-// readDir reads the supported files under root, recursively, in name order.
-func (o *ReadOptions) readDir(root string, emit func(Item)) {
-	real, err := realPath(root)
-	if err != nil {
-		emit(Item{Err: statErr(root, err)})
-		return
-	}
-	w := &walker{o: o, emit: emit, read: map[string]bool{}}
-	w.dir(root, real, nil)
-}
-
 // realPath is the absolute path of p with every symbolic link resolved.
 func realPath(p string) (string, error) {
 	abs, err := filepath.Abs(p)
@@ -358,6 +364,33 @@ type walker struct {
 	o    *ReadOptions
 	emit func(Item)
 	read map[string]bool // real paths of the folders read so far
+	// count visits the inputs without reading them.
+	count bool
+	n     int // inputs so far
+}
+
+// input numbers the next input and emits its items (read by read, unless
+// the walk only counts).
+func (w *walker) input(read func() []Item) {
+	w.n++
+	if w.count {
+		w.emit(Item{Input: w.n})
+		return
+	}
+	for _, it := range read() {
+		it.Input = w.n
+		w.emit(it)
+	}
+}
+
+// file reads the file at path as one input.
+func (w *walker) file(path string) {
+	w.input(func() []Item { return w.o.readFile(path) })
+}
+
+// fail emits err as an input of its own.
+func (w *walker) fail(err error) {
+	w.input(func() []Item { return []Item{{Err: err}} })
 }
 
 // dir reads the folder at path, whose real path is real. enclosing holds
@@ -368,7 +401,7 @@ func (w *walker) dir(path, real string, enclosing []string) {
 	entries, err := os.ReadDir(path)
 	if err != nil {
 		// ReadDir returns the entries it read before the error.
-		w.emit(Item{Err: fileErr(path, err)})
+		w.fail(fileErr(path, err))
 	}
 	for _, e := range entries {
 		name := e.Name()
@@ -384,7 +417,7 @@ func (w *walker) dir(path, real string, enclosing []string) {
 				w.dir(p, r, enclosing)
 			}
 		case kindOf(name) != "":
-			emitAll(w.emit, w.o.readFile(p))
+			w.file(p)
 		}
 	}
 }
@@ -399,25 +432,25 @@ func (w *walker) link(path string, enclosing []string) {
 		// A broken link is only worth an error where a file would have
 		// been read; one named like a folder could have been either.
 		if supported || !errors.Is(err, fs.ErrNotExist) {
-			w.emit(Item{Err: statErr(path, err)})
+			w.fail(statErr(path, err))
 		}
 		return
 	}
 	if !fi.IsDir() {
 		if supported {
-			emitAll(w.emit, w.o.readFile(path))
+			w.file(path)
 		}
 		return
 	}
 	real, err := realPath(path)
 	if err != nil {
-		w.emit(Item{Err: fileErr(path, err)})
+		w.fail(fileErr(path, err))
 		return
 	}
 	for _, e := range enclosing {
 		if e == real || strings.HasPrefix(e, strings.TrimSuffix(real, string(filepath.Separator))+string(filepath.Separator)) {
 			target, _ := os.Readlink(path)
-			w.emit(Item{Err: parseErr(path, 0, "symbolic link loop (it points to %q, a folder that holds it); not followed", target)})
+			w.fail(parseErr(path, 0, "symbolic link loop (it points to %q, a folder that holds it); not followed", target))
 			return
 		}
 	}

@@ -371,3 +371,25 @@ func TestReadPathsEmptyStdin(t *testing.T) {
 	require.Len(t, items, 1)
 	assert.EqualError(t, items[0].Err, "-: empty file")
 }
+
+// TestInputsNumbered checks Item.Input and CountInputs on a tree with a
+// multi-call file, a bad file, an unreadable path and a link loop.
+func TestInputsNumbered(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) {
+		require.NoError(t, os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644))
+	}
+	write("a.txt", "坐席：你好\n客户：你好\n")
+	write("b.jsonl", `{"call_id":"B1","turns":[{"speaker":"agent","text":"一"}]}`+"\n"+`{"call_id":"B2","turns":[{"speaker":"agent","text":"二"}]}`+"\n")
+	write("sub/c.json", `{"call_id":`)
+	write("sub/notes.md", "not a transcript")
+	require.NoError(t, os.Symlink("..", filepath.Join(dir, "sub", "loop")))
+	paths := []string{dir, filepath.Join(dir, "missing.txt")}
+
+	var inputs []int
+	ReadPaths(paths, nil, func(it Item) { inputs = append(inputs, it.Input) })
+	// a.txt; b.jsonl (two calls); sub/c.json (error); the loop; missing.txt.
+	require.Equal(t, []int{1, 2, 2, 3, 4, 5}, inputs)
+	require.Equal(t, 5, CountInputs(paths, ReadOptions{}))
+}

@@ -18,6 +18,9 @@ import (
 type scanner struct {
 	// read calls emit once per input item, in input order.
 	read func(emit func(corpus.Item))
+	// count returns the number of inputs read will read (for the progress
+	// display); nil when unknown.
+	count func() int
 	// analyze checks one call; it must be safe for concurrent use.
 	analyze func(*corpus.Call) *analyzer.Result
 	workers int
@@ -40,6 +43,7 @@ func newScanner(ios *IOStreams, paths, rules []string, workers int, explain bool
 	}
 	return &scanner{
 		read:    func(emit func(corpus.Item)) { corpus.ReadPathsWith(paths, ios.In, input, emit) },
+		count:   func() int { return corpus.CountInputs(paths, input) },
 		analyze: an.Analyze,
 		workers: workers,
 		redact:  !batch.NoRedact,
@@ -52,10 +56,11 @@ func newScanner(ios *IOStreams, paths, rules []string, workers int, explain bool
 // outcome is what became of one input item: its call and then its result,
 // or its error.
 type outcome struct {
-	seq  int
-	call *corpus.Call
-	res  *analyzer.Result
-	err  error
+	seq   int
+	input int // corpus.Item.Input
+	call  *corpus.Call
+	res   *analyzer.Result
+	err   error
 }
 
 // run analyzes every input and calls emit with each result in input order,
@@ -78,7 +83,7 @@ func (s *scanner) run(emit func(*analyzer.Result) error) (report.Summary, error)
 		seq := 0
 		s.read(func(it corpus.Item) {
 			window <- struct{}{}
-			jobs <- outcome{seq: seq, call: it.Call, err: it.Err}
+			jobs <- outcome{seq: seq, input: it.Input, call: it.Call, err: it.Err}
 			seq++
 		})
 		close(jobs)
@@ -102,6 +107,20 @@ func (s *scanner) run(emit func(*analyzer.Result) error) (report.Summary, error)
 		close(done)
 	}()
 
+	var prog *progress
+	if s.count != nil && !s.quiet && isTerminal(s.errOut) {
+		prog = newProgress(s.errOut, s.count(), wantPlainProgress())
+	}
+	defer prog.finish()
+	// Inputs are done when the first item of a later one is handed on.
+	curInput, curCalls, curFailed := 0, 0, false
+	inputDone := func() {
+		if curInput > 0 {
+			prog.fileDone(curCalls, curFailed)
+		}
+	}
+	defer inputDone()
+
 	var tally report.Tally
 	var emitErr error
 	pending := make(map[int]outcome)
@@ -116,13 +135,21 @@ func (s *scanner) run(emit func(*analyzer.Result) error) (report.Summary, error)
 			delete(pending, next)
 			next++
 			<-window
+			if o.input != curInput {
+				inputDone()
+				curInput, curCalls, curFailed = o.input, 0, false
+			}
 			switch {
 			case o.err != nil:
 				tally.AddInputError()
-				printError(s.errOut, o.err)
+				curFailed = true
+				prog.print(func() { printError(s.errOut, o.err) })
 			case emitErr == nil:
+				curCalls++
 				if inf := o.res.RolesInferred; inf != nil && inf.Weak {
-					fmt.Fprintf(s.errOut, "callqa: %s: warning: who is the agent is uncertain (took speaker %q, confidence %.2f); check the result or give --roles\n", o.res.Source, inf.Agent, inf.Confidence)
+					prog.print(func() {
+						fmt.Fprintf(s.errOut, "callqa: %s: warning: who is the agent is uncertain (took speaker %q, confidence %.2f); check the result or give --roles\n", o.res.Source, inf.Agent, inf.Confidence)
+					})
 				}
 				tally.Add(o.res)
 				if emitErr = emit(o.res); emitErr != nil {
