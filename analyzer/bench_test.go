@@ -6,7 +6,9 @@ import (
 
 	"github.com/go-ego/gse"
 
+	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/corpus"
+	"github.com/callqa/callqa/lexicon"
 )
 
 // benchCalls reads the sample calls under testdata/calls: a small fixed
@@ -29,11 +31,19 @@ func benchCalls(b *testing.B) ([]*corpus.Call, int) {
 	return calls, bytes
 }
 
-// BenchmarkAnalyze measures the whole analysis of the sample calls.
-// Compare it with BenchmarkSegmentBaseline from the same run: the ratio
-// says what the rules cost on top of segmentation, whatever the machine.
+// BenchmarkAnalyze measures the whole analysis of the sample calls, with
+// scan's default options (no --explain). Compare it with
+// BenchmarkSegmentBaseline from the same run: the ratio says what the
+// rules cost on top of segmentation, whatever the machine.
 func BenchmarkAnalyze(b *testing.B) {
-	a := newBuiltin(b)
+	set, err := lexicon.LoadSet(nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	a, err := analyzer.New(set, analyzer.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
 	calls, n := benchCalls(b)
 	b.SetBytes(int64(n))
 	b.ResetTimer()
