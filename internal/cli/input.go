@@ -42,7 +42,7 @@ func addInputFlags(cmd *cobra.Command, into *corpus.ReadOptions) {
 	f.StringVar(&raw.format, "input-format", "auto", "read every input as `FORMAT`: "+strings.Join(corpus.FormatNames(), ", "))
 	f.StringVar(&raw.roles, "roles", "", "speaker or channel to role for speech-recognition output, e.g. `0=agent,1=customer` (default: infer)")
 	f.Float64Var(&raw.mergeGap, "merge-gap", 0, "merge a speaker's consecutive segments less than `SECONDS` apart into one turn (default 3; negative: never)")
-	f.StringVar(&raw.csv, "csv-columns", "", "CSV export columns, e.g. `call_id=通话ID,speaker=说话人,text=内容,start=开始时间,unit=ms`")
+	f.StringVar(&raw.csv, "csv-columns", "", "CSV export `COLUMNS`, e.g. call_id=通话ID,speaker=说话人,text=内容,start=开始时间,unit=ms")
 	f.Var(&raw.maxFileSize, "max-file-size", "refuse an input larger than `SIZE` (e.g. 100MB, 64MiB), from its size, without reading it")
 	f.Var(&raw.maxLineLength, "max-line-length", "refuse a transcript with a line, or a turn, longer than `SIZE`")
 	f.IntVar(&raw.maxTurns, "max-turns", corpus.MaxTurns, "refuse a call with more than `N` turns")
