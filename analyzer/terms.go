@@ -50,7 +50,7 @@ func (x *termIndex) addAll(terms []string) []int {
 // find returns the occurrences of every term that stands as a word of its
 // own (see prepared.aligned), keyed by term id.
 func (x *termIndex) find(p *prepared) map[int][]span {
-	occ := map[int][]span{}
+	var occ map[int][]span // most turns hold few terms; nil until one
 	t := p.norm.Text
 	for i, r := range t {
 		for _, id := range x.byFirst[r] {
@@ -63,6 +63,9 @@ func (x *termIndex) find(p *prepared) map[int][]span {
 				continue
 			}
 			first, last := p.wordsOf(i, e)
+			if occ == nil {
+				occ = map[int][]span{}
+			}
 			occ[id] = append(occ[id], newSpan(i, e, first, last))
 		}
 	}

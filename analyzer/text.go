@@ -57,7 +57,7 @@ type prepared struct {
 	tokens []token
 	// tokAt maps each byte offset of norm.Text to the index of the word
 	// that contains it; tokAt[len] is len(tokens).
-	tokAt []int
+	tokAt []int32
 	// occ holds, per term id, where the term occurs.
 	occ map[int][]span
 	// cand marks, by compiled rule index, the rules one of whose trigger
@@ -90,7 +90,7 @@ const (
 func prepare(seg *segment.Segmenter, idx *termIndex, text string) *prepared {
 	p := &prepared{norm: corpus.Normalize(text)}
 	t := p.norm.Text
-	p.tokAt = make([]int, len(t)+1)
+	p.tokAt = make([]int32, len(t)+1)
 	clause, sentence := 0, 0
 	for _, s := range seg.Segment(t, nil) {
 		word := t[s.Start:s.End]
@@ -116,11 +116,11 @@ func prepare(seg *segment.Segmenter, idx *termIndex, text string) *prepared {
 	}
 	for i, tk := range p.tokens {
 		for b := tk.start; b < tk.end; b++ {
-			p.tokAt[b] = i
+			p.tokAt[b] = int32(i)
 		}
 	}
 	// Bytes the segmenter skipped take the index of the next word.
-	next := len(p.tokens)
+	next := int32(len(p.tokens))
 	for b := len(t); b >= 0; b-- {
 		if p.tokAt[b] == -1 {
 			p.tokAt[b] = next
@@ -133,7 +133,7 @@ func prepare(seg *segment.Segmenter, idx *termIndex, text string) *prepared {
 }
 
 func inToken(p *prepared, b int) bool {
-	i := p.tokAt[b]
+	i := int(p.tokAt[b])
 	return i < len(p.tokens) && p.tokens[i].start <= b && b < p.tokens[i].end
 }
 
@@ -143,10 +143,10 @@ func isTokStart(p *prepared, b int) bool {
 
 // wordsOf returns the first and last word indexes that bytes [s, e) touch.
 func (p *prepared) wordsOf(s, e int) (int, int) {
-	first := p.tokAt[s]
+	first := int(p.tokAt[s])
 	last := first
 	if e > s {
-		last = p.tokAt[e-1]
+		last = int(p.tokAt[e-1])
 	}
 	return first, last
 }
@@ -186,7 +186,7 @@ func (p *prepared) aligned(s, e int) bool {
 	if !isTokStart(p, s) {
 		return false
 	}
-	last := p.tokAt[e-1]
+	last := int(p.tokAt[e-1])
 	tk := p.tokens[last]
 	if tk.end == e {
 		return true

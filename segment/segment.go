@@ -177,18 +177,19 @@ func (s *Segmenter) Segment(text string, out []Span) []Span {
 	if text == "" {
 		return out
 	}
-	var w work
+	w := workPool.Get().(*work)
+	defer workPool.Put(w)
 	w.bounds = splitUnits(text, w.bounds[:0])
 	lower := text
 	if hasUpper(text) {
 		lower = lowerASCII(text)
 	}
 	n := len(w.bounds) - 1
-	type jumper struct {
-		dist  float32
-		units int32
+	if cap(w.jumpers) < n {
+		w.jumpers = make([]jumper, n)
 	}
-	jumpers := make([]jumper, n)
+	jumpers := w.jumpers[:n]
+	clear(jumpers)
 	update := func(at int, base, d float32, units int) {
 		nd := base + d
 		if j := &jumpers[at]; j.dist == 0 || j.dist > nd {
@@ -235,9 +236,20 @@ func (s *Segmenter) Segment(text string, out []Span) []Span {
 	return out
 }
 
+// work is a segmentation's scratch space, pooled.
 type work struct {
-	bounds []int
+	bounds  []int
+	jumpers []jumper
 }
+
+// jumper is the best path found to the end of a unit: its cost and the
+// units of its last word.
+type jumper struct {
+	dist  float32
+	units int32
+}
+
+var workPool = sync.Pool{New: func() any { return new(work) }}
 
 // splitUnits appends the byte offsets where gse's units start, and
 // len(text) at the end. A unit is a run of letters and digits of at most
