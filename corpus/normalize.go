@@ -60,6 +60,24 @@ func converter() (*opencc.OpenCC, error) {
 // conversion would change the length, it converts rune by rune instead, so
 // that offsets can be mapped back to the original.
 func ToSimplified(s string) string {
+	// A few of OpenCC's entries map to a character that is itself a key
+	// (薴 → 苧 → 苎): convert again until nothing changes, so that
+	// normalizing normalized text changes nothing.
+	for range maxT2SPasses {
+		out := toSimplifiedOnce(s)
+		if out == s {
+			break
+		}
+		s = out
+	}
+	return s
+}
+
+// maxT2SPasses bounds the passes of ToSimplified; OpenCC's chains are two
+// long.
+const maxT2SPasses = 4
+
+func toSimplifiedOnce(s string) string {
 	if !hasTraditional(s) {
 		return s
 	}
