@@ -20,6 +20,15 @@
 //
 //	res, err := index.Search(ix.Bleve(), index.Query{Text: "坐牢", Team: "M1-A"})
 //
+// A process killed at any point (SIGKILL, a crash) leaves an index that
+// opens, with no lock held, and that holds whole calls only: a call and
+// its findings (and the removal of the findings it no longer has) are in
+// one batch, and a batch is on disk as a whole or not at all once Flush
+// returns. Creating an index, which Bleve does in several steps, goes
+// through a marker file (create.go), so that a creation cut short is
+// redone by the next writer instead of leaving a folder that does not
+// open. e2e's TestCrashIndex kills `callqa index` many times to check it.
+//
 // A call document also keeps its local day ("2006-01-02", for charts per
 // day) and the role of each turn, so that Call can give back a whole call
 // for display; IDs pages through a search cheaply, and Count counts

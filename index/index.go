@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -29,6 +27,10 @@ const DefaultBatchSize = 500
 // ErrLocked is returned when another process has the index open for
 // writing.
 var ErrLocked = errors.New("index is in use by another process")
+
+// ErrNoIndex is returned (wrapped) when opening read-only a folder that
+// holds no index, or only one whose creation was cut short.
+var ErrNoIndex = errors.New("no index here (create one with callqa index)")
 
 // Options tune Open.
 type Options struct {
@@ -74,9 +76,12 @@ const (
 	Unchanged Outcome = "unchanged"
 )
 
-// Open opens the index in dir, creating it when it does not exist. A
-// writer holds an exclusive lock; a second writer gets ErrLocked after
-// LockTimeout instead of waiting forever.
+// Open opens the index in dir, creating it when it does not exist (or
+// when dir is an empty folder, or holds an index whose creation was cut
+// short by a crash: see create). A writer holds an exclusive lock; a
+// second writer gets ErrLocked after LockTimeout instead of waiting
+// forever. Opening read-only a folder without a complete index gives an
+// error wrapping ErrNoIndex.
 func Open(dir string, opts Options) (*Index, error) {
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = DefaultBatchSize
@@ -84,43 +89,43 @@ func Open(dir string, opts Options) (*Index, error) {
 	if opts.LockTimeout <= 0 {
 		opts.LockTimeout = time.Second
 	}
-	cfg := map[string]interface{}{"bolt_timeout": opts.LockTimeout.String()}
+	var bi bleve.Index
 	if opts.ReadOnly {
-		cfg["read_only"] = true
-	}
-	bi, err := bleve.OpenUsing(dir, cfg)
-	switch {
-	case err == nil:
-	case (errors.Is(err, bleve.ErrorIndexPathDoesNotExist) || errors.Is(err, bleve.ErrorIndexMetaMissing) && emptyDir(dir)) && !opts.ReadOnly:
+		if state, _ := inspect(dir); state == folderMissing || state == folderEmpty || state == folderCreating {
+			return nil, fmt.Errorf("%s: %w", dir, ErrNoIndex)
+		}
+	} else {
 		// An empty folder (mkdir, mktemp, a volume mount) is a new index;
 		// a folder with other files in it is never taken over.
-		m, merr := newMapping()
-		if merr != nil {
-			return nil, merr
-		}
-		if err := os.MkdirAll(filepath.Dir(filepath.Clean(dir)), 0o755); err != nil {
+		var err error
+		if bi, err = create(dir, opts.LockTimeout); err != nil {
 			return nil, err
 		}
-		bi, err = bleve.New(dir, m)
-		if err != nil {
-			return nil, fmt.Errorf("%s: creating the index: %w", dir, err)
+	}
+	if bi == nil {
+		cfg := map[string]interface{}{"bolt_timeout": opts.LockTimeout.String()}
+		if opts.ReadOnly {
+			cfg["read_only"] = true
 		}
-	case errors.Is(err, bleve.ErrorIndexPathDoesNotExist):
-		return nil, fmt.Errorf("%s: no index here (create one with callqa index)", dir)
-	case strings.Contains(err.Error(), "timeout"):
-		return nil, fmt.Errorf("%s: %w", dir, ErrLocked)
-	default:
-		return nil, fmt.Errorf("%s: %w", dir, err)
+		var err error
+		bi, err = bleve.OpenUsing(dir, cfg)
+		switch {
+		case err == nil:
+		case errors.Is(err, bleve.ErrorIndexPathDoesNotExist):
+			return nil, fmt.Errorf("%s: %w", dir, ErrNoIndex)
+		case strings.Contains(err.Error(), "timeout"):
+			return nil, fmt.Errorf("%s: %w", dir, ErrLocked)
+		default:
+			if state, _ := inspect(dir); state == folderCreating {
+				// A writer started creating the index since we looked.
+				return nil, fmt.Errorf("%s: %w", dir, ErrNoIndex)
+			}
+			return nil, fmt.Errorf("%s: %w", dir, err)
+		}
 	}
 	ix := &Index{bi: bi, dir: dir, opts: opts, readOnly: opts.ReadOnly}
 	ix.newBatch()
 	return ix, nil
-}
-
-// emptyDir reports whether dir is a folder with nothing in it.
-func emptyDir(dir string) bool {
-	entries, err := os.ReadDir(dir)
-	return err == nil && len(entries) == 0
 }
 
 // Bleve returns the underlying Bleve index, for searching.
