@@ -365,12 +365,24 @@ func transcriptOf(list jnode, what string, total int, segs []Segment) (*Transcri
 	case len(segs) == 0:
 		return nil, fmt.Errorf("%s: no %s has text", list.name(), strings.TrimSuffix(what, "s"))
 	}
-	timed := true
-	for _, s := range segs {
-		timed = timed && s.Start != nil
+	// Time order. A segment without a start time keeps its place after
+	// the segment before it in the file (it sorts by that one's start), so
+	// the timed segments end up in order whatever the untimed ones do.
+	type keyed struct {
+		key float64
+		seg Segment
 	}
-	if timed {
-		sort.SliceStable(segs, func(i, j int) bool { return *segs[i].Start < *segs[j].Start })
+	ks := make([]keyed, len(segs))
+	key := math.Inf(-1)
+	for i, sg := range segs {
+		if sg.Start != nil {
+			key = *sg.Start
+		}
+		ks[i] = keyed{key, sg}
+	}
+	sort.SliceStable(ks, func(i, j int) bool { return ks[i].key < ks[j].key })
+	for i := range ks {
+		segs[i] = ks[i].seg
 	}
 	return &Transcript{Segments: segs}, nil
 }
