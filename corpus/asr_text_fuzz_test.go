@@ -64,6 +64,38 @@ func FuzzASRText(f *testing.F) {
 				checkTurns(t, run.name, c)
 			}
 		}
+
+		// Read as a file of each extension is (CSV exports may hold several
+		// calls): at least one item, each a call or a *ParseError naming the
+		// file; a call's source is the file, or file#ID when there are several.
+		if !utf8.ValidString(s) {
+			return
+		}
+		for _, kind := range []string{".srt", ".vtt", ".csv", ".tsv"} {
+			name := "fuzz" + kind
+			for _, opts := range []ReadOptions{{}, {CSV: numbered, Build: BuildOptions{Roles: roles, MergeGap: -1}}} {
+				items := opts.parseDecoded(name, kind, s)
+				if len(items) == 0 {
+					t.Fatalf("%s: no items", name)
+				}
+				for _, it := range items {
+					if (it.Call == nil) == (it.Err == nil) {
+						t.Fatalf("%s: want a call or an error, got %v and %v", name, it.Call, it.Err)
+					}
+					if it.Err != nil {
+						var pe *ParseError
+						if !errors.As(it.Err, &pe) || pe.Path != name || !strings.HasPrefix(it.Err.Error(), name) {
+							t.Fatalf("%s: error does not name the file: %v", name, it.Err)
+						}
+						continue
+					}
+					checkTurns(t, name, it.Call)
+					if it.Call.Source != name && (len(items) == 1 || !strings.HasPrefix(it.Call.Source, name+"#")) {
+						t.Fatalf("%s: source %q for one of %d items", name, it.Call.Source, len(items))
+					}
+				}
+			}
+		}
 	})
 }
 

@@ -64,11 +64,29 @@ func FuzzASRVendor(f *testing.F) {
 			}
 		}
 
-		// Auto-detection, as a .json file is read.
+		// As a .json file is read: decoded first.
 		text, _, err := Decode(b)
 		if err != nil {
 			return
 		}
+		// Named with --input-format, each vendor reads the file or says
+		// why not, naming the file and the format.
+		for _, name := range vendorFormatNames {
+			forced := (&ReadOptions{Format: name}).parseDecoded("x.json", kindJSON, text)
+			if len(forced) != 1 || (forced[0].Call == nil) == (forced[0].Err == nil) {
+				t.Fatalf("%s: want one call or one error, got %v", name, forced)
+			}
+			if err := forced[0].Err; err != nil {
+				var pe *ParseError
+				if !errors.As(err, &pe) || pe.Path != "x.json" || !strings.HasPrefix(err.Error(), "x.json") || !strings.Contains(err.Error(), name) {
+					t.Fatalf("%s: error does not name the file and format: %v", name, err)
+				}
+				continue
+			}
+			checkVendorCall(t, name, forced[0].Call)
+		}
+
+		// Auto-detection.
 		items := (&ReadOptions{}).parseDecoded("x.json", kindJSON, text)
 		if len(items) != 1 {
 			t.Fatalf("auto: %d items for one .json file", len(items))
@@ -86,6 +104,26 @@ func FuzzASRVendor(f *testing.F) {
 		}
 		checkVendorCall(t, "auto", it.Call)
 	})
+}
+
+// TestVendorPartialTimesOrder: a transcript's timed segments are in time
+// order even when some segments have no start time; they were sorted only
+// when every one had one (found by FuzzASRVendor).
+func TestVendorPartialTimesOrder(t *testing.T) {
+	b := []byte(`{"Result":{"Sentences":[{"Text":"a","ChannelId":0},{"BeginTime":7,"Text":"b","ChannelId":0},{"BeginTime":0,"Text":"c","ChannelId":0}]}}`)
+	tr, err := findFormat(formatAliyun).read("x.json", b, &ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var prev *float64
+	for i, s := range tr.Segments {
+		if s.Start != nil && prev != nil && *s.Start < *prev {
+			t.Fatalf("segment %d starts at %v, before the one before it (%v)", i+1, *s.Start, *prev)
+		}
+		if s.Start != nil {
+			prev = s.Start
+		}
+	}
 }
 
 // checkVendorTranscript checks what a vendor reader returned.

@@ -1,27 +1,35 @@
 package corpus
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
 )
 
 // fixtureFiles returns the contents of every file in testdata/calls and
-// testdata/bad, to seed the fuzz targets.
+// testdata/bad, and of the repository's sample calls and speech-recognition
+// outputs (../testdata/calls, ../testdata/asr), to seed the fuzz targets.
 func fixtureFiles(f *testing.F) [][]byte {
 	f.Helper()
 	var out [][]byte
-	for _, dir := range []string{"calls", "bad"} {
-		entries, err := os.ReadDir(filepath.Join("testdata", dir))
+	for _, dir := range []string{"testdata/calls", "testdata/bad", "../testdata/calls", "../testdata/asr"} {
+		entries, err := os.ReadDir(dir)
 		if err != nil {
 			f.Fatal(err)
 		}
 		for _, e := range entries {
-			b, err := os.ReadFile(filepath.Join("testdata", dir, e.Name()))
+			if e.IsDir() {
+				continue
+			}
+			b, err := os.ReadFile(filepath.Join(dir, e.Name()))
 			if err != nil {
 				f.Fatal(err)
 			}
@@ -29,6 +37,25 @@ func fixtureFiles(f *testing.F) [][]byte {
 		}
 	}
 	return out
+}
+
+// checkNative adds what the native readers (text, JSON, JSONL) promise on
+// top of checkCall: every turn has one of the three roles (only
+// speech-recognition input leaves roles to inference) and the 1-based
+// source line it came from, lines increasing (strictly for text, where a
+// line holds at most one turn).
+func checkNative(t *testing.T, c *Call, lines int, strict bool) {
+	t.Helper()
+	prev := 0
+	for _, tr := range c.Turns {
+		if !tr.Role.Valid() {
+			t.Fatalf("turn %d: role %q from a native reader", tr.N, tr.Role)
+		}
+		if tr.Line < 1 || tr.Line > lines || tr.Line < prev || strict && tr.Line == prev {
+			t.Fatalf("turn %d: line %d (previous %d, %d lines)", tr.N, tr.Line, prev, lines)
+		}
+		prev = tr.Line
+	}
 }
 
 // checkResult asserts the reader invariants: a call or an error, never
@@ -116,11 +143,17 @@ func FuzzReadText(f *testing.F) {
 		c, err := ReadText("calls/fuzz.txt", s)
 		checkResult(t, c, err)
 		if c != nil {
+			checkNative(t, c, len(splitLines(s)), true)
 			for _, tr := range c.Turns {
 				if strings.ContainsAny(tr.Text, "\r\n") {
 					t.Fatalf("turn %d spans lines: %q", tr.N, tr.Text)
 				}
 			}
+		}
+		// The same input reads the same way every time.
+		c2, err2 := ReadText("calls/fuzz.txt", s)
+		if !reflect.DeepEqual(c, c2) || fmt.Sprint(err) != fmt.Sprint(err2) {
+			t.Fatalf("two reads differ: %v, %v and %v, %v", c, err, c2, err2)
 		}
 	})
 }
@@ -141,21 +174,57 @@ func FuzzReadJSON(f *testing.F) {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
+		lines := len(splitLines(string(bytes.TrimPrefix(b, bomUTF8))))
 		c, err := ReadJSON("calls/fuzz.json", b)
 		checkResult(t, c, err)
-
-		calls, errs := ReadJSONL("calls/fuzz.jsonl", b)
-		if len(calls)+len(errs) == 0 {
-			t.Fatal("ReadJSONL returned nothing")
+		if c != nil {
+			checkNative(t, c, lines, false)
 		}
-		for _, c := range calls {
-			checkCall(t, c)
-			if !strings.HasPrefix(c.Source, "calls/fuzz.jsonl#") {
-				t.Fatalf("bad source %q", c.Source)
+
+		// JSONL: one call or one error per non-blank line, in line order
+		// (or a single error for input without any).
+		items := readJSONL("calls/fuzz.jsonl", b)
+		nonBlank := 0
+		for _, l := range splitLines(string(bytes.TrimPrefix(b, bomUTF8))) {
+			if strings.TrimSpace(l) != "" {
+				nonBlank++
 			}
 		}
-		for _, err := range errs {
-			checkResult(t, nil, err)
+		if len(items) == 0 || len(items) != max(nonBlank, 1) {
+			t.Fatalf("ReadJSONL: %d items for %d non-blank lines", len(items), nonBlank)
+		}
+		prev := 0
+		for _, it := range items {
+			checkResult(t, it.Call, it.Err)
+			line := 0
+			if it.Call != nil {
+				n, err := strconv.Atoi(strings.TrimPrefix(it.Call.Source, "calls/fuzz.jsonl#"))
+				if err != nil || n < 1 || n > lines {
+					t.Fatalf("bad source %q", it.Call.Source)
+				}
+				line = n
+				// Every turn of a JSONL call is on that call's line.
+				for _, tr := range it.Call.Turns {
+					if !tr.Role.Valid() || tr.Line != n {
+						t.Fatalf("%s: turn %d: role %q on line %d", it.Call.Source, tr.N, tr.Role, tr.Line)
+					}
+				}
+			} else {
+				var pe *ParseError
+				errors.As(it.Err, &pe)
+				line = pe.Line
+				if nonBlank > 0 && (line < 1 || line > lines) {
+					t.Fatalf("error on line %d of %d: %v", line, lines, it.Err)
+				}
+			}
+			if line <= prev && nonBlank > 0 {
+				t.Fatalf("item on line %d after one on line %d", line, prev)
+			}
+			prev = line
+		}
+		calls, errs := ReadJSONL("calls/fuzz.jsonl", b)
+		if len(calls)+len(errs) != len(items) {
+			t.Fatalf("ReadJSONL: %d calls and %d errors for %d items", len(calls), len(errs), len(items))
 		}
 	})
 }
@@ -191,8 +260,18 @@ func FuzzDecode(f *testing.F) {
 		if enc == "utf-8" && text != string(b) {
 			t.Fatalf("utf-8 text changed: %q → %q", b, text)
 		}
+		if enc == "utf-8-bom" && text != string(b[3:]) {
+			t.Fatalf("utf-8 text after the BOM changed: %q → %q", b, text)
+		}
+		if strings.ContainsRune(text, 0) {
+			t.Fatalf("decoded text holds a NUL: %q", text)
+		}
+		// Decoding is deterministic.
+		if t2, e2, err2 := Decode(b); t2 != text || e2 != enc || err2 != nil {
+			t.Fatalf("second decode differs: %q %q %v", t2, e2, err2)
+		}
 		// Whatever decodes must go through every reader without a panic.
-		for _, kind := range []string{kindText, kindJSON, kindJSONL, sniff(text)} {
+		for _, kind := range []string{kindText, kindJSON, kindJSONL, ".srt", ".vtt", ".csv", ".tsv", sniff(text)} {
 			for _, it := range (&ReadOptions{}).parseDecoded("fuzz"+kind, kind, text) {
 				checkResult(t, it.Call, it.Err)
 			}

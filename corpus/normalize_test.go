@@ -1,7 +1,9 @@
 package corpus
 
 import (
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 )
@@ -35,21 +37,86 @@ func TestNormalizeSpanQuotesOriginal(t *testing.T) {
 	assert.Equal(t, "騙子", in[start:end])
 }
 
-// FuzzNormalize checks the offset map on any input: one entry a byte plus
-// one, never decreasing, always inside the original.
+// TestNormalizeIdempotentT2SChains: OpenCC's t2s tables map some
+// characters to ones they map again (薴 → 苧 → 苎); one pass left a
+// character a second Normalize converted (found by FuzzNormalize).
+func TestNormalizeIdempotentT2SChains(t *testing.T) {
+	for _, s := range []string{"薴", "000薴"} {
+		n := Normalize(s)
+		assert.Equal(t, n.Text, Normalize(n.Text).Text, s)
+	}
+}
+
+// FuzzNormalize checks what Normalize promises on any input: valid UTF-8
+// text; an offset map with one entry a byte plus one, never decreasing,
+// ending at len(s), each entry the start of a rune of the original (as
+// range walks it, so an invalid byte counts as one), the same for every
+// byte of one normalized rune; Span quoting the original inside it; and
+// idempotence: normalizing normalized text changes nothing.
 func FuzzNormalize(f *testing.F) {
-	for _, s := range []string{"電話催收，你要坐牢", "ＡＰＰ 嗯 还款", "a  b", "\xff\xfe", ""} {
+	for _, s := range []string{
+		"電話催收，你要坐牢", "ＡＰＰ 嗯 还款", "a  b", "\xff\xfe", "", "這期帳單", "嗯 你 就是 个 呃 骗子",
+		"call  me   back", "a 嗯 b", "\u3000Ａ\u3000", "乾隆 乾淨", "ΣΑΣ", "İ", "\u00a0\u2028x\u2029",
+	} {
 		f.Add(s)
+	}
+	for _, b := range fixtureFiles(f) {
+		if text, _, err := Decode(b); err == nil {
+			for _, line := range splitLines(text) {
+				if strings.TrimSpace(line) != "" {
+					f.Add(line)
+				}
+			}
+		}
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		n := Normalize(s)
+		if !utf8.ValidString(n.Text) {
+			t.Fatalf("normalized text is not UTF-8: %q", n.Text)
+		}
 		if len(n.Orig) != len(n.Text)+1 {
 			t.Fatalf("map has %d entries for %d bytes", len(n.Orig), len(n.Text))
+		}
+		if n.Orig[len(n.Text)] != len(s) {
+			t.Fatalf("map ends at %d, not %d", n.Orig[len(n.Text)], len(s))
+		}
+		starts := map[int]bool{len(s): true}
+		for i := range s {
+			starts[i] = true
 		}
 		for i := 1; i < len(n.Orig); i++ {
 			if n.Orig[i] < n.Orig[i-1] || n.Orig[i] > len(s) {
 				t.Fatalf("offset %d out of order or bounds: %v", i, n.Orig)
 			}
+		}
+		for i, o := range n.Orig {
+			if o < 0 || !starts[o] {
+				t.Fatalf("offset %d maps to %d, not the start of a rune of %q", i, o, s)
+			}
+			if i < len(n.Text) && o >= len(s) {
+				t.Fatalf("byte %d of the text maps past the original (%d)", i, o)
+			}
+			if i > 0 && i < len(n.Text) && !utf8.RuneStart(n.Text[i]) && o != n.Orig[i-1] {
+				t.Fatalf("byte %d inside a rune maps to %d, the rune's start to %d", i, o, n.Orig[i-1])
+			}
+		}
+		// Span over any whole runes of the text quotes a piece of the
+		// original, in order.
+		var bounds []int
+		for i := range n.Text {
+			bounds = append(bounds, i)
+		}
+		bounds = append(bounds, len(n.Text))
+		for k := 0; k+1 < len(bounds) && k < 64; k++ {
+			for _, e := range []int{bounds[k+1], bounds[len(bounds)-1]} {
+				start, end := n.Span(bounds[k], e)
+				if start < 0 || start > end || end > len(s) || !starts[start] || !starts[end] {
+					t.Fatalf("Span(%d, %d) = [%d, %d) in %q", bounds[k], e, start, end, s)
+				}
+			}
+		}
+		if again := Normalize(n.Text); again.Text != n.Text {
+			t.Fatalf("not idempotent: %q → %q → %q", s, n.Text, again.Text)
 		}
 	})
 }

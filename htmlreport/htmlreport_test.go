@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -377,19 +378,75 @@ func TestShorten(t *testing.T) {
 	}
 }
 
+// FuzzSegments cuts a text at two fuzzed findings (one a violation, one
+// customer abuse). Invariants: the pieces are non-empty and join to the
+// text; every cut falls on a UTF-8 character boundary of the text; the
+// pieces a finding covers are contiguous and quote what locate found for
+// it (its offsets when they quote Match, else the first occurrence of
+// Match); neighbouring pieces differ in what covers them; and the report's
+// segments join to the text with a class and title for covered pieces.
 func FuzzSegments(f *testing.F) {
-	f.Add("你就是个老赖，出门小心点", "老赖", 12, 18)
-	f.Add("abc", "", -1, 99)
-	f.Add("\xff\xfe老赖", "老赖", 0, 8)
-	f.Fuzz(func(t *testing.T, text, match string, start, end int) {
-		got := segments(text, []analyzer.Finding{{Rule: "r", Category: "insult", Match: match, Start: start, End: end}})
+	f.Add("你就是个老赖，出门小心点", "老赖", 12, 18, "就是个老赖", 3, 18)
+	f.Add("abc", "", -1, 99, "c", 0, 0)
+	f.Add("\xff\xfe老赖", "老赖", 0, 8, "\xfe", 1, 2)
+	f.Add("老赖老赖", "老赖", 6, 12, "赖老", 99, 100)
+	f.Add("老", "\x80", 0, 0, "", 0, 3)
+	f.Fuzz(func(t *testing.T, text, match string, start, end int, match2 string, start2, end2 int) {
+		fs := []analyzer.Finding{
+			{Rule: "insult.r", Category: "insult", Match: match, Start: start, End: end},
+			{Rule: "abuse.r", Category: analyzer.CategoryCustomerAbuse, Match: match2, Start: start2, End: end2},
+		}
+		got := Segments(text, fs)
 		var joined strings.Builder
-		for _, s := range got {
+		covered := map[string][][2]int{}
+		for i, s := range got {
 			require.NotEmpty(t, s.Text)
+			at := joined.Len()
+			if at > 0 && at < len(text) && utf8.ValidString(text) {
+				require.True(t, utf8.RuneStart(text[at]), "cut at %d inside a character of %q", at, text)
+			}
+			if i > 0 {
+				require.NotEqual(t, got[i-1].Findings, s.Findings, "neighbouring pieces covered alike")
+			}
+			for _, f := range s.Findings {
+				covered[f.Rule] = append(covered[f.Rule], [2]int{at, at + len(s.Text)})
+			}
+			joined.WriteString(s.Text)
+		}
+		require.Equal(t, text, joined.String())
+		for _, f := range fs {
+			s, e, ok := locate(text, f)
+			pieces := covered[f.Rule]
+			if !ok {
+				require.Empty(t, pieces, "finding %s covers text though it was not found", f.Rule)
+				continue
+			}
+			require.NotEmpty(t, pieces, "finding %s at [%d, %d) covers nothing", f.Rule, s, e)
+			for i := 1; i < len(pieces); i++ {
+				require.Equal(t, pieces[i-1][1], pieces[i][0], "finding %s covers pieces apart", f.Rule)
+			}
+			require.Equal(t, [2]int{s, e}, [2]int{pieces[0][0], pieces[len(pieces)-1][1]}, "finding %s", f.Rule)
+			if f.Match != "" {
+				require.Equal(t, f.Match, text[s:e])
+			}
+		}
+
+		joined.Reset()
+		for _, s := range segments(text, fs) {
+			require.NotEmpty(t, s.Text)
+			require.Equal(t, s.Class == "", s.Title == "")
 			joined.WriteString(s.Text)
 		}
 		require.Equal(t, text, joined.String())
 	})
+}
+
+// TestSegmentsMatchInsideCharacter: a finding whose offsets do not quote
+// it and whose Match is a piece of a character is not located there, so no
+// cut falls inside the character (found by FuzzSegments).
+func TestSegmentsMatchInsideCharacter(t *testing.T) {
+	got := Segments("老赖", []analyzer.Finding{{Rule: "r", Category: "insult", Match: "\x80", Start: 0, End: 0}})
+	assert.Equal(t, []Segment{{Text: "老赖"}}, got)
 }
 
 func TestSegmentsFindings(t *testing.T) {

@@ -31,7 +31,7 @@ func locate(text string, f analyzer.Finding) (start, end int, ok bool) {
 		return 0, 0, false
 	}
 	i := strings.Index(text, f.Match)
-	if i < 0 {
+	if i < 0 || !validRange(text, i, i+len(f.Match)) { // a Match that is part of a character
 		return 0, 0, false
 	}
 	return i, i + len(f.Match), true

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 
@@ -76,6 +77,9 @@ func IDs(bi bleve.Index, q Query) ([]string, uint64, error) {
 	}
 	if q.Limit <= 0 {
 		q.Limit = 20
+	}
+	if q.Offset < 0 || q.Offset > math.MaxInt-1-q.Limit { // as in Search
+		return nil, 0, fmt.Errorf("offset %d with limit %d is out of range (want an offset from 0)", q.Offset, q.Limit)
 	}
 	req := bleve.NewSearchRequestOptions(bq, q.Limit, q.Offset, false)
 	req.SortBy(order)

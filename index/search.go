@@ -3,6 +3,7 @@ package index
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 	"time"
@@ -110,10 +111,7 @@ func buildQuery(q Query, docType string) (query.Query, error) {
 		}
 	}
 	if !q.From.IsZero() || !q.To.IsZero() {
-		t, f := true, false
-		r := bleve.NewDateRangeInclusiveQuery(q.From, q.To, &t, &f)
-		r.SetField("started_at")
-		must = append(must, r)
+		must = append(must, dateRange(q.From, q.To))
 	}
 	if q.Pass != nil && docType == TypeCall {
 		must = append(must, term("pass", fmt.Sprint(*q.Pass)))
@@ -138,6 +136,21 @@ func buildQuery(q Query, docType string) (query.Query, error) {
 		}
 	}
 	return bleve.NewConjunctionQuery(must...), nil
+}
+
+// dateRange matches started_at in [from, to); a zero time leaves that end
+// open. A closed range across the Unix epoch is split there: Bleve walks
+// the terms of such a range byte by byte, billions of them for a range of
+// seconds, and the search never ends (found by FuzzQuery).
+func dateRange(from, to time.Time) query.Query {
+	epoch := time.Unix(0, 0)
+	if !from.IsZero() && !to.IsZero() && from.Before(epoch) && to.After(epoch) {
+		return bleve.NewDisjunctionQuery(dateRange(from, epoch), dateRange(epoch, to))
+	}
+	t, f := true, false
+	r := bleve.NewDateRangeInclusiveQuery(from, to, &t, &f)
+	r.SetField("started_at")
+	return r
 }
 
 // sortOrder is the Bleve sort of a Query.Sort value.
@@ -171,6 +184,10 @@ func Search(bi bleve.Index, q Query) (*Results, error) {
 	}
 	if q.Limit <= 0 {
 		q.Limit = 20
+	}
+	// Bleve keeps offset+limit+1 hits, and panics when that is negative.
+	if q.Offset < 0 || q.Offset > math.MaxInt-1-q.Limit {
+		return nil, fmt.Errorf("offset %d with limit %d is out of range (want an offset from 0)", q.Offset, q.Limit)
 	}
 	order, err := sortOrder(q.Sort)
 	if err != nil {

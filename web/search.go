@@ -104,7 +104,7 @@ func parseDay(s string, end bool) (time.Time, error) {
 		return time.Time{}, nil
 	}
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
+		return t, checkYear(s, t)
 	}
 	t, err := time.ParseInLocation("2006-01-02", s, time.Local)
 	if err != nil {
@@ -113,7 +113,16 @@ func parseDay(s string, end bool) (time.Time, error) {
 	if end {
 		t = t.AddDate(0, 0, 1)
 	}
-	return t, nil
+	return t, checkYear(s, t)
+}
+
+// checkYear refuses dates the index cannot search: Bleve keeps times as
+// int64 nanoseconds, from 1677 to 2262.
+func checkYear(s string, t time.Time) error {
+	if y := t.Year(); y < 1678 || y > 2261 {
+		return fmt.Errorf("%q is out of range (years 1678 to 2261)", s)
+	}
+	return nil
 }
 
 // values are the parameters that are set, page 1 left out.
@@ -268,7 +277,8 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 // syntax the text may use (a bad quote, a lone +), which the user can fix.
 func isQuerySyntax(err error) bool {
 	msg := err.Error()
-	return strings.Contains(msg, "parse") || strings.Contains(msg, "syntax") || strings.Contains(msg, "unknown sort")
+	return strings.Contains(msg, "parse") || strings.Contains(msg, "syntax") || strings.Contains(msg, "unknown sort") ||
+		strings.Contains(msg, "fuzziness") || strings.Contains(msg, "date range")
 }
 
 func (s *Server) fillResults(page *searchPage, p searchParams, res *index.Results) {
@@ -453,7 +463,7 @@ func (s *Server) handleAPISearch(w http.ResponseWriter, r *http.Request) {
 		}
 		q.Offset = n
 	}
-	if q.Offset+q.Limit > maxResults {
+	if q.Offset > maxResults-q.Limit { // q.Offset+q.Limit could overflow
 		s.apiError(w, http.StatusBadRequest, fmt.Sprintf("offset+limit may be at most %d: narrow the search", maxResults))
 		return
 	}

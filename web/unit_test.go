@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -38,17 +39,47 @@ func TestMarkSpans(t *testing.T) {
 	}
 }
 
+// FuzzMarkSpans: markSpans cuts any text at any two spans without a panic;
+// the pieces are non-empty and join to the text; the marked pieces are
+// exactly the spans that are in range, non-empty, on UTF-8 character
+// boundaries and do not overlap an earlier one (in start order); no two
+// unmarked pieces follow each other.
 func FuzzMarkSpans(f *testing.F) {
 	f.Add("你就是个老赖", 12, 18, 0, 3)
 	f.Add("abc", -1, 99, 2, 1)
 	f.Add("\xff老赖", 1, 4, 4, 7)
+	f.Add("你就是个老赖，借钱的时候挺能耐", 27, 39, 0, 3)
+	f.Add("老赖", 0, 6, 3, 6)
+	f.Add("", 0, 0, 0, 1)
 	f.Fuzz(func(t *testing.T, text string, a, b, c, d int) {
+		spans := [][2]int{{a, b}, {c, d}}
+		if c < a {
+			spans = [][2]int{{c, d}, {a, b}}
+		}
+		var want [][2]int
+		prev := 0
+		for _, sp := range spans {
+			s, e := sp[0], sp[1]
+			if s < prev || e > len(text) || s >= e || !utf8.RuneStart(text[s]) || e < len(text) && !utf8.RuneStart(text[e]) {
+				continue
+			}
+			want = append(want, sp)
+			prev = e
+		}
 		var joined strings.Builder
-		for _, p := range markSpans(text, [][2]int{{a, b}, {c, d}}) {
+		var got [][2]int
+		for i, p := range markSpans(text, [][2]int{{a, b}, {c, d}}) {
 			require.NotEmpty(t, p.Text)
+			if p.Mark {
+				got = append(got, [2]int{joined.Len(), joined.Len() + len(p.Text)})
+			}
 			joined.WriteString(p.Text)
+			if i > 0 && !p.Mark {
+				require.True(t, markSpans(text, [][2]int{{a, b}, {c, d}})[i-1].Mark, "two unmarked pieces in a row")
+			}
 		}
 		require.Equal(t, text, joined.String(), "the text comes back whole")
+		require.Equal(t, want, got, "the marked pieces are the valid spans")
 	})
 }
 
