@@ -175,19 +175,27 @@ func Normalize(s string) Normalized {
 	out := make([]byte, 0, len(s))
 	orig := make([]int, 0, len(s)+1)
 	var prev rune = -1
+	// nextAfter[i] is the folded rune of the first non-space after rune i
+	// (-1 for none), made in one backward pass when the first space needs
+	// it: a scan ahead from every space was quadratic in a run of spaces.
+	var nextAfter []rune
 	for i, r := range simpRunes {
 		r = fold(r)
 		if fillers[r] {
 			continue
 		}
 		if unicode.IsSpace(r) {
-			next := rune(-1)
-			for j := i + 1; j < len(simpRunes); j++ {
-				if !unicode.IsSpace(simpRunes[j]) {
-					next = fold(simpRunes[j])
-					break
+			if nextAfter == nil {
+				nextAfter = make([]rune, len(simpRunes))
+				next := rune(-1)
+				for j := len(simpRunes) - 1; j >= 0; j-- {
+					nextAfter[j] = next
+					if !unicode.IsSpace(simpRunes[j]) {
+						next = fold(simpRunes[j])
+					}
 				}
 			}
+			next := nextAfter[i]
 			if prev == -1 || next == -1 || prev == ' ' || isHanOrKana(prev) || isHanOrKana(next) || unicode.IsPunct(prev) || unicode.IsPunct(next) {
 				continue
 			}

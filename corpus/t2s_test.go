@@ -1,6 +1,10 @@
 package corpus
 
-import "testing"
+import (
+	"strings"
+	"testing"
+	"time"
+)
 
 // TestHasTraditionalAgreesWithOpenCC checks the shortcut: text that
 // hasTraditional calls Simplified converts to itself, and every
@@ -27,5 +31,19 @@ func TestHasTraditionalAgreesWithOpenCC(t *testing.T) {
 		if !hasTraditional(string(r)) {
 			t.Errorf("hasTraditional misses %q", r)
 		}
+	}
+}
+
+// TestNormalizeLongSpaceRunIsLinear: a turn of 200,000 spaces normalizes
+// in well under a second (it once took time quadratic in the run).
+func TestNormalizeLongSpaceRunIsLinear(t *testing.T) {
+	s := "你好" + strings.Repeat(" ", 200000) + "世界 ab  cd"
+	start := time.Now()
+	n := Normalize(s)
+	if d := time.Since(start); d > 2*time.Second {
+		t.Fatalf("took %v", d)
+	}
+	if n.Text != "你好世界ab cd" {
+		t.Fatalf("got %q", n.Text)
 	}
 }
