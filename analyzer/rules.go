@@ -114,10 +114,17 @@ func matchPattern(p *prepared, steps []compiledStep, scope string) []span {
 		st := steps[i]
 		var best span
 		found := false
+		// Gaps are at most 30 words (lexicon checks it): only the
+		// occurrences that start in the window are looked at, found by
+		// binary search (a term's occurrences are in text order), so a
+		// long turn with many occurrences stays linear.
+		lo, hi := prev.last+1+st.gapMin, prev.last+1+st.gapMax
 		for _, id := range st.any {
-			for _, o := range p.occ[id] {
-				gap := o.first - prev.last - 1
-				if gap < st.gapMin || gap > st.gapMax || !p.sameScope(scope, first.first, o.last) {
+			occs := p.occ[id]
+			k := sort.Search(len(occs), func(j int) bool { return occs[j].first >= lo })
+			for ; k < len(occs) && occs[k].first <= hi; k++ {
+				o := occs[k]
+				if !p.sameScope(scope, first.first, o.last) {
 					continue
 				}
 				if m, ok := walk(i+1, first, o); ok && (!found || m.end < best.end) {
