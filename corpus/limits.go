@@ -3,6 +3,7 @@ package corpus
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -161,19 +162,35 @@ func locString(path string, line int) string {
 
 // uniqueIDs rejects a call whose call_id an earlier call of the batch
 // already has: the index and the evaluation key on call_id, so a second
-// call would silently replace the first. It keeps one short string per id.
-type uniqueIDs map[string]string
+// call would silently replace the first. Per id it keeps a copy of the id
+// (never a slice of a file's text, which would keep the whole file alive)
+// and where it was read: the file once, as an index, and the line.
+type uniqueIDs struct {
+	seen  map[string]idPlace
+	paths []string // files, in reading order
+}
+
+type idPlace struct {
+	path int32 // index in paths
+	line int32
+}
 
 // check returns it unchanged, or an error item for a call whose id was
 // seen before.
-func (u uniqueIDs) check(it Item) Item {
+func (u *uniqueIDs) check(it Item) Item {
 	if it.Call == nil {
 		return it
 	}
 	path, line := sourceLoc(it.Call.Source)
-	if first, dup := u[it.Call.ID]; dup {
-		return Item{Err: parseErr(path, line, "call_id %q already read from %s; call ids must be unique in a batch", it.Call.ID, first)}
+	if first, dup := u.seen[it.Call.ID]; dup {
+		return Item{Err: parseErr(path, line, "call_id %q already read from %s; call ids must be unique in a batch", it.Call.ID, locString(u.paths[first.path], int(first.line)))}
 	}
-	u[it.Call.ID] = locString(path, line)
+	if u.seen == nil {
+		u.seen = map[string]idPlace{}
+	}
+	if n := len(u.paths); n == 0 || u.paths[n-1] != path {
+		u.paths = append(u.paths, strings.Clone(path))
+	}
+	u.seen[strings.Clone(it.Call.ID)] = idPlace{path: int32(len(u.paths) - 1), line: int32(min(line, math.MaxInt32))}
 	return it
 }

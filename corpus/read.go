@@ -87,7 +87,7 @@ func ReadPaths(paths []string, stdin io.Reader, emit func(Item)) {
 // speaker-to-role mapping and merge gap for speech-recognition outputs, the
 // columns of CSV exports, and the limits.
 func ReadPathsWith(paths []string, stdin io.Reader, opts ReadOptions, emit func(Item)) {
-	ids := uniqueIDs{}
+	var ids uniqueIDs
 	walkPaths(paths, stdin, &opts, false, func(it Item) { emit(ids.check(it)) })
 }
 
