@@ -38,6 +38,10 @@ type Analyzer struct {
 	// (by compiled index) that the term can trigger.
 	compiled int
 	byTerm   map[int][]int
+	// byRune lists, per rune, the rules with a regular expression that can
+	// start with it; anyText the rules with one that can start anywhere.
+	byRune  map[rune][]int
+	anyText []int
 }
 
 // New builds an Analyzer from a loaded rule set: it loads the segmenter
@@ -47,7 +51,7 @@ func New(set *lexicon.Set, opts Options) (*Analyzer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("loading the segmenter dictionary: %w", err)
 	}
-	a := &Analyzer{set: set, opts: opts, seg: seg, terms: newTermIndex(), byTerm: map[int][]int{}}
+	a := &Analyzer{set: set, opts: opts, seg: seg, terms: newTermIndex(), byTerm: map[int][]int{}, byRune: map[rune][]int{}}
 	for _, r := range set.Rules {
 		c, err := compileRule(a.terms, r)
 		if err != nil {
@@ -58,6 +62,17 @@ func New(set *lexicon.Set, opts Options) (*Analyzer, error) {
 		for _, id := range c.triggers {
 			if l := a.byTerm[id]; len(l) == 0 || l[len(l)-1] != c.index {
 				a.byTerm[id] = append(l, c.index)
+			}
+		}
+		for _, re := range c.regex {
+			if re.starts == nil {
+				a.anyText = append(a.anyText, c.index)
+				continue
+			}
+			for r := range re.starts {
+				if l := a.byRune[r]; len(l) == 0 || l[len(l)-1] != c.index {
+					a.byRune[r] = append(l, c.index)
+				}
 			}
 		}
 		switch r.Category {
@@ -138,6 +153,14 @@ func (a *Analyzer) run(call *corpus.Call, inferring bool) (*Result, []hit) {
 		p.cand = make([]bool, a.compiled)
 		for id := range p.occ {
 			for _, ri := range a.byTerm[id] {
+				p.cand[ri] = true
+			}
+		}
+		for _, ri := range a.anyText {
+			p.cand[ri] = true
+		}
+		for _, r := range p.norm.Text {
+			for _, ri := range a.byRune[r] {
 				p.cand[ri] = true
 			}
 		}

@@ -72,8 +72,8 @@ func compileRule(x *termIndex, r *lexicon.Rule) (*compiled, error) {
 // matches returns the rule's raw matches in a turn, in text order, before
 // any cue, speaker or party check.
 func (c *compiled) matches(p *prepared) []span {
-	if len(c.regex) == 0 && p.cand != nil && !p.cand[c.index] {
-		return nil // none of its words is in the turn
+	if p.cand != nil && !p.cand[c.index] {
+		return nil // none of its words, nor a start of its expressions, is in the turn
 	}
 	var out []span
 	for _, id := range c.terms {

@@ -8,16 +8,22 @@ import (
 )
 
 // termIndex finds every term of every rule in one pass over a turn. Terms
-// are normalized like the text and grouped by their first rune; at each
-// rune of the text only the terms that start with it are tried.
+// are normalized like the text and kept in a trie of runes: from each rune
+// of the text the walk goes only as deep as some term goes on matching, so
+// the cost follows the text, not the number of terms.
 type termIndex struct {
-	ids     map[string]int
-	terms   []string
-	byFirst map[rune][]int
+	ids   map[string]int
+	terms []string
+	trie  []trieNode // trie[0] is the root
+}
+
+type trieNode struct {
+	next map[rune]int32
+	term int32 // the term ending here, or -1
 }
 
 func newTermIndex() *termIndex {
-	return &termIndex{ids: map[string]int{}, byFirst: map[rune][]int{}}
+	return &termIndex{ids: map[string]int{}, trie: []trieNode{{term: -1}}}
 }
 
 // add registers a term and returns its id; the empty string gets -1.
@@ -32,8 +38,20 @@ func (x *termIndex) add(term string) int {
 	id := len(x.terms)
 	x.ids[n] = id
 	x.terms = append(x.terms, n)
-	r, _ := utf8.DecodeRuneInString(n)
-	x.byFirst[r] = append(x.byFirst[r], id)
+	node := int32(0)
+	for _, r := range n {
+		child, ok := x.trie[node].next[r]
+		if !ok {
+			child = int32(len(x.trie))
+			x.trie = append(x.trie, trieNode{term: -1})
+			if x.trie[node].next == nil {
+				x.trie[node].next = map[rune]int32{}
+			}
+			x.trie[node].next[r] = child
+		}
+		node = child
+	}
+	x.trie[node].term = int32(id)
 	return id
 }
 
@@ -52,21 +70,24 @@ func (x *termIndex) addAll(terms []string) []int {
 func (x *termIndex) find(p *prepared) map[int][]span {
 	var occ map[int][]span // most turns hold few terms; nil until one
 	t := p.norm.Text
+	root := x.trie[0].next
 	for i, r := range t {
-		for _, id := range x.byFirst[r] {
-			term := x.terms[id]
-			if !strings.HasPrefix(t[i:], term) {
-				continue
+		node, ok := root[r]
+		_, w := utf8.DecodeRuneInString(t[i:])
+		for j := i + w; ok; {
+			if id := int(x.trie[node].term); id >= 0 && p.aligned(i, j) {
+				first, last := p.wordsOf(i, j)
+				if occ == nil {
+					occ = map[int][]span{}
+				}
+				occ[id] = append(occ[id], newSpan(i, j, first, last))
 			}
-			e := i + len(term)
-			if !p.aligned(i, e) {
-				continue
+			if j >= len(t) {
+				break
 			}
-			first, last := p.wordsOf(i, e)
-			if occ == nil {
-				occ = map[int][]span{}
-			}
-			occ[id] = append(occ[id], newSpan(i, e, first, last))
+			c, size := utf8.DecodeRuneInString(t[j:])
+			node, ok = x.trie[node].next[c]
+			j += size
 		}
 	}
 	return occ

@@ -61,8 +61,9 @@ type prepared struct {
 	// occ holds, per term id, where the term occurs.
 	occ map[int][]span
 	// cand marks, by compiled rule index, the rules one of whose trigger
-	// words occurs: only those and rules with regular expressions can
-	// match, so the cost of a turn follows its words, not the rule count.
+	// words occurs or one of whose regular expressions can start in the
+	// turn: only those can match, so the cost of a turn follows its words,
+	// not the rule count.
 	cand []bool
 }
 
