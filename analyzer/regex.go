@@ -3,6 +3,7 @@ package analyzer
 import (
 	"regexp"
 	"regexp/syntax"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -17,6 +18,10 @@ type ruleRegexp struct {
 	anchored *regexp.Regexp    // ^(?:expr); nil when starts is nil
 	starts   map[rune][]string // by first rune: what a match can start with
 	maxStart int               // longest start, in bytes
+	// needs holds strings one of which every match contains (the most
+	// selective part the expression cannot do without); a text with none
+	// of them is not searched at all. Empty: no such part is known.
+	needs []string
 }
 
 // maxStartRunes bounds how many single characters a character class may
@@ -33,6 +38,7 @@ func compileRuleRegexp(expr string) (*ruleRegexp, error) {
 	if err != nil {
 		return r, nil
 	}
+	r.needs = required(tree.Simplify())
 	if hasAssertion(tree) {
 		return r, nil // anchors and \b depend on what precedes the slice
 	}
@@ -56,6 +62,9 @@ func compileRuleRegexp(expr string) (*ruleRegexp, error) {
 
 // findAll returns the byte ranges of the matches in text.
 func (r *ruleRegexp) findAll(text string) [][]int {
+	if len(r.needs) > 0 && !containsAny(text, r.needs) {
+		return nil
+	}
 	if r.starts == nil {
 		return r.re.FindAllStringIndex(text, -1)
 	}
@@ -164,4 +173,80 @@ func startSet(re *syntax.Regexp) (set map[string]bool, nullable, ok bool) {
 		return all, true, true
 	}
 	return nil, false, false
+}
+
+func containsAny(s string, subs []string) bool {
+	for _, x := range subs {
+		if strings.Contains(s, x) {
+			return true
+		}
+	}
+	return false
+}
+
+// required returns strings one of which every match of re contains: from
+// the parts of a concatenation that must match (not optional), each a
+// literal or a small set of literals, the one whose shortest string is
+// longest. nil when there is none.
+func required(re *syntax.Regexp) []string {
+	for re.Op == syntax.OpCapture {
+		re = re.Sub[0]
+	}
+	parts := []*syntax.Regexp{re}
+	if re.Op == syntax.OpConcat {
+		parts = re.Sub
+	}
+	var best []string
+	bestLen := 0
+	for _, part := range parts {
+		for part.Op == syntax.OpCapture || part.Op == syntax.OpPlus || part.Op == syntax.OpRepeat && part.Min >= 1 {
+			part = part.Sub[0]
+		}
+		set := literals(part)
+		if len(set) == 0 {
+			continue
+		}
+		shortest := len(set[0])
+		for _, x := range set {
+			shortest = min(shortest, len(x))
+		}
+		if shortest > bestLen {
+			best, bestLen = set, shortest
+		}
+	}
+	return best
+}
+
+// literals returns the strings a literal or an alternation of literals
+// matches (nil for anything else, or for case folding).
+func literals(re *syntax.Regexp) []string {
+	if re.Flags&syntax.FoldCase != 0 {
+		return nil
+	}
+	switch re.Op {
+	case syntax.OpLiteral:
+		return []string{string(re.Rune)}
+	case syntax.OpCapture:
+		return literals(re.Sub[0])
+	case syntax.OpAlternate:
+		var out []string
+		for _, sub := range re.Sub {
+			l := literals(sub)
+			if l == nil {
+				return nil
+			}
+			out = append(out, l...)
+		}
+		return out
+	case syntax.OpConcat:
+		// 征信(黑名单|系统): every combination would be too many; the
+		// first literal part is enough to require.
+		for _, sub := range re.Sub {
+			if l := literals(sub); len(l) == 1 {
+				return l
+			}
+			break
+		}
+	}
+	return nil
 }

@@ -95,3 +95,26 @@ func TestStartSet(t *testing.T) {
 		})
 	}
 }
+
+func TestRequired(t *testing.T) {
+	cases := []struct {
+		expr  string
+		needs []string
+	}{
+		{`(今天|明天)[^，]{0,6}(还|转)`, []string{"今天", "明天"}},
+		{`判{num}年`, []string{"判"}},
+		{`(a|b)x*征信黑名单`, []string{"征信黑名单"}},
+		{`x?y?`, nil},
+		{`(?i)abc`, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.expr, func(t *testing.T) {
+			rr, err := compileRuleRegexp(lexicon.ExpandRegex(c.expr))
+			require.NoError(t, err)
+			require.ElementsMatch(t, c.needs, rr.needs)
+			if len(c.needs) > 0 {
+				require.Nil(t, rr.findAll("没有需要的词"), "a text without them is not searched")
+			}
+		})
+	}
+}

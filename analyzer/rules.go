@@ -77,7 +77,7 @@ func (c *compiled) matches(p *prepared) []span {
 	}
 	var out []span
 	for _, id := range c.terms {
-		out = append(out, p.occ[id]...)
+		out = append(out, p.occOf(id)...)
 	}
 	for _, steps := range c.patterns {
 		out = append(out, matchPattern(p, steps, c.rule.Scope)...)
@@ -120,7 +120,7 @@ func matchPattern(p *prepared, steps []compiledStep, scope string) []span {
 		// long turn with many occurrences stays linear.
 		lo, hi := prev.last+1+st.gapMin, prev.last+1+st.gapMax
 		for _, id := range st.any {
-			occs := p.occ[id]
+			occs := p.occOf(id)
 			k := sort.Search(len(occs), func(j int) bool { return occs[j].first >= lo })
 			for ; k < len(occs) && occs[k].first <= hi; k++ {
 				o := occs[k]
@@ -135,7 +135,7 @@ func matchPattern(p *prepared, steps []compiledStep, scope string) []span {
 		return best, found
 	}
 	for _, id := range steps[0].any {
-		for _, o := range p.occ[id] {
+		for _, o := range p.occOf(id) {
 			if m, ok := walk(1, o, o); ok {
 				out = append(out, m)
 			}
@@ -151,7 +151,7 @@ func cueBefore(p *prepared, c *compiledCues, m span) (span, bool) {
 		return span{}, false
 	}
 	for _, id := range c.terms {
-		for _, o := range p.occ[id] {
+		for _, o := range p.occOf(id) {
 			if o.end > m.start {
 				continue
 			}
@@ -169,7 +169,7 @@ func cueBefore(p *prepared, c *compiledCues, m span) (span, bool) {
 // the match (anywhere in the clause, before or after).
 func inScope(p *prepared, ids []int, scope string, m span) (span, bool) {
 	for _, id := range ids {
-		for _, o := range p.occ[id] {
+		for _, o := range p.occOf(id) {
 			if p.sameScope(scope, o.first, m.first) {
 				return o, true
 			}

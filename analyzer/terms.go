@@ -79,8 +79,10 @@ func (x *termIndex) find(p *prepared) map[int][]span {
 				first, last := p.wordsOf(i, j)
 				if occ == nil {
 					occ = map[int][]span{}
+					p.present = make([]uint64, (len(x.terms)+63)/64)
 				}
 				occ[id] = append(occ[id], newSpan(i, j, first, last))
+				p.present[id/64] |= 1 << (id % 64)
 			}
 			if j >= len(t) {
 				break

@@ -58,8 +58,11 @@ type prepared struct {
 	// tokAt maps each byte offset of norm.Text to the index of the word
 	// that contains it; tokAt[len] is len(tokens).
 	tokAt []int32
-	// occ holds, per term id, where the term occurs.
-	occ map[int][]span
+	// occ holds, per term id, where the term occurs; present has the bit
+	// of each id in occ, a cheaper test than the map for the many terms
+	// of a rule that a turn does not hold.
+	occ     map[int][]span
+	present []uint64
 	// cand marks, by compiled rule index, the rules one of whose trigger
 	// words occurs or one of whose regular expressions can start in the
 	// turn: only those can match, so the cost of a turn follows its words,
@@ -131,6 +134,14 @@ func prepare(seg *segment.Segmenter, idx *termIndex, text string) *prepared {
 	}
 	p.occ = idx.find(p)
 	return p
+}
+
+// occOf returns where term id occurs in the turn.
+func (p *prepared) occOf(id int) []span {
+	if w := id / 64; w >= len(p.present) || p.present[w]&(1<<(id%64)) == 0 {
+		return nil
+	}
+	return p.occ[id]
 }
 
 func inToken(p *prepared, b int) bool {
