@@ -100,10 +100,48 @@ func CountInputs(paths []string, opts ReadOptions) int {
 	return n
 }
 
+// Inputs visits the inputs of paths in order, as ReadPathsWith reads them,
+// without reading: for each it calls visit with a function that reads it
+// and returns its items (Input set). The read functions may run at once,
+// on other goroutines, in any order; to get ReadPathsWith's items, take
+// their results in visit order and pass every item through one IDCheck.
+func Inputs(paths []string, stdin io.Reader, opts ReadOptions, visit func(read func() []Item)) {
+	walkPathsWith(paths, stdin, &opts, func(n int, read func() []Item) {
+		visit(func() []Item {
+			items := read()
+			for i := range items {
+				items[i].Input = n
+			}
+			return items
+		})
+	})
+}
+
+// IDCheck rejects, in reading order, a call whose call_id an earlier call
+// already has (see ReadPaths). The zero value is ready to use.
+type IDCheck struct{ ids uniqueIDs }
+
+// Check returns it, or an error item when its call's id was seen before.
+func (c *IDCheck) Check(it Item) Item { return c.ids.check(it) }
+
 // walkPaths reads paths, or with count only visits the inputs, emitting
 // one placeholder item for each.
 func walkPaths(paths []string, stdin io.Reader, o *ReadOptions, count bool, emit func(Item)) {
-	w := &walker{o: o, emit: emit, read: map[string]bool{}, count: count}
+	walkPathsWith(paths, stdin, o, func(n int, read func() []Item) {
+		if count {
+			emit(Item{Input: n})
+			return
+		}
+		for _, it := range read() {
+			it.Input = n
+			emit(it)
+		}
+	})
+}
+
+// walkPathsWith calls visit with the number and the reader of each input.
+func walkPathsWith(paths []string, stdin io.Reader, o *ReadOptions, visit func(n int, read func() []Item)) {
+	w := &walker{o: o, visit: visit, read: map[string]bool{}}
 	for _, p := range paths {
 		if p == "-" {
 			w.input(func() []Item { return o.readStdin(stdin) })
@@ -361,26 +399,16 @@ func realPath(p string) (string, error) {
 // resolved) of each folder it read, so memory grows with the number of
 // folders, and the walk ends even when links form a loop.
 type walker struct {
-	o    *ReadOptions
-	emit func(Item)
-	read map[string]bool // real paths of the folders read so far
-	// count visits the inputs without reading them.
-	count bool
-	n     int // inputs so far
+	o     *ReadOptions
+	visit func(n int, read func() []Item)
+	read  map[string]bool // real paths of the folders read so far
+	n     int             // inputs so far
 }
 
-// input numbers the next input and emits its items (read by read, unless
-// the walk only counts).
+// input numbers the next input and hands it, with its reader, to visit.
 func (w *walker) input(read func() []Item) {
 	w.n++
-	if w.count {
-		w.emit(Item{Input: w.n})
-		return
-	}
-	for _, it := range read() {
-		it.Input = w.n
-		w.emit(it)
-	}
+	w.visit(w.n, read)
 }
 
 // file reads the file at path as one input.

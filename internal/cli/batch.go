@@ -18,6 +18,10 @@ import (
 type scanner struct {
 	// read calls emit once per input item, in input order.
 	read func(emit func(corpus.Item))
+	// inputs, when set, is used instead of read: it hands over each input's
+	// reader in order (corpus.Inputs), so that inputs are read and parsed
+	// on several goroutines while their items still go on in input order.
+	inputs func(visit func(read func() []corpus.Item))
 	// count returns the number of inputs read will read (for the progress
 	// display); nil when unknown.
 	count func() int
@@ -42,7 +46,10 @@ func newScanner(ios *IOStreams, paths, rules []string, workers int, explain bool
 		return nil, err
 	}
 	return &scanner{
-		read:    func(emit func(corpus.Item)) { corpus.ReadPathsWith(paths, ios.In, input, emit) },
+		read: func(emit func(corpus.Item)) { corpus.ReadPathsWith(paths, ios.In, input, emit) },
+		inputs: func(visit func(read func() []corpus.Item)) {
+			corpus.Inputs(paths, ios.In, input, visit)
+		},
 		count:   func() int { return corpus.CountInputs(paths, input) },
 		analyze: an.Analyze,
 		workers: workers,
@@ -81,7 +88,7 @@ func (s *scanner) run(emit func(*analyzer.Result) error) (report.Summary, error)
 
 	go func() {
 		seq := 0
-		s.read(func(it corpus.Item) {
+		s.readItems(workers, func(it corpus.Item) {
 			window <- struct{}{}
 			jobs <- outcome{seq: seq, input: it.Input, call: it.Call, err: it.Err}
 			seq++
@@ -159,6 +166,33 @@ func (s *scanner) run(emit func(*analyzer.Result) error) (report.Summary, error)
 		}
 	}
 	return tally.Summary(), emitErr
+}
+
+// readItems calls emit with every input item in input order. With
+// s.inputs, up to workers inputs are read and parsed at once, ahead of the
+// one whose items are being handed on (parsing JSON is a quarter of the
+// analysis's cost: on one goroutine it would hold the others back); the
+// call ids are checked in order.
+func (s *scanner) readItems(workers int, emit func(corpus.Item)) {
+	if s.inputs == nil {
+		s.read(emit)
+		return
+	}
+	ahead := make(chan chan []corpus.Item, workers)
+	go func() {
+		s.inputs(func(read func() []corpus.Item) {
+			done := make(chan []corpus.Item, 1)
+			ahead <- done // waits while workers inputs are ahead
+			go func() { done <- read() }()
+		})
+		close(ahead)
+	}()
+	var ids corpus.IDCheck
+	for done := range ahead {
+		for _, it := range <-done {
+			emit(ids.Check(it))
+		}
+	}
 }
 
 // analyzeCall runs the analyzer on one call. A panic in the analyzer is a
