@@ -46,9 +46,9 @@ import (
 )
 
 type config struct {
-	calls, rssCalls, smallCalls, jobs, runs int
-	seed                                    int64
-	bin, dir                                string
+	calls, rssCalls, smallCalls, jobs, runs, perFile int
+	seed                                             int64
+	bin, dir                                         string
 }
 
 func main() {
@@ -59,6 +59,7 @@ func main() {
 	fs.IntVar(&c.smallCalls, "small-calls", 1000, "calls in the small corpus of the memory check")
 	fs.IntVar(&c.jobs, "jobs", runtime.NumCPU(), "jobs of the parallel scan")
 	fs.IntVar(&c.runs, "runs", 3, "runs of each timing (the best counts)")
+	fs.IntVar(&c.perFile, "per-file", 100, "calls in one corpus file (a day's export of one agent, say)")
 	fs.Int64Var(&c.seed, "seed", 1, "corpus seed")
 	fs.StringVar(&c.bin, "bin", "", "callqa binary to measure (default: go build ./cmd/callqa)")
 	fs.StringVar(&c.dir, "dir", "", "folder for the corpora (default: a temporary folder, removed)")
@@ -69,10 +70,6 @@ func main() {
 		log.Fatal(err)
 	}
 }
-
-// filesOf is how many calls go in one corpus file: a day's export, well
-// under the readers' file-size limit.
-const filesOf = 1000
 
 func run(c config) error {
 	if c.dir == "" {
@@ -93,7 +90,7 @@ func run(c config) error {
 	opts := synth.Options{MinTurns: 10, MaxTurns: 60, ASR: 0.15}
 	log.Printf("writing %d calls", c.calls)
 	main := filepath.Join(c.dir, "main")
-	st, err := writeCorpus(main, c.calls, c.seed, opts)
+	st, err := writeCorpus(main, c.calls, c.seed, c.perFile, opts)
 	if err != nil {
 		return err
 	}
@@ -171,7 +168,7 @@ func run(c config) error {
 	if c.rssCalls > 0 {
 		log.Printf("memory: %d calls", c.smallCalls)
 		smallDir := filepath.Join(c.dir, "small")
-		if _, err := writeCorpus(smallDir, c.smallCalls, c.seed+1, opts); err != nil {
+		if _, err := writeCorpus(smallDir, c.smallCalls, c.seed+1, c.perFile, opts); err != nil {
 			return err
 		}
 		if small, err = scanBest(c, 1, nil, smallDir); err != nil {
@@ -179,7 +176,7 @@ func run(c config) error {
 		}
 		log.Printf("memory: %d calls", c.rssCalls)
 		largeDir := filepath.Join(c.dir, "large")
-		if _, err := writeCorpus(largeDir, c.rssCalls, c.seed+2, opts); err != nil {
+		if _, err := writeCorpus(largeDir, c.rssCalls, c.seed+2, c.perFile, opts); err != nil {
 			return err
 		}
 		if large, err = scanBest(c, 1, nil, largeDir); err != nil {
@@ -193,7 +190,7 @@ func run(c config) error {
 	rate := func(sec float64) string { return fmt.Sprintf("%.2f MB/s", mb/sec) }
 	calls := func(sec float64) string { return fmt.Sprintf("%.0f", float64(c.calls)/sec) }
 	fmt.Printf("corpus: %d calls, %d turns, %.1f MB of turn text (%d files; seed %d; 10–60 turns, 15%% ASR-style)\n",
-		c.calls, len(texts), mb, (c.calls+filesOf-1)/filesOf, c.seed)
+		c.calls, len(texts), mb, (c.calls+c.perFile-1)/c.perFile, c.seed)
 	fmt.Printf("machine: %d CPUs, %s\n\n", runtime.NumCPU(), runtime.Version())
 	fmt.Printf("| measure | time | throughput | calls/s | ratio | peak RSS |\n|---|---|---|---|---|---|\n")
 	fmt.Printf("| gse Segment, 1 core (baseline) | %.2f s | %s | %s | 1 | |\n", gseSec, rate(gseSec), calls(gseSec))
@@ -308,22 +305,22 @@ type corpusStats struct {
 	bytes int
 }
 
-// writeCorpus writes n calls as jsonl files of filesOf calls into dir and
+// writeCorpus writes n calls as jsonl files of perFile calls into dir and
 // returns the turn texts.
-func writeCorpus(dir string, n int, seed int64, opts synth.Options) (corpusStats, error) {
+func writeCorpus(dir string, n int, seed int64, perFile int, opts synth.Options) (corpusStats, error) {
 	var st corpusStats
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return st, err
 	}
 	g := synth.NewGenerator(seed, opts)
 	keep := n <= 50000 // the large memory corpus needs no texts
-	for start := 0; start < n; start += filesOf {
-		f, err := os.Create(filepath.Join(dir, fmt.Sprintf("calls-%04d.jsonl", start/filesOf)))
+	for start := 0; start < n; start += perFile {
+		f, err := os.Create(filepath.Join(dir, fmt.Sprintf("calls-%05d.jsonl", start/perFile)))
 		if err != nil {
 			return st, err
 		}
 		w, _ := synth.NewWriter(f, "jsonl")
-		for i := start; i < min(start+filesOf, n); i++ {
+		for i := start; i < min(start+perFile, n); i++ {
 			call := g.Call(i)
 			for _, t := range call.Turns {
 				st.bytes += len(t.Text)
