@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"maps"
 	"regexp"
 	"regexp/syntax"
 	"strings"
@@ -142,35 +143,25 @@ func startSet(re *syntax.Regexp) (set map[string]bool, nullable, ok bool) {
 	case syntax.OpRepeat:
 		set, nullable, ok := startSet(re.Sub[0])
 		return set, nullable || re.Min == 0, ok
-	case syntax.OpAlternate:
+	case syntax.OpAlternate, syntax.OpConcat:
+		// An alternation starts as any branch does and is nullable when
+		// one branch is; a concatenation starts as its first part, or as
+		// the next when that part can be empty, and so on.
 		all := map[string]bool{}
-		nullable := false
+		nullable := re.Op == syntax.OpConcat
 		for _, s := range re.Sub {
 			set, n, ok := startSet(s)
 			if !ok {
 				return nil, false, false
 			}
-			for k := range set {
-				all[k] = true
-			}
-			nullable = nullable || n
-		}
-		return all, nullable, true
-	case syntax.OpConcat:
-		all := map[string]bool{}
-		for _, s := range re.Sub {
-			set, n, ok := startSet(s)
-			if !ok {
-				return nil, false, false
-			}
-			for k := range set {
-				all[k] = true
-			}
-			if !n {
+			maps.Copy(all, set)
+			if re.Op == syntax.OpAlternate {
+				nullable = nullable || n
+			} else if !n {
 				return all, false, true
 			}
 		}
-		return all, true, true
+		return all, nullable, true
 	}
 	return nil, false, false
 }
