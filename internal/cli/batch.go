@@ -16,7 +16,8 @@ import (
 // scanner runs the part that scan and eval share: read the inputs, analyze
 // the calls on a pool of workers, and hand the results on in input order.
 type scanner struct {
-	// read calls emit once per input item, in input order.
+	// read calls emit once per input item, in input order; it is used when
+	// inputs is nil (tests feed items this way).
 	read func(emit func(corpus.Item))
 	// inputs, when set, is used instead of read: it hands over each input's
 	// reader in order (corpus.Inputs), so that inputs are read and parsed
