@@ -78,3 +78,72 @@ func (a *Analyzer) CheckExamples(rules []*lexicon.Rule) []ExampleFailure {
 	}
 	return out
 }
+
+// ClassExampleFailure is a class example that did not behave as written:
+// a `match` text in which no member stands as a word, or a `no_match`
+// text in which one does.
+type ClassExampleFailure struct {
+	Class     *lexicon.Class // the declaration that holds the example
+	Example   string
+	WantMatch bool
+	Index     int
+	// Found is the member found in a no_match example.
+	Found string
+}
+
+// Error describes the failure as "file:line: class NAME: …".
+func (f ClassExampleFailure) Error() string {
+	if f.WantMatch {
+		return fmt.Sprintf("%s: class %s: match example %d holds no member of the class: %q", f.Class.Source(), f.Class.Name, f.Index, f.Example)
+	}
+	return fmt.Sprintf("%s: class %s: no_match example %d holds the member %q: %q", f.Class.Source(), f.Class.Name, f.Index, f.Found, f.Example)
+}
+
+// ClassMember returns the first member of class name that stands as a word
+// in text, matched as rules match terms (normalized, segmented, aligned on
+// word boundaries), and whether there is one.
+func (a *Analyzer) ClassMember(name, text string) (string, bool) {
+	rc, ok := a.set.Classes[name]
+	if !ok {
+		return "", false
+	}
+	idx := newTermIndex()
+	ids := idx.addAll(rc.Members)
+	p := prepare(a.seg, idx, text)
+	best := span{start: -1}
+	found := -1
+	for _, id := range ids {
+		for _, o := range p.occOf(id) {
+			if best.start < 0 || o.start < best.start {
+				best, found = o, id
+			}
+		}
+	}
+	if found < 0 {
+		return "", false
+	}
+	return idx.terms[found], true
+}
+
+// CheckClassExamples runs the examples of every class declaration
+// against the resolved class (extensions included) and returns the ones
+// that fail.
+func (a *Analyzer) CheckClassExamples() []ClassExampleFailure {
+	var out []ClassExampleFailure
+	for _, name := range a.set.ClassNames {
+		rc := a.set.Classes[name]
+		for _, d := range rc.Decls {
+			for i, ex := range d.Examples.Match {
+				if _, ok := a.ClassMember(name, ex); !ok {
+					out = append(out, ClassExampleFailure{Class: d, Example: ex, WantMatch: true, Index: i + 1})
+				}
+			}
+			for i, ex := range d.Examples.NoMatch {
+				if m, ok := a.ClassMember(name, ex); ok {
+					out = append(out, ClassExampleFailure{Class: d, Example: ex, Index: i + 1, Found: m})
+				}
+			}
+		}
+	}
+	return out
+}

@@ -14,6 +14,7 @@ type compiled struct {
 	triggers   []int // term ids one of which a term or pattern match needs
 	terms      []int
 	patterns   [][]compiledStep
+	near       []compiledNear
 	regex      []*ruleRegexp
 	exceptions []int
 	unless     []int
@@ -24,6 +25,14 @@ type compiled struct {
 type compiledStep struct {
 	any            []int
 	gapMin, gapMax int
+}
+
+// compiledNear is a proximity frame: groups of term ids, the first the
+// anchor.
+type compiledNear struct {
+	groups [][]int
+	within int
+	scope  string
 }
 
 type compiledCues struct {
@@ -58,6 +67,15 @@ func compileRule(x *termIndex, r *lexicon.Rule) (*compiled, error) {
 			c.triggers = append(c.triggers, steps[0].any...)
 		}
 	}
+	for _, n := range r.Near {
+		cn := compiledNear{within: n.Within, scope: firstNonEmpty(n.Scope, r.Scope)}
+		for _, g := range n.Groups {
+			cn.groups = append(cn.groups, x.addAll(g))
+		}
+		c.near = append(c.near, cn)
+		// Every group is needed: the anchor's terms are enough as triggers.
+		c.triggers = append(c.triggers, cn.groups[0]...)
+	}
 	c.triggers = append(c.triggers, c.terms...)
 	for _, expr := range r.Regex {
 		re, err := compileRuleRegexp(lexicon.ExpandRegex(expr))
@@ -81,6 +99,9 @@ func (c *compiled) matches(p *prepared) []span {
 	}
 	for _, steps := range c.patterns {
 		out = append(out, matchPattern(p, steps, c.rule.Scope)...)
+	}
+	for _, n := range c.near {
+		out = append(out, matchNear(p, n)...)
 	}
 	for _, re := range c.regex {
 		for _, m := range re.findAll(p.norm.Text) {
@@ -142,6 +163,66 @@ func matchPattern(p *prepared, steps []compiledStep, scope string) []span {
 		}
 	}
 	return out
+}
+
+// matchNear finds, for each occurrence of the anchor group, the nearest
+// occurrence of every other group within n.within words of it (words
+// between the two, before or after) and in the same scope. The match
+// spans from the earliest to the latest of them.
+func matchNear(p *prepared, n compiledNear) []span {
+	var out []span
+	for _, aid := range n.groups[0] {
+		for _, a := range p.occOf(aid) {
+			m, ok := a, true
+			m.headEnd, m.tailStart = a.end, a.start
+			for _, g := range n.groups[1:] {
+				best, dist := span{}, -1
+				for _, id := range g {
+					for _, o := range p.occOf(id) {
+						if o.start < a.end && a.start < o.end {
+							continue // one word cannot stand for two groups
+						}
+						d := o.first - a.last - 1
+						if o.last < a.first {
+							d = a.first - o.last - 1
+						}
+						if d < 0 {
+							d = 0
+						}
+						if d > n.within || !p.sameScope(n.scope, a.first, o.first) {
+							continue
+						}
+						if dist < 0 || d < dist {
+							best, dist = o, d
+						}
+					}
+				}
+				if dist < 0 {
+					ok = false
+					break
+				}
+				if best.start < m.start {
+					m.start, m.first, m.headEnd = best.start, best.first, best.end
+				}
+				if best.end > m.end {
+					m.end, m.last, m.tailStart = best.end, best.last, best.start
+				}
+			}
+			if ok {
+				out = append(out, m)
+			}
+		}
+	}
+	return out
+}
+
+func firstNonEmpty(a ...string) string {
+	for _, s := range a {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
 }
 
 // cueBefore returns the first cue that ends before the match, no more than

@@ -32,6 +32,11 @@ func (n Normalized) Span(s, e int) (start, end int) {
 	// The end is where the first rune after the span began in the original,
 	// which leaves out any removed filler between the two.
 	end = n.Orig[e]
+	// A span that ends inside a rewritten phrase (没 of 没有 from 冇)
+	// quotes the whole original phrase.
+	for k := e; end <= start && k < len(n.Text); k++ {
+		end = n.Orig[k+1]
+	}
 	// Step back over a removed filler or space that sits right before the
 	// next kept rune, so evidence does not end in one.
 	return start, end
@@ -158,7 +163,8 @@ func isHanOrKana(r rune) bool {
 }
 
 // Normalize prepares s for matching: Traditional → Simplified (OpenCC
-// t2s), full-width → half-width ASCII (x/text/width), lower case, the
+// t2s), regional forms → Mandarin (regional.go: 唔→不, 劳保→社保 …),
+// full-width → half-width ASCII (x/text/width), lower case, the
 // hesitation fillers 嗯 and 呃 dropped, and white space dropped next to CJK
 // characters (ASR output often spaces every word) and folded to one space
 // elsewhere.
@@ -172,6 +178,9 @@ func Normalize(s string) Normalized {
 	if len(simpRunes) != len(origRunes) { // cannot happen, but never misalign
 		simpRunes = []rune(s)
 	}
+	// Regional forms to Mandarin; src maps each rune back to its original
+	// rune (nil while nothing was rewritten).
+	simpRunes, src := toMandarin(s, simpRunes, nil)
 	out := make([]byte, 0, len(s))
 	orig := make([]int, 0, len(s)+1)
 	var prev rune = -1
@@ -203,8 +212,12 @@ func Normalize(s string) Normalized {
 		}
 		n := len(out)
 		out = utf8.AppendRune(out, r)
+		o := i
+		if src != nil {
+			o = src[i]
+		}
 		for k := n; k < len(out); k++ {
-			orig = append(orig, origRunes[i])
+			orig = append(orig, origRunes[o])
 		}
 		prev = r
 	}

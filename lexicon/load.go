@@ -16,10 +16,13 @@ import (
 )
 
 var (
-	packKeys    = []string{"pack", "version", "category", "severity", "refs", "words", "negation", "quote", "disable", "rules", "advice"}
-	ruleKeys    = []string{"id", "category", "severity", "description", "refs", "code", "speaker", "party", "terms", "patterns", "regex", "exceptions", "unless", "unless_finding", "scope", "negation", "quote", "examples", "advice", "unless_covered", "before_first"}
+	packKeys    = []string{"pack", "version", "category", "severity", "refs", "words", "negation", "quote", "disable", "rules", "advice", "classes"}
+	ruleKeys    = []string{"id", "category", "severity", "description", "refs", "code", "speaker", "party", "terms", "patterns", "near", "regex", "exceptions", "unless", "unless_finding", "scope", "negation", "quote", "examples", "advice", "unless_covered", "before_first"}
 	cueKeys     = []string{"cues", "window", "scope"}
 	exampleKeys = []string{"match", "no_match"}
+	classKeys   = []string{"description", "members", "extend", "examples"}
+	nearKeys    = []string{"all", "within", "scope"}
+	classNameRe = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 	severities  = []string{"critical", "major", "minor", "info"}
 	ruleIDRe    = regexp.MustCompile(`^[a-z0-9_]+(\.[a-z0-9_]+)+$`)
 	gapRe       = regexp.MustCompile(`^\s*(\d+)\s*(?:-\s*(\d+))?\s*$`)
@@ -112,8 +115,11 @@ func ParseNode(file string, root *yaml.Node) (*Pack, error) {
 			}
 		}
 	}
-	if len(p.Rules) == 0 && len(p.Disable) == 0 && len(p.Words) == 0 && fields["rules"] == nil {
-		l.add(root, "", "pack has no rules, words or disable list")
+	if n := fields["classes"]; n != nil {
+		p.Classes = l.classes(n, p)
+	}
+	if len(p.Rules) == 0 && len(p.Disable) == 0 && len(p.Words) == 0 && fields["rules"] == nil && fields["classes"] == nil {
+		l.add(root, "", "pack has no rules, classes, words or disable list")
 	}
 	if err := errs.Err(); err != nil {
 		return nil, err
@@ -319,12 +325,10 @@ func (l *loader) rule(n *yaml.Node, p *Pack) *Rule {
 	if pn := f["patterns"]; pn != nil {
 		r.Patterns = l.patterns(pn, id)
 	}
-	if en := f["examples"]; en != nil {
-		if ef := l.mapping(en, exampleKeys, id); ef != nil {
-			r.Examples.Match = l.strs(ef["match"], id)
-			r.Examples.NoMatch = l.strs(ef["no_match"], id)
-		}
+	if nn := f["near"]; nn != nil {
+		r.Near = l.near(nn, id)
 	}
+	r.Examples = l.examples(f["examples"], id)
 
 	switch {
 	case r.Category == "":
@@ -377,8 +381,8 @@ func (l *loader) rule(n *yaml.Node, p *Pack) *Rule {
 			l.add(f["unless_finding"], id, "unless_finding: %q is not a violation category", c)
 		}
 	}
-	if len(r.Terms) == 0 && len(r.Patterns) == 0 && len(r.Regex) == 0 {
-		l.add(n, id, "the rule matches nothing: give `terms`, `patterns` or `regex`")
+	if len(r.Terms) == 0 && len(r.Patterns) == 0 && len(r.Near) == 0 && len(r.Regex) == 0 {
+		l.add(n, id, "the rule matches nothing: give `terms`, `patterns`, `near` or `regex`")
 	}
 	for i, expr := range r.Regex {
 		if _, err := regexp.Compile(ExpandRegex(expr)); err != nil {
@@ -389,6 +393,112 @@ func (l *loader) rule(n *yaml.Node, p *Pack) *Rule {
 		l.add(n, id, "no examples: give at least one `examples: match:` transcript line (and ideally `no_match`)")
 	}
 	return r
+}
+
+func (l *loader) examples(n *yaml.Node, id string) Examples {
+	var ex Examples
+	if n == nil {
+		return ex
+	}
+	if ef := l.mapping(n, exampleKeys, id); ef != nil {
+		ex.Match = l.strs(ef["match"], id)
+		ex.NoMatch = l.strs(ef["no_match"], id)
+	}
+	return ex
+}
+
+// classes reads the `classes` mapping: name → {description, members,
+// extend, examples}.
+func (l *loader) classes(n *yaml.Node, p *Pack) []*Class {
+	if n.Kind != yaml.MappingNode {
+		l.add(n, "", "`classes` must be a mapping of class names to {members: [...]}")
+		return nil
+	}
+	var out []*Class
+	seen := map[string]int{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		name := strings.TrimSpace(k.Value)
+		if !classNameRe.MatchString(name) {
+			l.add(k, "", "class name %q: use lower case letters, digits and _ (starting with a letter)", name)
+			continue
+		}
+		if prev, ok := seen[name]; ok {
+			l.add(k, "", "class %s declared twice in this pack (first at line %d)", name, prev)
+			continue
+		}
+		seen[name] = k.Line
+		f := l.mapping(v, classKeys, "")
+		if f == nil {
+			continue
+		}
+		c := &Class{Name: name, Pack: p, Line: k.Line}
+		c.Description = l.str(f["description"], "")
+		c.Members = l.strs(f["members"], "")
+		if e := f["extend"]; e != nil {
+			switch strings.ToLower(l.str(e, "")) {
+			case "true", "yes":
+				c.Extend = true
+			case "false", "no":
+			default:
+				l.add(e, "", "class %s: extend must be true or false, got %q", name, e.Value)
+			}
+		}
+		c.Examples = l.examples(f["examples"], "")
+		if len(c.Members) == 0 {
+			l.add(v, "", "class %s has no members", name)
+		}
+		if !c.Extend && len(c.Examples.Match) == 0 {
+			l.add(v, "", "class %s has no examples: give `examples: match:` texts that hold a member (and `no_match` ones that do not)", name)
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// near reads a rule's proximity frames.
+func (l *loader) near(n *yaml.Node, id string) []Near {
+	if n.Kind != yaml.SequenceNode {
+		l.add(n, id, "`near` must be a list of frames such as {all: [$surveillance, $personal_detail], within: 8}")
+		return nil
+	}
+	var out []Near
+	for _, fn := range n.Content {
+		f := l.mapping(fn, nearKeys, id)
+		if f == nil {
+			continue
+		}
+		fr := Near{Within: 8, Line: fn.Line}
+		an := f["all"]
+		if an == nil || an.Kind != yaml.SequenceNode {
+			l.add(fn, id, "a near frame needs `all`: a list of groups (a term, a $class, or a list of them)")
+			continue
+		}
+		for _, g := range an.Content {
+			group := l.strs(g, id)
+			if len(group) == 0 {
+				continue
+			}
+			fr.Groups = append(fr.Groups, group)
+		}
+		if len(fr.Groups) < 2 {
+			l.add(an, id, "a near frame needs at least two groups in `all`")
+			continue
+		}
+		if w := f["within"]; w != nil {
+			v, err := strconv.Atoi(l.str(w, id))
+			if err != nil || v < 0 || v > 30 {
+				l.add(w, id, "within must be a whole number of words from 0 to 30, got %q", w.Value)
+				continue
+			}
+			fr.Within = v
+		}
+		if s := f["scope"]; s != nil {
+			fr.Scope = l.scope(s, id)
+		}
+		out = append(out, fr)
+	}
+	return out
 }
 
 func (l *loader) patterns(n *yaml.Node, id string) []Pattern {

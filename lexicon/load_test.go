@@ -33,7 +33,7 @@ func TestParseErrors(t *testing.T) {
 	}{
 		{"unknown_pack_field", []string{
 			// With `rules` misspelt the pack has nothing in it either.
-			`1:1: pack has no rules, words or disable list`,
+			`1:1: pack has no rules, classes, words or disable list`,
 			`4:1: unknown field "rule" (did you mean "rules"?)`,
 		}},
 		{"unknown_rule_field", []string{`6:5: rule threat.safety: unknown field "speakr" (did you mean "speaker"?)`}},
@@ -48,7 +48,7 @@ func TestParseErrors(t *testing.T) {
 		{"rule_without_id", []string{"5:5: rule without `id`"}},
 		{"bad_id_format", []string{`5:9: rule Threat-Safety: id must look like category.short_name (lower case, digits, _ and .)`}},
 		{"duplicate_id", []string{`9:5: rule threat.safety: duplicate rule id (first defined at line 5)`}},
-		{"no_matchers", []string{"5:5: rule threat.safety: the rule matches nothing: give `terms`, `patterns` or `regex`"}},
+		{"no_matchers", []string{"5:5: rule threat.safety: the rule matches nothing: give `terms`, `patterns`, `near` or `regex`"}},
 		{"no_examples", []string{"5:5: rule threat.safety: no examples: give at least one `examples: match:` transcript line (and ideally `no_match`)"}},
 		{"bad_regex", []string{
 			// The message shows the expression after {num} expansion.
@@ -57,15 +57,15 @@ func TestParseErrors(t *testing.T) {
 		// A pattern with a bad step is dropped, so a rule whose only
 		// matcher it was also matches nothing.
 		{"bad_gap_format", []string{
-			"5:5: rule threat.expose: the rule matches nothing: give `terms`, `patterns` or `regex`",
+			"5:5: rule threat.expose: the rule matches nothing: give `terms`, `patterns`, `near` or `regex`",
 			`7:29: rule threat.expose: gap must be N or N-M words, got "0-x"`,
 		}},
 		{"gap_max_below_min", []string{
-			"5:5: rule threat.expose: the rule matches nothing: give `terms`, `patterns` or `regex`",
+			"5:5: rule threat.expose: the rule matches nothing: give `terms`, `patterns`, `near` or `regex`",
 			`7:29: rule threat.expose: gap "4-2": want N-M with N ≤ M ≤ 30`,
 		}},
 		{"pattern_starts_with_gap", []string{
-			"5:5: rule threat.expose: the rule matches nothing: give `terms`, `patterns` or `regex`",
+			"5:5: rule threat.expose: the rule matches nothing: give `terms`, `patterns`, `near` or `regex`",
 			`7:10: rule threat.expose: a pattern cannot start with a gap`,
 		}},
 		{"unknown_speaker", []string{`6:14: rule threat.safety: unknown speaker "customer" (want agent, other or any)`}},
@@ -80,10 +80,10 @@ func TestParseErrors(t *testing.T) {
 		{"empty", []string{`empty pack file`}},
 		{"several_problems", []string{
 			"1:1: missing `version`",
-			"4:5: rule threat.expose: the rule matches nothing: give `terms`, `patterns` or `regex`",
+			"4:5: rule threat.expose: the rule matches nothing: give `terms`, `patterns`, `near` or `regex`",
 			`8:5: rule threat.safety: unknown field "speakr" (did you mean "speaker"?)`,
 			`10:15: rule threat.safety: unknown severity "high" (want one of critical, major, minor, info)`,
-			"13:5: rule threat.harass: the rule matches nothing: give `terms`, `patterns` or `regex`",
+			"13:5: rule threat.harass: the rule matches nothing: give `terms`, `patterns`, `near` or `regex`",
 			`15:10: rule threat.harass: a pattern cannot start with a gap`,
 		}},
 	}
@@ -431,8 +431,8 @@ func TestLoadFS(t *testing.T) {
 		require.Error(t, err)
 		assert.Equal(t, strings.Join([]string{
 			"rules/a.yaml:1:1: missing `version`",
-			"rules/a.yaml:1:1: pack has no rules, words or disable list",
-			"rules/b.yaml:1:1: pack has no rules, words or disable list",
+			"rules/a.yaml:1:1: pack has no rules, classes, words or disable list",
+			"rules/b.yaml:1:1: pack has no rules, classes, words or disable list",
 			`rules/b.yaml:3:1: unknown field "wordz" (did you mean "words"?)`,
 		}, "\n"), err.Error())
 		// The good pack is still returned.

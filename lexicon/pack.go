@@ -77,6 +77,10 @@ type Pack struct {
 	Quote    *Cues // default quotation/attribution cues of the rules
 	Disable  []string
 	Rules    []*Rule
+	// Classes are the concept vocabularies the pack declares (`classes`),
+	// in file order. Any rule of any pack refers to one as `$name` in a
+	// term list.
+	Classes []*Class
 	// Advice is the pack's default advice: what the agent should say
 	// instead, shown to trainers beside every finding of its rules.
 	Advice string
@@ -114,7 +118,10 @@ type Rule struct {
 	Party    string
 	Terms    []string
 	Patterns []Pattern
-	Regex    []string
+	// Near frames match when all their groups occur close together, in
+	// any order.
+	Near  []Near
+	Regex []string
 	// Exceptions are longer phrases that contain a match but mean
 	// something else (傻瓜相机 for 傻瓜): a match inside one is allowed.
 	Exceptions []string
@@ -153,6 +160,43 @@ type Pattern struct {
 	Steps []Step
 	Line  int
 }
+
+// Near is a proximity frame: every group has a term within Within words
+// of the first group's term, before or after it, in the same Scope (the
+// rule's scope when empty). `{all: [$surveillance, $personal_detail],
+// within: 8}`.
+type Near struct {
+	Groups [][]string
+	Within int
+	Scope  string
+	Line   int
+}
+
+// Class is a named concept vocabulary: its members are words (in every
+// variety the pack author knows of: Simplified and Traditional, Cantonese,
+// Taiwan, regional, sound-alikes) and `$other` references to classes.
+type Class struct {
+	Name        string
+	Description string
+	Members     []string
+	// Extend adds the members to a class of that name loaded earlier
+	// instead of replacing it.
+	Extend   bool
+	Examples Examples
+	Pack     *Pack
+	Line     int
+}
+
+// Source returns "file:line" for the class.
+func (c *Class) Source() string {
+	if c.Pack == nil {
+		return ""
+	}
+	return c.Pack.Source + ":" + strconv.Itoa(c.Line)
+}
+
+// ClassRef is the prefix that marks a class reference in a term list.
+const ClassRef = "$"
 
 // Step is one element of a pattern: a set of alternative terms, and the
 // number of words allowed between it and the previous step.

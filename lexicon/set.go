@@ -32,6 +32,10 @@ type Set struct {
 	Words []string
 	// Notes says which rules were replaced or disabled, for -v output.
 	Notes []string
+	// Classes are the concept vocabularies by name, resolved; ClassNames
+	// lists them in declaration order.
+	Classes    map[string]*ResolvedClass
+	ClassNames []string
 }
 
 // Rule returns the effective rule with the given id, or nil.
@@ -82,6 +86,7 @@ func NewSet(packs []*Pack) (*Set, error) {
 		}
 	}
 	s.Rules = kept
+	s.resolveClasses(&errs)
 	return s, errs.Err()
 }
 

@@ -78,6 +78,23 @@ func runRulesList(opts *RulesOptions) error {
 		return err
 	}
 	fmt.Fprintf(opts.IO.Out, "%d rules in %d packs\n", len(set.Rules), len(set.Packs))
+	if len(set.ClassNames) > 0 {
+		fmt.Fprintln(opts.IO.Out)
+		w = tabwriter.NewWriter(opts.IO.Out, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(w, "CLASS\tMEMBERS\tSOURCE\tDESCRIPTION")
+		for _, name := range set.ClassNames {
+			c := set.Classes[name]
+			src := c.Source()
+			if n := len(c.Decls) - 1; n > 0 {
+				src += fmt.Sprintf(" (+%d extension)", n)
+			}
+			fmt.Fprintf(w, "$%s\t%d\t%s\t%s\n", name, len(c.Members), src, c.Description)
+		}
+		if err := w.Flush(); err != nil {
+			return err
+		}
+		fmt.Fprintf(opts.IO.Out, "%d classes\n", len(set.ClassNames))
+	}
 	if opts.Verbose {
 		for _, n := range set.Notes {
 			fmt.Fprintln(opts.IO.Out, n)
@@ -99,8 +116,18 @@ func runRulesTest(opts *RulesOptions) error {
 	for _, r := range set.Rules {
 		examples += len(r.Examples.Match) + len(r.Examples.NoMatch)
 	}
+	classExamples := 0
+	for _, name := range set.ClassNames {
+		for _, d := range set.Classes[name].Decls {
+			classExamples += len(d.Examples.Match) + len(d.Examples.NoMatch)
+		}
+	}
 	failures := an.CheckExamples(nil)
 	for _, f := range failures {
+		fmt.Fprintln(opts.IO.ErrOut, f.Error())
+	}
+	classFailures := an.CheckClassExamples()
+	for _, f := range classFailures {
 		fmt.Fprintln(opts.IO.ErrOut, f.Error())
 	}
 	if opts.Verbose {
@@ -108,9 +135,10 @@ func runRulesTest(opts *RulesOptions) error {
 			fmt.Fprintf(opts.IO.Out, "%s: %d match, %d no_match (%s)\n", r.ID, len(r.Examples.Match), len(r.Examples.NoMatch), r.Source())
 		}
 	}
-	fmt.Fprintf(opts.IO.Out, "%d rules, %d examples\n", len(set.Rules), examples)
-	fmt.Fprintf(opts.IO.Out, "%d passed, %d failed\n", examples-len(failures), len(failures))
-	if len(failures) > 0 {
+	fmt.Fprintf(opts.IO.Out, "%d rules, %d examples; %d classes, %d examples\n", len(set.Rules), examples, len(set.ClassNames), classExamples)
+	total, failed := examples+classExamples, len(failures)+len(classFailures)
+	fmt.Fprintf(opts.IO.Out, "%d passed, %d failed\n", total-failed, failed)
+	if failed > 0 {
 		return &exitError{code: exitViolation}
 	}
 	return nil
@@ -141,12 +169,16 @@ func loadAnalyzer(rules []string, opts analyzer.Options, extra ...*lexicon.Pack)
 			user = append(user, r)
 		}
 	}
-	if len(user) == 0 {
-		return an, nil
-	}
 	var errs []error
-	for _, f := range an.CheckExamples(user) {
-		errs = append(errs, f)
+	if len(user) > 0 {
+		for _, f := range an.CheckExamples(user) {
+			errs = append(errs, f)
+		}
+	}
+	for _, f := range an.CheckClassExamples() {
+		if f.Class.Pack != nil && !f.Class.Pack.Builtin {
+			errs = append(errs, f)
+		}
 	}
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("user rule examples failed (run `callqa rules test` for details):\n%w", errors.Join(errs...))
