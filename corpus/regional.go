@@ -178,14 +178,22 @@ func (t *regionalTable) longest(rs []rune, i int) (int, []rune) {
 var (
 	regionalAll       *regionalTable // general and OpenCC Taiwan entries
 	regionalCantonese *regionalTable
-	cantoneseMarkers  string
+	// cantoneseMarkers marks the marker characters (all in the Basic
+	// Multilingual Plane).
+	cantoneseMarkers [1 << 16 / 64]uint64
 )
 
 func init() {
 	var err error
-	regionalAll, regionalCantonese, cantoneseMarkers, err = loadRegional()
+	var markers string
+	regionalAll, regionalCantonese, markers, err = loadRegional()
 	if err != nil {
 		panic(err) // embedded data; TestRegionalTablesLoad keeps it valid
+	}
+	for _, r := range markers {
+		if r < 1<<16 {
+			cantoneseMarkers[r/64] |= 1 << (r % 64)
+		}
 	}
 }
 
@@ -246,7 +254,12 @@ func hasCantonese(s string) bool {
 	if asciiOnly(s) {
 		return false
 	}
-	return strings.ContainsAny(s, cantoneseMarkers)
+	for _, r := range s {
+		if r < 1<<16 && cantoneseMarkers[r/64]&(1<<(r%64)) != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // maxRegionalPasses bounds the rewriting; a table whose output feeds
