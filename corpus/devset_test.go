@@ -11,6 +11,13 @@ import (
 // devsetCalls is the shared development set (see ../../shared/devset).
 const devsetCalls = "../../shared/devset/calls"
 
+// The size of the dev set: DEV001–DEV290, two batches (DEV001–DEV170, then
+// DEV171–DEV290). ../../shared/devset/README.md gives the same counts.
+const (
+	devsetCallCount = 290
+	devsetTurnCount = 3204
+)
+
 func TestDevset(t *testing.T) {
 	if _, err := os.Stat(devsetCalls); err != nil {
 		t.Skipf("dev set not available: %v", err)
@@ -21,7 +28,7 @@ func TestDevset(t *testing.T) {
 			calls = append(calls, it.Call)
 		}
 	})
-	require.Len(t, calls, 170)
+	require.Len(t, calls, devsetCallCount)
 	turns := 0
 	ids := map[string]bool{}
 	for _, c := range calls {
@@ -29,5 +36,5 @@ func TestDevset(t *testing.T) {
 		assert.False(t, ids[c.ID], "duplicate call_id %s", c.ID)
 		ids[c.ID] = true
 	}
-	assert.Equal(t, 1805, turns)
+	assert.Equal(t, devsetTurnCount, turns)
 }

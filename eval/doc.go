@@ -42,6 +42,15 @@
 // gold violations are false negatives (turn and call level); they are left
 // out of the party, clean-call, task and step figures, which need a result.
 //
+// Selecting and grouping (`callqa eval --only`, `--by`, `--tags`):
+// ParseIDs reads lists of call ids and ranges (DEV001..DEV170) into an
+// IDSet, whose Labels and Results methods keep only the selected calls.
+// GroupBy splits the scored calls by the value of a field (FieldValue: a
+// label field, including extra keys kept in Label.Extra and tags merged
+// with MergeTags from a ReadTags file; a transcript header field; or the
+// variety DetectVariety finds in the text) and scores each group as
+// Evaluate scores the whole; Report.By holds the breakdowns.
+//
 // Precision, recall and F1 are never undefined. When a ratio has a zero
 // denominator, it is 1 if there was nothing to find and nothing was
 // predicted (TP+FP+FN == 0) and 0 otherwise; F1 is 0 when precision and

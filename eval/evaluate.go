@@ -47,6 +47,11 @@ type Report struct {
 	FalseNegatives     []TurnMismatch     `json:"false_negatives"`
 	PartyMismatches    []PartyMismatch    `json:"party_mismatches"`
 	CoverageMismatches []CoverageMismatch `json:"coverage_mismatches"`
+
+	// By holds one Breakdown per `callqa eval --by` field, in the order
+	// asked (added field: left out of the JSON when there is none).
+	// Evaluate leaves it empty; GroupBy computes each entry.
+	By []Breakdown `json:"by,omitempty"`
 }
 
 // Score holds counts of true positives, false positives and false

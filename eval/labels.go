@@ -26,6 +26,36 @@ type Label struct {
 	Tasks map[string]bool `json:"tasks,omitempty"`
 	Steps map[string]bool `json:"steps,omitempty"`
 	Notes string          `json:"notes,omitempty"`
+
+	// Extra holds the label line's other top-level scalar fields (strings,
+	// numbers as written, true or false), such as "variety" or "labeler",
+	// for grouping with `callqa eval --by`. Nested values, null and empty
+	// strings are left out. MergeTags adds --tags fields here. Scoring
+	// never reads it.
+	Extra map[string]string `json:"-"`
+}
+
+// labelFields are the top-level keys of a label line that formats.md §3
+// names; every other scalar key goes to Label.Extra.
+var labelFields = []string{"call_id", "party", "violations", "tasks", "steps", "notes"}
+
+// Field returns the value of a top-level scalar field of the label: an
+// Extra field (so a --tags field overrides the label's own), else
+// call_id, party or notes. ok is false when the label has no non-empty
+// value for name.
+func (l Label) Field(name string) (value string, ok bool) {
+	if v, ok := l.Extra[name]; ok && v != "" {
+		return v, true
+	}
+	switch name {
+	case "call_id":
+		value = l.CallID
+	case "party":
+		value = l.Party
+	case "notes":
+		value = l.Notes
+	}
+	return value, value != ""
 }
 
 // Violation is one gold violation: a category on a 1-based turn.
@@ -66,7 +96,8 @@ const maxErrors = 20
 // *ParseError values joined with errors.Join: malformed JSON, a missing
 // call_id, an unknown party, category, task or step code, a turn below 1,
 // and a call_id seen before. Fields that formats.md §3 does not name are
-// ignored, so that labels may carry more than the scorer needs.
+// not checked, so that labels may carry more than the scorer needs; their
+// scalar values are kept in Label.Extra.
 func ReadLabels(path string) (map[string]Label, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -145,6 +176,11 @@ func parseLabel(line []byte) (Label, []error) {
 		}
 		return lab, []error{fmt.Errorf("malformed label: %w", err)}
 	}
+	extra, err := scalarFields(line, labelFields)
+	if err != nil {
+		return lab, []error{fmt.Errorf("malformed label: %w", err)}
+	}
+	lab.Extra = extra
 	var errs []error
 	if lab.CallID == "" {
 		errs = append(errs, errors.New("missing call_id"))
@@ -166,6 +202,52 @@ func parseLabel(line []byte) (Label, []error) {
 	errs = append(errs, checkCodes("task", lab.Tasks, analyzer.TaskCodes, "step", analyzer.StepCodes)...)
 	errs = append(errs, checkCodes("step", lab.Steps, analyzer.StepCodes, "task", analyzer.TaskCodes)...)
 	return lab, errs
+}
+
+// scalarFields decodes the top-level fields of a JSON object, other than
+// skip, whose values are strings, numbers or booleans, as strings (numbers
+// as written). Nested values, null and empty strings are left out. It
+// returns nil when there is none.
+func scalarFields(line []byte, skip []string) (map[string]string, error) {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(line, &raw); err != nil {
+		return nil, err
+	}
+	var out map[string]string
+	for k, v := range raw {
+		if slices.Contains(skip, k) {
+			continue
+		}
+		s, ok := scalar(v)
+		if !ok || s == "" {
+			continue
+		}
+		if out == nil {
+			out = make(map[string]string)
+		}
+		out[k] = s
+	}
+	return out, nil
+}
+
+// scalar returns a JSON string, number or boolean as text; ok is false for
+// objects, arrays and null.
+func scalar(v json.RawMessage) (string, bool) {
+	v = bytes.TrimSpace(v)
+	if len(v) == 0 {
+		return "", false
+	}
+	switch v[0] {
+	case '"':
+		var s string
+		if err := json.Unmarshal(v, &s); err != nil {
+			return "", false
+		}
+		return s, true
+	case '{', '[', 'n':
+		return "", false
+	}
+	return string(v), true // a number or true/false, as written
 }
 
 // checkCodes reports the keys of m that are not in known; a key that

@@ -45,8 +45,14 @@ func TestReadLabels(t *testing.T) {
 			},
 		},
 		{
-			name: "unknown_fields_ignored",
-			in:   `{"call_id": "A1", "violations": [], "labeler": "x"}`,
+			name: "unknown_scalar_fields_kept",
+			in:   `{"call_id": "A1", "violations": [], "labeler": "x", "variety": "cantonese", "round": 2, "hard": true, "ratio": 0.50}`,
+			want: map[string]Label{"A1": {CallID: "A1", Violations: []Violation{},
+				Extra: map[string]string{"labeler": "x", "variety": "cantonese", "round": "2", "hard": "true", "ratio": "0.50"}}},
+		},
+		{
+			name: "nested_null_and_empty_fields_left_out",
+			in:   `{"call_id": "A1", "violations": [], "meta": {"a": 1}, "list": [1], "gone": null, "blank": ""}`,
 			want: map[string]Label{"A1": {CallID: "A1", Violations: []Violation{}}},
 		},
 		{
@@ -154,4 +160,36 @@ func TestReadLabelsCapsErrors(t *testing.T) {
 func TestReadLabelsMissingFile(t *testing.T) {
 	_, err := ReadLabels(filepath.Join(t.TempDir(), "nope.jsonl"))
 	assert.ErrorIs(t, err, os.ErrNotExist)
+}
+
+func TestLabelField(t *testing.T) {
+	lab := Label{
+		CallID: "A1", Party: "debtor", Notes: "why",
+		Extra: map[string]string{"variety": "asr", "party": "third_party", "blank": ""},
+	}
+	tests := []struct {
+		name, field string
+		want        string
+		wantOK      bool
+	}{
+		{name: "extra", field: "variety", want: "asr", wantOK: true},
+		{name: "extra_overrides_party", field: "party", want: "third_party", wantOK: true},
+		{name: "call_id", field: "call_id", want: "A1", wantOK: true},
+		{name: "notes", field: "notes", want: "why", wantOK: true},
+		{name: "empty_extra_is_missing", field: "blank"},
+		{name: "violations_is_not_scalar", field: "violations"},
+		{name: "unknown", field: "team"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := lab.Field(tt.field)
+			assert.Equal(t, tt.want, got)
+			assert.Equal(t, tt.wantOK, ok)
+		})
+	}
+	t.Run("label_party_without_extra", func(t *testing.T) {
+		got, ok := Label{Party: "debtor"}.Field("party")
+		assert.True(t, ok)
+		assert.Equal(t, "debtor", got)
+	})
 }

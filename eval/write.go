@@ -83,7 +83,48 @@ func (r *Report) WriteTable(w io.Writer, verbose bool) error {
 		writeScore(tw, c.Category, c.Score)
 	}
 	writeScore(tw, "micro average", r.Micro)
+	for _, b := range r.By {
+		writeBreakdown(tw, b, verbose)
+	}
 	return tw.Flush()
+}
+
+// writeBreakdown writes one --by field: a heading, then for each group
+// its number of calls and clean calls failed, its task and step accuracy
+// and its turn-level violation scores. verbose lists each group's call
+// ids.
+func writeBreakdown(w io.Writer, b Breakdown, verbose bool) {
+	fmt.Fprintf(w, "\nby %s: %d %s\n", b.Field, len(b.Groups), plural(len(b.Groups), "group", "groups"))
+	for _, g := range b.Groups {
+		fmt.Fprintf(w, "\n%s = %s: %d %s", b.Field, g.Value, g.Calls, plural(g.Calls, "call", "calls"))
+		if n := g.Calls - g.Evaluated; n > 0 {
+			fmt.Fprintf(w, " (%d not scanned)", n)
+		}
+		fmt.Fprintf(w, ", clean calls failed %d of %d\n", len(g.Clean.Failed), g.Clean.Total)
+		writeIDs(w, "", g.Clean.Failed)
+		if verbose {
+			writeIDs(w, "calls", g.CallIDs)
+		}
+		fmt.Fprintln(w, "task / step\tcorrect\taccuracy")
+		for _, group := range [][]CodeScore{g.Tasks, g.Steps} {
+			for _, c := range group {
+				fmt.Fprintf(w, "%s\t%s\n", c.Code, accuracyCells(c.Accuracy))
+			}
+		}
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "violations by turn\tTP\tFP\tFN\tP\tR\tF1")
+		for _, c := range g.Turns {
+			writeScore(w, c.Category, c.Score)
+		}
+		writeScore(w, "micro average", g.Micro)
+	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 func (r *Report) writeDetails(w io.Writer) {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -34,6 +35,16 @@ type EvalOptions struct {
 	BatchOptions
 	// Input says how to read speech-recognition outputs.
 	Input corpus.ReadOptions
+	// Only, when set, restricts scoring to these call ids and ranges
+	// (eval.ParseIDs; each entry is a comma-separated list). Labels and
+	// scanned calls outside them are ignored.
+	Only []string
+	// By are the fields to break the figures down by (eval.GroupBy), in
+	// order, without duplicates.
+	By []string
+	// Tags is a JSON-lines file of extra per-call fields for By
+	// (eval.ReadTags).
+	Tags string
 }
 
 func newEvalCmd(ios *IOStreams, runF func(*EvalOptions) error) *cobra.Command {
@@ -51,12 +62,41 @@ categories are scored. Calls without a label are listed and not scored;
 labels without a scanned call are listed and their violations count as
 missed.
 
+--only IDS scores only the listed calls: a comma-separated list of call ids
+and inclusive ranges such as DEV001..DEV170 (both ends with the same prefix;
+the numbers are compared as numbers, so DEV9..DEV10 holds DEV9 and DEV10);
+repeatable. Labels and scanned calls outside the list are ignored, neither
+scored nor listed as missing. A malformed item is a usage error; a list that
+matches no label, or no scanned call, is an error.
+
+--by FIELD (repeatable, or comma-separated) adds, after the report, the
+figures per value of FIELD: turn-level TP, FP, FN, P, R and F1 per category
+and micro-averaged, the number of calls, clean calls failed and task and step
+accuracy. FIELD is looked up in order in:
+  - the --tags file, then the label line's top-level fields (extra keys such
+    as "variety" included; party is the gold party);
+  - the transcript header: agent, team, kind, party, date (the date of
+    started_at), or any other header key;
+  - for variety, the transcript text: cantonese, taiwan (Traditional
+    characters), asr (no punctuation) or mandarin.
+Calls without a value are grouped under "(none)"; -v also lists each
+group's calls. In --format json the groups are under "by".
+
+--tags FILE is a JSON-lines file of {"call_id": ..., "FIELD": value, ...}
+whose fields --by can name; a tag overrides a label field of the same name
+for grouping (scoring always uses the labels).
+
 Exit status: 0 when every input was read and no score is below --min-f1;
 1 when a score is below --min-f1; 2 when an input failed, on a usage error,
-or when the labels or the rules did not load.`,
+when the labels, tags or rules did not load, or when --only matched nothing.`,
 		Example: `  callqa eval --labels devset/labels.jsonl devset/calls
   callqa eval --labels labels.jsonl -v calls/ | less
-  callqa eval --labels labels.jsonl --min-f1 0.8 --format json calls/`,
+  callqa eval --labels labels.jsonl --min-f1 0.8 --format json calls/
+  callqa eval --labels devset/labels.jsonl --only DEV001..DEV170 --min-f1 0.95 devset/calls
+  callqa eval --labels devset/labels.jsonl --only DEV007,DEV121..DEV140 -v devset/calls
+  callqa eval --labels devset/labels.jsonl --by variety devset/calls
+  callqa eval --labels devset/labels.jsonl --by team --by date devset/calls
+  callqa eval --labels labels.jsonl --tags vendors.jsonl --by vendor calls/`,
 		Args: requirePaths,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
@@ -72,6 +112,9 @@ or when the labels or the rules did not load.`,
 			if err := checkWorkers(opts.Workers); err != nil {
 				return err
 			}
+			if err := checkEvalSelection(opts); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -83,9 +126,41 @@ or when the labels or the rules did not load.`,
 	f.StringVarP(&opts.Format, "format", "f", "table", "output `format`: "+strings.Join(eval.Formats(), ", "))
 	f.BoolVarP(&opts.Verbose, "verbose", "v", false, "list false positives, false negatives and mismatches (table format)")
 	f.Float64Var(&opts.MinF1, "min-f1", 0, "exit with status 1 when a category's turn-level F1 or the micro F1 is below `F`")
+	f.StringArrayVar(&opts.Only, "only", nil, "score only these call `IDS`: comma-separated ids and ranges such as DEV001..DEV170; repeatable")
+	f.StringArrayVar(&opts.By, "by", nil, "also print the figures per value of `FIELD` (label field, header field, or variety); repeatable or comma-separated")
+	f.StringVar(&opts.Tags, "tags", "", "JSON-lines `FILE` of extra per-call fields for --by ({\"call_id\": ..., \"FIELD\": ...})")
 	addScanFlags(cmd, &opts.Rules, &opts.Workers, &opts.BatchOptions)
 	addInputFlags(cmd, &opts.Input)
 	return cmd
+}
+
+// checkEvalSelection checks --only, --by and --tags and normalizes
+// opts.By: split on commas, trimmed, without duplicates. A malformed
+// --only item, an empty --by field and --tags without --by are usage
+// errors.
+func checkEvalSelection(opts *EvalOptions) error {
+	if opts.Only != nil {
+		if _, err := eval.ParseIDs(opts.Only...); err != nil {
+			return flagErrorf("invalid --only: %v", err)
+		}
+	}
+	var by []string
+	for _, list := range opts.By {
+		for field := range strings.SplitSeq(list, ",") {
+			field = strings.TrimSpace(field)
+			if field == "" {
+				return flagErrorf("invalid --by %q: empty field name", list)
+			}
+			if !slices.Contains(by, field) {
+				by = append(by, field)
+			}
+		}
+	}
+	opts.By = by
+	if opts.Tags != "" && len(opts.By) == 0 {
+		return flagErrorf("--tags FILE is only used with --by FIELD")
+	}
+	return nil
 }
 
 func runEval(opts *EvalOptions) error {
@@ -93,19 +168,60 @@ func runEval(opts *EvalOptions) error {
 	if err != nil {
 		return err
 	}
+	var only *eval.IDSet
+	if opts.Only != nil {
+		if only, err = eval.ParseIDs(opts.Only...); err != nil {
+			return flagErrorf("invalid --only: %v", err)
+		}
+		if labels = only.Labels(labels); len(labels) == 0 {
+			return fmt.Errorf("--only %s matched no label in %s", strings.Join(opts.Only, ","), opts.Labels)
+		}
+	}
+	if opts.Tags != "" {
+		tags, err := eval.ReadTags(opts.Tags)
+		if err != nil {
+			return err
+		}
+		labels = eval.MergeTags(labels, tags)
+	}
 	sc, err := newScanner(opts.IO, opts.Paths, opts.Rules, opts.Workers, false, opts.Input, opts.BatchOptions)
 	if err != nil {
 		return err
 	}
+	if only != nil {
+		// Calls outside --only are read (their ids are in the files)
+		// but not analyzed.
+		analyze := sc.analyze
+		sc.analyze = func(c *corpus.Call) *analyzer.Result {
+			if !only.Contains(c.ID) {
+				return &analyzer.Result{CallID: c.ID, Source: c.Source, Turns: len(c.Turns)}
+			}
+			return analyze(c)
+		}
+	}
 	var results []*analyzer.Result
 	summary, err := sc.run(func(r *analyzer.Result) error {
-		results = append(results, r)
+		if only == nil || only.Contains(r.CallID) {
+			results = append(results, r)
+		}
 		return nil
 	})
 	if err != nil {
 		return err
 	}
+	if only != nil && len(results) == 0 {
+		err := fmt.Errorf("--only %s matched no scanned call (%d %s in %s did)",
+			strings.Join(opts.Only, ","), len(labels), pluralWord(len(labels), "label", "labels"), opts.Labels)
+		if inputErr := checkInputs(opts.IO.ErrOut, summary); inputErr != nil {
+			printError(opts.IO.ErrOut, err)
+			return inputErr
+		}
+		return err
+	}
 	rep := eval.Evaluate(results, labels)
+	for _, field := range opts.By {
+		rep.By = append(rep.By, eval.GroupBy(results, labels, field))
+	}
 	if err := rep.Write(opts.IO.Out, opts.Format, opts.Verbose); err != nil {
 		return err
 	}
@@ -120,4 +236,11 @@ func runEval(opts *EvalOptions) error {
 		}
 	}
 	return inputErr
+}
+
+func pluralWord(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

@@ -41,6 +41,27 @@ func TestNewEvalCmd(t *testing.T) {
 		{name: "min_f1_not_a_number", args: "--labels gold.jsonl --min-f1 high calls/",
 			wantErr: `invalid argument "high" for "--min-f1" flag: strconv.ParseFloat: parsing "high": invalid syntax`},
 		{name: "negative_workers", args: "--labels gold.jsonl --workers -1 calls/", wantErr: "invalid --jobs -1 (want 1 or more)"},
+		{
+			name: "only_by_tags",
+			args: "--only DEV001..DEV170 --only DEV200,DEV9..DEV10 --by variety,team --by variety --by date --tags t.jsonl --labels gold.jsonl calls/",
+			want: EvalOptions{
+				Paths: []string{"calls/"}, Labels: "gold.jsonl", Format: "table", Workers: runtime.GOMAXPROCS(0),
+				Only: []string{"DEV001..DEV170", "DEV200,DEV9..DEV10"},
+				By:   []string{"variety", "team", "date"}, Tags: "t.jsonl",
+			},
+		},
+		{name: "only_prefixes_differ", args: "--only DEV001..X170 --labels gold.jsonl calls/",
+			wantErr: `invalid --only: invalid item "DEV001..X170": the ends have different prefixes ("DEV" and "X")`},
+		{name: "only_malformed_item", args: "--only DEV001,,DEV003 --labels gold.jsonl calls/",
+			wantErr: `invalid --only: invalid item "": empty item (want a call id or a range such as DEV001..DEV170)`},
+		{name: "only_backwards", args: "--only DEV170..DEV001 --labels gold.jsonl calls/",
+			wantErr: `invalid --only: invalid item "DEV170..DEV001": the range runs backwards (DEV170 is above DEV001)`},
+		{name: "only_open_range", args: "--only DEV001.. --labels gold.jsonl calls/",
+			wantErr: `invalid --only: invalid item "DEV001..": a range needs two ends, as in DEV001..DEV170`},
+		{name: "by_empty_field", args: "--by variety, --labels gold.jsonl calls/",
+			wantErr: `invalid --by "variety,": empty field name`},
+		{name: "tags_without_by", args: "--tags t.jsonl --labels gold.jsonl calls/",
+			wantErr: "--tags FILE is only used with --by FIELD"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -135,6 +156,135 @@ func TestRunEval(t *testing.T) {
 			ios, out, errOut := testIO("")
 			opts := tt.opts
 			opts.IO = ios
+			code := exitStatus(errOut, nil, runEval(&opts))
+			tt.check(t, code, out.String(), errOut.String())
+		})
+	}
+}
+
+// TestRunEvalSelection runs --only, --by and --tags on the real reader and
+// analyzer; like TestRunEval it checks what is scored and grouped, not what
+// the rules find.
+func TestRunEvalSelection(t *testing.T) {
+	dir := t.TempDir()
+	// C007 is scanned and labeled but outside every --only below.
+	extra := filepath.Join(dir, "C007.txt")
+	require.NoError(t, os.WriteFile(extra, []byte("# call_id: C007\n# team: north\n坐席：您好，请问是钱立先生吗？\n客户：是我。\n"), 0o644))
+	labels := filepath.Join(dir, "labels.jsonl")
+	gold, err := os.ReadFile(filepath.Join("testdata", "labels.jsonl"))
+	require.NoError(t, err)
+	gold = append(gold, `{"call_id": "C007", "party": "debtor", "violations": [{"category": "threat", "turn": 1}], "variety": "mandarin"}`+"\n"...)
+	require.NoError(t, os.WriteFile(labels, gold, 0o644))
+	tags := filepath.Join(dir, "tags.jsonl")
+	require.NoError(t, os.WriteFile(tags, []byte(`{"call_id": "C001", "region": "east"}`+"\n"+`{"call_id": "C404", "region": "west"}`+"\n"), 0o644))
+	badTags := filepath.Join(dir, "bad_tags.jsonl")
+	require.NoError(t, os.WriteFile(badTags, []byte(`{"region": "east"}`+"\n"), 0o644))
+	inputs := []string{calls("C001.txt"), calls("C002.txt"), extra}
+
+	tests := []struct {
+		name  string
+		opts  EvalOptions
+		check func(t *testing.T, code int, out, errOut string)
+	}{
+		{
+			name: "only_ignores_the_rest",
+			opts: EvalOptions{Labels: labels, Format: "json", Only: []string{"C001..C002", "C009"}, Paths: inputs},
+			check: func(t *testing.T, code int, out, errOut string) {
+				assert.Equal(t, exitOK, code, errOut)
+				var rep eval.Report
+				require.NoError(t, json.Unmarshal([]byte(out), &rep), out)
+				assert.Equal(t, 2, rep.Scanned, "C007 is not counted")
+				assert.Equal(t, 3, rep.Labeled, "C001, C002, C009; not C003 or C007")
+				assert.Equal(t, 2, rep.Evaluated)
+				assert.Empty(t, rep.Unlabeled)
+				assert.Equal(t, []string{"C009"}, rep.Unscanned)
+				assert.Nil(t, rep.By)
+				assert.NotContains(t, out, `"by"`)
+			},
+		},
+		{
+			name: "only_gate_passes_on_the_selection",
+			opts: EvalOptions{Labels: labels, Format: "table", Only: []string{"C007"}, MinF1: 0.01, Paths: inputs},
+			check: func(t *testing.T, code int, out, errOut string) {
+				// C007's gold threat is missed whatever the analyzer does.
+				assert.Equal(t, exitViolation, code)
+				assert.Contains(t, out, "1 calls scanned, 1 labels, 1 calls evaluated\n")
+				assert.Contains(t, errOut, "threat 0.000")
+			},
+		},
+		{
+			name: "only_matches_no_label",
+			opts: EvalOptions{Labels: labels, Format: "table", Only: []string{"DEV001..DEV170"}, Paths: inputs},
+			check: func(t *testing.T, code int, out, errOut string) {
+				assert.Equal(t, exitTrouble, code)
+				assert.Empty(t, out)
+				assert.Equal(t, "callqa: --only DEV001..DEV170 matched no label in "+labels+"\n", errOut)
+			},
+		},
+		{
+			name: "only_matches_no_scanned_call",
+			opts: EvalOptions{Labels: labels, Format: "table", Only: []string{"C003", "C009"}, Paths: inputs},
+			check: func(t *testing.T, code int, out, errOut string) {
+				assert.Equal(t, exitTrouble, code)
+				assert.Empty(t, out)
+				assert.Equal(t, "callqa: --only C003,C009 matched no scanned call (2 labels in "+labels+" did)\n", errOut)
+			},
+		},
+		{
+			name: "by_table",
+			opts: EvalOptions{Labels: labels, Format: "table", By: []string{"variety", "team", "region"}, Tags: tags, Paths: inputs},
+			check: func(t *testing.T, code int, out, errOut string) {
+				assert.Equal(t, exitOK, code, errOut)
+				for _, want := range []string{
+					"\nby variety: 2 groups\n",
+					// C007's label says mandarin; C001 and C002 are
+					// detected; C003 and C009 are not scanned.
+					"\nvariety = mandarin: 3 calls, clean calls failed ",
+					"\nvariety = (none): 2 calls (2 not scanned), clean calls failed 0 of 0\n",
+					"\nby team: 2 groups\n",
+					"\nteam = north: 1 call, ",
+					"\nteam = (none): 4 calls (2 not scanned), ",
+					"\nby region: 2 groups\n",
+					"\nregion = east: 1 call, ",
+				} {
+					assert.Contains(t, out, want)
+				}
+				assert.Less(t, strings.Index(out, "\nmicro average "), strings.Index(out, "\nby variety"), "breakdown after the report")
+				assert.True(t, strings.HasPrefix(lastLine(out), "micro average "), out)
+			},
+		},
+		{
+			name: "by_json",
+			opts: EvalOptions{Labels: labels, Format: "json", By: []string{"party"}, Only: []string{"C001,C002"}, Paths: inputs},
+			check: func(t *testing.T, code int, out, errOut string) {
+				assert.Equal(t, exitOK, code, errOut)
+				var rep eval.Report
+				require.NoError(t, json.Unmarshal([]byte(out), &rep), out)
+				require.Len(t, rep.By, 1)
+				assert.Equal(t, "party", rep.By[0].Field)
+				require.Len(t, rep.By[0].Groups, 1)
+				g := rep.By[0].Groups[0]
+				assert.Equal(t, "debtor", g.Value)
+				assert.Equal(t, []string{"C001", "C002"}, g.CallIDs)
+				assert.Equal(t, rep.Micro, g.Micro, "one group holds every call")
+			},
+		},
+		{
+			name: "bad_tags",
+			opts: EvalOptions{Labels: labels, Format: "table", By: []string{"region"}, Tags: badTags, Paths: inputs},
+			check: func(t *testing.T, code int, out, errOut string) {
+				assert.Equal(t, exitTrouble, code)
+				assert.Empty(t, out)
+				assert.Equal(t, "callqa: "+badTags+":1: missing call_id (want a string)\n", errOut)
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ios, out, errOut := testIO("")
+			opts := tt.opts
+			opts.IO = ios
+			opts.Workers = 2
 			code := exitStatus(errOut, nil, runEval(&opts))
 			tt.check(t, code, out.String(), errOut.String())
 		})
