@@ -20,7 +20,7 @@ classes:
     examples: {match: [我们盯着你], no_match: [我们看看]}
   detail:
     members: [住哪, 学校, 几点下班]
-    examples: {match: [你孩子的学校]}
+    examples: {match: [你孩子的学校], no_match: [你的账单]}
 rules:
   - id: threat.test_near
     near:

@@ -46,6 +46,11 @@ func (s *Set) resolveClasses(errs *ErrorList) {
 			case c.Extend:
 				decls[c.Name] = append(prev, c)
 				continue
+			case c.Pack.Builtin && prev[0].Pack.Builtin:
+				// Two built-in packs must not fight over a name: the
+				// rules of the first would silently get the second's words.
+				errs.Add(c.Pack.Source, c.Line, 0, "", "class %s is already declared at %s: rename one, or add `extend: true`", c.Name, prev[0].Source())
+				continue
 			default:
 				s.Notes = append(s.Notes, c.Source()+": class "+c.Name+" replaces the one from "+prev[0].Source())
 			}

@@ -448,8 +448,8 @@ func (l *loader) classes(n *yaml.Node, p *Pack) []*Class {
 		if len(c.Members) == 0 {
 			l.add(v, "", "class %s has no members", name)
 		}
-		if !c.Extend && len(c.Examples.Match) == 0 {
-			l.add(v, "", "class %s has no examples: give `examples: match:` texts that hold a member (and `no_match` ones that do not)", name)
+		if !c.Extend && (len(c.Examples.Match) == 0 || len(c.Examples.NoMatch) == 0) {
+			l.add(v, "", "class %s needs examples: `match:` texts that hold a member and `no_match:` texts that hold none", name)
 		}
 		out = append(out, c)
 	}
