@@ -188,6 +188,7 @@ func (a *Analyzer) run(call *corpus.Call, inferring bool) (*Result, []hit) {
 		}
 	}
 	st.score()
+	releaseTurns(st.turns)
 	return st.res, st.hits
 }
 

@@ -19,6 +19,12 @@ type ruleRegexp struct {
 	anchored *regexp.Regexp    // ^(?:expr); nil when starts is nil
 	starts   map[rune][]string // by first rune: what a match can start with
 	maxStart int               // longest start, in bytes
+	// maxRunes bounds the length of a match in runes (-1: unbounded). An
+	// anchored attempt then looks at that many runes only: Go's
+	// backtracker clears state in proportion to its input, so trying a
+	// short expression against the whole rest of a long turn at every
+	// start word was quadratic.
+	maxRunes int
 	// needs holds strings one of which every match contains (the most
 	// selective part the expression cannot do without); a text with none
 	// of them is not searched at all. Empty: no such part is known.
@@ -34,11 +40,12 @@ func compileRuleRegexp(expr string) (*ruleRegexp, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &ruleRegexp{re: re}
+	r := &ruleRegexp{re: re, maxRunes: -1}
 	tree, err := syntax.Parse(expr, syntax.Perl)
 	if err != nil {
 		return r, nil
 	}
+	r.maxRunes = maxWidth(tree.Simplify())
 	r.needs = required(tree.Simplify())
 	if hasAssertion(tree) {
 		return r, nil // anchors and \b depend on what precedes the slice
@@ -73,7 +80,7 @@ func (r *ruleRegexp) findAll(text string) [][]int {
 	for p := 0; p < len(text); {
 		c, size := utf8.DecodeRuneInString(text[p:])
 		if cands, ok := r.starts[c]; ok && startsWithAny(text[p:], cands) {
-			if m := r.anchored.FindStringIndex(text[p:]); m != nil && m[1] > 0 {
+			if m := r.anchored.FindStringIndex(text[p:r.window(text, p)]); m != nil && m[1] > 0 {
 				out = append(out, []int{p, p + m[1]})
 				p += m[1]
 				continue
@@ -82,6 +89,65 @@ func (r *ruleRegexp) findAll(text string) [][]int {
 		p += size
 	}
 	return out
+}
+
+// window returns the end of the longest slice of text from p that a match
+// starting at p can cover.
+func (r *ruleRegexp) window(text string, p int) int {
+	if r.maxRunes < 0 {
+		return len(text)
+	}
+	end := p
+	for n := 0; n < r.maxRunes && end < len(text); n++ {
+		_, size := utf8.DecodeRuneInString(text[end:])
+		end += size
+	}
+	return end
+}
+
+// maxWidth returns the most runes a match of re can span, or -1 when
+// there is no bound (a star, a plus, an open repeat).
+func maxWidth(re *syntax.Regexp) int {
+	switch re.Op {
+	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText,
+		syntax.OpEndText, syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return 0
+	case syntax.OpLiteral:
+		return len(re.Rune)
+	case syntax.OpCharClass, syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		return 1
+	case syntax.OpCapture:
+		return maxWidth(re.Sub[0])
+	case syntax.OpQuest:
+		return maxWidth(re.Sub[0])
+	case syntax.OpRepeat:
+		w := maxWidth(re.Sub[0])
+		if w < 0 || re.Max < 0 {
+			return -1
+		}
+		return w * re.Max
+	case syntax.OpConcat:
+		total := 0
+		for _, sub := range re.Sub {
+			w := maxWidth(sub)
+			if w < 0 {
+				return -1
+			}
+			total += w
+		}
+		return total
+	case syntax.OpAlternate:
+		most := 0
+		for _, sub := range re.Sub {
+			w := maxWidth(sub)
+			if w < 0 {
+				return -1
+			}
+			most = max(most, w)
+		}
+		return most
+	}
+	return -1 // star, plus, and anything not known
 }
 
 func startsWithAny(s string, prefixes []string) bool {

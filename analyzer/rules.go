@@ -12,31 +12,31 @@ type compiled struct {
 	rule       *lexicon.Rule
 	index      int   // position among the analyzer's compiled rules
 	triggers   []int // term ids one of which a term or pattern match needs
-	terms      []int
+	terms      termSet
 	patterns   [][]compiledStep
 	near       []compiledNear
 	regex      []*ruleRegexp
 	exceptions []int
-	unless     []int
+	unless     termSet
 	negation   *compiledCues
 	quote      *compiledCues
 }
 
 type compiledStep struct {
-	any            []int
+	any            termSet
 	gapMin, gapMax int
 }
 
 // compiledNear is a proximity frame: groups of term ids, the first the
 // anchor.
 type compiledNear struct {
-	groups [][]int
+	groups []termSet
 	within int
 	scope  string
 }
 
 type compiledCues struct {
-	terms  []int
+	terms  termSet
 	window int
 	scope  string
 }
@@ -45,38 +45,38 @@ func compileCues(x *termIndex, c *lexicon.Cues) *compiledCues {
 	if !c.Active() {
 		return nil
 	}
-	return &compiledCues{terms: x.addAll(c.Terms), window: c.Window, scope: c.Scope}
+	return &compiledCues{terms: newTermSet(x.addAll(c.Terms)), window: c.Window, scope: c.Scope}
 }
 
 func compileRule(x *termIndex, r *lexicon.Rule) (*compiled, error) {
 	c := &compiled{
 		rule:       r,
-		terms:      x.addAll(r.Terms),
+		terms:      newTermSet(x.addAll(r.Terms)),
 		exceptions: x.addAll(r.Exceptions),
-		unless:     x.addAll(r.Unless),
+		unless:     newTermSet(x.addAll(r.Unless)),
 		negation:   compileCues(x, r.Negation),
 		quote:      compileCues(x, r.Quote),
 	}
 	for _, p := range r.Patterns {
 		steps := make([]compiledStep, len(p.Steps))
 		for i, s := range p.Steps {
-			steps[i] = compiledStep{any: x.addAll(s.Any), gapMin: s.GapMin, gapMax: s.GapMax}
+			steps[i] = compiledStep{any: newTermSet(x.addAll(s.Any)), gapMin: s.GapMin, gapMax: s.GapMax}
 		}
 		c.patterns = append(c.patterns, steps)
 		if len(steps) > 0 {
-			c.triggers = append(c.triggers, steps[0].any...)
+			c.triggers = append(c.triggers, steps[0].any.ids...)
 		}
 	}
 	for _, n := range r.Near {
 		cn := compiledNear{within: n.Within, scope: firstNonEmpty(n.Scope, r.Scope)}
 		for _, g := range n.Groups {
-			cn.groups = append(cn.groups, x.addAll(g))
+			cn.groups = append(cn.groups, newTermSet(x.addAll(g)))
 		}
 		c.near = append(c.near, cn)
 		// Every group is needed: the anchor's terms are enough as triggers.
-		c.triggers = append(c.triggers, cn.groups[0]...)
+		c.triggers = append(c.triggers, cn.groups[0].ids...)
 	}
-	c.triggers = append(c.triggers, c.terms...)
+	c.triggers = append(c.triggers, c.terms.ids...)
 	for _, expr := range r.Regex {
 		re, err := compileRuleRegexp(lexicon.ExpandRegex(expr))
 		if err != nil {
@@ -94,14 +94,16 @@ func (c *compiled) matches(p *prepared) []span {
 		return nil // none of its words, nor a start of its expressions, is in the turn
 	}
 	var out []span
-	for _, id := range c.terms {
-		out = append(out, p.occOf(id)...)
-	}
+	c.terms.each(p, func(_ int, occs []span) { out = append(out, occs...) })
 	for _, steps := range c.patterns {
-		out = append(out, matchPattern(p, steps, c.rule.Scope)...)
+		if allPresent(p, steps) {
+			out = append(out, matchPattern(p, steps, c.rule.Scope)...)
+		}
 	}
 	for _, n := range c.near {
-		out = append(out, matchNear(p, n)...)
+		if allGroupsPresent(p, n.groups) {
+			out = append(out, matchNear(p, n)...)
+		}
 	}
 	for _, re := range c.regex {
 		for _, m := range re.findAll(p.norm.Text) {
@@ -140,8 +142,7 @@ func matchPattern(p *prepared, steps []compiledStep, scope string) []span {
 		// binary search (a term's occurrences are in text order), so a
 		// long turn with many occurrences stays linear.
 		lo, hi := prev.last+1+st.gapMin, prev.last+1+st.gapMax
-		for _, id := range st.any {
-			occs := p.occOf(id)
+		st.any.each(p, func(_ int, occs []span) {
 			k := sort.Search(len(occs), func(j int) bool { return occs[j].first >= lo })
 			for ; k < len(occs) && occs[k].first <= hi; k++ {
 				o := occs[k]
@@ -152,16 +153,16 @@ func matchPattern(p *prepared, steps []compiledStep, scope string) []span {
 					best, found = m, true
 				}
 			}
-		}
+		})
 		return best, found
 	}
-	for _, id := range steps[0].any {
-		for _, o := range p.occOf(id) {
+	steps[0].any.each(p, func(_ int, occs []span) {
+		for _, o := range occs {
 			if m, ok := walk(1, o, o); ok {
 				out = append(out, m)
 			}
 		}
-	}
+	})
 	return out
 }
 
@@ -171,14 +172,14 @@ func matchPattern(p *prepared, steps []compiledStep, scope string) []span {
 // spans from the earliest to the latest of them.
 func matchNear(p *prepared, n compiledNear) []span {
 	var out []span
-	for _, aid := range n.groups[0] {
-		for _, a := range p.occOf(aid) {
+	n.groups[0].each(p, func(_ int, anchors []span) {
+		for _, a := range anchors {
 			m, ok := a, true
 			m.headEnd, m.tailStart = a.end, a.start
 			for _, g := range n.groups[1:] {
 				best, dist := span{}, -1
-				for _, id := range g {
-					for _, o := range p.occOf(id) {
+				g.each(p, func(_ int, occs []span) {
+					for _, o := range occs {
 						if o.start < a.end && a.start < o.end {
 							continue // one word cannot stand for two groups
 						}
@@ -196,7 +197,7 @@ func matchNear(p *prepared, n compiledNear) []span {
 							best, dist = o, d
 						}
 					}
-				}
+				})
 				if dist < 0 {
 					ok = false
 					break
@@ -212,8 +213,92 @@ func matchNear(p *prepared, n compiledNear) []span {
 				out = append(out, m)
 			}
 		}
-	}
+	})
 	return out
+}
+
+// allPresent reports whether every step of a pattern has a term in the
+// turn: a pattern whose later step is absent cannot match, and the walk
+// from each of its starts is skipped.
+func allPresent(p *prepared, steps []compiledStep) bool {
+	for _, st := range steps {
+		if !st.any.anyIn(p) {
+			return false
+		}
+	}
+	return true
+}
+
+func allGroupsPresent(p *prepared, groups []termSet) bool {
+	for _, g := range groups {
+		if !g.anyIn(p) {
+			return false
+		}
+	}
+	return true
+}
+
+// termSet is a list of term ids and a bitset of them. A rule's list is
+// walked directly when it is no longer than the list of terms the turn
+// holds; otherwise the turn's terms are filtered through the bitset, so a
+// class of hundreds of words costs what the turn holds, not what the class
+// holds.
+type termSet struct {
+	ids  []int
+	bits []uint64
+}
+
+func newTermSet(ids []int) termSet {
+	s := termSet{ids: ids}
+	for _, id := range ids {
+		w := id / 64
+		for len(s.bits) <= w {
+			s.bits = append(s.bits, 0)
+		}
+		s.bits[w] |= 1 << (id % 64)
+	}
+	return s
+}
+
+func (s termSet) has(id int) bool {
+	w := id / 64
+	return w < len(s.bits) && s.bits[w]&(1<<(id%64)) != 0
+}
+
+// anyIn reports whether some term of the set occurs in the turn.
+func (s termSet) anyIn(p *prepared) bool {
+	if len(s.ids) <= len(p.ids) {
+		for _, id := range s.ids {
+			if w := id / 64; w < len(p.present) && p.present[w]&(1<<(id%64)) != 0 {
+				return true
+			}
+		}
+		return false
+	}
+	for _, id := range p.ids {
+		if s.has(id) {
+			return true
+		}
+	}
+	return false
+}
+
+// each calls fn with every term of the set that occurs in the turn and its
+// occurrences (in text order).
+func (s termSet) each(p *prepared, fn func(id int, occs []span)) {
+	if len(s.ids) <= len(p.ids) {
+		for _, id := range s.ids {
+			if occs := p.occOf(id); len(occs) > 0 {
+				fn(id, occs)
+			}
+		}
+		return
+	}
+	for _, id := range p.ids {
+		if s.has(id) {
+			fn(id, p.occ[id])
+		}
+	}
 }
 
 func firstNonEmpty(a ...string) string {
@@ -231,30 +316,34 @@ func cueBefore(p *prepared, c *compiledCues, m span) (span, bool) {
 	if c == nil {
 		return span{}, false
 	}
-	for _, id := range c.terms {
-		for _, o := range p.occOf(id) {
-			if o.end > m.start {
+	var cue span
+	found := false
+	c.terms.each(p, func(_ int, occs []span) {
+		for _, o := range occs {
+			if found || o.end > m.start {
 				continue
 			}
 			dist := m.first - o.last - 1
 			if dist < 0 || dist > c.window || !p.sameScope(c.scope, o.last, m.first) {
 				continue
 			}
-			return o, true
+			cue, found = o, true
 		}
-	}
-	return span{}, false
+	})
+	return cue, found
 }
 
 // inScope returns the first occurrence of one of ids in the same scope as
 // the match (anywhere in the clause, before or after).
-func inScope(p *prepared, ids []int, scope string, m span) (span, bool) {
-	for _, id := range ids {
-		for _, o := range p.occOf(id) {
-			if p.sameScope(scope, o.first, m.first) {
-				return o, true
+func inScope(p *prepared, ids termSet, scope string, m span) (span, bool) {
+	var hit span
+	found := false
+	ids.each(p, func(_ int, occs []span) {
+		for _, o := range occs {
+			if !found && p.sameScope(scope, o.first, m.first) {
+				hit, found = o, true
 			}
 		}
-	}
-	return span{}, false
+	})
+	return hit, found
 }

@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/callqa/callqa/corpus"
@@ -15,6 +16,10 @@ type termIndex struct {
 	ids   map[string]int
 	terms []string
 	trie  []trieNode // trie[0] is the root
+	// rootBMP is the root's children for the Basic Multilingual Plane,
+	// by rune (0: none): the root is looked up at every rune of a turn,
+	// and an array is cheaper than its map.
+	rootBMP []int32
 }
 
 type trieNode struct {
@@ -23,7 +28,17 @@ type trieNode struct {
 }
 
 func newTermIndex() *termIndex {
-	return &termIndex{ids: map[string]int{}, trie: []trieNode{{term: -1}}}
+	return &termIndex{ids: map[string]int{}, trie: []trieNode{{term: -1}}, rootBMP: make([]int32, 1<<16)}
+}
+
+// child returns the root's child for rune r.
+func (x *termIndex) rootChild(r rune) (int32, bool) {
+	if r < 1<<16 {
+		c := x.rootBMP[r]
+		return c, c != 0
+	}
+	c, ok := x.trie[0].next[r]
+	return c, ok
 }
 
 // add registers a term and returns its id; the empty string gets -1.
@@ -52,6 +67,12 @@ func (x *termIndex) add(term string) int {
 		node = child
 	}
 	x.trie[node].term = int32(id)
+	if x.rootBMP != nil {
+		r, _ := utf8.DecodeRuneInString(n)
+		if r < 1<<16 {
+			x.rootBMP[r] = x.trie[0].next[r]
+		}
+	}
 	return id
 }
 
@@ -70,16 +91,15 @@ func (x *termIndex) addAll(terms []string) []int {
 func (x *termIndex) find(p *prepared) map[int][]span {
 	var occ map[int][]span // most turns hold few terms; nil until one
 	t := p.norm.Text
-	root := x.trie[0].next
 	for i, r := range t {
-		node, ok := root[r]
+		node, ok := x.rootChild(r)
 		_, w := utf8.DecodeRuneInString(t[i:])
 		for j := i + w; ok; {
 			if id := int(x.trie[node].term); id >= 0 && p.aligned(i, j) {
 				first, last := p.wordsOf(i, j)
 				if occ == nil {
 					occ = map[int][]span{}
-					p.present = make([]uint64, (len(x.terms)+63)/64)
+					p.present = getPresent((len(x.terms) + 63) / 64)
 				}
 				occ[id] = append(occ[id], newSpan(i, j, first, last))
 				p.present[id/64] |= 1 << (id % 64)
@@ -114,4 +134,30 @@ func (x *termIndex) findRaw(p *prepared, ids []int) []span {
 		}
 	}
 	return out
+}
+
+// presentPool keeps the per-turn bitsets of present terms: one is as long
+// as the term count (thousands of bits with the concept classes), and a
+// call's turns give them back when the call is done (releaseTurns).
+var presentPool sync.Pool
+
+func getPresent(words int) []uint64 {
+	if b, ok := presentPool.Get().(*[]uint64); ok && cap(*b) >= words {
+		s := (*b)[:words]
+		clear(s)
+		return s
+	}
+	return make([]uint64, words)
+}
+
+// releaseTurns gives the turns' bitsets back to the pool; the turns must
+// not be used afterwards.
+func releaseTurns(turns []*prepared) {
+	for _, p := range turns {
+		if p != nil && p.present != nil {
+			b := p.present
+			p.present, p.occ, p.ids = nil, nil, nil
+			presentPool.Put(&b)
+		}
+	}
 }

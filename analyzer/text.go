@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -63,6 +64,8 @@ type prepared struct {
 	// of a rule that a turn does not hold.
 	occ     map[int][]span
 	present []uint64
+	// ids are the keys of occ in increasing order.
+	ids []int
 	// cand marks, by compiled rule index, the rules one of whose trigger
 	// words occurs or one of whose regular expressions can start in the
 	// turn: only those can match, so the cost of a turn follows its words,
@@ -133,6 +136,13 @@ func prepare(seg *segment.Segmenter, idx *termIndex, text string) *prepared {
 		}
 	}
 	p.occ = idx.find(p)
+	if len(p.occ) > 0 {
+		p.ids = make([]int, 0, len(p.occ))
+		for id := range p.occ {
+			p.ids = append(p.ids, id)
+		}
+		slices.Sort(p.ids)
+	}
 	return p
 }
 

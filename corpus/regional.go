@@ -88,12 +88,6 @@ func (t *regionalTable) mayStart(r rune) bool {
 // whether anything changed. Untouched text is returned as is, with no
 // allocation.
 func (t *regionalTable) apply(rs []rune, src []int) ([]rune, []int, bool) {
-	if src == nil {
-		src = identity(len(rs), t, rs)
-		if src == nil {
-			return rs, nil, false
-		}
-	}
 	var out []rune
 	var outSrc []int
 	changed := false
@@ -102,7 +96,7 @@ func (t *regionalTable) apply(rs []rune, src []int) ([]rune, []int, bool) {
 		if end < 0 {
 			if out != nil {
 				out = append(out, rs[i])
-				outSrc = append(outSrc, src[i])
+				outSrc = append(outSrc, srcAt(src, i))
 			}
 			i++
 			continue
@@ -113,22 +107,28 @@ func (t *regionalTable) apply(rs []rune, src []int) ([]rune, []int, bool) {
 		}
 		if same {
 			if out != nil {
-				out = append(out, rs[i:end]...)
-				outSrc = append(outSrc, src[i:end]...)
+				for k := i; k < end; k++ {
+					out = append(out, rs[k])
+					outSrc = append(outSrc, srcAt(src, k))
+				}
 			}
 			i = end
 			continue
 		}
 		if out == nil {
+			// The first change: copy what came before it.
 			out = append(make([]rune, 0, len(rs)+8), rs[:i]...)
-			outSrc = append(make([]int, 0, len(rs)+8), src[:i]...)
+			outSrc = make([]int, 0, len(rs)+8)
+			for k := range i {
+				outSrc = append(outSrc, srcAt(src, k))
+			}
 		}
 		changed = true
 		for k := range to {
 			out = append(out, to[k])
 			// Each output rune comes from the original rune at the same
 			// place in the phrase, or from its last rune.
-			outSrc = append(outSrc, src[min(i+k, end-1)])
+			outSrc = append(outSrc, srcAt(src, min(i+k, end-1)))
 		}
 		i = end
 	}
@@ -138,20 +138,12 @@ func (t *regionalTable) apply(rs []rune, src []int) ([]rune, []int, bool) {
 	return out, outSrc, true
 }
 
-// identity returns 0..n-1 when some rune of rs may start a key of t, and
-// nil when none can (the common case, which then costs one bit test a
-// rune).
-func identity(n int, t *regionalTable, rs []rune) []int {
-	for _, r := range rs {
-		if t.mayStart(r) {
-			src := make([]int, n)
-			for i := range src {
-				src[i] = i
-			}
-			return src
-		}
+// srcAt is src[i], or i itself when src is nil (nothing rewritten yet).
+func srcAt(src []int, i int) int {
+	if src == nil {
+		return i
 	}
-	return nil
+	return src[i]
 }
 
 // longest returns the end of the longest key that starts at rs[i] and its
