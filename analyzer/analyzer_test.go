@@ -76,6 +76,10 @@ func TestFindings(t *testing.T) {
 		{"insult_traditional", "坐席: 你就是個騙子", []string{"insult@01"}},
 		{"insult_fullwidth_and_spaces", "坐席： 你 就是 个 垃圾", []string{"insult@01"}},
 		{"customer_abuse_not_violation", "客户: 你们这帮骗子，滚", []string{"customer_abuse@01"}},
+		{"mother_is_no_oath", "坐席: 请问您是张伟的什么人？\n客户: 我他妈，有事跟我说\n坐席: 阿姨您好", []string{}},
+		{"oath_after_wo", "客户: 我他妈受够了", []string{"customer_abuse@01"}},
+		{"scammer_aimed_at_person", "坐席: 你这个骗子，钱什么时候还", []string{"insult@01"}},
+		{"scammer_warning", "坐席: 最近电信骗子很多，您小心骗子电话", []string{}},
 		{"word_boundary_gundong", "坐席: 您可以申请滚动还款", []string{}},
 		{"word_boundary_siji", "坐席: 手机死机了也可以用电脑还", []string{}},
 		{"word_boundary_shagua", "坐席: 傻瓜相机也能拍", []string{}},
@@ -167,11 +171,11 @@ func TestExplainListsSuppressed(t *testing.T) {
 }
 
 func TestEvidenceQuotesOriginalText(t *testing.T) {
-	r := analyze(t, "坐席：你就是個騙子！")
+	r := analyze(t, "坐席：你就是個廢物！")
 	require.Len(t, r.Findings, 1)
 	f := r.Findings[0]
-	assert.Equal(t, "騙子", f.Match)
-	assert.Equal(t, "你就是個騙子！", f.Text)
+	assert.Equal(t, "廢物", f.Match)
+	assert.Equal(t, "你就是個廢物！", f.Text)
 	assert.Equal(t, f.Match, f.Text[f.Start:f.End])
 	assert.Equal(t, "insult@1", f.PackVersion)
 	assert.NotEmpty(t, f.Refs)
@@ -205,7 +209,7 @@ rules:
 	assert.Equal(t, "insult.slur", r.Findings[0].Rule)
 	assert.Equal(t, "team@2", r.Findings[0].PackVersion)
 	assert.Empty(t, a.Analyze(call("坐席: 你滚吧")).Findings, "insult.curse is disabled")
-	assert.Empty(t, a.Analyze(call("坐席: 你就是个骗子")).Findings, "the user rule replaced the built-in slur list")
+	assert.Empty(t, a.Analyze(call("坐席: 你就是个老赖")).Findings, "the user rule replaced the built-in slur list")
 	assert.Empty(t, a.CheckExamples([]*lexicon.Rule{set.Rule("insult.slur")}))
 }
 

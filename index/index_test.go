@@ -44,7 +44,7 @@ func (c call) text() string {
 //	A2 赵强   M1-A 2026-03-10 threat and false_legal_claim (turn 3)
 //	A3 李娜   M1-B 2026-03-15 third_party_disclosure (turn 3), party third_party
 //	A4 李娜   M1-B 2026-04-01 passes; customer_abuse (turn 4); full-width ＡＰＰ
-//	A5 陳怡君 TW-1 2026-04-05 insult (騙子 in Traditional, turn 3)
+//	A5 陳怡君 TW-1 2026-04-05 insult (你就是個騙子 in Traditional, turn 3)
 //	A6 王伟   M1-A 2026-02-20 passes; 骗子 in Simplified but not an insult; app
 var (
 	a1 = call{"A1", "赵强", "M1-A", "2026-03-02T10:00:00+08:00", "debtor", []string{

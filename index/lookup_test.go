@@ -82,7 +82,7 @@ func TestCount(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, uint64(5), total)
 	assert.Equal(t, wantFacets["category"], f["category"])
-	assert.Equal(t, facet("insult.slur 2", "false_legal_claim.crime 1", "third_party_disclosure.debt 1", "threat.safety 1"), f["rule"])
+	assert.Equal(t, facet("false_legal_claim.crime 1", "insult.pejorative 1", "insult.slur 1", "third_party_disclosure.debt 1", "threat.safety 1"), f["rule"])
 	assert.Equal(t, facet("2026-03-10 2", "2026-03-02 1", "2026-03-15 1", "2026-04-05 1"), f["day"])
 
 	total, f, err = index.Count(bi, index.Query{Findings: true, Category: "customer_abuse"}, 100, "team")

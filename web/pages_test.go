@@ -243,7 +243,7 @@ func TestAnalyzePage(t *testing.T) {
 	assertSecurityHeaders(t, r, "POST /analyze")
 	result := r.body[strings.Index(r.body, `<section id="result"`):]
 	for _, want := range []string{
-		`<mark class="violation" data-category="insult" title="insult · insult.slur · critical">骗子</mark>`,
+		`<mark class="violation" data-category="insult" title="insult · insult.pejorative · critical">你就是个骗子</mark>`,
 		`<mark class="violation" data-category="false_legal_claim"`,
 		`<div class="turn agent evidence" id="t1" data-tasks="verify_identity">`,
 		`<div class="turn customer" id="t2">`,

@@ -86,7 +86,7 @@ func TestRunReport(t *testing.T) {
 		assert.Contains(t, s, `<strong class="scorecard">default@1</strong>`)
 		assert.Contains(t, s, `<article class="call is-fail" id="call-S02"`)
 		assert.Contains(t, s, `<mark class="violation" title="insult.slur">老赖</mark>`)
-		assert.Contains(t, s, `<mark class="violation" title="insult.slur">騙子</mark>`, "the Traditional call")
+		assert.Contains(t, s, `<mark class="violation" title="insult.pejorative">你就是個騙子</mark>`, "the Traditional call")
 
 		st, err := os.Stat(out)
 		require.NoError(t, err)
