@@ -18,6 +18,9 @@ type ruleRegexp struct {
 	re       *regexp.Regexp
 	anchored *regexp.Regexp    // ^(?:expr); nil when starts is nil
 	starts   map[rune][]string // by first rune: what a match can start with
+	// startBits marks the first runes of starts in the Basic Multilingual
+	// Plane, a cheaper test than the map at every rune of a turn.
+	startBits []uint64
 	maxStart int               // longest start, in bytes
 	// maxRunes bounds the length of a match in runes (-1: unbounded). An
 	// anchored attempt then looks at that many runes only: Go's
@@ -60,10 +63,14 @@ func compileRuleRegexp(expr string) (*ruleRegexp, error) {
 	}
 	r.anchored = anchored
 	r.starts = map[rune][]string{}
+	r.startBits = make([]uint64, 1<<16/64)
 	for s := range set {
 		c, _ := utf8.DecodeRuneInString(s)
 		r.starts[c] = append(r.starts[c], s)
 		r.maxStart = max(r.maxStart, len(s))
+		if c < 1<<16 {
+			r.startBits[c/64] |= 1 << (c % 64)
+		}
 	}
 	return r, nil
 }
@@ -79,6 +86,10 @@ func (r *ruleRegexp) findAll(text string) [][]int {
 	var out [][]int
 	for p := 0; p < len(text); {
 		c, size := utf8.DecodeRuneInString(text[p:])
+		if c < 1<<16 && r.startBits[c/64]&(1<<(c%64)) == 0 {
+			p += size
+			continue
+		}
 		if cands, ok := r.starts[c]; ok && startsWithAny(text[p:], cands) {
 			if m := r.anchored.FindStringIndex(text[p:r.window(text, p)]); m != nil && m[1] > 0 {
 				out = append(out, []int{p, p + m[1]})
@@ -260,8 +271,8 @@ func required(re *syntax.Regexp) []string {
 			part = part.Sub[0]
 		}
 		set := literals(part)
-		if len(set) == 0 {
-			continue
+		if len(set) == 0 || len(set) > maxNeeds {
+			continue // each string is a scan of the turn: a long list costs more than it saves
 		}
 		shortest := len(set[0])
 		for _, x := range set {
@@ -295,15 +306,51 @@ func literals(re *syntax.Regexp) []string {
 			out = append(out, l...)
 		}
 		return out
-	case syntax.OpConcat:
-		// 征信(黑名单|系统): every combination would be too many; the
-		// first literal part is enough to require.
-		for _, sub := range re.Sub {
-			if l := literals(sub); len(l) == 1 {
-				return l
+	case syntax.OpCharClass:
+		// A small class is a set of one-rune literals (the parser turns
+		// 还|转|存 into [还转存]).
+		var out []string
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			if re.Rune[i+1]-re.Rune[i] >= maxLiterals || len(out) >= maxLiterals {
+				return nil
 			}
-			break
+			for c := re.Rune[i]; c <= re.Rune[i+1]; c++ {
+				out = append(out, string(c))
+			}
 		}
+		if len(out) > maxLiterals {
+			return nil
+		}
+		return out
+	case syntax.OpConcat:
+		// 他(?:妈|娘) is 他妈 or 他娘: the leading literal parts, combined
+		// while the combinations stay few.
+		out := []string{""}
+		for _, sub := range re.Sub {
+			l := literals(sub)
+			if len(l) == 0 || len(out)*len(l) > maxLiterals {
+				break
+			}
+			next := make([]string, 0, len(out)*len(l))
+			for _, a := range out {
+				for _, b := range l {
+					next = append(next, a+b)
+				}
+			}
+			out = next
+		}
+		if len(out) == 1 && out[0] == "" {
+			return nil
+		}
+		return out
 	}
 	return nil
 }
+
+// maxNeeds bounds the strings a regular expression's required part may
+// have to be used as a pre-check.
+const maxNeeds = 8
+
+// maxLiterals bounds the strings a part of an expression may stand for
+// before it no longer counts as a set of literals.
+const maxLiterals = 64
