@@ -21,7 +21,7 @@ type ruleRegexp struct {
 	// startBits marks the first runes of starts in the Basic Multilingual
 	// Plane, a cheaper test than the map at every rune of a turn.
 	startBits []uint64
-	maxStart int               // longest start, in bytes
+	maxStart  int // longest start, in bytes
 	// maxRunes bounds the length of a match in runes (-1: unbounded). An
 	// anchored attempt then looks at that many runes only: Go's
 	// backtracker clears state in proportion to its input, so trying a
