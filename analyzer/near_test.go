@@ -70,7 +70,7 @@ func TestNear(t *testing.T) {
 		})
 	}
 	assert.Empty(t, a.CheckExamples(nil))
-	assert.Empty(t, a.CheckClassExamples())
+	assert.Empty(t, a.CheckClassExamples(nil))
 }
 
 func TestClassExamplesFail(t *testing.T) {
@@ -86,7 +86,7 @@ classes:
 	require.NoError(t, err)
 	a, err := analyzer.New(set, analyzer.Options{})
 	require.NoError(t, err)
-	fs := a.CheckClassExamples()
+	fs := a.CheckClassExamples(nil)
 	require.Len(t, fs, 2)
 	assert.Equal(t, `c.yaml:4: class kin: match example 1 holds no member of the class: "你同事"`, fs[0].Error())
 	assert.Equal(t, `c.yaml:4: class kin: no_match example 1 holds the member "老婆": "你老婆呢"`, fs[1].Error())

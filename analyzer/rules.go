@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"sort"
+	"unicode/utf8"
 
 	"github.com/callqa/callqa/lexicon"
 )
@@ -64,7 +65,11 @@ func compileRule(x *termIndex, r *lexicon.Rule) (*compiled, error) {
 		}
 		c.patterns = append(c.patterns, steps)
 		if len(steps) > 0 {
-			c.triggers = append(c.triggers, steps[0].any.ids...)
+			sets := make([]termSet, len(steps))
+			for i, st := range steps {
+				sets[i] = st.any
+			}
+			c.triggers = append(c.triggers, x.rarest(sets).ids...)
 		}
 	}
 	for _, n := range r.Near {
@@ -73,8 +78,8 @@ func compileRule(x *termIndex, r *lexicon.Rule) (*compiled, error) {
 			cn.groups = append(cn.groups, newTermSet(x.addAll(g)))
 		}
 		c.near = append(c.near, cn)
-		// Every group is needed: the anchor's terms are enough as triggers.
-		c.triggers = append(c.triggers, cn.groups[0].ids...)
+		// Every group is needed: one group's terms are enough as triggers.
+		c.triggers = append(c.triggers, x.rarest(cn.groups).ids...)
 	}
 	c.triggers = append(c.triggers, c.terms.ids...)
 	for _, expr := range r.Regex {
@@ -215,6 +220,27 @@ func matchNear(p *prepared, n compiledNear) []span {
 		}
 	})
 	return out
+}
+
+// rarest picks, among sets that a match needs all of, the one least
+// likely to be in a turn, as the rule's triggers: the fewest short terms
+// (a one- or two-character word such as 你 or 今天 is in most turns), then
+// the fewest terms. A rule is only tried on a turn holding one of its
+// triggers, so a rare trigger keeps it off most turns.
+func (x *termIndex) rarest(sets []termSet) termSet {
+	best, bestShort := 0, -1
+	for i, s := range sets {
+		short := 0
+		for _, id := range s.ids {
+			if utf8.RuneCountInString(x.terms[id]) <= 2 {
+				short++
+			}
+		}
+		if bestShort < 0 || short < bestShort || short == bestShort && len(s.ids) < len(sets[best].ids) {
+			best, bestShort = i, short
+		}
+	}
+	return sets[best]
 }
 
 // allPresent reports whether every step of a pattern has a term in the

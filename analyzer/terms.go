@@ -33,7 +33,7 @@ func newTermIndex() *termIndex {
 
 // child returns the root's child for rune r.
 func (x *termIndex) rootChild(r rune) (int32, bool) {
-	if r < 1<<16 {
+	if r < 1<<16 && x.rootBMP != nil {
 		c := x.rootBMP[r]
 		return c, c != 0
 	}

@@ -6,11 +6,17 @@
 // reports insult on turn 1.
 //
 //	go run ./scripts/cold.go ../shared/external/insult_sentences.jsonl
+//	go run ./scripts/cold.go -max-clean 0.015 -min-individual 0.40 insult_sentences.jsonl
+//
+// With -max-clean or -min-individual it exits 1 when the share of clean
+// sentences flagged is above, or the recall on attack_individual below,
+// the given figure (CI's floor against regressions).
 package main
 
 import (
 	"bufio"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"os"
 
@@ -20,11 +26,14 @@ import (
 )
 
 func main() {
-	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: go run ./scripts/cold.go insult_sentences.jsonl")
+	maxClean := flag.Float64("max-clean", 1, "exit 1 when more than this share of the clean sentences is flagged")
+	minIndividual := flag.Float64("min-individual", 0, "exit 1 when the recall on attack_individual is below this")
+	flag.Parse()
+	if flag.NArg() != 1 {
+		fmt.Fprintln(os.Stderr, "usage: go run ./scripts/cold.go [-max-clean F] [-min-individual F] insult_sentences.jsonl")
 		os.Exit(2)
 	}
-	f, err := os.Open(os.Args[1])
+	f, err := os.Open(flag.Arg(0))
 	check(err)
 	set, err := lexicon.LoadSet(nil)
 	check(err)
@@ -60,6 +69,12 @@ func main() {
 	neg := total["other_non_offensive"] + total["anti_bias"]
 	fmt.Printf("precision %.3f  recall %.3f  clean false alarms %d / %d (%.1f%%)\n",
 		float64(tp)/float64(max(tp+fp, 1)), float64(tp)/float64(max(pos, 1)), fp, neg, 100*float64(fp)/float64(max(neg, 1)))
+	clean := float64(fp) / float64(max(neg, 1))
+	individual := float64(flagged["attack_individual"]) / float64(max(total["attack_individual"], 1))
+	if clean > *maxClean || individual < *minIndividual {
+		fmt.Fprintf(os.Stderr, "cold: clean flagged %.3f (max %.3f), attack_individual recall %.3f (min %.3f)\n", clean, *maxClean, individual, *minIndividual)
+		os.Exit(1)
+	}
 }
 
 func check(err error) {

@@ -126,7 +126,7 @@ func runRulesTest(opts *RulesOptions) error {
 	for _, f := range failures {
 		fmt.Fprintln(opts.IO.ErrOut, f.Error())
 	}
-	classFailures := an.CheckClassExamples()
+	classFailures := an.CheckClassExamples(nil)
 	for _, f := range classFailures {
 		fmt.Fprintln(opts.IO.ErrOut, f.Error())
 	}
@@ -175,10 +175,9 @@ func loadAnalyzer(rules []string, opts analyzer.Options, extra ...*lexicon.Pack)
 			errs = append(errs, f)
 		}
 	}
-	for _, f := range an.CheckClassExamples() {
-		if f.Class.Pack != nil && !f.Class.Pack.Builtin {
-			errs = append(errs, f)
-		}
+	userClass := func(c *lexicon.Class) bool { return c.Pack != nil && !c.Pack.Builtin }
+	for _, f := range an.CheckClassExamples(userClass) {
+		errs = append(errs, f)
 	}
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("user rule examples failed (run `callqa rules test` for details):\n%w", errors.Join(errs...))
