@@ -99,56 +99,72 @@ const maxErrors = 20
 // not checked, so that labels may carry more than the scorer needs; their
 // scalar values are kept in Label.Extra.
 func ReadLabels(path string) (map[string]Label, error) {
-	f, err := os.Open(path)
+	labels := make(map[string]Label)
+	firstLine := make(map[string]int)
+	err := readJSONLines(path, func(n int, line []byte, report func(error)) {
+		lab, lineErrs := parseLabel(line)
+		for _, e := range lineErrs {
+			report(e)
+		}
+		// A line with problems still claims its call_id, so that a
+		// second line with the same id is reported too.
+		if id := lab.CallID; id != "" {
+			if first, dup := firstLine[id]; dup {
+				report(fmt.Errorf("duplicate call_id %q (first on line %d)", id, first))
+			} else {
+				firstLine[id] = n
+				if len(lineErrs) == 0 {
+					labels[id] = lab
+				}
+			}
+		}
+	})
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
+	if len(labels) == 0 {
+		return nil, fmt.Errorf("%s: no labels in file", path)
+	}
+	return labels, nil
+}
 
-	labels := make(map[string]Label)
-	firstLine := make(map[string]int)
+// readJSONLines calls fn with every non-blank line of a JSON-lines file
+// (a UTF-8 BOM on the first line dropped) and a report function for the
+// line's problems. It returns every problem as a ParseError naming the
+// file, the line and, for malformed JSON, the column; past maxErrors they
+// are counted, not listed.
+func readJSONLines(path string, fn func(n int, line []byte, report func(error))) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
 	var errs []error
 	problems := 0
-	report := func(line int, err error) {
-		problems++
-		if problems <= maxErrors {
-			pe := &ParseError{Path: path, Line: line, Err: err}
-			var syn *json.SyntaxError
-			if errors.As(err, &syn) {
-				// Offset counts the bytes read up to and including
-				// the bad one: the 1-based column.
-				pe.Column = int(syn.Offset)
-			}
-			errs = append(errs, pe)
-		}
-	}
-
 	r := bufio.NewReader(f)
 	for n := 1; ; n++ {
 		line, readErr := r.ReadBytes('\n')
 		if readErr != nil && readErr != io.EOF {
-			return nil, fmt.Errorf("%s: %w", path, readErr)
+			return fmt.Errorf("%s: %w", path, readErr)
 		}
 		if n == 1 {
 			line = bytes.TrimPrefix(line, []byte("\ufeff"))
 		}
 		if len(bytes.TrimSpace(line)) > 0 {
-			lab, lineErrs := parseLabel(line)
-			for _, e := range lineErrs {
-				report(n, e)
-			}
-			// A line with problems still claims its call_id, so that a
-			// second line with the same id is reported too.
-			if id := lab.CallID; id != "" {
-				if first, dup := firstLine[id]; dup {
-					report(n, fmt.Errorf("duplicate call_id %q (first on line %d)", id, first))
-				} else {
-					firstLine[id] = n
-					if len(lineErrs) == 0 {
-						labels[id] = lab
-					}
+			fn(n, line, func(err error) {
+				problems++
+				if problems > maxErrors {
+					return
 				}
-			}
+				pe := &ParseError{Path: path, Line: n, Err: err}
+				var syn *json.SyntaxError
+				if errors.As(err, &syn) {
+					// Offset counts the bytes read up to and including
+					// the bad one: the 1-based column.
+					pe.Column = int(syn.Offset)
+				}
+				errs = append(errs, pe)
+			})
 		}
 		if readErr == io.EOF {
 			break
@@ -157,13 +173,7 @@ func ReadLabels(path string) (map[string]Label, error) {
 	if problems > maxErrors {
 		errs = append(errs, fmt.Errorf("%s: %d more problems not shown", path, problems-maxErrors))
 	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
-	if len(labels) == 0 {
-		return nil, fmt.Errorf("%s: no labels in file", path)
-	}
-	return labels, nil
+	return errors.Join(errs...)
 }
 
 // parseLabel decodes and checks one line, returning every problem found.

@@ -1,14 +1,10 @@
 package eval
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"maps"
-	"os"
 )
 
 // Tags are extra fields per call id, read from a --tags file by ReadTags
@@ -28,60 +24,24 @@ type Tags map[string]map[string]string
 // before are reported as *ParseError values joined with errors.Join (up
 // to 20), as ReadLabels does. A file with no line at all is an error.
 func ReadTags(path string) (Tags, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-
 	tags := make(Tags)
 	firstLine := make(map[string]int)
-	var errs []error
-	problems := 0
-	report := func(line int, err error) {
-		problems++
-		if problems <= maxErrors {
-			pe := &ParseError{Path: path, Line: line, Err: err}
-			var syn *json.SyntaxError
-			if errors.As(err, &syn) {
-				pe.Column = int(syn.Offset)
-			}
-			errs = append(errs, pe)
-		}
-	}
-
-	r := bufio.NewReader(f)
 	lines := 0
-	for n := 1; ; n++ {
-		line, readErr := r.ReadBytes('\n')
-		if readErr != nil && readErr != io.EOF {
-			return nil, fmt.Errorf("%s: %w", path, readErr)
+	err := readJSONLines(path, func(n int, line []byte, report func(error)) {
+		lines++
+		id, fields, err := parseTagLine(line)
+		switch {
+		case err != nil:
+			report(err)
+		case firstLine[id] > 0:
+			report(fmt.Errorf("duplicate call_id %q (first on line %d)", id, firstLine[id]))
+		default:
+			firstLine[id] = n
+			tags[id] = fields
 		}
-		if n == 1 {
-			line = bytes.TrimPrefix(line, []byte("\ufeff"))
-		}
-		if len(bytes.TrimSpace(line)) > 0 {
-			lines++
-			id, fields, err := parseTagLine(line)
-			switch {
-			case err != nil:
-				report(n, err)
-			case firstLine[id] > 0:
-				report(n, fmt.Errorf("duplicate call_id %q (first on line %d)", id, firstLine[id]))
-			default:
-				firstLine[id] = n
-				tags[id] = fields
-			}
-		}
-		if readErr == io.EOF {
-			break
-		}
-	}
-	if problems > maxErrors {
-		errs = append(errs, fmt.Errorf("%s: %d more problems not shown", path, problems-maxErrors))
-	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+	})
+	if err != nil {
+		return nil, err
 	}
 	if lines == 0 {
 		return nil, fmt.Errorf("%s: no tags in file", path)

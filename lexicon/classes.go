@@ -166,14 +166,8 @@ func (s *Set) classHint(name string, decls map[string][]*Class) string {
 		known = append(known, k)
 	}
 	sort.Strings(known)
-	best, bestD := "", 4
-	for _, k := range known {
-		if d := editDistance(name, k); d < bestD {
-			best, bestD = k, d
-		}
+	if best := nearest(name, known, 3); best != "" {
+		return " (did you mean " + ClassRef + best + "?)"
 	}
-	if best == "" {
-		return ""
-	}
-	return " (did you mean " + ClassRef + best + "?)"
+	return ""
 }

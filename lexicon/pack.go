@@ -2,7 +2,6 @@ package lexicon
 
 import (
 	"strconv"
-	"strings"
 )
 
 // Categories a rule may have. The four violation categories are scored;
@@ -234,16 +233,22 @@ func contains(list []string, s string) bool {
 }
 
 func didYouMean(s string, known []string) string {
-	best, bestD := "", 3
+	if best := nearest(s, known, 2); best != "" {
+		return ` (did you mean "` + best + `"?)`
+	}
+	return ""
+}
+
+// nearest returns the known string closest to s by edit distance, if it
+// is at most maxDist edits away ("" otherwise).
+func nearest(s string, known []string, maxDist int) string {
+	best, bestD := "", maxDist+1
 	for _, k := range known {
 		if d := editDistance(s, k); d < bestD {
 			best, bestD = k, d
 		}
 	}
-	if best == "" {
-		return ""
-	}
-	return " (did you mean " + strings.TrimSpace(`"`+best+`"`) + "?)"
+	return best
 }
 
 func editDistance(a, b string) int {

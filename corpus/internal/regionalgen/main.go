@@ -13,16 +13,16 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/longbridgeapp/opencc"
+
+	"github.com/callqa/callqa/corpus/internal/gomod"
 )
 
 func main() {
@@ -33,12 +33,8 @@ func main() {
 }
 
 func run() error {
-	out, err := exec.Command("go", "list", "-m", "-json", "github.com/longbridgeapp/opencc").Output()
+	mod, err := gomod.Find("github.com/longbridgeapp/opencc")
 	if err != nil {
-		return fmt.Errorf("go list: %w", err)
-	}
-	var mod struct{ Dir, Version string }
-	if err := json.Unmarshal(out, &mod); err != nil {
 		return err
 	}
 	cc, err := opencc.New("t2s")
@@ -107,12 +103,8 @@ const maxMainlandFreq = 500
 
 // gseFreq reads the word frequencies of gse's Simplified dictionary.
 func gseFreq() (map[string]int, error) {
-	out, err := exec.Command("go", "list", "-m", "-json", "github.com/go-ego/gse").Output()
+	mod, err := gomod.Find("github.com/go-ego/gse")
 	if err != nil {
-		return nil, fmt.Errorf("go list gse: %w", err)
-	}
-	var mod struct{ Dir string }
-	if err := json.Unmarshal(out, &mod); err != nil {
 		return nil, err
 	}
 	f, err := os.Open(filepath.Join(mod.Dir, "data", "dict", "zh", "s_1.txt"))

@@ -8,14 +8,14 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"go/format"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/callqa/callqa/corpus/internal/gomod"
 )
 
 func main() {
@@ -26,12 +26,8 @@ func main() {
 }
 
 func run() error {
-	out, err := exec.Command("go", "list", "-m", "-json", "github.com/longbridgeapp/opencc").Output()
+	mod, err := gomod.Find("github.com/longbridgeapp/opencc")
 	if err != nil {
-		return fmt.Errorf("go list: %w", err)
-	}
-	var mod struct{ Dir, Version string }
-	if err := json.Unmarshal(out, &mod); err != nil {
 		return err
 	}
 	set := map[rune]bool{}
