@@ -41,6 +41,11 @@ type Analyzer struct {
 	// byRune lists, per rune, the rules with a regular expression that can
 	// start with it; anyText the rules with one that can start anywhere.
 	byRune  map[rune][]int
+	// termRules and runeRules are byTerm and byRune as slices indexed by
+	// term id and by rune (Basic Multilingual Plane), made once the rules
+	// are compiled: they are looked up for every term and rune of a turn.
+	termRules [][]int
+	runeRules [][]int
 	anyText []int
 }
 
@@ -86,6 +91,16 @@ func New(set *lexicon.Set, opts Options) (*Analyzer, error) {
 			a.hints = append(a.hints, c)
 		default:
 			a.violations = append(a.violations, c)
+		}
+	}
+	a.termRules = make([][]int, len(a.terms.terms))
+	for id, rules := range a.byTerm {
+		a.termRules[id] = rules
+	}
+	a.runeRules = make([][]int, 1<<16)
+	for r, rules := range a.byRune {
+		if r < 1<<16 {
+			a.runeRules[r] = rules
 		}
 	}
 	return a, nil
@@ -151,8 +166,8 @@ func (a *Analyzer) run(call *corpus.Call, inferring bool) (*Result, []hit) {
 	for i, t := range call.Turns {
 		p := prepare(a.seg, a.terms, t.Text)
 		p.cand = make([]bool, a.compiled)
-		for id := range p.occ {
-			for _, ri := range a.byTerm[id] {
+		for _, id := range p.ids {
+			for _, ri := range a.termRules[id] {
 				p.cand[ri] = true
 			}
 		}
@@ -160,7 +175,11 @@ func (a *Analyzer) run(call *corpus.Call, inferring bool) (*Result, []hit) {
 			p.cand[ri] = true
 		}
 		for _, r := range p.norm.Text {
-			for _, ri := range a.byRune[r] {
+			rules := a.byRune[r]
+			if r < 1<<16 {
+				rules = a.runeRules[r]
+			}
+			for _, ri := range rules {
 				p.cand[ri] = true
 			}
 		}
