@@ -40,13 +40,13 @@ type Analyzer struct {
 	byTerm   map[int][]int
 	// byRune lists, per rune, the rules with a regular expression that can
 	// start with it; anyText the rules with one that can start anywhere.
-	byRune  map[rune][]int
+	byRune map[rune][]int
 	// termRules and runeRules are byTerm and byRune as slices indexed by
 	// term id and by rune (Basic Multilingual Plane), made once the rules
 	// are compiled: they are looked up for every term and rune of a turn.
 	termRules [][]int
 	runeRules [][]int
-	anyText []int
+	anyText   []int
 }
 
 // New builds an Analyzer from a loaded rule set: it loads the segmenter
