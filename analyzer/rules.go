@@ -320,9 +320,9 @@ func (s termSet) each(p *prepared, fn func(id int, occs []span)) {
 		}
 		return
 	}
-	for _, id := range p.ids {
+	for k, id := range p.ids {
 		if s.has(id) {
-			fn(id, p.occ[id])
+			fn(id, p.occAt(k))
 		}
 	}
 }

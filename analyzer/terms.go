@@ -1,6 +1,8 @@
 package analyzer
 
 import (
+	"cmp"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -86,23 +88,31 @@ func (x *termIndex) addAll(terms []string) []int {
 	return ids
 }
 
-// find returns the occurrences of every term that stands as a word of its
-// own (see prepared.aligned), keyed by term id.
-func (x *termIndex) find(p *prepared) map[int][]span {
-	var occ map[int][]span // most turns hold few terms; nil until one
+// occurrence is one term found in a turn, before they are grouped by term.
+type occurrence struct {
+	id int32
+	s  span
+}
+
+// find records in p the occurrences of every term that stands as a word
+// of its own (see prepared.aligned): p.ids, the terms found in increasing
+// order, and their spans grouped by term, in text order within a term.
+// The walk appends to one slice; grouping is one sort at the end, cheaper
+// than a map assignment at every occurrence of the common words (你, 还,
+// 会) that the concept classes hold.
+func (x *termIndex) find(p *prepared) {
+	var found []occurrence
 	t := p.norm.Text
 	for i, r := range t {
 		node, ok := x.rootChild(r)
+		if !ok {
+			continue
+		}
 		_, w := utf8.DecodeRuneInString(t[i:])
 		for j := i + w; ok; {
-			if id := int(x.trie[node].term); id >= 0 && p.aligned(i, j) {
+			if id := x.trie[node].term; id >= 0 && p.aligned(i, j) {
 				first, last := p.wordsOf(i, j)
-				if occ == nil {
-					occ = map[int][]span{}
-					p.present = getPresent((len(x.terms) + 63) / 64)
-				}
-				occ[id] = append(occ[id], newSpan(i, j, first, last))
-				p.present[id/64] |= 1 << (id % 64)
+				found = append(found, occurrence{id: id, s: newSpan(i, j, first, last)})
 			}
 			if j >= len(t) {
 				break
@@ -112,7 +122,21 @@ func (x *termIndex) find(p *prepared) map[int][]span {
 			j += size
 		}
 	}
-	return occ
+	if len(found) == 0 {
+		return
+	}
+	slices.SortStableFunc(found, func(a, b occurrence) int { return cmp.Compare(a.id, b.id) })
+	p.present = getPresent((len(x.terms) + 63) / 64)
+	p.spans = make([]span, len(found))
+	for k, o := range found {
+		p.spans[k] = o.s
+		if k == 0 || o.id != found[k-1].id {
+			p.ids = append(p.ids, int(o.id))
+			p.idStart = append(p.idStart, int32(k))
+			p.present[o.id/64] |= 1 << (o.id % 64)
+		}
+	}
+	p.idStart = append(p.idStart, int32(len(found)))
 }
 
 // findRaw returns every occurrence of the terms ids, aligned or not. It is
@@ -156,7 +180,7 @@ func releaseTurns(turns []*prepared) {
 	for _, p := range turns {
 		if p != nil && p.present != nil {
 			b := p.present
-			p.present, p.occ, p.ids = nil, nil, nil
+			p.present, p.spans, p.ids, p.idStart = nil, nil, nil, nil
 			presentPool.Put(&b)
 		}
 	}

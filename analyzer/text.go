@@ -59,13 +59,14 @@ type prepared struct {
 	// tokAt maps each byte offset of norm.Text to the index of the word
 	// that contains it; tokAt[len] is len(tokens).
 	tokAt []int32
-	// occ holds, per term id, where the term occurs; present has the bit
-	// of each id in occ, a cheaper test than the map for the many terms
-	// of a rule that a turn does not hold.
-	occ     map[int][]span
+	// ids are the terms the turn holds, in increasing order; the spans of
+	// ids[k] are spans[idStart[k]:idStart[k+1]], in text order; present
+	// has the bit of each id, a cheaper test than a search for the many
+	// terms of a rule that a turn does not hold.
+	ids     []int
+	idStart []int32
+	spans   []span
 	present []uint64
-	// ids are the keys of occ in increasing order.
-	ids []int
 	// cand marks, by compiled rule index, the rules one of whose trigger
 	// words occurs or one of whose regular expressions can start in the
 	// turn: only those can match, so the cost of a turn follows its words,
@@ -135,14 +136,7 @@ func prepare(seg *segment.Segmenter, idx *termIndex, text string) *prepared {
 			next = p.tokAt[b]
 		}
 	}
-	p.occ = idx.find(p)
-	if len(p.occ) > 0 {
-		p.ids = make([]int, 0, len(p.occ))
-		for id := range p.occ {
-			p.ids = append(p.ids, id)
-		}
-		slices.Sort(p.ids)
-	}
+	idx.find(p)
 	return p
 }
 
@@ -151,7 +145,14 @@ func (p *prepared) occOf(id int) []span {
 	if w := id / 64; w >= len(p.present) || p.present[w]&(1<<(id%64)) == 0 {
 		return nil
 	}
-	return p.occ[id]
+	k, _ := slices.BinarySearch(p.ids, id)
+	return p.occAt(k)
+}
+
+// occAt returns the occurrences of the k-th term of p.ids.
+func (p *prepared) occAt(k int) []span {
+	a, b := p.idStart[k], p.idStart[k+1]
+	return p.spans[a:b:b]
 }
 
 func inToken(p *prepared, b int) bool {
