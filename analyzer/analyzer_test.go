@@ -35,9 +35,15 @@ func newBuiltin(t testing.TB) *analyzer.Analyzer {
 
 func analyze(t *testing.T, transcript string) *analyzer.Result {
 	t.Helper()
+	return analyzeWith(t, newBuiltin(t), transcript)
+}
+
+// analyzeWith reads a transcript snippet and analyzes it with a.
+func analyzeWith(t *testing.T, a *analyzer.Analyzer, transcript string) *analyzer.Result {
+	t.Helper()
 	call, err := corpus.ReadText("test", transcript)
 	require.NoError(t, err)
-	return newBuiltin(t).Analyze(call)
+	return a.Analyze(call)
 }
 
 // found lists "category@turn" for every finding.

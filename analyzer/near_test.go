@@ -7,7 +7,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/callqa/callqa/analyzer"
-	"github.com/callqa/callqa/corpus"
 	"github.com/callqa/callqa/lexicon"
 )
 
@@ -58,9 +57,7 @@ func TestNear(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			call, err := corpus.ReadText("t", "坐席: "+tt.text)
-			require.NoError(t, err)
-			res := a.Analyze(call)
+			res := analyzeWith(t, a, "坐席: "+tt.text)
 			if tt.want == "" {
 				assert.Empty(t, res.Findings)
 				return

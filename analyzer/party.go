@@ -6,19 +6,16 @@ import (
 )
 
 // partySignal is what the party rules (lexicon/packs/party.yaml) say about
-// one other-party turn. A rule's code and, for party rules, its `party`
-// field name the signal:
+// one other-party turn, by their code:
 //
-//	third_party + party third_party  the speaker says they are someone else
-//	                                 (我是他老婆, 我是人事); so does a
-//	                                 third-party role label (家属, 同事)
-//	third_party + any other party    the speaker says the debtor is not
-//	                                 there or not known (他不在, 你打错了,
-//	                                 我不认识这个人): weaker, since the debtor
-//	                                 may be stalling or talking of someone else
-//	handover + party debtor          the speaker says they are the debtor
-//	handover + any other party       the phone is passed to the debtor
-//	liable                           guarantor or co-borrower
+//	someone_else  the speaker says they are someone else (我是他老婆, 我是
+//	              人事); so does a third-party role label (家属, 同事)
+//	third_party   the speaker says the debtor is not there or not known
+//	              (他不在, 你打错了, 我不认识这个人): weaker, since the debtor
+//	              may be stalling or talking of someone else
+//	is_debtor     the speaker says they are the debtor
+//	handover      the phone is passed to the debtor
+//	liable        guarantor or co-borrower
 type partySignal struct {
 	someoneElse bool
 	notHere     bool
@@ -93,18 +90,14 @@ func (st *state) decideParties() ([]string, string) {
 				switch c.rule.Code {
 				case "liable":
 					liable = true
+				case "someone_else":
+					sig[i].someoneElse = true
 				case "third_party":
-					if c.rule.Party == lexicon.PartyThirdParty {
-						sig[i].someoneElse = true
-					} else {
-						sig[i].notHere = true
-					}
+					sig[i].notHere = true
+				case "is_debtor":
+					sig[i].isDebtor = true
 				case "handover":
-					if c.rule.Party == lexicon.PartyDebtor {
-						sig[i].isDebtor = true
-					} else {
-						sig[i].passes = true
-					}
+					sig[i].passes = true
 				}
 				break
 			}

@@ -73,7 +73,7 @@ func compileRule(x *termIndex, r *lexicon.Rule) (*compiled, error) {
 		}
 	}
 	for _, n := range r.Near {
-		cn := compiledNear{within: n.Within, scope: firstNonEmpty(n.Scope, r.Scope)}
+		cn := compiledNear{within: n.Within, scope: n.Scope}
 		for _, g := range n.Groups {
 			cn.groups = append(cn.groups, newTermSet(x.addAll(g)))
 		}
@@ -325,15 +325,6 @@ func (s termSet) each(p *prepared, fn func(id int, occs []span)) {
 			fn(id, p.occAt(k))
 		}
 	}
-}
-
-func firstNonEmpty(a ...string) string {
-	for _, s := range a {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
 }
 
 // cueBefore returns the first cue that ends before the match, no more than

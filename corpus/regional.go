@@ -274,18 +274,3 @@ func toMandarin(s string, rs []rune, src []int) ([]rune, []int) {
 	}
 	return rs, src
 }
-
-// RegionalTableSizes returns how many entries each embedded table has, by
-// file name, for `callqa rules list` and the docs.
-func RegionalTableSizes() map[string]int {
-	out := map[string]int{}
-	entries, _ := regionalFS.ReadDir("regional")
-	for _, e := range entries {
-		data, _ := regionalFS.ReadFile(path.Join("regional", e.Name()))
-		t := newRegionalTable()
-		if _, err := parseRegional(e.Name(), data, t); err == nil {
-			out[e.Name()] = t.size
-		}
-	}
-	return out
-}

@@ -327,6 +327,11 @@ func (l *loader) rule(n *yaml.Node, p *Pack) *Rule {
 	}
 	if nn := f["near"]; nn != nil {
 		r.Near = l.near(nn, id)
+		for i := range r.Near {
+			if r.Near[i].Scope == "" {
+				r.Near[i].Scope = r.Scope
+			}
+		}
 	}
 	r.Examples = l.examples(f["examples"], id)
 

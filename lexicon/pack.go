@@ -32,7 +32,12 @@ var knownCategories = []string{CategoryInsult, CategoryThreat, CategoryFalseLega
 var (
 	TaskCodes  = []string{"demand_payment", "ask_reason", "explain_consequences", "get_commitment"}
 	StepCodes  = []string{"self_introduce", "verify_identity"}
-	PartyCodes = []string{"third_party", "liable", "handover"}
+	// Party codes (analyzer/party.go): someone_else, the speaker says who
+	// they are (我是他老婆); third_party, the debtor is not there or not
+	// known (他不在, 你打错了), a weaker cue; is_debtor, the speaker says
+	// they are the debtor; handover, the phone is passed; liable, a
+	// guarantor or co-borrower.
+	PartyCodes = []string{"someone_else", "third_party", "is_debtor", "handover", "liable"}
 	RoleCodes  = []string{"agent", "other"}
 )
 
@@ -162,7 +167,7 @@ type Pattern struct {
 
 // Near is a proximity frame: every group has a term within Within words
 // of the first group's term, before or after it, in the same Scope (the
-// rule's scope when empty). `{all: [$surveillance, $personal_detail],
+// rule's scope unless the frame names one). `{all: [$surveillance, $personal_detail],
 // within: 8}`.
 type Near struct {
 	Groups [][]string

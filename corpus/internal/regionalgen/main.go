@@ -48,35 +48,25 @@ func run() error {
 	entries := map[string]string{}
 	dropped := 0
 	for _, name := range []string{"TWPhrasesRev.txt", "TWVariantsRevPhrases.txt"} {
-		f, err := os.Open(filepath.Join(mod.Dir, "dictionary", name))
-		if err != nil {
-			return err
-		}
-		sc := bufio.NewScanner(f)
-		for sc.Scan() {
-			key, vals, ok := strings.Cut(sc.Text(), "\t")
-			fields := strings.Fields(vals)
-			if !ok || len(fields) == 0 {
-				continue
-			}
+		err := gomod.EachEntry(filepath.Join(mod.Dir, "dictionary", name), func(key string, values []string) error {
 			k, err1 := cc.Convert(key)
-			v, err2 := cc.Convert(fields[0])
+			v, err2 := cc.Convert(values[0])
 			if err1 != nil || err2 != nil {
 				return fmt.Errorf("%s: converting %q: %v %v", name, key, err1, err2)
 			}
 			// Single characters are left to OpenCC's t2s: a one-character
 			// key would rewrite it inside every word.
 			if k == v || len([]rune(k)) < 2 || strings.ContainsAny(k+v, "\t#") {
-				continue
+				return nil
 			}
 			if freq[k] >= maxMainlandFreq {
 				dropped++
-				continue
+				return nil
 			}
 			entries[k] = v
-		}
-		f.Close()
-		if err := sc.Err(); err != nil {
+			return nil
+		})
+		if err != nil {
 			return err
 		}
 	}

@@ -6,14 +6,12 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"go/format"
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 
 	"github.com/callqa/callqa/corpus/internal/gomod"
 )
@@ -32,31 +30,21 @@ func run() error {
 	}
 	set := map[rune]bool{}
 	for _, name := range []string{"TSPhrases.txt", "TSCharacters.txt"} {
-		f, err := os.Open(filepath.Join(mod.Dir, "dictionary", name))
-		if err != nil {
-			return err
-		}
-		sc := bufio.NewScanner(f)
-		for sc.Scan() {
-			key, vals, ok := strings.Cut(sc.Text(), "\t")
-			if !ok {
-				continue
-			}
-			fields := strings.Fields(vals)
-			if len(fields) == 0 || fields[0] == key {
-				continue
+		err := gomod.EachEntry(filepath.Join(mod.Dir, "dictionary", name), func(key string, values []string) error {
+			if values[0] == key {
+				return nil
 			}
 			// Only a character that changes matters: a key can only
 			// match where all its characters are, that one included.
-			k, v := []rune(key), []rune(fields[0])
+			k, v := []rune(key), []rune(values[0])
 			for i, r := range k {
 				if len(k) != len(v) || v[i] != r {
 					set[r] = true
 				}
 			}
-		}
-		f.Close()
-		if err := sc.Err(); err != nil {
+			return nil
+		})
+		if err != nil {
 			return err
 		}
 	}
