@@ -30,8 +30,8 @@ var knownCategories = []string{CategoryInsult, CategoryThreat, CategoryFalseLega
 
 // Codes a task, step or party rule may carry in `code`.
 var (
-	TaskCodes  = []string{"demand_payment", "ask_reason", "explain_consequences", "get_commitment"}
-	StepCodes  = []string{"self_introduce", "verify_identity"}
+	TaskCodes = []string{"demand_payment", "ask_reason", "explain_consequences", "get_commitment"}
+	StepCodes = []string{"self_introduce", "verify_identity"}
 	// Party codes (analyzer/party.go): someone_else, the speaker says who
 	// they are (我是他老婆); third_party, the debtor is not there or not
 	// known (他不在, 你打错了), a weaker cue; is_debtor, the speaker says
