@@ -93,6 +93,7 @@ func New(set *lexicon.Set, opts Options) (*Analyzer, error) {
 			a.violations = append(a.violations, c)
 		}
 	}
+	a.terms.freeze()
 	a.termRules = make([][]int, len(a.terms.terms))
 	for id, rules := range a.byTerm {
 		a.termRules[id] = rules
@@ -175,9 +176,11 @@ func (a *Analyzer) run(call *corpus.Call, inferring bool) (*Result, []hit) {
 			p.cand[ri] = true
 		}
 		for _, r := range p.norm.Text {
-			rules := a.byRune[r]
+			var rules []int
 			if r < 1<<16 {
 				rules = a.runeRules[r]
+			} else {
+				rules = a.byRune[r]
 			}
 			for _, ri := range rules {
 				p.cand[ri] = true

@@ -4,6 +4,7 @@ import (
 	"maps"
 	"regexp"
 	"regexp/syntax"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -28,10 +29,12 @@ type ruleRegexp struct {
 	// short expression against the whole rest of a long turn at every
 	// start word was quadratic.
 	maxRunes int
-	// needs holds strings one of which every match contains (the most
-	// selective part the expression cannot do without); a text with none
-	// of them is not searched at all. Empty: no such part is known.
-	needs []string
+	// needs holds sets of strings: every match contains one string of
+	// each set (a part the expression cannot do without, such as 我 and
+	// tm|他喵 in 我(tm|他喵)); a text missing all strings of one set is not
+	// searched at all. The most selective set comes first. Empty: no such
+	// part is known.
+	needs [][]string
 }
 
 // maxStartRunes bounds how many single characters a character class may
@@ -77,8 +80,10 @@ func compileRuleRegexp(expr string) (*ruleRegexp, error) {
 
 // findAll returns the byte ranges of the matches in text.
 func (r *ruleRegexp) findAll(text string) [][]int {
-	if len(r.needs) > 0 && !containsAny(text, r.needs) {
-		return nil
+	for _, set := range r.needs {
+		if !containsAny(text, set) {
+			return nil
+		}
 	}
 	if r.starts == nil {
 		return r.re.FindAllStringIndex(text, -1)
@@ -252,11 +257,11 @@ func containsAny(s string, subs []string) bool {
 	return false
 }
 
-// required returns strings one of which every match of re contains: from
+// required returns the sets of strings every match of re contains one of:
 // the parts of a concatenation that must match (not optional), each a
-// literal or a small set of literals, the one whose shortest string is
-// longest. nil when there is none.
-func required(re *syntax.Regexp) []string {
+// literal or a small set of literals, the set whose shortest string is
+// longest first. nil when there is none.
+func required(re *syntax.Regexp) [][]string {
 	for re.Op == syntax.OpCapture {
 		re = re.Sub[0]
 	}
@@ -264,8 +269,7 @@ func required(re *syntax.Regexp) []string {
 	if re.Op == syntax.OpConcat {
 		parts = re.Sub
 	}
-	var best []string
-	bestLen := 0
+	var sets [][]string
 	for _, part := range parts {
 		for part.Op == syntax.OpCapture || part.Op == syntax.OpPlus || part.Op == syntax.OpRepeat && part.Min >= 1 {
 			part = part.Sub[0]
@@ -274,15 +278,17 @@ func required(re *syntax.Regexp) []string {
 		if len(set) == 0 || len(set) > maxNeeds {
 			continue // each string is a scan of the turn: a long list costs more than it saves
 		}
-		shortest := len(set[0])
-		for _, x := range set {
-			shortest = min(shortest, len(x))
-		}
-		if shortest > bestLen {
-			best, bestLen = set, shortest
-		}
+		sets = append(sets, set)
 	}
-	return best
+	shortest := func(set []string) int {
+		n := len(set[0])
+		for _, x := range set {
+			n = min(n, len(x))
+		}
+		return n
+	}
+	slices.SortStableFunc(sets, func(a, b []string) int { return shortest(b) - shortest(a) })
+	return sets
 }
 
 // literals returns the strings a literal or an alternation of literals

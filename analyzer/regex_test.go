@@ -99,11 +99,12 @@ func TestStartSet(t *testing.T) {
 func TestRequired(t *testing.T) {
 	cases := []struct {
 		expr  string
-		needs []string
+		needs [][]string
 	}{
-		{`(今天|明天)[^，]{0,6}(还|转)`, []string{"今天", "明天"}},
-		{`判{num}年`, []string{"判"}},
-		{`(a|b)x*征信黑名单`, []string{"征信黑名单"}},
+		{`(今天|明天)[^，]{0,6}(还|转)`, [][]string{{"今天", "明天"}, {"转", "还"}}}, // a class: in rune order
+		{`判{num}年`, [][]string{{"判"}, {"年"}}},
+		{`(a|b)x*征信黑名单`, [][]string{{"征信黑名单"}, {"a", "b"}}},
+		{`我(tm|他喵)`, [][]string{{"我"}, {"tm", "他喵"}}},
 		{`x?y?`, nil},
 		{`(?i)abc`, nil},
 	}
@@ -111,9 +112,16 @@ func TestRequired(t *testing.T) {
 		t.Run(c.expr, func(t *testing.T) {
 			rr, err := compileRuleRegexp(lexicon.ExpandRegex(c.expr))
 			require.NoError(t, err)
-			require.ElementsMatch(t, c.needs, rr.needs)
-			if len(c.needs) > 0 {
-				require.Nil(t, rr.findAll("没有需要的词"), "a text without them is not searched")
+			require.Equal(t, c.needs, rr.needs)
+			for i := range c.needs {
+				// a text holding every set but one is not searched
+				text := "没有需要的词"
+				for j, set := range c.needs {
+					if j != i {
+						text += set[0]
+					}
+				}
+				require.Nil(t, rr.findAll(text), "a text without %q is not searched", c.needs[i])
 			}
 		})
 	}

@@ -1,6 +1,8 @@
 package analyzer
 
 import (
+	"cmp"
+	"slices"
 	"sort"
 	"unicode/utf8"
 
@@ -10,11 +12,15 @@ import (
 // compiled is a rule with its terms resolved to term ids and its regular
 // expressions compiled.
 type compiled struct {
-	rule       *lexicon.Rule
-	index      int   // position among the analyzer's compiled rules
-	triggers   []int // term ids one of which a term or pattern match needs
-	terms      termSet
-	patterns   [][]compiledStep
+	rule     *lexicon.Rule
+	index    int   // position among the analyzer's compiled rules
+	triggers []int // term ids one of which a term or pattern match needs
+	terms    termSet
+	patterns [][]compiledStep
+	// needs[k] are the term sets of pattern k, rarest first (see
+	// rarity): all must be in a turn for the pattern to match, and the
+	// rarest is the likeliest to be missing.
+	needs      [][]termSet
 	near       []compiledNear
 	regex      []*ruleRegexp
 	exceptions []int
@@ -32,6 +38,7 @@ type compiledStep struct {
 // anchor.
 type compiledNear struct {
 	groups []termSet
+	needs  []termSet // groups, rarest first
 	within int
 	scope  string
 }
@@ -64,12 +71,14 @@ func compileRule(x *termIndex, r *lexicon.Rule) (*compiled, error) {
 			steps[i] = compiledStep{any: newTermSet(x.addAll(s.Any)), gapMin: s.GapMin, gapMax: s.GapMax}
 		}
 		c.patterns = append(c.patterns, steps)
-		if len(steps) > 0 {
-			sets := make([]termSet, len(steps))
-			for i, st := range steps {
-				sets[i] = st.any
-			}
-			c.triggers = append(c.triggers, x.rarest(sets).ids...)
+		sets := make([]termSet, len(steps))
+		for i, st := range steps {
+			sets[i] = st.any
+		}
+		x.byRarity(sets)
+		c.needs = append(c.needs, sets)
+		if len(sets) > 0 {
+			c.triggers = append(c.triggers, sets[0].ids...)
 		}
 	}
 	for _, n := range r.Near {
@@ -77,9 +86,13 @@ func compileRule(x *termIndex, r *lexicon.Rule) (*compiled, error) {
 		for _, g := range n.Groups {
 			cn.groups = append(cn.groups, newTermSet(x.addAll(g)))
 		}
+		cn.needs = slices.Clone(cn.groups)
+		x.byRarity(cn.needs)
 		c.near = append(c.near, cn)
 		// Every group is needed: one group's terms are enough as triggers.
-		c.triggers = append(c.triggers, x.rarest(cn.groups).ids...)
+		if len(cn.needs) > 0 {
+			c.triggers = append(c.triggers, cn.needs[0].ids...)
+		}
 	}
 	c.triggers = append(c.triggers, c.terms.ids...)
 	for _, expr := range r.Regex {
@@ -100,13 +113,13 @@ func (c *compiled) matches(p *prepared) []span {
 	}
 	var out []span
 	c.terms.each(p, func(_ int, occs []span) { out = append(out, occs...) })
-	for _, steps := range c.patterns {
-		if allPresent(p, steps) {
+	for k, steps := range c.patterns {
+		if allPresent(p, c.needs[k]) {
 			out = append(out, matchPattern(p, steps, c.rule.Scope)...)
 		}
 	}
 	for _, n := range c.near {
-		if allGroupsPresent(p, n.groups) {
+		if allPresent(p, n.needs) {
 			out = append(out, matchNear(p, n)...)
 		}
 	}
@@ -222,42 +235,36 @@ func matchNear(p *prepared, n compiledNear) []span {
 	return out
 }
 
-// rarest picks, among sets that a match needs all of, the one least
-// likely to be in a turn, as the rule's triggers: the fewest short terms
-// (a one- or two-character word such as 你 or 今天 is in most turns), then
-// the fewest terms. A rule is only tried on a turn holding one of its
-// triggers, so a rare trigger keeps it off most turns.
-func (x *termIndex) rarest(sets []termSet) termSet {
-	best, bestShort := 0, -1
-	for i, s := range sets {
-		short := 0
+// byRarity sorts sets that a match needs all of by how likely each is to
+// be in a turn, least likely first: the fewest short terms (a one- or
+// two-character word such as 你 or 今天 is in most turns), then the
+// fewest terms. The first is the rule's trigger set: a rule is only tried
+// on a turn holding one of its triggers, so a rare trigger keeps it off
+// most turns; and the presence check stops soonest on the rarest.
+func (x *termIndex) byRarity(sets []termSet) {
+	short := func(s termSet) int {
+		n := 0
 		for _, id := range s.ids {
 			if utf8.RuneCountInString(x.terms[id]) <= 2 {
-				short++
+				n++
 			}
 		}
-		if bestShort < 0 || short < bestShort || short == bestShort && len(s.ids) < len(sets[best].ids) {
-			best, bestShort = i, short
-		}
+		return n
 	}
-	return sets[best]
+	slices.SortStableFunc(sets, func(a, b termSet) int {
+		if c := cmp.Compare(short(a), short(b)); c != 0 {
+			return c
+		}
+		return cmp.Compare(len(a.ids), len(b.ids))
+	})
 }
 
-// allPresent reports whether every step of a pattern has a term in the
-// turn: a pattern whose later step is absent cannot match, and the walk
-// from each of its starts is skipped.
-func allPresent(p *prepared, steps []compiledStep) bool {
-	for _, st := range steps {
-		if !st.any.anyIn(p) {
-			return false
-		}
-	}
-	return true
-}
-
-func allGroupsPresent(p *prepared, groups []termSet) bool {
-	for _, g := range groups {
-		if !g.anyIn(p) {
+// allPresent reports whether every set has a term in the turn: a pattern
+// or frame that lacks one cannot match, and the walk from each of its
+// starts is skipped.
+func allPresent(p *prepared, sets []termSet) bool {
+	for _, s := range sets {
+		if !s.anyIn(p) {
 			return false
 		}
 	}

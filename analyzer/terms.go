@@ -22,11 +22,65 @@ type termIndex struct {
 	// by rune (0: none): the root is looked up at every rune of a turn,
 	// and an array is cheaper than its map.
 	rootBMP []int32
+	// edges holds every node's children (see trieNode); nil until freeze.
+	edges []edge
+}
+
+// freeze lays the children of every node out in edges, for find. Terms
+// added later unfreeze the index.
+func (x *termIndex) freeze() {
+	x.edges = x.edges[:0]
+	for i := range x.trie {
+		n := &x.trie[i]
+		n.kids, n.nkids = int32(len(x.edges)), int32(len(n.next))
+		for r, c := range n.next {
+			x.edges = append(x.edges, edge{r, c})
+		}
+		slices.SortFunc(x.edges[n.kids:], func(a, b edge) int { return cmp.Compare(a.r, b.r) })
+	}
+	if x.edges == nil {
+		x.edges = []edge{}
+	}
+}
+
+// child returns node's child for r.
+func (x *termIndex) child(node int32, r rune) (int32, bool) {
+	if x.edges == nil {
+		c, ok := x.trie[node].next[r]
+		return c, ok
+	}
+	n := x.trie[node]
+	kids := x.edges[n.kids : n.kids+n.nkids]
+	if len(kids) > 8 {
+		i, ok := slices.BinarySearchFunc(kids, r, func(e edge, r rune) int { return cmp.Compare(e.r, r) })
+		if !ok {
+			return 0, false
+		}
+		return kids[i].child, true
+	}
+	for _, e := range kids {
+		if e.r == r {
+			return e.child, true
+		} else if e.r > r {
+			break
+		}
+	}
+	return 0, false
 }
 
 type trieNode struct {
 	next map[rune]int32
 	term int32 // the term ending here, or -1
+	// edges[kids:kids+nkids] are next sorted by rune, once freeze has run:
+	// most nodes have a few children, and a short scan of one array is
+	// cheaper than a map lookup at every rune of a turn.
+	kids, nkids int32
+}
+
+// edge is one child of a trie node.
+type edge struct {
+	r     rune
+	child int32
 }
 
 func newTermIndex() *termIndex {
@@ -54,6 +108,7 @@ func (x *termIndex) add(term string) int {
 	}
 	id := len(x.terms)
 	x.ids[n] = id
+	x.edges = nil
 	x.terms = append(x.terms, n)
 	node := int32(0)
 	for _, r := range n {
@@ -118,14 +173,22 @@ func (x *termIndex) find(p *prepared) {
 				break
 			}
 			c, size := utf8.DecodeRuneInString(t[j:])
-			node, ok = x.trie[node].next[c]
+			node, ok = x.child(node, c)
 			j += size
 		}
 	}
 	if len(found) == 0 {
 		return
 	}
-	slices.SortStableFunc(found, func(a, b occurrence) int { return cmp.Compare(a.id, b.id) })
+	// Grouped by term, each term's occurrences in text order: a term
+	// occurs at most once per start, so (id, start) orders them fully,
+	// as a stable sort by id would.
+	slices.SortFunc(found, func(a, b occurrence) int {
+		if c := cmp.Compare(a.id, b.id); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.s.start, b.s.start)
+	})
 	p.present = getPresent((len(x.terms) + 63) / 64)
 	p.spans = make([]span, len(found))
 	for k, o := range found {

@@ -95,6 +95,47 @@ const (
 	sentenceBreaks = "。！？!?…\n"
 )
 
+// breakKind reports whether word, of at most three runes, holds a
+// sentence break, or else a clause break.
+func breakKind(word string) (sentence, clause bool) {
+	n := 0
+	for _, r := range word {
+		if n++; n > 3 {
+			return false, false
+		}
+		switch {
+		case r < utf8.RuneSelf:
+			sentence = sentence || asciiBreaks[r] == sentenceBreak
+			clause = clause || asciiBreaks[r] == clauseBreak
+		case r == '。' || r == '！' || r == '？' || r == '…':
+			sentence = true
+		case r == '，' || r == '；' || r == '：' || r == '—':
+			clause = true
+		}
+	}
+	return sentence, clause && !sentence
+}
+
+const (
+	clauseBreak = 1 + iota
+	sentenceBreak
+)
+
+// asciiBreaks marks the ASCII runes of clauseBreaks and sentenceBreaks.
+var asciiBreaks = func() (t [utf8.RuneSelf]uint8) {
+	for _, r := range clauseBreaks {
+		if r < utf8.RuneSelf {
+			t[r] = clauseBreak
+		}
+	}
+	for _, r := range sentenceBreaks {
+		if r < utf8.RuneSelf {
+			t[r] = sentenceBreak
+		}
+	}
+	return t
+}()
+
 func prepare(seg *segment.Segmenter, idx *termIndex, text string) *prepared {
 	p := &prepared{norm: corpus.Normalize(text)}
 	t := p.norm.Text
@@ -105,8 +146,7 @@ func prepare(seg *segment.Segmenter, idx *termIndex, text string) *prepared {
 		if strings.TrimSpace(word) == "" {
 			continue
 		}
-		isSentence := strings.ContainsAny(word, sentenceBreaks) && utf8.RuneCountInString(word) <= 3
-		isClause := !isSentence && strings.ContainsAny(word, clauseBreaks) && utf8.RuneCountInString(word) <= 3
+		isSentence, isClause := breakKind(word)
 		if isSentence {
 			sentence++
 			clause++

@@ -1,12 +1,8 @@
 package corpus
 
 import (
-	"sync"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/longbridgeapp/opencc"
-	"golang.org/x/text/width"
 )
 
 // Normalized is a turn's text prepared for matching, with a map back to the
@@ -46,108 +42,6 @@ func (n Normalized) Span(s, e int) (start, end int) {
 // meaning for any rule. Only pure fillers are listed: 啊 and 呀 are also
 // sentence particles, and 额 is part of 额度, so they stay.
 var fillers = map[rune]bool{'嗯': true, '呃': true}
-
-var (
-	t2sOnce sync.Once
-	t2s     *opencc.OpenCC
-	t2sErr  error
-)
-
-// converter returns the shared OpenCC Traditional→Simplified converter
-// (OpenCC's own t2s phrase and character tables, embedded in the library).
-func converter() (*opencc.OpenCC, error) {
-	t2sOnce.Do(func() { t2s, t2sErr = opencc.New("t2s") })
-	return t2s, t2sErr
-}
-
-// ToSimplified converts Traditional characters to Simplified with OpenCC's
-// t2s tables. It keeps the number of runes whenever it can: when a phrase
-// conversion would change the length, it converts rune by rune instead, so
-// that offsets can be mapped back to the original.
-func ToSimplified(s string) string {
-	// A few of OpenCC's entries map to a character that is itself a key
-	// (薴 → 苧 → 苎): convert again until nothing changes, so that
-	// normalizing normalized text changes nothing.
-	for range maxT2SPasses {
-		out := toSimplifiedOnce(s)
-		if out == s {
-			break
-		}
-		s = out
-	}
-	return s
-}
-
-// maxT2SPasses bounds the passes of ToSimplified; OpenCC's chains are two
-// long.
-const maxT2SPasses = 4
-
-func toSimplifiedOnce(s string) string {
-	if !hasTraditional(s) {
-		return s
-	}
-	cc, err := converter()
-	if err != nil {
-		return s
-	}
-	out, err := cc.Convert(s)
-	if err != nil {
-		return s
-	}
-	if utf8.RuneCountInString(out) == utf8.RuneCountInString(s) {
-		return out
-	}
-	buf := make([]rune, 0, len(s))
-	for _, r := range s {
-		c, err := cc.Convert(string(r))
-		rs := []rune(c)
-		if err != nil || len(rs) != 1 {
-			buf = append(buf, r)
-			continue
-		}
-		buf = append(buf, rs[0])
-	}
-	return string(buf)
-}
-
-//go:generate go run ./internal/t2sgen
-
-// t2sSet marks, for the Basic Multilingual Plane, the characters of
-// t2sRunes; t2sOther holds the rest.
-var (
-	t2sSet   [1 << 16 / 64]uint64
-	t2sOther = map[rune]bool{}
-)
-
-func init() {
-	for _, r := range t2sRunes {
-		if r < 1<<16 {
-			t2sSet[r/64] |= 1 << (r % 64)
-		} else {
-			t2sOther[r] = true
-		}
-	}
-}
-
-// hasTraditional reports whether s holds a character that some entry of
-// OpenCC's t2s tables changes. An entry can only match where all its
-// characters are, so without one every match maps to itself and the
-// conversion is skipped (most turns are Simplified).
-func hasTraditional(s string) bool {
-	if asciiOnly(s) {
-		return false
-	}
-	for _, r := range s {
-		if r < 1<<16 {
-			if t2sSet[r/64]&(1<<(r%64)) != 0 {
-				return true
-			}
-		} else if t2sOther[r] {
-			return true
-		}
-	}
-	return false
-}
 
 func asciiOnly(s string) bool {
 	for i := 0; i < len(s); i++ {
@@ -230,18 +124,42 @@ func Normalize(s string) Normalized {
 // 账 (账单, 欠账) is the standard form for accounts.
 var variants = map[rune]rune{'帐': '账'}
 
+// variantSet marks the keys of variants in the Basic Multilingual Plane,
+// so that fold passes other ideographs without a map lookup.
+var variantSet [1 << 16 / 64]uint64
+
+func init() {
+	for r := range variants {
+		if r < 1<<16 {
+			variantSet[r/64] |= 1 << (r % 64)
+		}
+	}
+}
+
 // fold maps one rune to its matching form: full-width ASCII to half-width,
 // the ideographic space to a space, letters to lower case, and the few
 // variants above to their standard form.
 func fold(r rune) rune {
+	switch {
+	case r < utf8.RuneSelf:
+		if 'A' <= r && r <= 'Z' {
+			r += 'a' - 'A'
+		}
+		return r
+	case r >= 0x3400 && r <= 0x9FFF && variantSet[r/64]&(1<<(r%64)) == 0:
+		// CJK ideographs have no case.
+		return r
+	}
 	if v, ok := variants[r]; ok {
 		return v
 	}
-	if r >= 0xFF01 && r <= 0xFF5E || r == 0x3000 {
-		s := width.Narrow.String(string(r))
-		if rr, n := utf8.DecodeRuneInString(s); n == len(s) {
-			r = rr
-		}
+	switch {
+	case r >= 0xFF01 && r <= 0xFF5E:
+		// Full-width ASCII sits at a fixed distance from ASCII
+		// (TestFoldNarrowsLikeWidth holds this to x/text/width).
+		r -= 0xFF01 - '!'
+	case r == 0x3000:
+		r = ' '
 	}
 	return unicode.ToLower(r)
 }

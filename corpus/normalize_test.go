@@ -3,9 +3,11 @@ package corpus
 import (
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
+	"golang.org/x/text/width"
 )
 
 func TestNormalize(t *testing.T) {
@@ -119,4 +121,21 @@ func FuzzNormalize(f *testing.F) {
 			t.Fatalf("not idempotent: %q → %q → %q", s, n.Text, again.Text)
 		}
 	})
+}
+
+// TestFoldNarrowsLikeWidth holds fold's arithmetic for full-width ASCII
+// and the ideographic space to golang.org/x/text/width, lower-cased.
+func TestFoldNarrowsLikeWidth(t *testing.T) {
+	for r := rune(0xFF01); r <= 0xFF5E; r++ {
+		want := []rune(width.Narrow.String(string(r)))
+		if len(want) != 1 || fold(r) != unicode.ToLower(want[0]) {
+			t.Errorf("fold(%q) = %q, want %q", r, fold(r), strings.ToLower(string(want)))
+		}
+	}
+	if got := fold(0x3000); got != ' ' {
+		t.Errorf("fold(ideographic space) = %q, want a space", got)
+	}
+	if fold('A') != 'a' || fold('帐') != '账' || fold('你') != '你' {
+		t.Errorf("fold: A→%q 帐→%q 你→%q", fold('A'), fold('帐'), fold('你'))
+	}
 }

@@ -14,9 +14,14 @@
 //   - peak RSS on a small and a large corpus (memory must not grow with the
 //     number of calls);
 //
-//   - the same scan with the rule count doubled by generated rules.
+//   - the same scan with the rule count doubled by generated rules;
 //
-//     go run ./bench/scanbench [-calls 20000] [-rss-calls 100000] [-jobs 2]
+//   - with -vs OLD, the one-core scan of another callqa binary (a build
+//     of an earlier commit) against this one, run alternately, so that
+//     the drift of a shared machine falls on both alike: the median ratio
+//     of CPU time (user and system) and of wall time, new to old.
+//
+//     go run ./bench/scanbench [-calls 20000] [-rss-calls 100000] [-jobs 2] [-vs OLD -vs-runs 8]
 //
 // It builds the callqa binary, writes the corpora (callqa gen's generator:
 // 10–60 turns a call, 15% in speech-recognition style) into a temporary
@@ -46,9 +51,9 @@ import (
 )
 
 type config struct {
-	calls, rssCalls, smallCalls, jobs, runs, perFile int
-	seed                                             int64
-	bin, dir                                         string
+	calls, rssCalls, smallCalls, jobs, runs, perFile, vsRuns int
+	seed                                                     int64
+	bin, dir, vs                                             string
 }
 
 func main() {
@@ -63,6 +68,8 @@ func main() {
 	fs.Int64Var(&c.seed, "seed", 1, "corpus seed")
 	fs.StringVar(&c.bin, "bin", "", "callqa binary to measure (default: go build ./cmd/callqa)")
 	fs.StringVar(&c.dir, "dir", "", "folder for the corpora (default: a temporary folder, removed)")
+	fs.StringVar(&c.vs, "vs", "", "another callqa binary to compare the one-core scan with, run alternately")
+	fs.IntVar(&c.vsRuns, "vs-runs", 8, "runs of each binary in the -vs comparison (the median counts)")
 	fs.Parse(os.Args[1:])
 	log.SetFlags(0)
 	log.SetPrefix("scanbench: ")
@@ -164,6 +171,14 @@ func run(c config) error {
 		return err
 	}
 
+	var vs comparison
+	if c.vs != "" {
+		log.Printf("%d alternate one-core scans of %s and %s", 2*c.vsRuns, c.bin, c.vs)
+		if vs, err = compare(c, main); err != nil {
+			return err
+		}
+	}
+
 	var small, large result
 	if c.rssCalls > 0 {
 		log.Printf("memory: %d calls", c.smallCalls)
@@ -203,10 +218,58 @@ func run(c config) error {
 	fmt.Printf("- rules doubled: %+.1f%% time\n", 100*(net(doubled)/net(single)-1))
 	fmt.Printf("- start-up (scan of one call): %.3f s wall, %s peak RSS; gse's own dictionary load here: %.2f s; segment's: %.3f s\n",
 		startup.sec, mib(startup.rss), gseLoad.Seconds(), ownLoad.Seconds())
+	if c.vs != "" {
+		fmt.Printf("- against %s, one core, %d alternate runs each: CPU time %.2f s vs %.2f s (medians), ratio %.3f (%+.1f%%); wall ratio %.3f\n",
+			c.vs, c.vsRuns, vs.newCPU, vs.oldCPU, vs.newCPU/vs.oldCPU, 100*(vs.newCPU/vs.oldCPU-1), vs.newWall/vs.oldWall)
+	}
 	if c.rssCalls > 0 {
 		fmt.Printf("- peak RSS: %d calls %s, %d calls %s (ratio %.2f)\n", c.smallCalls, mib(small.rss), c.rssCalls, mib(large.rss), float64(large.rss)/float64(small.rss))
 	}
 	return nil
+}
+
+// comparison holds the medians of the -vs runs.
+type comparison struct {
+	newCPU, oldCPU, newWall, oldWall float64
+}
+
+// compare runs the one-core scan of c.bin and c.vs alternately, each
+// c.vsRuns times, the first of each pair swapping every round, and
+// returns the medians of CPU and wall time.
+func compare(c config, dir string) (comparison, error) {
+	var newCPU, oldCPU, newWall, oldWall []float64
+	for i := range 2 * c.vsRuns {
+		isNew := i%2 == (i/2)%2
+		bin := c.vs
+		if isNew {
+			bin = c.bin
+		}
+		cmd := exec.Command(bin, "scan", "--format", "jsonl", "--jobs", "1", dir)
+		cmd.Env = append(os.Environ(), "GOMAXPROCS=1")
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		t0 := time.Now()
+		if err := cmd.Run(); err != nil {
+			return comparison{}, fmt.Errorf("%s: %v\n%s", strings.Join(cmd.Args, " "), err, stderr.String())
+		}
+		wall := time.Since(t0).Seconds()
+		cpu := (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds()
+		if isNew {
+			newCPU, newWall = append(newCPU, cpu), append(newWall, wall)
+		} else {
+			oldCPU, oldWall = append(oldCPU, cpu), append(oldWall, wall)
+		}
+	}
+	return comparison{median(newCPU), median(oldCPU), median(newWall), median(oldWall)}, nil
+}
+
+func median(xs []float64) float64 {
+	xs = slices.Sorted(slices.Values(xs))
+	n := len(xs)
+	if n%2 == 1 {
+		return xs[n/2]
+	}
+	return (xs[n/2-1] + xs[n/2]) / 2
 }
 
 type result struct {
