@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/callqa/callqa/corpus"
@@ -64,6 +65,14 @@ func New(set *lexicon.Set, opts Options) (*Analyzer, error) {
 		}
 		c.index = a.compiled
 		a.compiled++
+		if r.ReactsTo != nil {
+			rc, err := compileRule(a.terms, r.ReactsTo)
+			if err != nil {
+				return nil, fmt.Errorf("%s: rule %s: %w", r.Source(), r.ReactsTo.ID, err)
+			}
+			rc.index = -1 // tried on the other party's turns, never a candidate
+			c.reacts = rc
+		}
 		for _, id := range c.triggers {
 			if l := a.byTerm[id]; len(l) == 0 || l[len(l)-1] != c.index {
 				a.byTerm[id] = append(l, c.index)
@@ -132,6 +141,16 @@ type state struct {
 	// with their rules.
 	hints     []Hint
 	hintRules []*lexicon.Rule
+	// firstAt is where each task and step code was first covered: the
+	// turn and the byte offset of the evidence in the normalized text.
+	firstAt map[string]position
+}
+
+// position is a place in a call: a turn number and an offset in it.
+type position struct{ turn, start int }
+
+func (p position) before(q position) bool {
+	return p.turn < q.turn || p.turn == q.turn && p.start < q.start
 }
 
 // Analyze checks one call and returns its result.
@@ -156,7 +175,7 @@ func (a *Analyzer) analyze(call *corpus.Call) (*Result, []hit) {
 
 // run analyzes a call; with inferring, the role-inference cues run too.
 func (a *Analyzer) run(call *corpus.Call, inferring bool) (*Result, []hit) {
-	st := &state{a: a, call: call, found: map[int]map[string]bool{}}
+	st := &state{a: a, call: call, found: map[int]map[string]bool{}, firstAt: map[string]position{}}
 	st.res = &Result{
 		CallID: call.ID, Source: call.Source, Turns: len(call.Turns),
 		Findings: []Finding{}, Tasks: map[string]Coverage{}, Steps: map[string]Coverage{},
@@ -209,6 +228,7 @@ func (a *Analyzer) run(call *corpus.Call, inferring bool) (*Result, []hit) {
 			st.apply(i, c)
 		}
 	}
+	st.findingHints()
 	st.score()
 	releaseTurns(st.turns)
 	return st.res, st.hits
@@ -243,7 +263,73 @@ func (st *state) check(i int, c *compiled, m span) (reason string, cue span) {
 			return "turn_has_" + cat, span{}
 		}
 	}
+	for _, code := range r.UnlessSameTurn {
+		if st.coversTurn(code, i+1) {
+			return "turn_covers_" + code, span{}
+		}
+	}
 	return "", span{}
+}
+
+// coversTurn reports whether task or step code has evidence on turn n.
+func (st *state) coversTurn(code string, n int) bool {
+	for _, m := range []map[string]Coverage{st.res.Tasks, st.res.Steps} {
+		if slices.Contains(m[code].Turns, n) {
+			return true
+		}
+	}
+	return false
+}
+
+// reaction finds what a hint on agent turn i reacts to: the last match of
+// rc in the other party's turns since the agent last spoke. It returns
+// the quoted words and their turn.
+func (st *state) reaction(i int, rc *compiled) (string, int, bool) {
+	for j := i - 1; j >= 0; j-- {
+		role := st.call.Turns[j].Role
+		if !isOther(role) {
+			if role == corpus.RoleAgent {
+				break
+			}
+			continue
+		}
+		matches := rc.matches(st.turns[j])
+		for k := len(matches) - 1; k >= 0; k-- {
+			if reason, _ := st.check(j, rc, matches[k]); reason == "" {
+				quote, _, _ := st.quote(j, matches[k])
+				return quote, j + 1, true
+			}
+		}
+	}
+	return "", 0, false
+}
+
+// addHint records a hint unless its turn already has one of its kind
+// (one hint per kind per turn).
+func (st *state) addHint(h Hint, r *lexicon.Rule) {
+	for _, o := range st.hints {
+		if o.Turn == h.Turn && o.Code == h.Code {
+			return
+		}
+	}
+	st.hints = append(st.hints, h)
+	st.hintRules = append(st.hintRules, r)
+}
+
+// findingHints raises the hints that fire on findings (on_findings): one
+// on every turn holding a finding of one of the rule's categories.
+func (st *state) findingHints() {
+	for _, c := range st.a.hints {
+		r := c.rule
+		if len(r.OnFindings) == 0 {
+			continue
+		}
+		for _, f := range st.res.Findings {
+			if slices.Contains(r.OnFindings, f.Category) {
+				st.addHint(Hint{Turn: f.Turn, Code: r.Code, Kind: r.Code, About: r.About, Rule: r.ID, Text: r.Advice, Quote: f.Match, start: f.Start}, r)
+			}
+		}
+	}
 }
 
 // speakerOK reports whether the rule applies to who speaks turn i.
@@ -356,14 +442,16 @@ func (st *state) record(i int, c *compiled, m span, abuse bool) {
 	case lexicon.CategoryParty, lexicon.CategoryRole:
 		return
 	case lexicon.CategoryHint:
-		for _, h := range st.hints {
-			if h.Turn == n && h.Code == r.Code {
-				return // one hint of a kind per turn
-			}
-		}
 		quote, _, _ := st.quote(i, m)
-		st.hints = append(st.hints, Hint{Turn: n, Code: r.Code, Rule: r.ID, Text: r.Advice, Quote: quote})
-		st.hintRules = append(st.hintRules, r)
+		h := Hint{Turn: n, Code: r.Code, Kind: r.Code, About: r.About, Rule: r.ID, Text: r.Advice, Quote: quote, start: m.start}
+		if c.reacts != nil {
+			ev, evTurn, ok := st.reaction(i, c.reacts)
+			if !ok {
+				return
+			}
+			h.EvidenceTurn, h.Evidence = evTurn, ev
+		}
+		st.addHint(h, r)
 		return
 	case lexicon.CategoryTask, lexicon.CategoryStep, lexicon.CategoryRequired:
 		cov := st.res.Tasks
@@ -375,6 +463,9 @@ func (st *state) record(i int, c *compiled, m span, abuse bool) {
 				st.res.Required = map[string]Coverage{}
 			}
 			cov = st.res.Required
+		}
+		if at, ok := st.firstAt[r.Code]; !ok || (position{n, m.start}).before(at) {
+			st.firstAt[r.Code] = position{n, m.start}
 		}
 		cv := cov[r.Code]
 		cv.Covered = true
@@ -469,28 +560,36 @@ func (st *state) score() {
 }
 
 // keptHints applies the hints' call-level conditions: a hint is dropped
-// when the call covers one of its unless_covered codes, or when it comes
-// after the first evidence of its before_first code.
+// when the call covers one of its unless_covered codes, or when it does
+// not come before the first evidence of its before_first code; of a
+// first_only rule only the first hint counts. The hints come out in turn
+// order.
 func (st *state) keptHints() []Hint {
-	covered := func(code string) (bool, int) {
-		for _, m := range []map[string]Coverage{st.res.Tasks, st.res.Steps} {
-			if cv, ok := m[code]; ok && cv.Covered && len(cv.Turns) > 0 {
-				return true, cv.Turns[0]
-			}
-		}
-		return false, 0
-	}
+	first := map[string]bool{}
 	var out []Hint
-	for i, h := range st.hints {
-		r := st.hintRules[i]
+	order := make([]int, len(st.hints))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool {
+		return (position{st.hints[order[a]].Turn, st.hints[order[a]].start}).before(position{st.hints[order[b]].Turn, st.hints[order[b]].start})
+	})
+	for _, i := range order {
+		h, r := st.hints[i], st.hintRules[i]
+		if r.FirstOnly {
+			if first[r.ID] {
+				continue
+			}
+			first[r.ID] = true
+		}
 		keep := true
 		for _, code := range r.UnlessCovered {
-			if ok, _ := covered(code); ok {
+			if st.covered(code) {
 				keep = false
 			}
 		}
 		if r.BeforeFirst != "" {
-			if ok, first := covered(r.BeforeFirst); ok && h.Turn >= first {
+			if at, ok := st.firstAt[r.BeforeFirst]; ok && !(position{h.Turn, h.start}).before(at) {
 				keep = false
 			}
 		}
@@ -499,4 +598,14 @@ func (st *state) keptHints() []Hint {
 		}
 	}
 	return out
+}
+
+// covered reports whether the call covers task or step code.
+func (st *state) covered(code string) bool {
+	for _, m := range []map[string]Coverage{st.res.Tasks, st.res.Steps} {
+		if cv, ok := m[code]; ok && cv.Covered {
+			return true
+		}
+	}
+	return false
 }

@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/callqa/callqa/corpus"
 	"github.com/callqa/callqa/lexicon"
@@ -31,24 +32,33 @@ func (f ExampleFailure) Error() string {
 }
 
 // Fires reports whether rule id fires anywhere in the transcript snippet
-// (formats.md §1 lines, optional `# key: value` headers).
+// (formats.md §1 lines, optional `# key: value` headers). With a
+// `# turn: N` header it must fire on turn N: a multi-turn example says
+// where (a hint anchored at the agent turn that accepted a hedge).
 func (a *Analyzer) Fires(id, snippet string) (bool, error) {
 	call, err := corpus.ReadText("example", snippet)
 	if err != nil {
 		return false, err
 	}
+	turn := 0
+	if v, ok := call.Meta["turn"]; ok {
+		if turn, err = strconv.Atoi(v); err != nil || turn < 1 || turn > len(call.Turns) {
+			return false, fmt.Errorf("# turn: %q is not a turn of the example (1 to %d)", v, len(call.Turns))
+		}
+	}
+	at := func(n int) bool { return turn == 0 || n == turn }
 	res, hits := a.run(call, true) // role cues too: they have examples like every rule
 	if r := a.set.Rule(id); r != nil && r.Category == lexicon.CategoryHint {
 		// A hint counts once its call-level conditions have kept it.
 		for _, h := range res.Hints {
-			if h.Rule == id {
+			if h.Rule == id && at(h.Turn) {
 				return true, nil
 			}
 		}
 		return false, nil
 	}
 	for _, h := range hits {
-		if h.rule.ID == id {
+		if h.rule.ID == id && at(h.turn) {
 			return true, nil
 		}
 	}

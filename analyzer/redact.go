@@ -57,6 +57,7 @@ func (r *Result) Redacted() *Result {
 		out.Hints = make([]Hint, len(r.Hints))
 		for i, h := range r.Hints {
 			h.Quote = redact.Mask(h.Quote)
+			h.Evidence = redact.Mask(h.Evidence)
 			out.Hints[i] = h
 		}
 	}

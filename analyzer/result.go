@@ -99,6 +99,17 @@ type Hint struct {
 	Rule  string `json:"rule"`
 	Text  string `json:"text"`
 	Quote string `json:"quote,omitempty"`
+	// Kind is the hint's kind, policy.md's code (the same as Code; added
+	// field).
+	Kind string `json:"kind"`
+	// About is the task or step the hint coaches, when there is one.
+	About string `json:"about,omitempty"`
+	// EvidenceTurn and Evidence are what the hint reacts to, when it is
+	// another turn: the other party's hedge that the agent accepted.
+	EvidenceTurn int    `json:"evidence_turn,omitempty"`
+	Evidence     string `json:"evidence,omitempty"`
+
+	start int // where Quote starts in its turn (normalized text; for a finding, the original), for ordering
 }
 
 // Coverage says whether a task or step was done, and on which turns.

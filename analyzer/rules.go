@@ -13,7 +13,7 @@ import (
 // expressions compiled.
 type compiled struct {
 	rule     *lexicon.Rule
-	index    int   // position among the analyzer's compiled rules
+	index    int   // position among the analyzer's compiled rules (-1: none)
 	triggers []int // term ids one of which a term or pattern match needs
 	terms    termSet
 	patterns [][]compiledStep
@@ -27,6 +27,8 @@ type compiled struct {
 	unless     termSet
 	negation   *compiledCues
 	quote      *compiledCues
+	// reacts is a hint's reacts_to: what the other party must have said.
+	reacts *compiled
 }
 
 type compiledStep struct {
@@ -108,7 +110,7 @@ func compileRule(x *termIndex, r *lexicon.Rule) (*compiled, error) {
 // matches returns the rule's raw matches in a turn, in text order, before
 // any cue, speaker or party check.
 func (c *compiled) matches(p *prepared) []span {
-	if p.cand != nil && !p.cand[c.index] {
+	if p.cand != nil && c.index >= 0 && !p.cand[c.index] {
 		return nil // none of its words, nor a start of its expressions, is in the turn
 	}
 	var out []span

@@ -166,6 +166,38 @@ func TestReportInChromium(t *testing.T) {
 		assert.Positive(t, evaluate[int](t, ctx, `document.querySelectorAll('#call-S02 .hint').length`), "coaching hints are shown")
 	})
 
+	t.Run("hint_beside_its_turn", func(t *testing.T) {
+		// S02 states no lawful consequence: its threat at turn 7 carries
+		// threat_as_consequence, drawn in the turn's row, to the right of
+		// what was said, and level with it.
+		type box struct {
+			Found   bool   `json:"found"`
+			Label   string `json:"label"`
+			Right   bool   `json:"right"`
+			Level   bool   `json:"level"`
+			Visible bool   `json:"visible"`
+		}
+		b := evaluate[box](t, ctx, `(() => {
+			const li = document.querySelector('#call-S02 li.turn[data-turn="7"]');
+			const h = li && li.querySelector('aside.hints .hint[data-kind="threat_as_consequence"]');
+			if (!h) return {found: false};
+			const u = li.querySelector('.utterance').getBoundingClientRect();
+			const r = h.getBoundingClientRect();
+			return {
+				found: true,
+				label: h.querySelector('.hint-label').textContent,
+				right: r.left >= u.right - 1,
+				level: r.top < u.bottom && r.bottom > u.top,
+				visible: r.width > 0 && r.height > 0,
+			};
+		})()`)
+		require.True(t, b.Found, "turn 7 of S02 holds the threat_as_consequence hint")
+		assert.Contains(t, b.Label, "Threat as consequence")
+		assert.True(t, b.Visible, "the hint is drawn")
+		assert.True(t, b.Right, "the hint is beside the turn's text, to its right")
+		assert.True(t, b.Level, "the hint is level with its turn")
+	})
+
 	t.Run("chinese_renders_in_a_cjk_font", func(t *testing.T) {
 		for _, sel := range []string{`#call-S02 li.turn p.text`, `#call-S06 li.turn p.text`, `svg#chart-coverage text.label`} {
 			ids, err := chromedp.Run(ctx, chromedp.QueryNodeIDs(chromedp.CSS(sel)))
@@ -224,6 +256,26 @@ func docsScreenshot(t *testing.T, ctx context.Context, bin string) {
 	png, err := chromedp.Run(tab, chromedp.CaptureScreenshot())
 	require.NoError(t, err)
 	path := filepath.Join("..", "docs", "report.png")
+	require.NoError(t, os.WriteFile(path, png, 0o644))
+	t.Logf("wrote %s", path)
+
+	// docs/report-coaching.png: a practice call of testdata/practice,
+	// with its hints beside the turns they point at.
+	out = filepath.Join(t.TempDir(), "practice.html")
+	cmd = exec.Command(bin, "score", "--format", "html", "testdata/practice/calls")
+	cmd.Dir = ".."
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	html, err := cmd.Output()
+	require.NoError(t, err, "callqa score: %s", stderr.String())
+	require.NoError(t, os.WriteFile(out, html, 0o644))
+	practice, cancel2 := chromedp.NewContext(ctx)
+	defer cancel2()
+	require.NoError(t, chromedp.Do(practice, chromedp.EmulateViewport(1280, 1100), chromedp.Navigate("file://"+out),
+		chromedp.WaitVisible(chromedp.CSS("#call-PR13 aside.hints"))))
+	png, err = chromedp.Run(practice, chromedp.Screenshot(chromedp.CSS("#call-PR13")))
+	require.NoError(t, err)
+	path = filepath.Join("..", "docs", "report-coaching.png")
 	require.NoError(t, os.WriteFile(path, png, 0o644))
 	t.Logf("wrote %s", path)
 }

@@ -36,6 +36,7 @@ var (
 
 	tmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 		"roleLabel": roleLabel,
+		"hintLabel": hintLabel,
 	}).Parse(pageTemplate))
 )
 
@@ -458,6 +459,28 @@ func roleClass(role string) string {
 		return "third-party"
 	}
 	return "other"
+}
+
+// hintLabels name the kinds of coaching hints (policy.md) for the reader.
+var hintLabels = map[string]string{
+	"open_question":         "Open question · 开放式提问",
+	"too_soft":              "No deadline · 催款没有时限",
+	"vague_accepted":        "Vague promise accepted · 接受了含糊承诺",
+	"no_verification":       "Debt before identity check · 未核实身份就谈欠款",
+	"no_introduction":       "Debt before introduction · 未表明身份就谈欠款",
+	"threat_as_consequence": "Threat as consequence · 以威胁代替后果",
+	"violation":             "Violation · 违规",
+}
+
+// hintLabel names a hint's kind; a call-level remark is "Missing".
+func hintLabel(kind string) string {
+	if l, ok := hintLabels[kind]; ok {
+		return l
+	}
+	if strings.HasPrefix(kind, "missing_") {
+		return "Missing · 缺少"
+	}
+	return "Coaching"
 }
 
 // roleLabel names a turn's speaker.

@@ -89,8 +89,8 @@ func sampleCalls() []*score.CallScore {
 		},
 		Hints: []score.Hint{
 			{Turn: 5, Code: "violation", Rule: "insult.slur", Text: "不要给客户贴标签。可以说：“我理解您现在有困难，我们一起看看怎么解决。”", Quote: "老赖"},
-			{Turn: 6, Code: "vague_answer", Rule: "hint.vague", Text: "客户说“我尽量”时，要追问具体的时间和金额。", Quote: "我尽量"},
-			{Turn: 7, Code: "open_question", Rule: "hint.open_question", Text: "这是开放式提问，最常见的错误。应直接要求：“请您今天下午五点前还款。”", Quote: "您什么时候能还"},
+			{Turn: 6, Code: "vague_accepted", Kind: "vague_accepted", Rule: "hint.vague_accepted", Text: "客户说“我尽量”时，要追问具体的时间和金额。", Quote: "好的", EvidenceTurn: 5, Evidence: "我尽量"},
+			{Turn: 7, Code: "open_question", Kind: "open_question", Rule: "hint.open_question", Text: "这是开放式提问，最常见的错误。应直接要求：“请您今天下午五点前还款。”", Quote: "您什么时候能还"},
 			{Turn: 0, Code: "missing", Rule: "ask_reason", Text: "没有了解逾期原因。"},
 		},
 		Turns: d7,
@@ -270,7 +270,8 @@ func TestStructure(t *testing.T) {
 	// Evidence, hints and departures.
 	assert.Contains(t, out, `class="turn role-agent evidence" data-turn="1" data-tasks="verify_identity recording_notice"`)
 	assert.Contains(t, out, `<span class="evidence-tag">✓ 要求客户今天还款</span>`)
-	assert.Regexp(t, `(?s)data-turn="7">.*?<aside class="hints">\s*<div class="hint" data-code="open_question">`, out)
+	assert.Regexp(t, `(?s)data-turn="7">.*?<aside class="hints">\s*<div class="hint" data-code="open_question" data-kind="open_question" data-turn="7"><span class="hint-label">Open question · 开放式提问</span>`, out)
+	assert.Contains(t, out, `<p class="hint-evidence">after turn 5: 「我尽量」</p>`, "vague_accepted shows the hedge it reacts to")
 	assert.Contains(t, out, `<li class="departure">要求客户今天还款 at turn 3, but 了解逾期原因, which comes first, never came</li>`)
 	assert.Contains(t, out, `<li class="departure">在表明身份的同一句里就要求还款</li>`)
 	assert.Contains(t, out, "Follows the order the guides teach.")

@@ -131,7 +131,8 @@ func (s *Set) resolveClasses(errs *ErrorList) {
 		return out
 	}
 	doneCues := map[*Cues]bool{}
-	for _, r := range s.Rules {
+	var expandRule func(r *Rule)
+	expandRule = func(r *Rule) {
 		file, line := "", r.Line
 		if r.Pack != nil {
 			file = r.Pack.Source
@@ -156,6 +157,12 @@ func (s *Set) resolveClasses(errs *ErrorList) {
 				c.Terms = expand(c.Terms, file, line, r.ID)
 			}
 		}
+		if r.ReactsTo != nil {
+			expandRule(r.ReactsTo)
+		}
+	}
+	for _, r := range s.Rules {
+		expandRule(r)
 	}
 }
 

@@ -150,7 +150,7 @@ func checkRule(t *testing.T, r *Rule) {
 	if r.Category == CategoryHint && r.Advice == "" {
 		t.Errorf("rule %s: hint without advice kept", r.ID)
 	}
-	if len(r.Terms)+len(r.Patterns)+len(r.Near)+len(r.Regex) == 0 {
+	if len(r.Terms)+len(r.Patterns)+len(r.Near)+len(r.Regex)+len(r.OnFindings) == 0 {
 		t.Errorf("rule %s matches nothing", r.ID)
 	}
 	if len(r.Examples.Match) == 0 {

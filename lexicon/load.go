@@ -17,7 +17,8 @@ import (
 
 var (
 	packKeys    = []string{"pack", "version", "category", "severity", "refs", "words", "negation", "quote", "disable", "rules", "advice", "classes"}
-	ruleKeys    = []string{"id", "category", "severity", "description", "refs", "code", "speaker", "party", "terms", "patterns", "near", "regex", "exceptions", "unless", "unless_finding", "scope", "negation", "quote", "examples", "advice", "unless_covered", "before_first"}
+	ruleKeys    = []string{"id", "category", "severity", "description", "refs", "code", "speaker", "party", "terms", "patterns", "near", "regex", "exceptions", "unless", "unless_finding", "scope", "negation", "quote", "examples", "advice", "unless_covered", "before_first", "about", "unless_same_turn", "first_only", "on_findings", "reacts_to"}
+	reactsKeys  = []string{"terms", "patterns", "near", "regex", "exceptions", "unless", "unless_same_turn", "scope"}
 	cueKeys     = []string{"cues", "window", "scope"}
 	exampleKeys = []string{"match", "no_match"}
 	classKeys   = []string{"description", "members", "extend", "examples"}
@@ -304,16 +305,20 @@ func (l *loader) rule(n *yaml.Node, p *Pack) *Rule {
 	r.Advice = firstNonEmpty(l.str(f["advice"], id), p.Advice)
 	r.UnlessCovered = l.strs(f["unless_covered"], id)
 	r.BeforeFirst = l.str(f["before_first"], id)
-	allCodes := append(append([]string(nil), TaskCodes...), StepCodes...)
-	for _, c := range append(append([]string(nil), r.UnlessCovered...), r.BeforeFirst) {
-		if c != "" && !contains(allCodes, c) {
-			l.add(n, id, "unknown task or step code %q%s", c, didYouMean(c, allCodes))
-		}
+	r.About = l.str(f["about"], id)
+	r.UnlessSameTurn = l.strs(f["unless_same_turn"], id)
+	r.OnFindings = l.strs(f["on_findings"], id)
+	if fo := f["first_only"]; fo != nil {
+		r.FirstOnly = l.boolean(fo, id, "first_only")
 	}
 	r.Scope = ScopeClause
 	if s := f["scope"]; s != nil {
 		r.Scope = l.scope(s, id)
 	}
+	if rt := f["reacts_to"]; rt != nil {
+		r.ReactsTo = l.reactsTo(rt, r)
+	}
+	l.hintFields(n, f, r)
 	r.Negation = p.Negation
 	if c := l.cues(f["negation"], id, ScopeClause); c != nil {
 		r.Negation = c
@@ -386,7 +391,7 @@ func (l *loader) rule(n *yaml.Node, p *Pack) *Rule {
 			l.add(f["unless_finding"], id, "unless_finding: %q is not a violation category", c)
 		}
 	}
-	if len(r.Terms) == 0 && len(r.Patterns) == 0 && len(r.Near) == 0 && len(r.Regex) == 0 {
+	if len(r.Terms) == 0 && len(r.Patterns) == 0 && len(r.Near) == 0 && len(r.Regex) == 0 && len(r.OnFindings) == 0 {
 		l.add(n, id, "the rule matches nothing: give `terms`, `patterns`, `near` or `regex`")
 	}
 	for i, expr := range r.Regex {
@@ -398,6 +403,97 @@ func (l *loader) rule(n *yaml.Node, p *Pack) *Rule {
 		l.add(n, id, "no examples: give at least one `examples: match:` transcript line (and ideally `no_match`)")
 	}
 	return r
+}
+
+// hintFields checks the fields that only hint rules take, and the task
+// and step codes they name.
+func (l *loader) hintFields(n *yaml.Node, f map[string]*yaml.Node, r *Rule) {
+	id := r.ID
+	if r.Category != CategoryHint {
+		for _, k := range []string{"unless_covered", "before_first", "about", "unless_same_turn", "first_only", "on_findings", "reacts_to"} {
+			if f[k] != nil {
+				l.add(f[k], id, "`%s` is only for hint rules (category hint)", k)
+			}
+		}
+	}
+	allCodes := append(append([]string(nil), TaskCodes...), StepCodes...)
+	codes := append(append([]string(nil), r.UnlessCovered...), r.BeforeFirst, r.About)
+	codes = append(codes, r.UnlessSameTurn...)
+	if r.ReactsTo != nil {
+		codes = append(codes, r.ReactsTo.UnlessSameTurn...)
+	}
+	for _, c := range codes {
+		if c != "" && !contains(allCodes, c) {
+			l.add(n, id, "unknown task or step code %q%s", c, didYouMean(c, allCodes))
+		}
+	}
+	violations := []string{CategoryInsult, CategoryThreat, CategoryFalseLegal, CategoryDisclosure}
+	for _, c := range r.OnFindings {
+		if !contains(violations, c) {
+			l.add(f["on_findings"], id, "on_findings: %q is not a violation category%s", c, didYouMean(c, violations))
+		}
+	}
+	if len(r.OnFindings) > 0 && (len(r.Terms) > 0 || len(r.Patterns) > 0 || len(r.Near) > 0 || len(r.Regex) > 0 || r.ReactsTo != nil) {
+		l.add(f["on_findings"], id, "a hint with `on_findings` fires on findings, not words: drop its terms, patterns, near, regex and reacts_to")
+	}
+}
+
+// reactsTo reads a hint's `reacts_to`: a matcher for the other party's
+// words, as a rule of its own (id "<hint>.reacts_to") for the other
+// speaker.
+func (l *loader) reactsTo(n *yaml.Node, parent *Rule) *Rule {
+	id := parent.ID
+	f := l.mapping(n, reactsKeys, id)
+	if f == nil {
+		return nil
+	}
+	r := &Rule{
+		ID: parent.ID + ".reacts_to", Category: parent.Category, Severity: parent.Severity, Code: parent.Code,
+		Speaker: SpeakerOther, Party: parent.Party, Scope: parent.Scope, Negation: parent.Negation, Quote: parent.Quote,
+		Advice: parent.Advice, Pack: parent.Pack, Line: n.Line,
+	}
+	if parent.Speaker == SpeakerOther {
+		r.Speaker = SpeakerAgent
+	}
+	r.Terms = l.strs(f["terms"], id)
+	r.Regex = l.strs(f["regex"], id)
+	r.Exceptions = l.strs(f["exceptions"], id)
+	r.Unless = l.strs(f["unless"], id)
+	r.UnlessSameTurn = l.strs(f["unless_same_turn"], id)
+	if s := f["scope"]; s != nil {
+		r.Scope = l.scope(s, id)
+	}
+	if pn := f["patterns"]; pn != nil {
+		r.Patterns = l.patterns(pn, id)
+	}
+	if nn := f["near"]; nn != nil {
+		r.Near = l.near(nn, id)
+		for i := range r.Near {
+			if r.Near[i].Scope == "" {
+				r.Near[i].Scope = r.Scope
+			}
+		}
+	}
+	if len(r.Terms) == 0 && len(r.Patterns) == 0 && len(r.Near) == 0 && len(r.Regex) == 0 {
+		l.add(n, id, "reacts_to matches nothing: give `terms`, `patterns`, `near` or `regex`")
+	}
+	for i, expr := range r.Regex {
+		if _, err := regexp.Compile(ExpandRegex(expr)); err != nil {
+			l.add(f["regex"], id, "reacts_to regex %d does not compile: %v", i+1, err)
+		}
+	}
+	return r
+}
+
+func (l *loader) boolean(n *yaml.Node, id, field string) bool {
+	switch strings.ToLower(l.str(n, id)) {
+	case "true", "yes":
+		return true
+	case "false", "no":
+		return false
+	}
+	l.add(n, id, "%s must be true or false, got %q", field, n.Value)
+	return false
 }
 
 func (l *loader) examples(n *yaml.Node, id string) Examples {

@@ -141,14 +141,32 @@ type Rule struct {
 	// UnlessCovered drops a hint when the call covers any of these task or
 	// step codes anywhere.
 	UnlessCovered []string
-	// BeforeFirst keeps a hint only on turns before the first evidence of
-	// this task or step code (or anywhere when it is never covered).
+	// BeforeFirst keeps a hint only where it comes before the first
+	// evidence of this task or step code: on an earlier turn, or earlier
+	// in the same turn (or anywhere when the code is never covered).
 	BeforeFirst string
-	Negation    *Cues
-	Quote       *Cues
-	Examples    Examples
-	Pack        *Pack
-	Line        int // line of the rule in Pack.Source
+	// About is the task or step a hint coaches: a hint anchored at a turn
+	// replaces the scorecard's call-level remark that the item is missing.
+	About string
+	// UnlessSameTurn drops a hint on a turn that covers one of these task
+	// or step codes (a question about when to pay, in a turn that also
+	// demands payment today).
+	UnlessSameTurn []string
+	// FirstOnly keeps a hint only at the rule's first match in the call
+	// (the first mention of the debt).
+	FirstOnly bool
+	// OnFindings makes a hint fire on every turn holding a finding of one
+	// of these violation categories, quoting it, instead of on words.
+	OnFindings []string
+	// ReactsTo is what the other party must have said, in their turns
+	// since the agent last spoke, for the hint to fire on the agent's turn
+	// (a hedge the agent then accepts). Its match is the hint's evidence.
+	ReactsTo *Rule
+	Negation *Cues
+	Quote    *Cues
+	Examples Examples
+	Pack     *Pack
+	Line     int // line of the rule in Pack.Source
 }
 
 // Examples are transcript snippets (formats.md §1 turn lines, optionally

@@ -116,24 +116,30 @@ func Score(res *analyzer.Result, sc *Scorecard) *CallScore {
 
 	// Hints: the packs' hint rules, every violation with what to say
 	// instead, and every missing item with its advice.
+	anchored := map[string]bool{} // items a turn-anchored hint coaches
 	for _, h := range res.Hints {
-		cs.Hints = append(cs.Hints, Hint{Turn: h.Turn, Code: h.Code, Rule: h.Rule, Text: h.Text, Quote: h.Quote})
+		cs.Hints = append(cs.Hints, Hint{Turn: h.Turn, Code: h.Code, Kind: h.Code, About: h.About, Rule: h.Rule, Text: h.Text, Quote: h.Quote, EvidenceTurn: h.EvidenceTurn, Evidence: h.Evidence})
+		if h.Turn > 0 && h.About != "" {
+			anchored[h.About] = true
+		}
 	}
 	for _, f := range cs.Violations {
 		if f.Advice != "" {
-			cs.Hints = append(cs.Hints, Hint{Turn: f.Turn, Code: "violation", Rule: f.Rule, Text: f.Advice, Quote: f.Match})
+			cs.Hints = append(cs.Hints, Hint{Turn: f.Turn, Code: "violation", Kind: "violation", Rule: f.Rule, Text: f.Advice, Quote: f.Match})
 		}
 	}
 	for _, code := range sc.ItemOrder {
 		spec := sc.Items[code]
-		if spec.Advice == "" || itemDone(cs, code) {
+		// The call-level remark only where no turn can be named: never
+		// beside a hint anchored at the turn where the item went wrong.
+		if spec.Advice == "" || itemDone(cs, code) || anchored[code] {
 			continue
 		}
 		// A call with a third party has no tasks to do (policy.md).
 		if spec.Kind == "task" && res.Party == lexicon.PartyThirdParty {
 			continue
 		}
-		cs.Hints = append(cs.Hints, Hint{Turn: 0, Code: "missing_" + code, Rule: sc.Label(), Text: spec.Advice})
+		cs.Hints = append(cs.Hints, Hint{Turn: 0, Code: "missing_" + code, Kind: "missing_" + code, About: code, Rule: sc.Label(), Text: spec.Advice})
 	}
 	sort.SliceStable(cs.Hints, func(i, j int) bool {
 		a, b := cs.Hints[i].Turn, cs.Hints[j].Turn

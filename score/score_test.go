@@ -66,13 +66,27 @@ func hintCodes(cs *score.CallScore) []string {
 	return out
 }
 
+func hintTurns(cs *score.CallScore) []int {
+	var out []int
+	for _, h := range cs.Hints {
+		out = append(out, h.Turn)
+	}
+	return out
+}
+
 func TestPracticeCall(t *testing.T) {
 	cs := scoreFile(t, filepath.Join("testdata", "practice.txt"), score.Default())
 	assert.Equal(t, 0, cs.Score, "no task done")
 	assert.True(t, cs.Pass, "no violation: a low score alone does not fail under the default scorecard")
-	assert.Equal(t, []string{"debt_before_verify", "incomplete_introduction", "open_question", "vague_promise", "no_deadline",
-		"missing_demand_payment", "missing_ask_reason", "missing_explain_consequences", "missing_get_commitment"}, hintCodes(cs))
-	assert.Equal(t, 1, cs.Hints[0].Turn)
+	// Anchored hints in turn order; the call-level remarks only for the
+	// items no turn can be named for (demand_payment and get_commitment
+	// have their turns: the open question, the soft ask, the hedge
+	// accepted).
+	assert.Equal(t, []string{"no_verification", "no_introduction", "open_question", "vague_accepted", "too_soft",
+		"missing_ask_reason", "missing_explain_consequences"}, hintCodes(cs))
+	assert.Equal(t, []int{1, 1, 5, 7, 7, 0, 0}, hintTurns(cs))
+	assert.Equal(t, 6, cs.Hints[3].EvidenceTurn, "vague_accepted reacts to the hedge")
+	assert.Equal(t, "这几天吧", cs.Hints[3].Evidence)
 	assert.True(t, cs.Steps["verify_identity"].Done)
 	assert.Equal(t, "请问是王芳女士本人吗？我姓陈。", cs.Steps["verify_identity"].Evidence[0].Text)
 }

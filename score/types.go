@@ -30,6 +30,17 @@ type Hint struct {
 	Rule  string `json:"rule"`  // the rule that raised it
 	Text  string `json:"text"`  // the advice
 	Quote string `json:"quote"` // the words it is about, when there are any
+	// Kind is the same as Code: policy.md's name for the hint (open_question,
+	// too_soft, vague_accepted, no_verification, no_introduction,
+	// threat_as_consequence), or violation, or missing_<item> for a
+	// call-level remark at turn 0.
+	Kind string `json:"kind"`
+	// About is the task or step the hint coaches, when there is one.
+	About string `json:"about,omitempty"`
+	// EvidenceTurn and Evidence are the other party's words the hint
+	// reacts to (vague_accepted: the hedge), when there are any.
+	EvidenceTurn int    `json:"evidence_turn,omitempty"`
+	Evidence     string `json:"evidence,omitempty"`
 }
 
 // OrderStep is the first evidence turn of one element of the expected

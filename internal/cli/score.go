@@ -140,6 +140,13 @@ func writeScoreTable(w io.Writer, cs *score.CallScore) error {
 			if len(it.Evidence) > 0 {
 				e := it.Evidence[0]
 				fmt.Fprintf(w, "  t%d 「%s」", e.Turn, e.Text)
+				if len(it.Turns) > 1 {
+					var more []string
+					for _, n := range it.Turns[1:] {
+						more = append(more, fmt.Sprintf("t%d", n))
+					}
+					fmt.Fprintf(w, " (also %s)", strings.Join(more, ", "))
+				}
 			}
 			fmt.Fprintln(w)
 		}
@@ -176,7 +183,10 @@ func writeScoreTable(w io.Writer, cs *score.CallScore) error {
 			if h.Quote != "" {
 				q = "「" + h.Quote + "」 "
 			}
-			fmt.Fprintf(w, "  %s %s%s\n", where, q, h.Text)
+			if h.EvidenceTurn > 0 {
+				q += fmt.Sprintf("(after t%d 「%s」) ", h.EvidenceTurn, h.Evidence)
+			}
+			fmt.Fprintf(w, "  %s %-22s %s%s\n", where, h.Kind, q, h.Text)
 		}
 	}
 	_, err := fmt.Fprintln(w)
