@@ -207,8 +207,17 @@ func checkScore(t *testing.T, sc *score.Scorecard, res *analyzer.Result, cs *sco
 	if items != len(sc.Items) || sum != cs.Score {
 		t.Fatalf("%s: %d items scored of %d, points sum to %d, score %d", res.CallID, items, len(sc.Items), sum, cs.Score)
 	}
-	if cs.Pass != (len(cs.FailReasons) == 0) || cs.Score < sc.PassMark && cs.Pass {
-		t.Fatalf("%s: pass %v with score %d (pass mark %d) and fail reasons %q", res.CallID, cs.Pass, cs.Score, sc.PassMark, cs.FailReasons)
+	if cs.PassMark != sc.PassMarkFor(res.Kind) {
+		t.Fatalf("%s: pass mark %d, want %d for a %q call", res.CallID, cs.PassMark, sc.PassMarkFor(res.Kind), res.Kind)
+	}
+	if cs.ScoreApplicable != (res.Party != "third_party") {
+		t.Fatalf("%s: score applicable %v on a %s call", res.CallID, cs.ScoreApplicable, res.Party)
+	}
+	if cs.Compliant != (len(res.Violations()) == 0) {
+		t.Fatalf("%s: compliant %v with %d violations", res.CallID, cs.Compliant, len(res.Violations()))
+	}
+	if cs.Pass != (len(cs.FailReasons) == 0) || cs.ScoreApplicable && cs.Score < cs.PassMark && cs.Pass {
+		t.Fatalf("%s: pass %v with score %d (pass mark %d) and fail reasons %q", res.CallID, cs.Pass, cs.Score, cs.PassMark, cs.FailReasons)
 	}
 	for _, v := range cs.Violations {
 		if !analyzer.IsViolation(v.Category) || v.Turn < 1 || v.Turn > n {

@@ -17,7 +17,7 @@ import (
 func Score(res *analyzer.Result, sc *Scorecard) *CallScore {
 	cs := &CallScore{
 		CallID: res.CallID, Source: res.Source, Agent: res.Agent, Team: res.Team,
-		StartedAt: res.StartedAt, Party: res.Party, Scorecard: sc.Label(), Max: sc.Max(),
+		StartedAt: res.StartedAt, Party: res.Party, Kind: res.Kind, Scorecard: sc.Label(), Max: sc.Max(),
 		FailReasons: []string{}, Tasks: map[string]Item{}, Steps: map[string]Item{},
 		Order: []OrderStep{}, Departures: []Departure{}, Violations: []analyzer.Finding{},
 		Hints: []Hint{}, Turns: []TurnView{},
@@ -84,8 +84,15 @@ func Score(res *analyzer.Result, sc *Scorecard) *CallScore {
 			cs.FailReasons = append(cs.FailReasons, fmt.Sprintf("%s (%s)", c, strings.Join(turns, ", ")))
 		}
 	}
-	if cs.Score < sc.PassMark {
-		cs.FailReasons = append(cs.FailReasons, fmt.Sprintf("score %d is below the pass mark %d", cs.Score, sc.PassMark))
+	// Compliance is the red lines of policy.md, all four, whatever the
+	// scorecard fails a call for.
+	cs.Compliant = len(cs.Violations) == 0
+	// A call with a third party has no task to do (policy.md): its score
+	// is not applicable, and the pass mark does not apply to it.
+	cs.ScoreApplicable = res.Party != lexicon.PartyThirdParty
+	cs.PassMark = sc.PassMarkFor(res.Kind)
+	if cs.ScoreApplicable && cs.Score < cs.PassMark {
+		cs.FailReasons = append(cs.FailReasons, fmt.Sprintf("score %d is below the pass mark %d", cs.Score, cs.PassMark))
 	}
 	cs.Pass = len(cs.FailReasons) == 0
 

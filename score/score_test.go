@@ -77,7 +77,11 @@ func hintTurns(cs *score.CallScore) []int {
 func TestPracticeCall(t *testing.T) {
 	cs := scoreFile(t, filepath.Join("testdata", "practice.txt"), score.Default())
 	assert.Equal(t, 0, cs.Score, "no task done")
-	assert.True(t, cs.Pass, "no violation: a low score alone does not fail under the default scorecard")
+	assert.True(t, cs.Compliant, "no violation: the call is compliant (合规)")
+	assert.False(t, cs.Pass, "a practice call is held to the practice pass mark")
+	assert.Equal(t, 75, cs.PassMark)
+	assert.Equal(t, []string{"score 0 is below the pass mark 75"}, cs.FailReasons)
+	assert.True(t, cs.ScoreApplicable)
 	// Anchored hints in turn order; the call-level remarks only for the
 	// items no turn can be named for (demand_payment and get_commitment
 	// have their turns: the open question, the soft ask, the hedge
@@ -146,4 +150,25 @@ func TestScoreJSONGolden(t *testing.T) {
 	want, err := os.ReadFile(golden)
 	require.NoError(t, err, "run with -update")
 	assert.Equal(t, string(want), buf.String())
+}
+
+// TestComplianceApartFromScore: the red lines (compliant) and the task
+// score are two judgements; a third-party call's score is not applicable
+// and no pass mark holds it; production calls keep the plain pass mark.
+func TestComplianceApartFromScore(t *testing.T) {
+	_, team := setup(t)
+	third := scoreFile(t, filepath.Join("..", "testdata", "calls", "S05_third_party_ok.txt"), team)
+	assert.False(t, third.ScoreApplicable, "a third party: no task applies")
+	assert.True(t, third.Compliant)
+	assert.True(t, third.Pass, "the pass mark does not hold a call with a third party")
+	assert.Empty(t, third.FailReasons)
+
+	disclosed := scoreFile(t, filepath.Join("..", "testdata", "calls", "S04_third_party.txt"), team)
+	assert.False(t, disclosed.Compliant, "the disclosure is a red line")
+	assert.True(t, disclosed.Pass, "the team scorecard fails calls for insults and threats only")
+
+	good := scoreFile(t, filepath.Join("..", "testdata", "calls", "S01_compliant.txt"), score.Default())
+	assert.True(t, good.Compliant)
+	assert.Equal(t, 0, good.PassMark, "a first call under the default scorecard: no pass mark")
+	assert.Equal(t, "first_call", good.Kind)
 }

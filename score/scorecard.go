@@ -26,6 +26,11 @@ var defaultYAML []byte
 type Scorecard struct {
 	Name, Version string
 	PassMark      int
+	// PracticePassMark, when set (HasPracticePassMark), is the pass mark
+	// of practice calls (header `kind: practice`): trainees are held to
+	// their own bar, apart from production calls.
+	PracticePassMark    int
+	HasPracticePassMark bool
 	FailOn        []string
 	Order         []string
 	Items         map[string]ItemSpec
@@ -43,6 +48,16 @@ type ItemSpec struct {
 	Weight int
 	Advice string
 	Kind   string // task, step or required
+}
+
+// PassMarkFor returns the pass mark for a call of the given kind (the
+// header `kind`): the practice pass mark for practice calls when the
+// scorecard sets one, the pass mark otherwise.
+func (s *Scorecard) PassMarkFor(kind string) int {
+	if kind == "practice" && s.HasPracticePassMark {
+		return s.PracticePassMark
+	}
+	return s.PassMark
 }
 
 // Label is name@version.
@@ -76,7 +91,7 @@ func LoadScorecard(path string) (*Scorecard, error) {
 }
 
 var (
-	scorecardKeys = []string{"scorecard", "version", "pass_mark", "fail_on", "order", "items", "required"}
+	scorecardKeys = []string{"scorecard", "version", "pass_mark", "practice_pass_mark", "fail_on", "order", "items", "required"}
 	itemKeys      = []string{"name", "weight", "advice"}
 	yamlLineRe    = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 )
@@ -154,6 +169,13 @@ func Parse(file string, data []byte) (*Scorecard, error) {
 			add(fields["pass_mark"], "pass_mark must be a whole number of points, got %q", v)
 		}
 		sc.PassMark = n
+	}
+	if v := str("practice_pass_mark"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			add(fields["practice_pass_mark"], "practice_pass_mark must be a whole number of points, got %q", v)
+		}
+		sc.PracticePassMark, sc.HasPracticePassMark = n, true
 	}
 	sc.FailOn = list("fail_on")
 	for i, c := range sc.FailOn {

@@ -11,7 +11,7 @@ import (
 
 func TestDefaultScorecard(t *testing.T) {
 	sc := Default()
-	assert.Equal(t, "default@1", sc.Label())
+	assert.Equal(t, "default@2", sc.Label())
 	assert.Equal(t, 100, sc.Max())
 	assert.Equal(t, []string{"insult", "threat", "false_legal_claim", "third_party_disclosure"}, sc.FailOn)
 	assert.Len(t, sc.Order, 6)
@@ -36,7 +36,7 @@ func TestScorecardErrors(t *testing.T) {
 		"bad_weight.yaml":                `testdata/invalid/bad_weight.yaml:4:28: item demand_payment: weight must be a whole number from 0 to 1000, got "lots"`,
 		"bad_fail_on.yaml":               `testdata/invalid/bad_fail_on.yaml:3:11: fail_on: "rudeness" is not a violation category (want insult, threat, false_legal_claim, third_party_disclosure)`,
 		"required_without_examples.yaml": "testdata/invalid/required_without_examples.yaml:6:5: rule required.notice: no examples: give at least one `examples: match:` transcript line (and ideally `no_match`)",
-		"typos.yaml":                     "testdata/invalid/typos.yaml:1:1: missing `version`\ntestdata/invalid/typos.yaml:3:32: item demand_payment: unknown field \"colour\" (want one of name, weight, advice)\ntestdata/invalid/typos.yaml:4:1: unknown field \"passmark\" (want one of scorecard, version, pass_mark, fail_on, order, items, required)",
+		"typos.yaml":                     "testdata/invalid/typos.yaml:1:1: missing `version`\ntestdata/invalid/typos.yaml:3:32: item demand_payment: unknown field \"colour\" (want one of name, weight, advice)\ntestdata/invalid/typos.yaml:4:1: unknown field \"passmark\" (want one of scorecard, version, pass_mark, practice_pass_mark, fail_on, order, items, required)",
 	}
 	entries, err := os.ReadDir(filepath.Join("testdata", "invalid"))
 	require.NoError(t, err)

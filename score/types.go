@@ -82,6 +82,21 @@ type CallScore struct {
 	Max         int                `json:"max"`
 	Pass        bool               `json:"pass"`
 	FailReasons []string           `json:"fail_reasons"`
+	// Kind is the call's kind (first_call, follow_up, practice), when the
+	// transcript says (added field).
+	Kind string `json:"kind,omitempty"`
+	// Compliant is true when the call crosses none of policy.md's red
+	// lines: no violation of any of the four categories (合规), whatever
+	// the scorecard's fail_on. It is apart from the task score (added
+	// field).
+	Compliant bool `json:"compliant"`
+	// ScoreApplicable is false on a call with a third party: no task
+	// applies, and Score (0) is not a judgement of the agent (added
+	// field).
+	ScoreApplicable bool `json:"score_applicable"`
+	// PassMark is the mark this call was held to (the practice pass mark
+	// for practice calls, when the scorecard sets one; added field).
+	PassMark int `json:"pass_mark"`
 	Tasks       map[string]Item    `json:"tasks"`
 	Steps       map[string]Item    `json:"steps"`
 	Required    map[string]Item    `json:"required,omitempty"`

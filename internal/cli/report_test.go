@@ -83,7 +83,7 @@ func TestRunReport(t *testing.T) {
 		s := string(html)
 		assert.True(t, strings.HasPrefix(s, "<!DOCTYPE html>"))
 		assert.Contains(t, s, "<title>M2 &lt;practice&gt;</title>")
-		assert.Contains(t, s, `<strong class="scorecard">default@1</strong>`)
+		assert.Contains(t, s, `<strong class="scorecard">default@2</strong>`)
 		assert.Contains(t, s, `<article class="call is-fail" id="call-S02"`)
 		assert.Contains(t, s, `<mark class="violation" title="insult.slur">老赖</mark>`)
 		assert.Contains(t, s, `<mark class="violation" title="insult.pejorative">你就是個騙子</mark>`, "the Traditional call")

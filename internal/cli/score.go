@@ -121,11 +121,7 @@ func runScore(opts *ScoreOptions) error {
 
 // writeScoreTable prints one call for a trainer.
 func writeScoreTable(w io.Writer, cs *score.CallScore) error {
-	verdict := "PASS"
-	if !cs.Pass {
-		verdict = "FAIL: " + strings.Join(cs.FailReasons, "; ")
-	}
-	fmt.Fprintf(w, "%s  %d/%d  %s  (%s)\n", cs.CallID, cs.Score, cs.Max, verdict, cs.Scorecard)
+	fmt.Fprintf(w, "%s  %s\n", cs.CallID, scoreHeadline(cs))
 	items := func(title string, m map[string]score.Item, codes []string) {
 		for _, code := range codes {
 			it, ok := m[code]
@@ -191,6 +187,52 @@ func writeScoreTable(w io.Writer, cs *score.CallScore) error {
 	}
 	_, err := fmt.Fprintln(w)
 	return err
+}
+
+// scoreHeadline is a scored call's first line: compliance with the red
+// lines (合规 / 违规) apart from the task score, the score (不适用 on a
+// call with a third party) against the pass mark, and the verdict:
+//
+//	合规 compliant · 任务得分 score 0/100, 未达练习及格线 75 below the practice pass mark · 不通过 FAIL (default@2)
+func scoreHeadline(cs *score.CallScore) string {
+	var b strings.Builder
+	if cs.Compliant {
+		b.WriteString("合规 compliant")
+	} else {
+		var cats []string
+		for _, v := range cs.Violations {
+			cats = append(cats, fmt.Sprintf("%s %s (t%d)", categoryZH[v.Category], v.Category, v.Turn))
+		}
+		b.WriteString("违规 violation: " + strings.Join(cats, ", "))
+	}
+	b.WriteString(" · ")
+	switch {
+	case !cs.ScoreApplicable:
+		b.WriteString("任务得分不适用 score n/a (第三方 third party)")
+	case cs.PassMark > 0:
+		mark := "及格线 pass mark"
+		if cs.Kind == "practice" && cs.PassMark > 0 {
+			mark = "练习及格线 practice pass mark"
+		}
+		fmt.Fprintf(&b, "任务得分 score %d/%d (%s %d)", cs.Score, cs.Max, mark, cs.PassMark)
+	default:
+		fmt.Fprintf(&b, "任务得分 score %d/%d", cs.Score, cs.Max)
+	}
+	if cs.Pass {
+		b.WriteString(" · 通过 PASS")
+	} else {
+		b.WriteString(" · 不通过 FAIL: " + strings.Join(cs.FailReasons, "; "))
+	}
+	fmt.Fprintf(&b, "  (%s)", cs.Scorecard)
+	return b.String()
+}
+
+// categoryZH names the violation categories in Chinese.
+var categoryZH = map[string]string{
+	"insult":                 "辱骂",
+	"threat":                 "威胁",
+	"false_legal_claim":      "虚假法律陈述",
+	"third_party_disclosure": "向第三方透露债务",
 }
 
 // writeHTMLReport writes the self-contained HTML report of scored calls.

@@ -25,7 +25,7 @@ func TestRunScore(t *testing.T) {
 	var out, errOut bytes.Buffer
 	code := run([]string{"score", practice}, &IOStreams{In: &bytes.Buffer{}, Out: &out, ErrOut: &errOut})
 	require.Equal(t, exitOK, code, errOut.String())
-	assert.Contains(t, out.String(), "P01  0/100  PASS  (default@1)")
+	assert.Contains(t, out.String(), "P01  合规 compliant · 任务得分 score 0/100 (练习及格线 practice pass mark 75) · 不通过 FAIL: score 0 is below the pass mark 75  (default@2)")
 	assert.Contains(t, out.String(), "「什么时候能还」 这是开放式提问")
 
 	out.Reset()
