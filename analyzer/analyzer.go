@@ -144,6 +144,9 @@ type state struct {
 	// firstAt is where each task and step code was first covered: the
 	// turn and the byte offset of the evidence in the normalized text.
 	firstAt map[string]position
+	// evidence holds the spans of each task and step code's evidence, by
+	// turn number.
+	evidence map[string]map[int][]span
 }
 
 // position is a place in a call: a turn number and an offset in it.
@@ -175,7 +178,7 @@ func (a *Analyzer) analyze(call *corpus.Call) (*Result, []hit) {
 
 // run analyzes a call; with inferring, the role-inference cues run too.
 func (a *Analyzer) run(call *corpus.Call, inferring bool) (*Result, []hit) {
-	st := &state{a: a, call: call, found: map[int]map[string]bool{}, firstAt: map[string]position{}}
+	st := &state{a: a, call: call, found: map[int]map[string]bool{}, firstAt: map[string]position{}, evidence: map[string]map[int][]span{}}
 	st.res = &Result{
 		CallID: call.ID, Source: call.Source, Turns: len(call.Turns),
 		Findings: []Finding{}, Tasks: map[string]Coverage{}, Steps: map[string]Coverage{},
@@ -252,14 +255,14 @@ func (st *state) check(i int, c *compiled, m span) (reason string, cue span) {
 	if o, ok := inScope(p, c.unless, r.Scope, m); ok {
 		return "unless", o
 	}
-	if o, ok := cueBefore(p, c.negation, m); ok {
+	if o, ok := cueBefore(st.a.terms, p, c.negation, m); ok {
 		return "negated", o
 	}
-	if o, ok := cueBefore(p, c.quote, m); ok {
+	if o, ok := cueBefore(st.a.terms, p, c.quote, m); ok {
 		return "quoted", o
 	}
 	for _, cat := range r.UnlessFinding {
-		if st.found[i+1][cat] {
+		if st.found[i+1][cat] && st.findingInScope(i, cat, r.Scope, m) {
 			return "turn_has_" + cat, span{}
 		}
 	}
@@ -268,7 +271,28 @@ func (st *state) check(i int, c *compiled, m span) (reason string, cue span) {
 			return "turn_covers_" + code, span{}
 		}
 	}
+	for _, code := range r.UnlessInside {
+		for _, e := range st.evidence[code][i+1] {
+			if e.start <= m.start && m.end <= e.end {
+				return "inside_" + code, e
+			}
+		}
+	}
 	return "", span{}
+}
+
+// findingInScope reports whether a violation of category cat on turn i
+// lies in the same scope (clause, sentence, turn) as m: a lawful
+// consequence in its own sentence still counts beside a threat in the
+// next one.
+func (st *state) findingInScope(i int, cat, scope string, m span) bool {
+	p := st.turns[i]
+	for _, h := range st.hits {
+		if h.turn == i+1 && h.rule.Category == cat && p.sameScope(scope, h.m.first, m.first) {
+			return true
+		}
+	}
+	return false
 }
 
 // coversTurn reports whether task or step code has evidence on turn n.
@@ -464,6 +488,10 @@ func (st *state) record(i int, c *compiled, m span, abuse bool) {
 			}
 			cov = st.res.Required
 		}
+		if st.evidence[r.Code] == nil {
+			st.evidence[r.Code] = map[int][]span{}
+		}
+		st.evidence[r.Code][n] = append(st.evidence[r.Code][n], m)
 		if at, ok := st.firstAt[r.Code]; !ok || (position{n, m.start}).before(at) {
 			st.firstAt[r.Code] = position{n, m.start}
 		}

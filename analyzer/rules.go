@@ -47,6 +47,7 @@ type compiledNear struct {
 
 type compiledCues struct {
 	terms  termSet
+	except []int // phrases in which a cue word is no cue
 	window int
 	scope  string
 }
@@ -55,7 +56,7 @@ func compileCues(x *termIndex, c *lexicon.Cues) *compiledCues {
 	if !c.Active() {
 		return nil
 	}
-	return &compiledCues{terms: newTermSet(x.addAll(c.Terms)), window: c.Window, scope: c.Scope}
+	return &compiledCues{terms: newTermSet(x.addAll(c.Terms)), except: x.addAll(c.Except), window: c.Window, scope: c.Scope}
 }
 
 func compileRule(x *termIndex, r *lexicon.Rule) (*compiled, error) {
@@ -338,15 +339,19 @@ func (s termSet) each(p *prepared, fn func(id int, occs []span)) {
 
 // cueBefore returns the first cue that ends before the match, no more than
 // window words before it, in the same scope.
-func cueBefore(p *prepared, c *compiledCues, m span) (span, bool) {
+func cueBefore(x *termIndex, p *prepared, c *compiledCues, m span) (span, bool) {
 	if c == nil {
 		return span{}, false
 	}
 	var cue span
 	found := false
+	var except []span
+	if len(c.except) > 0 {
+		except = x.findRaw(p, c.except)
+	}
 	c.terms.each(p, func(_ int, occs []span) {
 		for _, o := range occs {
-			if found || o.end > m.start {
+			if found || o.end > m.start || inside(o, except) {
 				continue
 			}
 			dist := m.first - o.last - 1
@@ -357,6 +362,16 @@ func cueBefore(p *prepared, c *compiledCues, m span) (span, bool) {
 		}
 	})
 	return cue, found
+}
+
+// inside reports whether o lies within one of the spans.
+func inside(o span, spans []span) bool {
+	for _, e := range spans {
+		if e.start <= o.start && o.end <= e.end {
+			return true
+		}
+	}
+	return false
 }
 
 // inScope returns the first occurrence of one of ids in the same scope as

@@ -155,6 +155,7 @@ func (s *Set) resolveClasses(errs *ErrorList) {
 			if c != nil && !doneCues[c] {
 				doneCues[c] = true
 				c.Terms = expand(c.Terms, file, line, r.ID)
+				c.Except = expand(c.Except, file, line, r.ID)
 			}
 		}
 		if r.ReactsTo != nil {

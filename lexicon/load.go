@@ -17,9 +17,9 @@ import (
 
 var (
 	packKeys    = []string{"pack", "version", "category", "severity", "refs", "words", "negation", "quote", "disable", "rules", "advice", "classes"}
-	ruleKeys    = []string{"id", "category", "severity", "description", "refs", "code", "speaker", "party", "terms", "patterns", "near", "regex", "exceptions", "unless", "unless_finding", "scope", "negation", "quote", "examples", "advice", "unless_covered", "before_first", "about", "unless_same_turn", "first_only", "on_findings", "reacts_to"}
+	ruleKeys    = []string{"id", "category", "severity", "description", "refs", "code", "speaker", "party", "terms", "patterns", "near", "regex", "exceptions", "unless", "unless_finding", "scope", "negation", "quote", "examples", "advice", "unless_covered", "before_first", "about", "unless_same_turn", "unless_inside", "first_only", "on_findings", "reacts_to"}
 	reactsKeys  = []string{"terms", "patterns", "near", "regex", "exceptions", "unless", "unless_same_turn", "scope"}
-	cueKeys     = []string{"cues", "window", "scope"}
+	cueKeys     = []string{"cues", "window", "scope", "except"}
 	exampleKeys = []string{"match", "no_match"}
 	classKeys   = []string{"description", "members", "extend", "examples"}
 	nearKeys    = []string{"all", "within", "scope"}
@@ -237,7 +237,7 @@ func (l *loader) cues(n *yaml.Node, id, defScope string) *Cues {
 	if f == nil {
 		return nil
 	}
-	c := &Cues{Terms: l.strs(f["cues"], id), Window: 4, Scope: defScope}
+	c := &Cues{Terms: l.strs(f["cues"], id), Except: l.strs(f["except"], id), Window: 4, Scope: defScope}
 	if len(c.Terms) == 0 {
 		l.add(n, id, "missing `cues`")
 	}
@@ -307,6 +307,7 @@ func (l *loader) rule(n *yaml.Node, p *Pack) *Rule {
 	r.BeforeFirst = l.str(f["before_first"], id)
 	r.About = l.str(f["about"], id)
 	r.UnlessSameTurn = l.strs(f["unless_same_turn"], id)
+	r.UnlessInside = l.strs(f["unless_inside"], id)
 	r.OnFindings = l.strs(f["on_findings"], id)
 	if fo := f["first_only"]; fo != nil {
 		r.FirstOnly = l.boolean(fo, id, "first_only")
@@ -410,7 +411,7 @@ func (l *loader) rule(n *yaml.Node, p *Pack) *Rule {
 func (l *loader) hintFields(n *yaml.Node, f map[string]*yaml.Node, r *Rule) {
 	id := r.ID
 	if r.Category != CategoryHint {
-		for _, k := range []string{"unless_covered", "before_first", "about", "unless_same_turn", "first_only", "on_findings", "reacts_to"} {
+		for _, k := range []string{"unless_covered", "before_first", "about", "unless_same_turn", "unless_inside", "first_only", "on_findings", "reacts_to"} {
 			if f[k] != nil {
 				l.add(f[k], id, "`%s` is only for hint rules (category hint)", k)
 			}
@@ -419,6 +420,7 @@ func (l *loader) hintFields(n *yaml.Node, f map[string]*yaml.Node, r *Rule) {
 	allCodes := append(append([]string(nil), TaskCodes...), StepCodes...)
 	codes := append(append([]string(nil), r.UnlessCovered...), r.BeforeFirst, r.About)
 	codes = append(codes, r.UnlessSameTurn...)
+	codes = append(codes, r.UnlessInside...)
 	if r.ReactsTo != nil {
 		codes = append(codes, r.ReactsTo.UnlessSameTurn...)
 	}

@@ -97,7 +97,10 @@ type Pack struct {
 // most Window words before it, in the same clause (or sentence, for
 // quotation cues). Off turns the pack default off for one rule.
 type Cues struct {
-	Terms  []string
+	Terms []string
+	// Except are longer phrases in which a cue word is no cue: 大概有一千五
+	// estimates a sum, it does not hedge the promise after it.
+	Except []string
 	Window int
 	Scope  string
 	Off    bool
@@ -152,6 +155,10 @@ type Rule struct {
 	// or step codes (a question about when to pay, in a turn that also
 	// demands payment today).
 	UnlessSameTurn []string
+	// UnlessInside drops a hint match that lies inside the evidence of
+	// one of these task or step codes on the same turn (车贷 inside 我是易鑫
+	// 车贷的冯雪, an introduction, is no mention of the debt).
+	UnlessInside []string
 	// FirstOnly keeps a hint only at the rule's first match in the call
 	// (the first mention of the debt).
 	FirstOnly bool

@@ -24,9 +24,17 @@ var policyKinds = []string{"open_question", "too_soft", "vague_accepted", "no_ve
 // TestPracticeSet scores the practice calls of testdata/practice (written
 // from policy.md's coaching section: every kind of hint, model calls with
 // none, and near misses) under the default scorecard and checks each
-// call's score and hints (kind and turn) exactly.
+// call's score and hints (kind and turn) exactly. practice/independent
+// holds 16 more, written by someone who had read the policy but not the
+// rules (docs/coaching.md has what callqa made of them before they were
+// read).
 func TestPracticeSet(t *testing.T) {
-	dir := filepath.Join("..", "testdata", "practice")
+	for _, dir := range []string{filepath.Join("..", "testdata", "practice"), filepath.Join("..", "testdata", "practice", "independent")} {
+		t.Run(filepath.Base(dir), func(t *testing.T) { checkPracticeSet(t, dir) })
+	}
+}
+
+func checkPracticeSet(t *testing.T, dir string) {
 	type expected struct {
 		CallID string `json:"call_id"`
 		Score  int    `json:"score"`
@@ -46,7 +54,7 @@ func TestPracticeSet(t *testing.T) {
 		want[e.CallID] = e
 	}
 	require.NoError(t, sc.Err())
-	require.GreaterOrEqual(t, len(want), 20)
+	require.GreaterOrEqual(t, len(want), 16)
 
 	a, _ := setup(t)
 	seen := map[string]bool{}

@@ -31,9 +31,9 @@ type Scorecard struct {
 	// their own bar, apart from production calls.
 	PracticePassMark    int
 	HasPracticePassMark bool
-	FailOn        []string
-	Order         []string
-	Items         map[string]ItemSpec
+	FailOn              []string
+	Order               []string
+	Items               map[string]ItemSpec
 	// ItemOrder lists the item codes in file order.
 	ItemOrder []string
 	// Required is the pack of rules that detect the extra required items,

@@ -71,17 +71,17 @@ type TurnView struct {
 // CallScore is the trainer's view of one call. Its JSON form is the
 // `score --format json` output.
 type CallScore struct {
-	CallID      string             `json:"call_id"`
-	Source      string             `json:"source"`
-	Agent       string             `json:"agent,omitempty"`
-	Team        string             `json:"team,omitempty"`
-	StartedAt   string             `json:"started_at,omitempty"`
-	Party       string             `json:"party"`
-	Scorecard   string             `json:"scorecard"` // name@version
-	Score       int                `json:"score"`
-	Max         int                `json:"max"`
-	Pass        bool               `json:"pass"`
-	FailReasons []string           `json:"fail_reasons"`
+	CallID      string   `json:"call_id"`
+	Source      string   `json:"source"`
+	Agent       string   `json:"agent,omitempty"`
+	Team        string   `json:"team,omitempty"`
+	StartedAt   string   `json:"started_at,omitempty"`
+	Party       string   `json:"party"`
+	Scorecard   string   `json:"scorecard"` // name@version
+	Score       int      `json:"score"`
+	Max         int      `json:"max"`
+	Pass        bool     `json:"pass"`
+	FailReasons []string `json:"fail_reasons"`
 	// Kind is the call's kind (first_call, follow_up, practice), when the
 	// transcript says (added field).
 	Kind string `json:"kind,omitempty"`
@@ -96,14 +96,14 @@ type CallScore struct {
 	ScoreApplicable bool `json:"score_applicable"`
 	// PassMark is the mark this call was held to (the practice pass mark
 	// for practice calls, when the scorecard sets one; added field).
-	PassMark int `json:"pass_mark"`
-	Tasks       map[string]Item    `json:"tasks"`
-	Steps       map[string]Item    `json:"steps"`
-	Required    map[string]Item    `json:"required,omitempty"`
-	Order       []OrderStep        `json:"order"`
-	OrderOK     bool               `json:"order_ok"`
-	Departures  []Departure        `json:"departures"`
-	Violations  []analyzer.Finding `json:"violations"`
-	Hints       []Hint             `json:"hints"`
-	Turns       []TurnView         `json:"turns"`
+	PassMark   int                `json:"pass_mark"`
+	Tasks      map[string]Item    `json:"tasks"`
+	Steps      map[string]Item    `json:"steps"`
+	Required   map[string]Item    `json:"required,omitempty"`
+	Order      []OrderStep        `json:"order"`
+	OrderOK    bool               `json:"order_ok"`
+	Departures []Departure        `json:"departures"`
+	Violations []analyzer.Finding `json:"violations"`
+	Hints      []Hint             `json:"hints"`
+	Turns      []TurnView         `json:"turns"`
 }
