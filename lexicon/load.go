@@ -328,17 +328,7 @@ func (l *loader) rule(n *yaml.Node, p *Pack) *Rule {
 	if c := l.cues(f["quote"], id, ScopeSentence); c != nil {
 		r.Quote = c
 	}
-	if pn := f["patterns"]; pn != nil {
-		r.Patterns = l.patterns(pn, id)
-	}
-	if nn := f["near"]; nn != nil {
-		r.Near = l.near(nn, id)
-		for i := range r.Near {
-			if r.Near[i].Scope == "" {
-				r.Near[i].Scope = r.Scope
-			}
-		}
-	}
+	l.steps(f, r)
 	r.Examples = l.examples(f["examples"], id)
 
 	switch {
@@ -465,17 +455,7 @@ func (l *loader) reactsTo(n *yaml.Node, parent *Rule) *Rule {
 	if s := f["scope"]; s != nil {
 		r.Scope = l.scope(s, id)
 	}
-	if pn := f["patterns"]; pn != nil {
-		r.Patterns = l.patterns(pn, id)
-	}
-	if nn := f["near"]; nn != nil {
-		r.Near = l.near(nn, id)
-		for i := range r.Near {
-			if r.Near[i].Scope == "" {
-				r.Near[i].Scope = r.Scope
-			}
-		}
-	}
+	l.steps(f, r)
 	if len(r.Terms) == 0 && len(r.Patterns) == 0 && len(r.Near) == 0 && len(r.Regex) == 0 {
 		l.add(n, id, "reacts_to matches nothing: give `terms`, `patterns`, `near` or `regex`")
 	}
@@ -485,6 +465,22 @@ func (l *loader) reactsTo(n *yaml.Node, parent *Rule) *Rule {
 		}
 	}
 	return r
+}
+
+// steps reads a rule's `patterns` and `near` frames; a frame without a
+// scope of its own takes the rule's.
+func (l *loader) steps(f map[string]*yaml.Node, r *Rule) {
+	if pn := f["patterns"]; pn != nil {
+		r.Patterns = l.patterns(pn, r.ID)
+	}
+	if nn := f["near"]; nn != nil {
+		r.Near = l.near(nn, r.ID)
+		for i := range r.Near {
+			if r.Near[i].Scope == "" {
+				r.Near[i].Scope = r.Scope
+			}
+		}
+	}
 }
 
 func (l *loader) boolean(n *yaml.Node, id, field string) bool {
