@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -149,11 +150,58 @@ func TestConsoleInChromium(t *testing.T) {
 		hits := evaluate[[]string](t, ctx, `Array.from(document.querySelectorAll('#results li.hit a.call-link')).map(a => a.textContent.trim())`)
 		assert.Len(t, hits, 1, "only S02 has a threat: %v", hits)
 		assert.Contains(t, strings.Join(hits, " "), "S02")
-		// The README's picture: the filtered search, loaded afresh (a
-		// capture right after the form's own navigation can stall).
+	})
+
+	t.Run("cards_show_compliance_apart_from_score", func(t *testing.T) {
+		// Every sample call, newest first (the injected X01, of March 8,
+		// left out of the picture): compliant and violating calls, and
+		// calls with a third party, whose task score does not apply.
+		require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(base+"/?to=2026-03-07&sort=date")))
+		waitFor(t, ctx, `document.querySelectorAll('#results li.hit').length > 0`)
+		type card struct {
+			ID         string `json:"id"`
+			Compliance string `json:"compliance"`
+			Score      string `json:"score"`
+			Meta       string `json:"meta"`
+			Head       string `json:"head"`
+		}
+		cards := evaluate[[]card](t, ctx, `Array.from(document.querySelectorAll('#results li.hit')).map(li => ({
+			id: li.querySelector('a.call-link').textContent.trim(),
+			compliance: li.querySelector('.compliance').textContent.trim(),
+			score: li.querySelector('.score').textContent.trim(),
+			meta: li.querySelector('.hit-meta').textContent.trim(),
+			head: li.querySelector('.hit-head').textContent.replace(/\s+/g, ' ').trim(),
+		}))`)
+		byID := map[string]card{}
+		for _, c := range cards {
+			byID[c.ID] = c
+			assert.NotContains(t, c.Head, "不合格", "%s: a verdict beside a score reads as a contradiction", c.ID)
+			assert.NotContains(t, c.Head, "Fail", c.ID)
+			assert.Regexp(t, `^(合规 compliant|违规 violation)$`, c.Compliance, c.ID)
+			assert.True(t, strings.HasPrefix(c.Score, "任务得分 "), "%s: the score says what it is: %q", c.ID, c.Score)
+		}
+		assert.Equal(t, "违规 violation", byID["S02"].Compliance)
+		assert.Equal(t, "任务得分 25 分", byID["S02"].Score)
+		assert.Contains(t, byID["S02"].Head, "辱骂 insult")
+		assert.Contains(t, byID["S02"].Meta, "债务人 debtor")
+		assert.Equal(t, "合规 compliant", byID["S01"].Compliance)
+		assert.Equal(t, "任务得分 100 分", byID["S01"].Score)
+		for _, id := range []string{"S04", "S05"} {
+			assert.Equal(t, "任务得分 不适用 N/A", byID[id].Score, "%s is a call with a third party", id)
+			assert.Contains(t, byID[id].Meta, "第三方 third_party", id)
+		}
+		assert.Equal(t, "违规 violation", byID["S04"].Compliance, "S04 tells the debt to a third party")
+		assert.Equal(t, "合规 compliant", byID["S05"].Compliance)
+		shot("console-search.png")
+
+		require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(base+"/calls/S04")))
+		waitFor(t, ctx, `document.querySelectorAll('.turn').length > 0`)
+		assert.Equal(t, "不适用 N/A", evaluate[string](t, ctx, `document.querySelector('#score .score-num').textContent.trim()`))
+		assert.Equal(t, "违规 violation", evaluate[string](t, ctx, `document.querySelector('#compliance .big-fact').textContent.trim()`))
+		assert.Contains(t, evaluate[string](t, ctx, `document.querySelector('.facts').textContent`), "第三方 third_party")
+		// Back to the filtered search, for the next test.
 		require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(base+"/?category=threat&sort=date")))
 		waitFor(t, ctx, `document.querySelectorAll('#results li.hit').length > 0`)
-		shot("console-search.png")
 	})
 
 	t.Run("open_call_with_highlighted_violation", func(t *testing.T) {
@@ -166,6 +214,24 @@ func TestConsoleInChromium(t *testing.T) {
 		marks := evaluate[[]mark](t, ctx, `Array.from(document.querySelectorAll('mark.violation')).map(m => ({text: m.textContent, category: m.dataset.category}))`)
 		assert.Contains(t, marks, mark{Text: "老赖", Category: "insult"})
 		assert.Positive(t, evaluate[int](t, ctx, `document.querySelectorAll('mark.violation[data-category="threat"]').length`))
+		// Compliance, the task score and the verdict are apart, in
+		// Chinese with the codes beside them.
+		text := func(sel string) string {
+			return evaluate[string](t, ctx, `(document.querySelector(`+strconv.Quote(sel)+`) || {textContent: ''}).textContent.replace(/\s+/g, ' ').trim()`)
+		}
+		assert.Equal(t, "违规 violation", text("#compliance .big-fact"))
+		assert.Equal(t, "25 / 100", text("#score .score-num"))
+		assert.Equal(t, "结论 不通过 fail default@2", text("#score .verdict"))
+		assert.Contains(t, text("#score .fail-reasons"), "违规：辱骂（t5）")
+		facts := text(".facts")
+		assert.Contains(t, facts, "债务人 debtor")
+		assert.Contains(t, facts, "首次催收 first_call")
+		assert.Equal(t, "坐席", text("#t1 .role"))
+		assert.Equal(t, "客户", text("#t2 .role"))
+		assert.Contains(t, text(".findings"), "威胁 threat")
+		assert.Contains(t, text(".findings"), "严重 critical")
+		assert.Contains(t, text(".hints"), "缺少：了解逾期原因 missing_ask_reason")
+		assert.Contains(t, text("table.items"), "要求客户今天还款 任务")
 		shot("console-call.png")
 		// Back returns to the filtered search.
 		// (history.back() from the page: chromedp's NavigateBack waits for a

@@ -15,29 +15,54 @@ import (
 )
 
 // callView is one call as the call page and the analyze page show it.
+// Compliance (the red lines), the task score and the verdict under the
+// scorecard are three facts, shown apart.
 type callView struct {
 	ID, Source, Agent, Team, Date, Party, Kind string
-	Score, Max                                 int
-	Pass                                       bool
-	Scorecard                                  string
-	FailReasons                                []string
-	Items                                      []itemView
-	Findings                                   []findingView
-	Violations                                 int
-	CallHints                                  []score.Hint
-	Departures                                 []string
-	Turns                                      []turnView
+	// Compliant is true when the call crosses no red line (合规).
+	Compliant bool
+	// ScoreApplicable is false on a call with a third party: no task
+	// applies, and the score shows as 不适用.
+	ScoreApplicable bool
+	Score, Max      int
+	// PassMark is the mark the call was held to (0: none); Practice says
+	// it is the scorecard's practice pass mark.
+	PassMark    int
+	Practice    bool
+	Pass        bool
+	Scorecard   string
+	FailReasons []failReason
+	Items       []itemView
+	Findings    []findingView
+	Violations  int
+	CallHints   []hintView
+	Departures  []string
+	Turns       []turnView
 	// RolesUnknown says the index was built before it kept the speakers'
 	// roles: turns without a finding show no role.
 	RolesUnknown  bool
 	RolesInferred *analyzer.RoleInference
 }
 
+// failReason is one reason a call did not pass: in Chinese, with the
+// scorer's own words (score.CallScore.FailReasons) beside it.
+type failReason struct {
+	ZH, EN string
+}
+
+// hintView is a coaching hint with its kind named.
+type hintView struct {
+	score.Hint
+	Label label
+}
+
 type itemView struct {
 	Code, Name, Kind string
 	Done             bool
-	Turns            []int
-	Points, Max      int
+	// NA marks a task on a call with a third party: it does not apply.
+	NA          bool
+	Turns       []int
+	Points, Max int
 }
 
 type findingView struct {
@@ -56,7 +81,7 @@ type turnView struct {
 	Parts     []textPart
 	Evidence  []string // names of the items this turn is evidence of
 	Tasks     string   // their codes, space-separated, for data-tasks
-	Hints     []score.Hint
+	Hints     []hintView
 	Violation bool
 }
 
@@ -76,8 +101,11 @@ func buildCallView(res *analyzer.Result, cs *score.CallScore, sc *score.Scorecar
 	v := &callView{
 		ID: res.CallID, Source: res.Source, Agent: res.Agent, Team: res.Team,
 		Date: displayDate(res.StartedAt), Party: res.Party, Kind: res.Kind,
-		Score: cs.Score, Max: cs.Max, Pass: cs.Pass, Scorecard: cs.Scorecard,
-		FailReasons: cs.FailReasons, RolesInferred: res.RolesInferred,
+		Compliant: cs.Compliant, ScoreApplicable: cs.ScoreApplicable,
+		Score: cs.Score, Max: cs.Max, PassMark: cs.PassMark,
+		Practice: cs.Kind == "practice" && sc.HasPracticePassMark,
+		Pass:     cs.Pass, Scorecard: cs.Scorecard,
+		FailReasons: failReasons(cs, sc), RolesInferred: res.RolesInferred,
 	}
 	byTurn := map[int][]analyzer.Finding{}
 	seen := map[string]bool{}
@@ -103,8 +131,9 @@ func buildCallView(res *analyzer.Result, cs *score.CallScore, sc *score.Scorecar
 			continue
 		}
 		iv := itemView{Code: code, Name: it.Name, Kind: it.Kind, Done: it.Done, Turns: it.Turns, Points: it.Points, Max: it.Max}
+		iv.NA = it.Kind == "task" && !cs.ScoreApplicable
 		if iv.Name == "" {
-			iv.Name = code
+			iv.Name = itemName(sc, code)
 		}
 		v.Items = append(v.Items, iv)
 		for _, n := range it.Turns {
@@ -112,16 +141,17 @@ func buildCallView(res *analyzer.Result, cs *score.CallScore, sc *score.Scorecar
 		}
 	}
 
-	hints := map[int][]score.Hint{}
+	hints := map[int][]hintView{}
 	turns := 0
 	if res.Call != nil {
 		turns = len(res.Call.Turns)
 	}
 	for _, h := range cs.Hints {
+		hv := hintView{Hint: h, Label: hintLabel(sc, h.Kind)}
 		if h.Turn >= 1 && h.Turn <= turns {
-			hints[h.Turn] = append(hints[h.Turn], h)
+			hints[h.Turn] = append(hints[h.Turn], hv)
 		} else {
-			v.CallHints = append(v.CallHints, h)
+			v.CallHints = append(v.CallHints, hv)
 		}
 	}
 	for _, d := range cs.Departures {
@@ -175,11 +205,45 @@ func textPartOf(seg htmlreport.Segment) textPart {
 		if !slices.Contains(cats, f.Category) {
 			cats = append(cats, f.Category)
 		}
-		titles = append(titles, f.Category+" · "+f.Rule+" · "+f.Severity)
+		titles = append(titles, categoryLabel(f.Category).String()+" · "+f.Rule+" · "+severityLabel(f.Severity).String())
 	}
 	p.Categories = strings.Join(cats, " ")
 	p.Title = strings.Join(titles, "; ")
 	return p
+}
+
+// failReasons are the reasons the call did not pass, as score.Score gives
+// them (a violation of a fail_on category, a score under the pass mark),
+// in Chinese. Should the two ever disagree, the scorer's words are shown
+// alone.
+func failReasons(cs *score.CallScore, sc *score.Scorecard) []failReason {
+	var zh []string
+	turns := map[string][]string{}
+	for _, f := range cs.Violations {
+		if slices.Contains(sc.FailOn, f.Category) {
+			turns[f.Category] = append(turns[f.Category], fmt.Sprintf("t%d", f.Turn))
+		}
+	}
+	for _, c := range analyzer.ViolationCategories {
+		if t := turns[c]; len(t) > 0 {
+			zh = append(zh, fmt.Sprintf("违规：%s（%s）", categoryNames[c], strings.Join(t, ", ")))
+		}
+	}
+	if cs.ScoreApplicable && cs.Score < cs.PassMark {
+		mark := "及格线"
+		if cs.Kind == "practice" && sc.HasPracticePassMark {
+			mark = "练习及格线"
+		}
+		zh = append(zh, fmt.Sprintf("任务得分 %d 低于%s %d", cs.Score, mark, cs.PassMark))
+	}
+	out := make([]failReason, len(cs.FailReasons))
+	for i, en := range cs.FailReasons {
+		out[i].EN = en
+		if len(zh) == len(cs.FailReasons) {
+			out[i].ZH = zh[i]
+		}
+	}
+	return out
 }
 
 // itemOrder lists the scorecard's items in the order the guides teach a

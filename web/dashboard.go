@@ -152,7 +152,7 @@ func (s *Server) fillDashboard(page *dashboardPage, q index.Query) error {
 		values = append(values, 1000*t.pass/t.calls) // per mille, for the bar
 		shown = append(shown, percent(t.pass, t.calls)+" ("+strconv.Itoa(t.pass)+"/"+strconv.Itoa(t.calls)+")")
 	}
-	page.TeamPassRate = newBarChart("chart-team-pass", "Pass rate by team 各团队合格率", labels, values, shown, func(i int) string {
+	page.TeamPassRate = newBarChart("chart-team-pass", "Compliance rate by team 各团队合规率", labels, values, shown, func(i int) string {
 		switch r := values[i]; {
 		case r >= 900:
 			return "bar-good"

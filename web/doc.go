@@ -8,6 +8,14 @@
 // allows scripts and styles from the server's own files only, so text that
 // slipped through as markup still could not run.
 //
+// The console is Chinese first: every code it shows (category, party, kind
+// of call, role, severity, task, step, hint) is shown by its Chinese name
+// from the tables of labels.go, the code beside it in smaller text. A call
+// shows its compliance with the red lines (合规/违规: what the index keeps
+// as pass) apart from its task score, which is not applicable (不适用) on a
+// call with a third party, and the call page adds the verdict under the
+// scorecard with its reasons.
+//
 // Routes:
 //
 //	GET  /                 search: q, category, team, agent, party, pass, from, to, sort, page

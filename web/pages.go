@@ -10,8 +10,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-
-	"github.com/callqa/callqa/analyzer"
 )
 
 var (
@@ -61,8 +59,12 @@ var funcs = template.FuncMap{
 		}
 		return "/static/" + name + "?v=" + v
 	},
-	"categoryLabel": categoryLabel,
-	"roleLabel":     roleLabel,
+	"category": categoryLabel,
+	"party":    partyLabel,
+	"kind":     kindLabel,
+	"role":     roleLabel,
+	"severity": severityLabel,
+	"itemKind": itemKindLabel,
 }
 
 // parsePages parses each page with the layout and the shared parts; the
@@ -147,38 +149,4 @@ func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleFavicon(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "public, max-age=86400")
 	http.ServeFileFS(w, r, staticFS, "favicon.svg")
-}
-
-// Labels of the violation categories (policy.md), as supervisors say them.
-var categoryNames = map[string]string{
-	analyzer.CategoryInsult:        "辱骂",
-	analyzer.CategoryThreat:        "威胁",
-	analyzer.CategoryFalseLegal:    "虚假法律陈述",
-	analyzer.CategoryDisclosure:    "向第三方透露债务",
-	analyzer.CategoryCustomerAbuse: "客户辱骂",
-}
-
-// categoryLabel is "辱骂 insult".
-func categoryLabel(code string) string {
-	if n, ok := categoryNames[code]; ok {
-		return n + " " + code
-	}
-	return code
-}
-
-var roleNames = map[string]string{
-	"agent":       "坐席",
-	"customer":    "客户",
-	"third_party": "第三方",
-}
-
-// roleLabel names a turn's speaker.
-func roleLabel(role string) string {
-	if n, ok := roleNames[role]; ok {
-		return n
-	}
-	if role == "" {
-		return "未知"
-	}
-	return role
 }

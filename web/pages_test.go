@@ -66,9 +66,9 @@ func TestSearchPage(t *testing.T) {
 		`<li class="hit is-fail">`,
 		`<a class="call-link" href="/calls/S02?q=%E8%80%81%E8%B5%96">S02</a>`,
 		`你就是个<mark>老赖</mark>，借钱的时候挺能耐`,
-		`<a class="facet" href="/?q=%E8%80%81%E8%B5%96&amp;category=threat">威胁 threat <span>1</span></a>`,
-		`<a class="facet" href="/?q=%E8%80%81%E8%B5%96&amp;team=M2-B">M2-B <span>1</span></a>`,
-		`<a class="facet" href="/?q=%E8%80%81%E8%B5%96&amp;from=2026-03-01&amp;to=2026-03-31">2026-03 <span>2</span></a>`,
+		`<a class="facet" href="/?q=%E8%80%81%E8%B5%96&amp;category=threat"><span class="facet-name">威胁 <small class="code" lang="en">threat</small></span> <span class="n">1</span></a>`,
+		`<a class="facet" href="/?q=%E8%80%81%E8%B5%96&amp;team=M2-B"><span class="facet-name">M2-B</span> <span class="n">1</span></a>`,
+		`<a class="facet" href="/?q=%E8%80%81%E8%B5%96&amp;from=2026-03-01&amp;to=2026-03-31"><span class="facet-name">2026-03</span> <span class="n">2</span></a>`,
 		`您好&lt;script&gt;alert(1)&lt;/script&gt;，你就是个<mark>老赖</mark>`,
 		`<script src="/static/app.js?v=`, `<link rel="stylesheet" href="/static/app.css?v=`,
 	} {
@@ -82,7 +82,7 @@ func TestSearchPage(t *testing.T) {
 	assert.Contains(t, body, `<option value="threat" selected>`)
 	assert.Contains(t, body, `<strong id="total">1</strong>`)
 	assert.Equal(t, []string{"/calls/S02?category=threat"}, attrs(body, `<a class="call-link"`, "href"))
-	assert.Contains(t, body, `<a class="facet active" href="/">威胁 threat <span>1</span></a>`)
+	assert.Contains(t, body, `<a class="facet active" href="/"><span class="facet-name">威胁 <small class="code" lang="en">threat</small></span> <span class="n">1</span></a>`)
 
 	// Paging: 23 calls of team GEN, 20 a page; every parameter stays in
 	// the URL.
@@ -116,14 +116,14 @@ func TestCallPage(t *testing.T) {
 		`<div class="turn agent evidence" id="t1" data-tasks="verify_identity">`,
 		`<div class="turn customer" id="t2">`,
 		`<div class="turn agent evidence" id="t3" data-tasks="self_introduce demand_payment">`,
-		`<span class="role">坐席</span>`, `<span class="role">客户</span>`,
+		`<span class="role" title="agent">坐席</span>`, `<span class="role" title="customer">客户</span>`,
 		`<div class="turn agent has-violation" id="t5">`,
-		`你就是个<mark class="violation" data-category="insult" title="insult · insult.slur · critical">老赖</mark>，借钱的时候挺能耐`,
-		`<mark class="violation" data-category="threat" title="threat · threat.safety · critical">`,
+		`你就是个<mark class="violation" data-category="insult" title="辱骂 insult · insult.slur · 严重 critical">老赖</mark>，借钱的时候挺能耐`,
+		`<mark class="violation" data-category="threat" title="威胁 threat · threat.safety · 严重 critical">`,
 		`<mark class="signal" data-category="customer_abuse"`,
-		`<section id="score" class="panel score-box is-fail">`,
+		`<section id="score" class="panel score-box">`,
 		`<strong>25</strong><span class="of"> / 100</span>`,
-		`<li>insult (t5)</li>`,
+		`<li>违规：辱骂（t5） <small class="code" lang="en">insult (t5)</small></li>`,
 		`<tr class="item done" data-code="demand_payment">`,
 		`<tr class="item missing" data-code="ask_reason">`,
 		`missing_ask_reason`, // a hint about the whole call
@@ -138,7 +138,7 @@ func TestCallPage(t *testing.T) {
 	// A third party speaks in T01.
 	body = page(t, base+"/calls/T01")
 	assert.Regexp(t, `<div class="turn third_party[^"]*" id="t2">`, body)
-	assert.Contains(t, body, `<span class="role">第三方</span>`)
+	assert.Contains(t, body, `<span class="role" title="third_party">第三方</span>`)
 
 	// The injected call shows its payloads as text.
 	body = page(t, base+"/calls/X01")
@@ -243,7 +243,7 @@ func TestAnalyzePage(t *testing.T) {
 	assertSecurityHeaders(t, r, "POST /analyze")
 	result := r.body[strings.Index(r.body, `<section id="result"`):]
 	for _, want := range []string{
-		`<mark class="violation" data-category="insult" title="insult · insult.pejorative · critical">你就是个骗子</mark>`,
+		`<mark class="violation" data-category="insult" title="辱骂 insult · insult.pejorative · 严重 critical">你就是个骗子</mark>`,
 		`<mark class="violation" data-category="false_legal_claim"`,
 		`<div class="turn agent evidence" id="t1" data-tasks="verify_identity">`,
 		`<div class="turn customer" id="t2">`,

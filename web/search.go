@@ -13,6 +13,7 @@ import (
 
 	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/index"
+	"github.com/callqa/callqa/lexicon"
 )
 
 // PageSize is the number of hits on a page of the search page.
@@ -178,7 +179,7 @@ type option struct {
 }
 
 type facetLink struct {
-	Label  string
+	Label  label
 	Count  int
 	Href   string
 	Active bool
@@ -195,17 +196,21 @@ type highlightView struct {
 	Parts []markPart
 }
 
+// hitView is one call of the results. Compliance (no red line crossed,
+// what the index keeps as pass) and the task score are shown apart; the
+// score is not applicable on a call with a third party.
 type hitView struct {
-	ID         string
-	Href       string
-	Date       string
-	Team       string
-	Agent      string
-	Party      string
-	Score      int
-	Pass       bool
-	Categories []string
-	Highlights []highlightView
+	ID              string
+	Href            string
+	Date            string
+	Team            string
+	Agent           string
+	Party           string
+	Score           int
+	ScoreApplicable bool
+	Compliant       bool
+	Categories      []string
+	Highlights      []highlightView
 }
 
 type searchPage struct {
@@ -256,14 +261,13 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	teams, agents := s.filterOptions()
-	page.Categories = selectOptions(p.Category, "All categories 全部类别", analyzer.ViolationCategories, categoryLabel)
+	page.Categories = selectOptions(p.Category, "全部类别 all categories", analyzer.ViolationCategories, labelText(categoryLabel))
 	page.Teams = selectOptions(p.Team, "All teams 全部团队", withSelected(teams, p.Team), nil)
 	page.Agents = selectOptions(p.Agent, "All agents 全部坐席", withSelected(agents, p.Agent), nil)
-	page.Parties = selectOptions(p.Party, "Anyone 任何对象", parties, func(v string) string {
-		return map[string]string{"debtor": "债务人 debtor", "third_party": "第三方 third party"}[v]
-	})
-	page.Passes = selectOptions(p.Pass, "Pass or fail 全部", []string{"pass", "fail"}, func(v string) string {
-		return map[string]string{"pass": "合格 pass", "fail": "不合格 fail"}[v]
+	page.Parties = selectOptions(p.Party, "任何对象 anyone", parties, labelText(partyLabel))
+	// The index's pass is compliance: no red line crossed.
+	page.Passes = selectOptions(p.Pass, "合规与违规 all", []string{"pass", "fail"}, func(v string) string {
+		return map[string]string{"pass": "合规 compliant", "fail": "违规 violation"}[v]
 	})
 	page.Sorts = []option{
 		{Value: "", Label: "Newest first 最新", Selected: p.Sort == "" || p.Sort == "date"},
@@ -292,7 +296,8 @@ func (s *Server) fillResults(page *searchPage, p searchParams, res *index.Result
 	for _, h := range res.Hits {
 		hv := hitView{
 			ID: h.CallID, Href: callHref(h.CallID, p), Date: displayDate(h.StartedAt), Team: h.Team,
-			Agent: h.Agent, Party: h.Party, Score: h.Score, Pass: h.Pass, Categories: h.Categories,
+			Agent: h.Agent, Party: h.Party, Score: h.Score, ScoreApplicable: h.Party != lexicon.PartyThirdParty,
+			Compliant: h.Pass, Categories: h.Categories,
 		}
 		for _, hl := range h.Highlights {
 			hv.Highlights = append(hv.Highlights, highlightView{
@@ -311,7 +316,7 @@ func (s *Server) fillResults(page *searchPage, p searchParams, res *index.Result
 		next.Page++
 		page.NextHref = next.href()
 	}
-	facet := func(name string, current string, set func(*searchParams, string), label func(string) string) []facetLink {
+	facet := func(name string, current string, set func(*searchParams, string), named func(string) label) []facetLink {
 		var out []facetLink
 		for _, c := range res.Facets[name] {
 			q := p
@@ -322,9 +327,9 @@ func (s *Server) fillResults(page *searchPage, p searchParams, res *index.Result
 			} else {
 				set(&q, c.Value)
 			}
-			l := c.Value
-			if label != nil {
-				l = label(c.Value)
+			l := label{ZH: c.Value}
+			if named != nil {
+				l = named(c.Value)
 			}
 			out = append(out, facetLink{Label: l, Count: c.Count, Href: q.href(), Active: active})
 		}
@@ -347,7 +352,7 @@ func (s *Server) fillResults(page *searchPage, p searchParams, res *index.Result
 		if active {
 			q.From, q.To = "", ""
 		}
-		page.MonthFacets = append(page.MonthFacets, facetLink{Label: c.Value, Count: c.Count, Href: q.href(), Active: active})
+		page.MonthFacets = append(page.MonthFacets, facetLink{Label: label{ZH: c.Value}, Count: c.Count, Href: q.href(), Active: active})
 	}
 }
 
@@ -375,6 +380,12 @@ func markSpans(text string, spans [][2]int) []markPart {
 		out = append(out, markPart{Text: text[prev:]})
 	}
 	return out
+}
+
+// labelText turns a label function into one of plain text, for an option
+// or a facet: "辱骂 insult".
+func labelText(f func(string) label) func(string) string {
+	return func(code string) string { return f(code).String() }
 }
 
 // selectOptions builds a select's options: "" (all) first, then values.

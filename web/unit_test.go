@@ -176,7 +176,7 @@ func TestCallViewWithoutRoles(t *testing.T) {
 	assert.Equal(t, []string{"unknown", "customer", "agent"}, roles)
 	assert.Equal(t, 1, v.Violations)
 	require.Len(t, v.Turns[2].Parts, 2)
-	assert.Equal(t, textPart{Text: "老赖", Class: "violation", Categories: analyzer.CategoryInsult, Title: "insult · insult.slur · critical"}, v.Turns[2].Parts[1])
+	assert.Equal(t, textPart{Text: "老赖", Class: "violation", Categories: analyzer.CategoryInsult, Title: "辱骂 insult · insult.slur · 严重 critical"}, v.Turns[2].Parts[1])
 	var classes []string
 	for _, p := range v.Turns[1].Parts {
 		classes = append(classes, p.Class)
