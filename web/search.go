@@ -35,11 +35,6 @@ type searchParams struct {
 // paramNames are the search parameters, in the order URLs list them.
 var paramNames = []string{"q", "category", "team", "agent", "party", "pass", "from", "to", "sort", "page"}
 
-var (
-	parties = []string{"debtor", "third_party"}
-	sorts   = []string{"date", "score", "relevance"}
-)
-
 // badRequest is an error in what the client asked: 400.
 type badRequest struct{ msg string }
 
@@ -59,11 +54,8 @@ func parseSearch(v url.Values) (searchParams, index.Query, error) {
 	if utf8.RuneCountInString(p.Q) > 500 {
 		return p, q, badf("q is too long (at most 500 characters)")
 	}
-	if p.Category != "" && !analyzer.IsViolation(p.Category) {
-		return p, q, badf("unknown category %q (want one of %s)", p.Category, strings.Join(analyzer.ViolationCategories, ", "))
-	}
-	if p.Party != "" && !slices.Contains(parties, p.Party) {
-		return p, q, badf("unknown party %q (want debtor or third_party)", p.Party)
+	if err := q.Check(); err != nil { // category, party and sort, as callqa search checks them
+		return p, q, &badRequest{err.Error()}
 	}
 	switch p.Pass {
 	case "":
@@ -72,9 +64,6 @@ func parseSearch(v url.Values) (searchParams, index.Query, error) {
 		q.Pass = &pass
 	default:
 		return p, q, badf("unknown pass %q (want pass or fail)", p.Pass)
-	}
-	if p.Sort != "" && !slices.Contains(sorts, p.Sort) {
-		return p, q, badf("unknown sort %q (want date, score or relevance)", p.Sort)
 	}
 	var err error
 	if q.From, err = parseDay(p.From, false); err != nil {
@@ -259,7 +248,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	page.Categories = selectOptions(p.Category, "All categories 全部类别", analyzer.ViolationCategories, categoryLabel)
 	page.Teams = selectOptions(p.Team, "All teams 全部团队", withSelected(teams, p.Team), nil)
 	page.Agents = selectOptions(p.Agent, "All agents 全部坐席", withSelected(agents, p.Agent), nil)
-	page.Parties = selectOptions(p.Party, "Anyone 任何对象", parties, func(v string) string {
+	page.Parties = selectOptions(p.Party, "Anyone 任何对象", index.Parties, func(v string) string {
 		return map[string]string{"debtor": "债务人 debtor", "third_party": "第三方 third party"}[v]
 	})
 	page.Passes = selectOptions(p.Pass, "Pass or fail 全部", []string{"pass", "fail"}, func(v string) string {
