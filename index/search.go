@@ -117,8 +117,12 @@ func buildQuery(q Query, docType string) (query.Query, error) {
 		must = append(must, term("pass", fmt.Sprint(*q.Pass)))
 	}
 	if text := strings.TrimSpace(q.Text); text != "" {
-		if strings.ContainsAny(text, `:+-"*~^`) {
-			must = append(must, bleve.NewQueryStringQuery(text))
+		if isQueryString(text) {
+			qs, err := parseQueryString(text)
+			if err != nil {
+				return nil, err
+			}
+			must = append(must, qs)
 		} else {
 			fields := []string{"turns"}
 			if docType == TypeFinding {

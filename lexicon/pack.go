@@ -262,6 +262,13 @@ func contains(list []string, s string) bool {
 	return false
 }
 
+// DidYouMean returns ` (did you mean "x"?)` for the known string x
+// nearest to s, at most two edits away, and "" when none is that near. Error
+// messages about a misspelt code or name append it.
+func DidYouMean(s string, known []string) string {
+	return didYouMean(s, known)
+}
+
 func didYouMean(s string, known []string) string {
 	if best := nearest(s, known, 2); best != "" {
 		return ` (did you mean "` + best + `"?)`

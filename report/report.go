@@ -26,8 +26,35 @@ func Formats() []string {
 	return []string{"table", "jsonl", "json", "csv"}
 }
 
+// Header languages of the csv format (Options.Lang).
+const (
+	LangEn = "en"
+	LangZh = "zh"
+)
+
+// Langs returns the values Options.Lang takes.
+func Langs() []string {
+	return []string{LangEn, LangZh}
+}
+
+// Options change what a Writer writes.
+type Options struct {
+	// Lang is the language of the csv format's headers: LangEn (also "",
+	// the default: the column codes) or LangZh. Cell values stay codes in
+	// both. The other formats do not use it yet.
+	Lang string
+}
+
 // New returns a Writer for format that writes to w.
 func New(format string, w io.Writer) (Writer, error) {
+	return NewWithOptions(format, w, Options{})
+}
+
+// NewWithOptions returns a Writer for format that writes to w with opts.
+func NewWithOptions(format string, w io.Writer, opts Options) (Writer, error) {
+	if opts.Lang != "" && !slices.Contains(Langs(), opts.Lang) {
+		return nil, fmt.Errorf("unknown language %q (want one of %s)", opts.Lang, strings.Join(Langs(), ", "))
+	}
 	switch format {
 	case "table":
 		return newTableWriter(w), nil
@@ -36,7 +63,7 @@ func New(format string, w io.Writer) (Writer, error) {
 	case "json":
 		return newJSONWriter(w), nil
 	case "csv":
-		return newCSVWriter(w)
+		return newCSVWriter(w, opts.Lang)
 	}
 	return nil, fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats(), ", "))
 }

@@ -216,9 +216,9 @@ func TestCSV(t *testing.T) {
 	rows := strings.Split(strings.TrimSuffix(strings.TrimPrefix(out, "\ufeff"), "\r\n"), "\r\n")
 	// header, three findings of D0007, one empty row for D0008, one finding of D0009
 	require.Len(t, rows, 6)
-	assert.Equal(t, strings.Join(csvHeader(), ","), rows[0])
-	assert.True(t, strings.HasPrefix(rows[4], "D0008,calls/D0008.txt,,,,100,true,,,,,,,,"), rows[4])
-	assert.True(t, strings.HasSuffix(rows[4], ",true,true,true,true,true,false"), rows[4])
+	assert.Equal(t, strings.Join(csvHeader(LangEn), ","), rows[0])
+	assert.True(t, strings.HasPrefix(rows[4], "D0008,calls/D0008.txt,,,debtor,,100,true,,,,,,,,,"), rows[4])
+	assert.True(t, strings.HasSuffix(rows[4], ",true,true,true,true,true,false,"), rows[4])
 }
 
 func TestTally(t *testing.T) {

@@ -92,6 +92,9 @@ func TestAPISearch(t *testing.T) {
 	bad := []struct{ name, query, want string }{
 		{"category", search("category", "rude"), `unknown category "rude"`},
 		{"party", search("party", "debt"), `unknown party "debt"`},
+		{"misspelt_category", search("category", "insults"), `unknown category "insults" (did you mean "insult"?); want one of insult, threat`},
+		{"misspelt_party", search("party", "debitor"), `unknown party "debitor" (did you mean "debtor"?); want one of debtor, third_party`},
+		{"syntax_hint", search("q", "坐牢 +"), `text holding + is read as Bleve query-string syntax; to search the words as written, escape it with a backslash (坐牢 \+)`},
 		{"pass", search("pass", "yes"), `unknown pass "yes"`},
 		{"from", search("from", "2026-13-01"), `from: "2026-13-01" is not a date`},
 		{"to", search("to", "yesterday"), `to: "yesterday" is not a date`},

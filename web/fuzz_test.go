@@ -134,8 +134,8 @@ func checkParsedSearch(t *testing.T, raw string, p searchParams, q index.Query) 
 	if q.Text != p.Q || q.Category != p.Category || q.Team != p.Team || q.Agent != p.Agent || q.Party != p.Party || q.Sort != p.Sort {
 		t.Fatalf("%q: query %+v does not say what the parameters %+v do", raw, q, p)
 	}
-	if p.Category != "" && !analyzer.IsViolation(p.Category) || p.Party != "" && !slices.Contains(parties, p.Party) ||
-		p.Sort != "" && !slices.Contains(sorts, p.Sort) {
+	if p.Category != "" && !analyzer.IsViolation(p.Category) || p.Party != "" && !slices.Contains(index.Parties, p.Party) ||
+		p.Sort != "" && !slices.Contains(index.Sorts, p.Sort) {
 		t.Fatalf("%q: accepted %+v", raw, p)
 	}
 	switch p.Pass {

@@ -36,11 +36,6 @@ type searchParams struct {
 // paramNames are the search parameters, in the order URLs list them.
 var paramNames = []string{"q", "category", "team", "agent", "party", "pass", "from", "to", "sort", "page"}
 
-var (
-	parties = []string{"debtor", "third_party"}
-	sorts   = []string{"date", "score", "relevance"}
-)
-
 // badRequest is an error in what the client asked: 400.
 type badRequest struct{ msg string }
 
@@ -60,11 +55,8 @@ func parseSearch(v url.Values) (searchParams, index.Query, error) {
 	if utf8.RuneCountInString(p.Q) > 500 {
 		return p, q, badf("q is too long (at most 500 characters)")
 	}
-	if p.Category != "" && !analyzer.IsViolation(p.Category) {
-		return p, q, badf("unknown category %q (want one of %s)", p.Category, strings.Join(analyzer.ViolationCategories, ", "))
-	}
-	if p.Party != "" && !slices.Contains(parties, p.Party) {
-		return p, q, badf("unknown party %q (want debtor or third_party)", p.Party)
+	if err := q.Check(); err != nil { // category, party and sort, as callqa search checks them
+		return p, q, &badRequest{err.Error()}
 	}
 	switch p.Pass {
 	case "":
@@ -73,9 +65,6 @@ func parseSearch(v url.Values) (searchParams, index.Query, error) {
 		q.Pass = &pass
 	default:
 		return p, q, badf("unknown pass %q (want pass or fail)", p.Pass)
-	}
-	if p.Sort != "" && !slices.Contains(sorts, p.Sort) {
-		return p, q, badf("unknown sort %q (want date, score or relevance)", p.Sort)
 	}
 	var err error
 	if q.From, err = parseDay(p.From, false); err != nil {
@@ -264,7 +253,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	page.Categories = selectOptions(p.Category, "全部类别 all categories", analyzer.ViolationCategories, labelText(categoryLabel))
 	page.Teams = selectOptions(p.Team, "All teams 全部团队", withSelected(teams, p.Team), nil)
 	page.Agents = selectOptions(p.Agent, "All agents 全部坐席", withSelected(agents, p.Agent), nil)
-	page.Parties = selectOptions(p.Party, "任何对象 anyone", parties, labelText(partyLabel))
+	page.Parties = selectOptions(p.Party, "任何对象 anyone", index.Parties, labelText(partyLabel))
 	// The index's pass is compliance: no red line crossed.
 	page.Passes = selectOptions(p.Pass, "合规与违规 all", []string{"pass", "fail"}, func(v string) string {
 		return map[string]string{"pass": "合规 compliant", "fail": "违规 violation"}[v]

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -24,13 +25,13 @@ func TestNewScanCmd(t *testing.T) {
 		{
 			name: "defaults",
 			args: "calls/",
-			want: ScanOptions{Paths: []string{"calls/"}, Format: "table", Workers: runtime.GOMAXPROCS(0)},
+			want: ScanOptions{Paths: []string{"calls/"}, Format: "table", Lang: "en", Workers: runtime.GOMAXPROCS(0)},
 		},
 		{
 			name: "every_flag",
 			args: "--format jsonl --rules team/ --rules extra,more.yaml --explain --fail-on-violation --workers 3 a.txt - b/",
 			want: ScanOptions{
-				Paths: []string{"a.txt", "-", "b/"}, Format: "jsonl",
+				Paths: []string{"a.txt", "-", "b/"}, Format: "jsonl", Lang: "en",
 				Rules:   []string{"team/", "extra,more.yaml"}, // a comma is part of the path
 				Explain: true, FailOnViolation: true, Workers: 3,
 			},
@@ -38,8 +39,14 @@ func TestNewScanCmd(t *testing.T) {
 		{
 			name: "format_shorthand",
 			args: "-f csv a.txt",
-			want: ScanOptions{Paths: []string{"a.txt"}, Format: "csv", Workers: runtime.GOMAXPROCS(0)},
+			want: ScanOptions{Paths: []string{"a.txt"}, Format: "csv", Lang: "en", Workers: runtime.GOMAXPROCS(0)},
 		},
+		{
+			name: "csv_chinese_headers",
+			args: "-f csv --lang zh a.txt",
+			want: ScanOptions{Paths: []string{"a.txt"}, Format: "csv", Lang: "zh", Workers: runtime.GOMAXPROCS(0)},
+		},
+		{name: "bad_lang", args: "--lang cn a.txt", wantErr: `invalid --lang "cn" (want one of en, zh)`},
 		{name: "no_path", args: "--format json", wantErr: "no PATH given (name transcript files or folders, or - for standard input)"},
 		{name: "bad_format", args: "--format xml a.txt", wantErr: `invalid --format "xml" (want one of table, jsonl, json, csv)`},
 		{name: "zero_workers", args: "--workers 0 a.txt", wantErr: "invalid --jobs 0 (want 1 or more)"},
@@ -149,6 +156,42 @@ func TestRunScan(t *testing.T) {
 			tt.check(t, code, out.String(), errOut.String())
 		})
 	}
+}
+
+// TestScanCSVForExcel runs scan --format csv on a call whose metadata and
+// turns start with formula characters: every such cell is escaped with a
+// single quote, times are written as Excel reads them, customer abuse is
+// marked not scored, and --lang zh writes Chinese headers.
+func TestScanCSVForExcel(t *testing.T) {
+	dir := t.TempDir()
+	call := "# call_id: =X1\n# agent: @王芳\n# team: -M1\n# party: debtor\n# started_at: 2026-03-01T10:02:11+08:00\n" +
+		"坐席: 您好，请问是陈明先生吗？\n客户: =HYPERLINK(\"http://x\",\"查看\") 你们这帮吸血鬼\n坐席: 你这个老赖。\n"
+	path := filepath.Join(dir, "x.txt")
+	require.NoError(t, os.WriteFile(path, []byte(call), 0o644))
+
+	code, out, errOut := callqa("scan", "--format", "csv", "--lang", "zh", path)
+	require.Equal(t, exitOK, code, errOut)
+	require.True(t, strings.HasPrefix(out, "\ufeff"), "UTF-8 BOM")
+	records, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(out, "\ufeff"))).ReadAll()
+	require.NoError(t, err)
+	require.Len(t, records, 3, out) // header, the customer's abuse, the agent's insult
+	assert.Equal(t, []string{"通话编号", "文件", "坐席", "团队", "通话对象", "开始时间"}, records[0][:6])
+	col := map[string]int{}
+	for i, h := range records[0] {
+		col[h] = i
+	}
+	abuse, insult := records[1], records[2]
+	assert.Equal(t, "'=X1", abuse[col["通话编号"]])
+	assert.Equal(t, "'@王芳", abuse[col["坐席"]])
+	assert.Equal(t, "'-M1", abuse[col["团队"]])
+	assert.Equal(t, "debtor", abuse[col["通话对象"]])
+	assert.Equal(t, "2026-03-01 10:02:11", abuse[col["开始时间"]])
+	assert.Equal(t, "2026-03-01T10:02:11+08:00", abuse[col["开始时间（原文）"]])
+	assert.Equal(t, "customer_abuse", abuse[col["类别"]])
+	assert.Equal(t, "false", abuse[col["计入违规"]])
+	assert.True(t, strings.HasPrefix(abuse[col["该轮原文"]], "'=HYPERLINK("), abuse[col["该轮原文"]])
+	assert.Equal(t, "insult", insult[col["类别"]])
+	assert.Equal(t, "true", insult[col["计入违规"]])
 }
 
 func decodeJSONL(t *testing.T, out string) []analyzer.Result {

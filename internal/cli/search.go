@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/callqa/callqa/index"
+	"github.com/callqa/callqa/lexicon"
 )
 
 // SearchOptions are the inputs of callqa search.
@@ -37,7 +39,15 @@ func newSearchCmd(ios *IOStreams, runF func(*SearchOptions) error) *cobra.Comman
 		Long: `Search the calls stored by callqa index. QUERY is Chinese free text: each
 space-separated part must occur as a phrase in the call's turns; Traditional
 and Simplified, full- and half-width match each other. A QUERY holding one
-of : + - " * ~ ^ is Bleve query-string syntax (e.g. '+turns:坐牢 -team:M2').
+of : + - " * ~ ^ is Bleve query-string syntax (e.g. '+turns:坐牢 -team:M2'):
+to search such a character as written, escape it with a backslash
+('坐牢 \+') or leave it out; a QUERY that does not parse is an error that
+says so.
+
+--category is one of insult, threat, false_legal_claim,
+third_party_disclosure (with --findings also customer_abuse), --party one of
+debtor, third_party; a value that is not one of these is an error, with the
+nearest one suggested.
 
 Calls come back newest first (--sort score puts the lowest scores first,
 --sort relevance the best text matches), each with its matching turns (the
@@ -57,7 +67,7 @@ the shards are searched together and totals and facets cover all of them.`,
 				opts.Query.Text = args[0]
 			}
 			if !slices.Contains(searchFormats, opts.Format) {
-				return flagErrorf("invalid --format %q (want one of %s)", opts.Format, strings.Join(searchFormats, ", "))
+				return flagErrorf("invalid --format %q%s; want one of %s", opts.Format, lexicon.DidYouMean(opts.Format, searchFormats), strings.Join(searchFormats, ", "))
 			}
 			if opts.PassOnly && opts.FailOnly {
 				return flagErrorf("--pass and --fail exclude each other")
@@ -73,8 +83,8 @@ the shards are searched together and totals and facets cover all of them.`,
 				p := opts.PassOnly
 				opts.Query.Pass = &p
 			}
-			if !slices.Contains([]string{"date", "score", "relevance"}, opts.Query.Sort) {
-				return flagErrorf("invalid --sort %q (want date, score or relevance)", opts.Query.Sort)
+			if err := checkSearchFilters(opts.Query); err != nil {
+				return err
 			}
 			if opts.Query.Limit < 1 {
 				return flagErrorf("--limit must be at least 1")
@@ -87,7 +97,7 @@ the shards are searched together and totals and facets cover all of them.`,
 	}
 	f := cmd.Flags()
 	f.StringArrayVar(&opts.Indexes, "index", nil, "index `DIR` or glob (repeatable; default "+index.DefaultDir+")")
-	f.StringVar(&opts.Query.Category, "category", "", "only calls with a violation of this category")
+	f.StringVar(&opts.Query.Category, "category", "", "only calls with a violation of this category: "+strings.Join(index.Categories(false), ", "))
 	f.StringVar(&opts.Query.Team, "team", "", "only this team")
 	f.StringVar(&opts.Query.Agent, "agent", "", "only this agent")
 	f.StringVar(&opts.Query.Party, "party", "", "only calls with this party (debtor or third_party)")
@@ -101,6 +111,21 @@ the shards are searched together and totals and facets cover all of them.`,
 	f.StringVarP(&opts.Format, "format", "f", "table", "output: table, json or jsonl")
 	f.BoolVar(&opts.Query.Findings, "findings", false, "return finding documents instead of calls")
 	return cmd
+}
+
+// checkSearchFilters checks the enumerated filters (--category, --party,
+// --sort) against the values the index knows, the same list the web API
+// checks them against, and makes a bad one a usage error.
+func checkSearchFilters(q index.Query) error {
+	err := q.Check()
+	var fe *index.FilterError
+	if errors.As(err, &fe) {
+		return flagErrorf("%s", fe.Describe("invalid --"+fe.Field))
+	}
+	if err != nil {
+		return &FlagError{Err: err}
+	}
+	return nil
 }
 
 // parseDay reads a date (2006-01-02, taken as local midnight) or an RFC 3339

@@ -80,8 +80,22 @@ func TestNewSearchCmd(t *testing.T) {
 		{name: "pass_and_fail", args: "--pass --fail", wantErr: "--pass and --fail exclude each other"},
 		{name: "bad_from", args: "--from 03/01/2026", wantErr: `--from: "03/01/2026" is not a date like 2026-03-01 or an RFC 3339 time`},
 		{name: "bad_to", args: "--to 2026-02-30", wantErr: `--to: "2026-02-30" is not a date like 2026-03-01 or an RFC 3339 time`},
-		{name: "bad_sort", args: "--sort agent", wantErr: `invalid --sort "agent" (want date, score or relevance)`},
-		{name: "bad_format", args: "--format csv", wantErr: `invalid --format "csv" (want one of table, json, jsonl)`},
+		{name: "bad_sort", args: "--sort agent", wantErr: `invalid --sort "agent"; want one of date, score, relevance`},
+		{name: "misspelt_sort", args: "--sort scores", wantErr: `invalid --sort "scores" (did you mean "score"?); want one of date, score, relevance`},
+		{name: "bad_format", args: "--format csv", wantErr: `invalid --format "csv"; want one of table, json, jsonl`},
+		{name: "misspelt_format", args: "--format jsnl", wantErr: `invalid --format "jsnl" (did you mean "jsonl"?); want one of table, json, jsonl`},
+		{name: "misspelt_category", args: "--category insults", wantErr: `invalid --category "insults" (did you mean "insult"?); want one of insult, threat, false_legal_claim, third_party_disclosure`},
+		{name: "unknown_category", args: "--category rude", wantErr: `invalid --category "rude"; want one of insult, threat, false_legal_claim, third_party_disclosure`},
+		{
+			name: "customer_abuse_of_calls", args: "--category customer_abuse",
+			wantErr: `invalid --category "customer_abuse" (customer abuse is not a violation, so no call is filtered by it; search findings for it); want one of insult, threat, false_legal_claim, third_party_disclosure`,
+		},
+		{
+			name: "customer_abuse_of_findings", args: "--findings --category customer_abuse",
+			want: SearchOptions{Format: "table", Query: defaults(index.Query{Category: "customer_abuse", Findings: true})},
+		},
+		{name: "misspelt_party", args: "--party debitor", wantErr: `invalid --party "debitor" (did you mean "debtor"?); want one of debtor, third_party`},
+		{name: "misspelt_party_code", args: "--party third-party", wantErr: `invalid --party "third-party" (did you mean "third_party"?); want one of debtor, third_party`},
 		{name: "zero_limit", args: "--limit 0", wantErr: "--limit must be at least 1"},
 		{name: "unknown_flag", args: "--categroy threat", wantErr: "unknown flag: --categroy"},
 	}
@@ -266,6 +280,24 @@ func TestRunSearch(t *testing.T) {
 		t.Cleanup(func() { time.Local = local })
 		res := searchJSON(t, "--index", shards, "--from", "2026-03-04", "--to", "2026-03-05")
 		assert.Equal(t, []string{"S05", "S04", "S03"}, hitIDs(res), "--to includes the whole day")
+	})
+	t.Run("bad_filter_is_a_usage_error", func(t *testing.T) {
+		for _, args := range [][]string{{"--category", "insults"}, {"--party", "debitor"}} {
+			code, out, errOut := callqa(append([]string{"search", "--index", shards}, args...)...)
+			assert.Equal(t, exitTrouble, code, "%v", args)
+			assert.Empty(t, out, "no results printed for %v", args)
+			assert.Contains(t, errOut, "did you mean", "%v", args)
+		}
+	})
+	t.Run("query_syntax_error_says_why", func(t *testing.T) {
+		code, out, errOut := callqa("search", "--index", shards, "坐牢 +")
+		assert.Equal(t, exitTrouble, code)
+		assert.Empty(t, out)
+		assert.Equal(t, `callqa: syntax error in "坐牢 +": text holding + is read as Bleve query-string syntax; to search the words as written, escape it with a backslash (坐牢 \+) or leave it out`+"\n", errOut)
+	})
+	t.Run("escaped_query_searches_as_written", func(t *testing.T) {
+		res := searchJSON(t, "--index", shards, `出门最好小心 \+`)
+		assert.Equal(t, []string{"S02"}, hitIDs(res))
 	})
 	t.Run("missing_index", func(t *testing.T) {
 		code, _, errOut := callqa("search", "--index", filepath.Join(root, "none.bleve"))
