@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -126,4 +127,82 @@ func TestInputFlags(t *testing.T) {
 	assert.Equal(t, "customer", string(got.Input.Build.Roles["1"]))
 	assert.Equal(t, 1.5, got.Input.Build.MergeGap)
 	assert.Equal(t, "txt", got.Input.Format)
+}
+
+// findingAt returns the finding on a turn whose match holds word.
+func findingAt(t *testing.T, r analyzer.Result, turn int, word string) analyzer.Finding {
+	t.Helper()
+	for _, f := range r.Findings {
+		if f.Turn == turn && strings.Contains(f.Match, word) {
+			return f
+		}
+	}
+	require.Failf(t, "no finding", "turn %d, %s, in %+v", turn, word, r.Findings)
+	return analyzer.Finding{}
+}
+
+// TestPartialRoles scans the Alibaba sample (speaker 0 the agent, speaker 1
+// the customer, who calls the agents 吸血鬼 on turn 4) with a mapping of
+// one speaker: the other is the other party, with no inference, and the
+// customer's words are customer abuse, not an agent's insult.
+func TestPartialRoles(t *testing.T) {
+	t.Chdir(filepath.Join("..", ".."))
+	sample := filepath.Join("testdata", "asr", "call.aliyun.json")
+	for _, roles := range []string{"0=agent", "1=customer", "0=坐席", "0=agent,1=customer"} {
+		t.Run(roles, func(t *testing.T) {
+			got, stderr := scanJSONL(t, "--roles", roles, sample)
+			require.Len(t, got, 1)
+			assert.Empty(t, stderr)
+			r := got[0]
+			assert.Nil(t, r.RolesInferred, "the mapping settles both speakers")
+			assert.Nil(t, r.RolesDisputed)
+			abuse := findingAt(t, r, 4, "吸血鬼")
+			assert.Equal(t, analyzer.CategoryCustomerAbuse, abuse.Category)
+			assert.Equal(t, "customer", abuse.Speaker)
+			for _, f := range r.Findings {
+				if f.Category == analyzer.CategoryInsult {
+					assert.Equal(t, "agent", f.Speaker)
+					assert.NotEqual(t, 4, f.Turn, "the customer's turn is no agent insult")
+				}
+			}
+			assert.Equal(t, "agent", findingAt(t, r, 5, "老赖").Speaker)
+		})
+	}
+}
+
+// TestRolesAgainstEvidence gives the Alibaba sample a mapping that swaps
+// its roles: stderr warns, naming the file and both speakers, and the scan
+// still uses the mapping. A mapping the evidence agrees with, or a file it
+// names no speaker of, gets no warning.
+func TestRolesAgainstEvidence(t *testing.T) {
+	t.Chdir(filepath.Join("..", ".."))
+	sample := filepath.Join("testdata", "asr", "call.aliyun.json")
+	for _, tc := range []struct {
+		roles, warn string
+	}{
+		{"1=agent", `callqa: testdata/asr/call.aliyun.json: warning: --roles makes speaker "1" the agent, but "1" speaks like the customer and "0" like the agent (confidence 0.83); the scan uses the mapping: check --roles` + "\n"},
+		{"0=customer", `callqa: testdata/asr/call.aliyun.json: warning: --roles makes speaker "1" the agent, but "1" speaks like the customer and "0" like the agent (confidence 0.83); the scan uses the mapping: check --roles` + "\n"},
+		{"1=agent,0=customer", `callqa: testdata/asr/call.aliyun.json: warning: --roles makes speaker "1" the agent, but "1" speaks like the customer and "0" like the agent (confidence 0.83); the scan uses the mapping: check --roles` + "\n"},
+		{"0=agent", ""},
+		{"spk_1=agent", ""},
+	} {
+		t.Run(tc.roles, func(t *testing.T) {
+			got, stderr := scanJSONL(t, "--roles", tc.roles, sample)
+			require.Len(t, got, 1)
+			assert.Equal(t, tc.warn, stderr)
+			r := got[0]
+			if tc.warn == "" {
+				assert.Nil(t, r.RolesDisputed)
+				return
+			}
+			require.NotNil(t, r.RolesDisputed)
+			assert.Equal(t, "1", r.RolesDisputed.Given)
+			assert.Equal(t, "0", r.RolesDisputed.Inferred.Agent)
+			assert.Nil(t, r.RolesInferred)
+			// The mapping is used: the customer's 吸血鬼 is now the agent's.
+			f := findingAt(t, r, 4, "吸血鬼")
+			assert.Equal(t, analyzer.CategoryInsult, f.Category)
+			assert.Equal(t, "agent", f.Speaker)
+		})
+	}
 }
