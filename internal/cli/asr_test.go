@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -68,11 +69,9 @@ func TestASRFormatsAgree(t *testing.T) {
 	native, _ := scanJSONL(t, filepath.Join("testdata", "calls", "S02_insult_threat.txt"))
 	require.Len(t, native, 1)
 	want := verdictOf(native[0])
-	// Inputs that need telling more than the file holds.
-	extra := map[string][]string{"call_ms.csv": {"--csv-columns", "unit=ms"}}
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
-			args := append(extra[filepath.Base(f)], f)
+			args := []string{f}
 			got, stderr := scanJSONL(t, args...)
 			require.Len(t, got, 1)
 			assert.Empty(t, stderr, "no warning: the roles are clear in this call")
@@ -94,6 +93,55 @@ func TestASRFormatsAgree(t *testing.T) {
 			wantOut, err := os.ReadFile(golden)
 			require.NoError(t, err, "run with -update to create the golden file")
 			assert.Equal(t, string(wantOut), out.String())
+		})
+	}
+}
+
+// TestScanASRFolder scans the whole testdata/asr folder as one batch, as
+// the README shows it, with and without a role mapping: every sample is a
+// call of its own call_id, and none fails.
+func TestScanASRFolder(t *testing.T) {
+	t.Chdir(filepath.Join("..", ".."))
+	files, err := filepath.Glob(filepath.Join("testdata", "asr", "*"))
+	require.NoError(t, err)
+	for _, args := range [][]string{
+		{"testdata/asr"},
+		{"--roles", "ch_0=agent,ch_1=customer", "testdata/asr"},
+		{"--roles", "0=agent", "testdata/asr"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			got, stderr := scanJSONL(t, args...)
+			assert.Empty(t, stderr)
+			require.Len(t, got, len(files))
+			ids := map[string]bool{}
+			for _, r := range got {
+				assert.False(t, ids[r.CallID], "call_id %s twice", r.CallID)
+				ids[r.CallID] = true
+				assert.Equal(t, "customer", findingAt(t, r, 4, "吸血鬼").Speaker, r.Source)
+			}
+			var out, errOut bytes.Buffer
+			code := run(append([]string{"scan"}, args...), &IOStreams{In: &bytes.Buffer{}, Out: &out, ErrOut: &errOut})
+			assert.Equal(t, exitOK, code, errOut.String())
+			assert.Contains(t, out.String(), fmt.Sprintf("calls                  %d\n", len(files)))
+		})
+	}
+}
+
+// TestREADMEASRExamples runs every `callqa ...` command of the README that
+// reads testdata/asr, as written, and expects it to succeed.
+func TestREADMEASRExamples(t *testing.T) {
+	t.Chdir(filepath.Join("..", ".."))
+	readme, err := os.ReadFile("README.md")
+	require.NoError(t, err)
+	cmds := regexp.MustCompile("`callqa ([^`]*testdata/asr[^`]*)`").FindAllStringSubmatch(string(readme), -1)
+	require.GreaterOrEqual(t, len(cmds), 10, "the README's testdata/asr examples")
+	for _, m := range cmds {
+		t.Run(m[1], func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			code := run(strings.Fields(m[1]), &IOStreams{In: &bytes.Buffer{}, Out: &out, ErrOut: &errOut})
+			assert.Equal(t, exitOK, code, errOut.String())
+			assert.Empty(t, errOut.String())
+			assert.NotEmpty(t, out.String())
 		})
 	}
 }
