@@ -160,7 +160,9 @@ func (p position) before(q position) bool {
 //
 // A call with speakers of unknown role (speech-recognition output without
 // a --roles mapping) first goes through InferRoles; the result then says
-// what was inferred in RolesInferred.
+// what was inferred in RolesInferred. A call whose roles a mapping gave is
+// checked against the evidence (CheckRoles); RolesDisputed says when the
+// evidence goes strongly against the mapping, which is used all the same.
 func (a *Analyzer) Analyze(call *corpus.Call) *Result {
 	var inf *RoleInference
 	if call.NeedsRoles() {
@@ -169,6 +171,7 @@ func (a *Analyzer) Analyze(call *corpus.Call) *Result {
 	}
 	res, _ := a.analyze(call)
 	res.RolesInferred = inf
+	res.RolesDisputed = a.CheckRoles(call)
 	return res
 }
 

@@ -66,6 +66,11 @@ type Result struct {
 	// is and the analyzer inferred it (speech-recognition output).
 	RolesInferred *RoleInference `json:"roles_inferred,omitempty"`
 
+	// RolesDisputed is set when a role mapping (--roles) made a speaker
+	// the agent whom the evidence of the call takes for the other party
+	// (added field). The analysis uses the mapping all the same.
+	RolesDisputed *RoleDispute `json:"roles_disputed,omitempty"`
+
 	// Call is the analyzed call, for writers that need turn texts.
 	Call *corpus.Call `json:"-"`
 }

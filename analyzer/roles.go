@@ -109,6 +109,50 @@ func (a *Analyzer) InferRoles(call *corpus.Call) *RoleInference {
 	return inf
 }
 
+// RoleDispute is a role mapping that the evidence goes strongly against:
+// the speaker it made the agent speaks like the other party, and another
+// speaker like the agent.
+type RoleDispute struct {
+	// Given is the speaker the mapping made the agent.
+	Given string `json:"given"`
+	// Inferred is what inference says with the mapping set aside; its
+	// Agent is the speaker the evidence takes for the agent.
+	Inferred *RoleInference `json:"inferred"`
+}
+
+// CheckRoles checks the roles a mapping gave a call (Call.RolesGiven)
+// against the evidence: the mapped speakers are inferred as if no mapping
+// had been given. It returns a dispute when that inference is not weak,
+// picks another speaker for the agent, and finds nothing agent-like, on
+// balance, in the speaker the mapping made the agent; otherwise nil.
+func (a *Analyzer) CheckRoles(call *corpus.Call) *RoleDispute {
+	given := ""
+	for label, r := range call.RolesGiven {
+		if r != corpus.RoleAgent {
+			continue
+		}
+		if given != "" {
+			return nil // two agents mapped: no single speaker to check
+		}
+		given = label
+	}
+	if given == "" || len(call.RolesGiven) < 2 {
+		return nil
+	}
+	trial := *call
+	trial.Turns = append([]corpus.Turn(nil), call.Turns...)
+	for i := range trial.Turns {
+		if _, ok := call.RolesGiven[trial.Turns[i].Label]; ok {
+			trial.Turns[i].Role = corpus.RoleUnknown
+		}
+	}
+	inf := a.InferRoles(&trial)
+	if inf == nil || inf.Weak || inf.Agent == given || inf.Scores[given] > 0 {
+		return nil
+	}
+	return &RoleDispute{Given: given, Inferred: inf}
+}
+
 // withUnknownAs returns a copy of call whose unknown-role turns have role r.
 func withUnknownAs(call *corpus.Call, r corpus.Role) *corpus.Call {
 	c := *call

@@ -29,8 +29,9 @@ type Transcript struct {
 // BuildOptions say how segments become turns.
 type BuildOptions struct {
 	// Roles maps a speaker or channel id ("0", "spk_1", "Agent") to a
-	// role. Speakers not in the map keep RoleUnknown, for the analyzer to
-	// infer.
+	// role. A mapping that names a speaker of the call settles the others
+	// (see BuildCall); in a call it names no speaker of, speakers keep
+	// RoleUnknown, for the analyzer to infer.
 	Roles map[string]Role
 	// MergeGap is the longest silence, in seconds, between two segments of
 	// the same speaker that still makes them one turn. Zero means the
@@ -50,6 +51,13 @@ const RoleUnknown Role = "unknown"
 // into one turn (so turn numbers follow how a person reads the call), and
 // speakers are mapped to roles. name is the source, and the call id when
 // the transcript has none.
+//
+// A mapping that names a speaker of the call settles the rest: when the
+// agent is known (mapped, or a label that is a role word), every other
+// speaker is the other party (the customer); when only the other party is
+// known and one speaker is left, that speaker is the agent. Only a call
+// whose agent is still open goes through role inference. The roles a
+// mapping named or settled are kept in Call.RolesGiven.
 func BuildCall(name string, t *Transcript, opts BuildOptions) (*Call, error) {
 	gap := opts.MergeGap
 	if gap == 0 {
@@ -111,7 +119,53 @@ func BuildCall(name string, t *Transcript, opts BuildOptions) (*Call, error) {
 	if len(c.Turns) == 0 {
 		return nil, fmt.Errorf("no turns (no segment has text)")
 	}
+	settleRoles(c, opts.Roles)
 	return c, nil
+}
+
+// settleRoles gives the speakers of unknown role the role the known ones
+// leave them, when the mapping names a speaker of the call (see
+// BuildCall), and records in c.RolesGiven the roles the mapping named or
+// settled.
+func settleRoles(c *Call, mapping map[string]Role) {
+	var agentKnown, otherKnown, mapped bool
+	for _, t := range c.Turns {
+		switch t.Role {
+		case RoleAgent:
+			agentKnown = true
+		case RoleUnknown:
+		default:
+			otherKnown = true
+		}
+		if _, ok := mapping[t.Label]; ok {
+			mapped = true
+		}
+	}
+	if !mapped {
+		return
+	}
+	unknown := c.Speakers()
+	settled := map[string]Role{}
+	switch {
+	case len(unknown) == 0:
+	case agentKnown:
+		for _, s := range unknown {
+			settled[s] = RoleCustomer
+		}
+	case otherKnown && len(unknown) == 1:
+		settled[unknown[0]] = RoleAgent
+	}
+	for i := range c.Turns {
+		if r, ok := settled[c.Turns[i].Label]; ok {
+			c.Turns[i].Role = r
+		}
+	}
+	c.RolesGiven = settled
+	for _, t := range c.Turns {
+		if r, ok := mapping[t.Label]; ok {
+			c.RolesGiven[t.Label] = r
+		}
+	}
 }
 
 func segmentPlace(s Segment) string {

@@ -17,6 +17,9 @@ func TestCSVSamples(t *testing.T) {
 		opts ReadOptions
 	}{
 		{"call.csv", ReadOptions{Build: BuildOptions{Roles: map[string]Role{"agent": RoleAgent, "customer": RoleCustomer}}}},
+		{"call_ms.csv", ReadOptions{ // the header says 毫秒
+			Build: BuildOptions{Roles: map[string]Role{"0": RoleAgent, "1": RoleCustomer}},
+		}},
 		{"call_ms.csv", ReadOptions{
 			Build: BuildOptions{Roles: map[string]Role{"0": RoleAgent, "1": RoleCustomer}},
 			CSV:   CSVColumns{TimeUnit: "ms"},
@@ -28,7 +31,7 @@ func TestCSVSamples(t *testing.T) {
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			c := assertSameAsText(t, filepath.Join(asrSamples, tc.file), tc.opts)
-			assert.Equal(t, "S02", c.ID)
+			assert.Equal(t, map[string]string{"call.csv": "S02", "call_ms.csv": "S02-ms"}[tc.file], c.ID)
 			for i, tr := range c.Turns {
 				assert.Equal(t, i+2, tr.Line)
 			}

@@ -64,7 +64,7 @@ func TestSubtitleSamples(t *testing.T) {
 	}{
 		{"call.srt", map[string]Role{"坐席": RoleAgent, "客户": RoleCustomer}, []int{2, 6, 10, 14, 18, 22, 26, 31, 35}},
 		{"call_prefix.srt", map[string]Role{"SPEAKER_00": RoleAgent, "SPEAKER_01": RoleCustomer}, []int{2, 6, 10, 18, 22, 26, 30, 34, 38}},
-		{"call.vtt", map[string]Role{"坐席": RoleAgent, "客户": RoleCustomer}, []int{13, 17, 20, 23, 29, 33, 37, 42, 46}},
+		{"call_voices.vtt", map[string]Role{"坐席": RoleAgent, "客户": RoleCustomer}, []int{13, 17, 20, 23, 29, 33, 37, 42, 46}},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			c := assertSameAsText(t, filepath.Join(asrSamples, tc.file), ReadOptions{Build: BuildOptions{Roles: tc.roles}})
@@ -82,37 +82,34 @@ func TestSubtitleSamples(t *testing.T) {
 	}
 }
 
-// TestASRSamplesTogether reads the subtitle and CSV samples with one
-// mapping and no CSV options: the CSV in milliseconds, whose header does
-// not say so, is refused with a hint rather than read as hours of seconds.
-// (The folder holds the samples of other formats too.) Each file is its own
-// batch: the samples are one call, and call.srt and call.vtt share the
-// call_id "call", which one batch refuses.
+// TestASRSamplesTogether reads the subtitle and CSV samples as one batch,
+// with one mapping and no CSV options (call_ms.csv says in its header that
+// its times are milliseconds), then the whole folder as one batch with no
+// options at all: every sample is a call of its own, under its own call_id.
 func TestASRSamplesTogether(t *testing.T) {
 	want, errs := ReadFile("../testdata/calls/S02_insult_threat.txt")
 	require.Empty(t, errs)
-	var sources []string
-	for _, f := range []string{"call.csv", "call.srt", "call.vtt", "call_ms.csv", "call_prefix.srt"} {
-		readSample(t, filepath.Join(asrSamples, f), want[0], &sources)
+	files := []string{"call.csv", "call.srt", "call_voices.vtt", "call_ms.csv", "call_prefix.srt"}
+	var paths, sources []string
+	for _, f := range files {
+		paths = append(paths, filepath.Join(asrSamples, f))
 	}
-	assert.Equal(t, []string{"call.csv", "call.srt", "call.vtt", "call_ms.csv", "call_prefix.srt"}, baseNames(sources))
-}
-
-func readSample(t *testing.T, path string, want *Call, sources *[]string) {
-	t.Helper()
-	ReadPathsWith([]string{path}, nil, ReadOptions{Build: BuildOptions{Roles: sampleRoles}}, func(it Item) {
-		if it.Err != nil {
-			var pe *ParseError
-			require.True(t, errors.As(it.Err, &pe))
-			assert.Equal(t, filepath.Join(asrSamples, "call_ms.csv"), pe.Path)
-			assert.Equal(t, 5, pe.Line)
-			assert.Contains(t, pe.Err.Error(), "end: time 14800 is more than 4 hours into the call; if the times are milliseconds, set the CSV time unit to ms (unit=ms)")
-			*sources = append(*sources, pe.Path)
-			return
-		}
-		assert.Equal(t, turnsOf(want), turnsOf(it.Call), it.Call.Source)
-		*sources = append(*sources, it.Call.Source)
+	ReadPathsWith(paths, nil, ReadOptions{Build: BuildOptions{Roles: sampleRoles}}, func(it Item) {
+		require.NoError(t, it.Err)
+		assert.Equal(t, turnsOf(want[0]), turnsOf(it.Call), it.Call.Source)
+		sources = append(sources, it.Call.Source)
 	})
+	assert.Equal(t, files, baseNames(sources))
+
+	entries, err := os.ReadDir(asrSamples)
+	require.NoError(t, err)
+	ids := map[string]string{}
+	ReadPathsWith([]string{asrSamples}, nil, ReadOptions{}, func(it Item) {
+		require.NoError(t, it.Err)
+		assert.NotContains(t, ids, it.Call.ID, it.Call.Source)
+		ids[it.Call.ID] = it.Call.Source
+	})
+	assert.Len(t, ids, len(entries), "one call a sample")
 }
 
 func baseNames(paths []string) []string {

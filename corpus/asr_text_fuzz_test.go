@@ -31,7 +31,7 @@ func FuzzASRText(f *testing.F) {
 	} {
 		f.Add(s)
 	}
-	for _, name := range []string{"call.srt", "call_prefix.srt", "call.vtt", "call.csv", "call_ms.csv"} {
+	for _, name := range []string{"call.srt", "call_prefix.srt", "call_voices.vtt", "call.csv", "call_ms.csv"} {
 		b, err := os.ReadFile(filepath.Join("../testdata/asr", name))
 		if err != nil {
 			f.Fatal(err)

@@ -34,7 +34,7 @@ func TestParseBytes(t *testing.T) {
 		{name: "jsonl_by_content", file: "body", data: []byte("{\"call_id\":\"L1\",\"turns\":[{\"speaker\":\"agent\",\"text\":\"您好\"}]}\n{\"call_id\":\"L2\",\"turns\":[{\"speaker\":\"agent\",\"text\":\"您好\"}]}\n"), wantIDs: []string{"L1", "L2"}},
 		{name: "aliyun_by_content", file: "body", data: asr("call.aliyun.json"), opts: ReadOptions{Build: BuildOptions{Roles: map[string]Role{"1": RoleAgent, "2": RoleCustomer}}}, wantIDs: []string{"body"}},
 		{name: "srt_by_content", file: "body", data: asr("call.srt"), wantIDs: []string{"body"}},
-		{name: "vtt_by_content", file: "body", data: asr("call.vtt"), wantIDs: []string{"body"}},
+		{name: "vtt_by_content", file: "body", data: asr("call_voices.vtt"), wantIDs: []string{"body"}},
 		{name: "forced_format", file: "body", data: asr("call.srt"), opts: ReadOptions{Format: "srt"}, wantIDs: []string{"body"}},
 		{name: "no_turns", file: "pasted", data: []byte("# call_id: E1\n"), wantErrs: []string{"pasted: "}},
 		{name: "bad_json", file: "body.json", data: []byte(`{"call_id": `), wantErrs: []string{"body.json:"}},

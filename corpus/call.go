@@ -31,6 +31,11 @@ type Call struct {
 	// Meta holds header keys the model does not know, as written.
 	Meta  map[string]string `json:"meta,omitempty"`
 	Turns []Turn            `json:"turns"`
+	// RolesGiven is the role of each speaker label of a speech-recognition
+	// transcript that a role mapping (--roles) named, or that followed from
+	// it (the speakers it left are the other party). The analyzer checks it
+	// against the evidence of the call. It is not part of the call's JSON.
+	RolesGiven map[string]Role `json:"-"`
 }
 
 // Turn is one utterance. N is 1-based over all speakers, in order of

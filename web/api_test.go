@@ -166,8 +166,10 @@ func TestAPIAnalyze(t *testing.T) {
 		{name: "json", body: readFile("testdata", "calls", "S07_asr.json"), id: "S07", score: 100},
 		{name: "jsonl_one_call", body: `{"call_id":"L1","turns":[{"speaker":"agent","text":"你就是个老赖"}]}` + "\n", id: "L1", categories: []string{"insult"}},
 		{name: "srt_by_content", body: readFile("testdata", "asr", "call.srt"), id: "transcript", categories: []string{"insult", "threat"}, score: 25},
-		{name: "named", query: "?name=" + "call.vtt", body: readFile("testdata", "asr", "call.vtt"), id: "call", categories: []string{"insult", "threat"}, score: 25},
-		{name: "aliyun_roles", query: "?format=aliyun&roles=1=agent,2=customer", body: readFile("testdata", "asr", "call.aliyun.json"), id: "transcript", categories: []string{"insult", "insult", "threat"}, score: 25},
+		{name: "named", query: "?name=" + "call.vtt", body: readFile("testdata", "asr", "call_voices.vtt"), id: "call", categories: []string{"insult", "threat"}, score: 25},
+		// The mapping swaps the sample's roles and is used: speaker 0 is the
+		// other party, so only the customer's 吸血鬼 is an agent's insult.
+		{name: "aliyun_roles", query: "?format=aliyun&roles=1=agent,2=customer", body: readFile("testdata", "asr", "call.aliyun.json"), id: "transcript", categories: []string{"insult"}, score: 25},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -159,6 +159,9 @@ func (s *scanner) run(emit func(*analyzer.Result) error) (report.Summary, error)
 						fmt.Fprintf(s.errOut, "callqa: %s: warning: who is the agent is uncertain (took speaker %q, confidence %.2f); check the result or give --roles\n", o.res.Source, inf.Agent, inf.Confidence)
 					})
 				}
+				if d := o.res.RolesDisputed; d != nil {
+					prog.print(func() { printDispute(s.errOut, o.res.Source, d) })
+				}
 				tally.Add(o.res)
 				if emitErr = emit(o.res); emitErr != nil {
 					stop.Store(true)
@@ -167,6 +170,13 @@ func (s *scanner) run(emit func(*analyzer.Result) error) (report.Summary, error)
 		}
 	}
 	return tally.Summary(), emitErr
+}
+
+// printDispute warns that the evidence of a call goes against its --roles
+// mapping, naming the file and both speakers.
+func printDispute(w io.Writer, source string, d *analyzer.RoleDispute) {
+	fmt.Fprintf(w, "callqa: %s: warning: --roles makes speaker %q the agent, but %q speaks like the customer and %q like the agent (confidence %.2f); the scan uses the mapping: check --roles\n",
+		source, d.Given, d.Given, d.Inferred.Agent, d.Inferred.Confidence)
 }
 
 // readItems calls emit with every input item in input order. With
