@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/traditionalchinese"
 )
 
 // The encodings Decode reports.
@@ -18,7 +19,11 @@ const (
 	encUTF16LE = "utf-16le"
 	encUTF16BE = "utf-16be"
 	encGB18030 = "gb18030"
+	encBig5    = "big5"
 )
+
+// big5Hint is how the errors about Big5 input say to convert it.
+const big5Hint = "convert it to UTF-8 first, e.g. iconv -f BIG5 -t UTF-8"
 
 var (
 	bomUTF8    = []byte{0xef, 0xbb, 0xbf}
@@ -33,14 +38,21 @@ var (
 // found: "utf-8-bom" (the BOM is dropped), "utf-16le" or "utf-16be" (with
 // a byte order mark, or without one when the text is unmistakably UTF-16:
 // see unmarkedUTF16), "utf-8" for valid UTF-8, else "gb18030" (a superset
-// of GBK and GB2312) when every byte sequence decodes.
+// of GBK and GB2312) when every byte sequence decodes, else "big5" when
+// every byte sequence decodes as Big5 (with the HKSCS extensions) to text
+// made almost only of Chinese and ASCII. Big5 is tried last: text in
+// GB2312 mostly reads as valid Big5 too, while Big5 text almost never gets
+// through the GB18030 decoder (its commonest characters and its full-width
+// punctuation are in GBK's unassigned rows).
 //
 // Decode refuses what is not text: a NUL byte outside UTF-16 or more than a
 // few control characters make a "binary file" error (naming the kind of
 // file when its first bytes are those of a known one: an image, an audio
 // recording, an Office document or an archive), a NUL byte in otherwise
 // valid UTF-8 a "NUL byte" error, bytes that are neither UTF-8 nor GB18030
-// a "not UTF-8 or GB18030 text (invalid byte 0xff at offset 12)" error, and
+// a "not UTF-8 or GB18030 text (invalid byte 0xff at offset 12)" error
+// (one that names Big5 and says how to convert it when the bytes read as
+// Big5 further than as the others, or completely but not as Chinese), and
 // input that is empty, or only white space and byte order marks, the error
 // "empty file". Offsets are 0-based byte offsets into b. On error text and
 // encoding are empty.
@@ -158,7 +170,7 @@ func nulErr(b []byte, base, i int) error {
 }
 
 // decodeUnmarked handles input without a byte order mark: UTF-16 when it
-// unmistakably is, else UTF-8 if valid, else GB18030.
+// unmistakably is, else UTF-8 if valid, else GB18030, else Big5.
 func decodeUnmarked(b []byte) (string, string, error) {
 	if i := bytes.IndexByte(b, 0); i >= 0 {
 		if text, enc, ok := unmarkedUTF16(b); ok {
@@ -175,10 +187,7 @@ func decodeUnmarked(b []byte) (string, string, error) {
 	}
 	text, gb := decodeGB18030(b)
 	if gb >= 0 {
-		// Report the position of whichever decoder got further: that is
-		// the encoding the file most likely is in.
-		off := max(u8, gb)
-		return "", "", textErrorf(off, true, "not UTF-8 or GB18030 text (invalid byte 0x%02x at offset %d)", b[off], off)
+		return decodeNotGB(b, max(u8, gb))
 	}
 	// C0 controls are single bytes in GB18030 too (trail bytes are >= 0x30),
 	// so the byte scan finds them at their true offsets.
@@ -187,6 +196,62 @@ func decodeUnmarked(b []byte) (string, string, error) {
 	}
 	// GB18030 has its own byte order mark (84 31 95 33), which decodes to U+FEFF.
 	return strings.TrimPrefix(text, "\ufeff"), encGB18030, nil
+}
+
+// decodeNotGB handles input that is neither UTF-8 nor GB18030, the
+// further of the two decoders having stopped at offset off: Big5 if it is
+// that, clean and Chinese, else an error at the offset of whichever
+// decoder got furthest, as that is the encoding the file most likely is
+// in. The error names Big5 when Big5 got furthest, or all the way.
+func decodeNotGB(b []byte, off int) (string, string, error) {
+	text, b5 := decodeBig5(b)
+	switch {
+	case b5 < 0:
+		// C0 controls are single bytes in Big5 too (trail bytes are >= 0x40).
+		if err := checkControls(b, 0, false); err != nil {
+			return "", "", err
+		}
+		if mostlyCJKText(text) {
+			return text, encBig5, nil
+		}
+		return "", "", textErrorf(off, true, "not UTF-8 or GB18030 text (invalid byte 0x%02x at offset %d), and as Big5 it is not Chinese text: if it is Big5, %s", b[off], off, big5Hint)
+	case b5 > off:
+		return "", "", textErrorf(b5, true, "not UTF-8, GB18030 or Big5 text (reads as Big5 up to the invalid byte 0x%02x at offset %d): if it is Big5, %s", b[b5], b5, big5Hint)
+	}
+	return "", "", textErrorf(off, true, "not UTF-8 or GB18030 text (invalid byte 0x%02x at offset %d)", b[off], off)
+}
+
+// decodeBig5 decodes b as Big5 as the WHATWG Encoding Standard defines it
+// (Big5 with the HKSCS extensions). It returns the text and -1, or the
+// offset of the first sequence that does not decode; like decodeGB18030 it
+// delimits each sequence itself, as the x/text decoder writes U+FFFD for a
+// bad one and carries on.
+func decodeBig5(b []byte) (string, int) {
+	dec := traditionalchinese.Big5.NewDecoder()
+	var sb strings.Builder
+	sb.Grow(len(b) + len(b)/2)
+	var buf [8]byte
+	for i := 0; i < len(b); {
+		c := b[i]
+		if c < utf8.RuneSelf {
+			sb.WriteByte(c)
+			i++
+			continue
+		}
+		if c == 0x80 || c == 0xff || i+1 >= len(b) {
+			return "", i
+		}
+		if t := b[i+1]; t < 0x40 || 0x7e < t && t < 0xa1 || t == 0xff {
+			return "", i
+		}
+		nDst, nSrc, err := dec.Transform(buf[:], b[i:i+2], true)
+		if err != nil || nSrc != 2 || bytes.ContainsRune(buf[:nDst], utf8.RuneError) {
+			return "", i
+		}
+		sb.Write(buf[:nDst])
+		i += 2
+	}
+	return sb.String(), -1
 }
 
 // invalidUTF8 returns the offset of the first byte of b that is not part of

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/traditionalchinese"
 	"golang.org/x/text/encoding/unicode"
 )
 
@@ -26,6 +27,11 @@ func readFixture(t testing.TB, name string) []byte {
 	require.NoError(t, err)
 	return b
 }
+
+// big5Sample is a transcript in traditional characters, as written in
+// Taiwan and Hong Kong, whose commonest characters and full-width
+// punctuation the GB18030 decoder rejects.
+const big5Sample = "坐席：您好，請問是黃美玲小姐嗎？\n客戶：對，是我。\n"
 
 func TestDecode(t *testing.T) {
 	const sample = "坐席：您好，请问是周海涛先生吗？\n客户：是我。\n"
@@ -59,6 +65,11 @@ func TestDecode(t *testing.T) {
 		{name: "gb18030_replacement_char", in: encodeAs(t, simplifiedchinese.GB18030, "坐席：\ufffd"), wantEnc: "gb18030", wantText: "坐席：\ufffd"},
 		{name: "cp936_euro", in: []byte("\xd7\xf8\xcf\xaf: 100\x80"), wantEnc: "gb18030", wantText: "坐席: 100€"},
 		{name: "fixture_gb18030", in: readFixture(t, "calls/gb18030.txt"), wantEnc: "gb18030"},
+		{name: "big5", in: encodeAs(t, traditionalchinese.Big5, big5Sample), wantEnc: "big5", wantText: big5Sample},
+		{name: "big5_without_punctuation", in: encodeAs(t, traditionalchinese.Big5, "坐席 您好 我是銀行的\n客戶 什麼事\n"), wantEnc: "big5", wantText: "坐席 您好 我是銀行的\n客戶 什麼事\n"},
+		{name: "fixture_big5", in: readFixture(t, "calls/big5.txt"), wantEnc: "big5"},
+		// GB2312 text mostly reads as valid Big5 too: GB18030 goes first.
+		{name: "gbk_not_taken_for_big5", in: encodeAs(t, simplifiedchinese.GBK, "我是银行的工作人员"), wantEnc: "gb18030", wantText: "我是银行的工作人员"},
 		{name: "fixture_utf16le", in: readFixture(t, "calls/utf16le.txt"), wantEnc: "utf-16le"},
 		{name: "fixture_utf16be", in: readFixture(t, "calls/utf16be.txt"), wantEnc: "utf-16be"},
 		{name: "fixture_bom", in: readFixture(t, "calls/bom.txt"), wantEnc: "utf-8-bom"},
@@ -84,6 +95,9 @@ func TestDecode(t *testing.T) {
 		{name: "fixture_invalid", in: readFixture(t, "bad/invalid.txt"), want: "not UTF-8 or GB18030 text (invalid byte 0xff at offset 30)"},
 		{name: "truncated_gbk", in: []byte("ab\xd7"), want: "not UTF-8 or GB18030 text (invalid byte 0xd7 at offset 2)"},
 		{name: "bad_gb18030_four_byte", in: []byte("ab\xfe\x39\xfe\x39"), want: "not UTF-8 or GB18030 text (invalid byte 0xfe at offset 2)"},
+		{name: "damaged_big5", in: append(encodeAs(t, traditionalchinese.Big5, big5Sample), 0xa4, 0x20), want: "not UTF-8, GB18030 or Big5 text (reads as Big5 up to the invalid byte 0xa4 at offset 50): if it is Big5, convert it to UTF-8 first, e.g. iconv -f BIG5 -t UTF-8"},
+		{name: "big5_not_chinese", in: encodeAs(t, traditionalchinese.Big5, "ΑΒΓΔ ab"), want: "not UTF-8 or GB18030 text (invalid byte 0xa3 at offset 0), and as Big5 it is not Chinese text: if it is Big5, convert it to UTF-8 first, e.g. iconv -f BIG5 -t UTF-8"},
+		{name: "big5_controls", in: append(encodeAs(t, traditionalchinese.Big5, "坐席：您好"), 0x1b, 0x1b), want: "binary file (2 control characters, the first 0x1b at offset 10)"},
 		{name: "bom_then_invalid", in: []byte("\xef\xbb\xbfab\xff"), want: "not UTF-8 text after a UTF-8 byte order mark (invalid byte 0xff at offset 5)"},
 		{name: "utf16_odd_length", in: []byte("\xff\xfea\x00b"), want: "not UTF-16 text (odd number of bytes)"},
 		{name: "utf16_unpaired_surrogate", in: []byte("\xff\xfea\x00\x00\xd8b\x00"), want: "not UTF-16 text (unpaired surrogate 0xd800 at offset 4)"},
@@ -120,6 +134,7 @@ func TestDecodeFixturesAgree(t *testing.T) {
 		{"utf16le", "calls/utf16le.txt", "T003", 2},
 		{"utf16be", "calls/utf16be.txt", "T004", 2},
 		{"gb18030", "calls/gb18030.txt", "T005", 3},
+		{"big5", "calls/big5.txt", "T009", 3},
 		{"crlf", "calls/crlf.txt", "T006", 3},
 	}
 	for _, tt := range tests {

@@ -13,7 +13,10 @@
 //	孙经理：我来补充一下……
 //
 // reads as three turns, numbered 1, 2 and 3, spoken by the agent, the
-// customer and the agent. Role labels come from a fixed table (坐席, 客户,
+// customer and the agent. A turn may start with the date and time it was
+// said instead, bare or in brackets ("2026-03-01 10:00:01 坐席：您好",
+// "[2026/03/01 10:00:01.250] 坐席：您好"): the stamps give Turn.Start, and
+// the earliest gives started_at when the header does not. Role labels come from a fixed table (坐席, 客户,
 // 家属, agent, customer, A, B, C…), from the "# roles:" header, or from a
 // Chinese role word a label starts with (客服小刘). A line without a label
 // continues the turn before it. A label the reader cannot place is an

@@ -130,6 +130,8 @@ func FuzzReadText(f *testing.F) {
 		"注意：这不是角色\n",
 		"[00:61:00] 坐席: x\n",
 		"#\n# x: y\n",
+		"2026-03-01 10:00:01 坐席：您好\n[2026/03/01 10:00:02.5] 客户：嗯\n2026-03-01 10:00:03 之前\n",
+		"# started_at: 2026-03-01T10:00:00+08:00\n2026-03-01T10:00:05 A: hi\n",
 	} {
 		f.Add(s)
 	}
@@ -232,14 +234,14 @@ func FuzzReadJSON(f *testing.F) {
 func FuzzDecode(f *testing.F) {
 	for _, s := range []string{
 		"坐席：您好\n", "\xef\xbb\xbf坐席", "\xff\xfea\x00", "\xfe\xff\x00a", "\xd7\xf8\xcf\xaf", "\x84\x31\xa4\x37",
-		"\x81\x30\x81", "a\x00b\x00", "\x01\x02\x03", "", " \n", "\xff\xfe\x00\xd8",
+		"\x81\x30\x81", "\xa7\xda\xa1\x47", "a\x00b\x00", "\x01\x02\x03", "", " \n", "\xff\xfe\x00\xd8",
 	} {
 		f.Add([]byte(s))
 	}
 	for _, b := range fixtureFiles(f) {
 		f.Add(b)
 	}
-	encodings := map[string]bool{"utf-8": true, "utf-8-bom": true, "utf-16le": true, "utf-16be": true, "gb18030": true}
+	encodings := map[string]bool{"utf-8": true, "utf-8-bom": true, "utf-16le": true, "utf-16be": true, "gb18030": true, "big5": true}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		text, enc, err := Decode(b)
 		if err != nil {

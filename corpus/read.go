@@ -59,6 +59,10 @@ type ReadOptions struct {
 	CSV CSVColumns
 	// Limits bound the size of a file, of a line and of a call.
 	Limits Limits
+	// Skip, when set, is called with each file of a folder that is skipped
+	// for its type (an extension no reader takes), in walking order. Hidden
+	// entries are not reported.
+	Skip func(path string)
 }
 
 // ReadPaths reads every path in order and calls emit once per call or per
@@ -67,7 +71,8 @@ type ReadOptions struct {
 // A file is read according to its extension (.txt, .json or .jsonl, in any
 // case); a file named here with another extension is an error. A folder is
 // read recursively, entries sorted by name; there, hidden entries (names
-// starting with '.') and files with other extensions are skipped silently.
+// starting with '.') and files with other extensions are skipped, the
+// latter reported to ReadOptions.Skip.
 // Symbolic links are followed, to files and to folders, but a folder is
 // read once: a link back into a folder being read is a loop, reported as
 // an error and not followed, and a link to a folder already read is
@@ -95,6 +100,7 @@ func ReadPathsWith(paths []string, stdin io.Reader, opts ReadOptions, emit func(
 // (the Input number of its last item), without reading any file: a
 // progress display's total.
 func CountInputs(paths []string, opts ReadOptions) int {
+	opts.Skip = nil // the reading run reports them
 	n := 0
 	walkPaths(paths, nil, &opts, true, func(it Item) { n = it.Input })
 	return n
@@ -446,7 +452,16 @@ func (w *walker) dir(path, real string, enclosing []string) {
 			}
 		case kindOf(name) != "":
 			w.file(p)
+		default:
+			w.skip(p)
 		}
+	}
+}
+
+// skip reports a file skipped for its type.
+func (w *walker) skip(path string) {
+	if w.o.Skip != nil {
+		w.o.Skip(path)
 	}
 }
 
@@ -467,6 +482,8 @@ func (w *walker) link(path string, enclosing []string) {
 	if !fi.IsDir() {
 		if supported {
 			w.file(path)
+		} else {
+			w.skip(path)
 		}
 		return
 	}

@@ -124,8 +124,9 @@ func roleValue(v string) (Role, bool) {
 //
 // Header lines start with '#' and hold "key: value" (a full-width colon
 // works too); unknown keys go to Call.Meta and other '#' lines are
-// comments. Every other non-blank line is a turn, "[hh:mm:ss] ROLE: text",
-// or continues the turn before it. Errors are *ParseError values with the
+// comments. Every other non-blank line is a turn, "[hh:mm:ss] ROLE: text"
+// or "2026-03-01 10:00:01 ROLE: text" (see setDatedStarts for what a date
+// and time stand for), or continues the turn before it. Errors are *ParseError values with the
 // line of the problem.
 func ReadText(name string, text string) (*Call, error) {
 	lines := splitLines(text)
@@ -383,13 +384,14 @@ func readTurns(name string, lines []string, c *Call, roles *roleMap) error {
 		}
 	}
 	defer flush()
+	var dated []datedTurn
 	for i, raw := range lines {
 		n := i + 1
 		line := trimLine(raw)
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		start, rest, hasTime, err := splitTimestamp(line)
+		st, rest, hasTime, err := splitStamp(line)
 		if err != nil {
 			return &ParseError{Path: name, Line: n, Err: err}
 		}
@@ -400,8 +402,11 @@ func readTurns(name string, lines []string, c *Call, roles *roleMap) error {
 			}
 			flush()
 			t := Turn{N: len(c.Turns) + 1, Role: role, Label: label, Line: n}
-			if hasTime {
-				t.Start = &start
+			switch {
+			case hasTime && st.dated:
+				dated = append(dated, datedTurn{i: len(c.Turns), at: st.at})
+			case hasTime:
+				t.Start = &st.sec
 			}
 			c.Turns = append(c.Turns, t)
 			text.Reset()
@@ -409,6 +414,8 @@ func readTurns(name string, lines []string, c *Call, roles *roleMap) error {
 			continue
 		}
 		switch {
+		case hasTime && st.dated:
+			return parseErr(name, n, "date-time stamp without a role (expected 2026-03-01 10:00:01 ROLE: text)")
 		case hasTime:
 			// A new utterance whose speaker is missing: appending it to the
 			// previous turn would put words in the wrong mouth.
@@ -418,6 +425,7 @@ func readTurns(name string, lines []string, c *Call, roles *roleMap) error {
 		}
 		text.Add(rest)
 	}
+	setDatedStarts(c, dated)
 	return nil
 }
 

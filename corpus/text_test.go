@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -284,6 +285,76 @@ func TestDefaultID(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			assert.Equal(t, tt.want, defaultID(tt.in))
+		})
+	}
+}
+
+// TestReadTextDateTimeStamps: a turn line may start with the date and time
+// it was said, bare or in brackets; the stamps become seconds from the
+// start of the call, and the first gives started_at when there is no
+// header (read in the local zone).
+func TestReadTextDateTimeStamps(t *testing.T) {
+	local := func(y, mo, d, h, mi, s int) string {
+		return time.Date(y, time.Month(mo), d, h, mi, s, 0, time.Local).Format(time.RFC3339)
+	}
+	tests := []struct {
+		name          string
+		in            string
+		wantStartedAt string
+		wantStarts    []float64 // -1: no start
+		wantTexts     []string
+	}{
+		{"bare_dash", "2026-03-01 10:00:01 坐席：您好，请问是周海涛先生吗？\n2026-03-01 10:00:04 客户：是我。\n",
+			local(2026, 3, 1, 10, 0, 1), []float64{0, 3}, []string{"您好，请问是周海涛先生吗？", "是我。"}},
+		{"bare_slash_millis", "2026/03/01 10:00:01.250 坐席：您好\n2026/3/1 10:00:02,750 客户：嗯\n",
+			local(2026, 3, 1, 10, 0, 1), []float64{0.25, 1.75}, []string{"您好", "嗯"}},
+		{"bracketed", "[2026-03-01 10:00:01] 坐席：您好\n【2026-03-01 10:01:01】客户：嗯\n",
+			local(2026, 3, 1, 10, 0, 1), []float64{0, 60}, []string{"您好", "嗯"}},
+		{"iso_t", "2026-03-01T23:59:59 坐席：您好\n2026-03-02T00:00:09 客户：嗯\n",
+			local(2026, 3, 1, 23, 59, 59), []float64{0, 10}, []string{"您好", "嗯"}},
+		{"no_space_before_role", "2026-03-01 10:00:01坐席：您好\n", local(2026, 3, 1, 10, 0, 1), []float64{0}, []string{"您好"}},
+		{"started_at_header", "# started_at: 2026-03-01T10:00:00+08:00\n2026-03-01 10:00:05 坐席：您好\n客户：嗯\n2026-03-01 10:00:09 坐席：好的\n",
+			"2026-03-01T10:00:00+08:00", []float64{5, -1, 9}, []string{"您好", "嗯", "好的"}},
+		{"header_after_first_stamp", "# started_at: 2026-03-01T10:00:30+08:00\n2026-03-01 10:00:05 坐席：您好\n",
+			"2026-03-01T10:00:30+08:00", []float64{0}, []string{"您好"}},
+		{"earliest_stamp_is_the_start", "2026-03-01 10:00:05 坐席：您好\n2026-03-01 10:00:01 客户：嗯\n",
+			local(2026, 3, 1, 10, 0, 1), []float64{4, 0}, []string{"您好", "嗯"}},
+		{"continuation_with_a_date", "2026-03-01 10:00:01 坐席：请在\n2026-03-05 之前还款\n",
+			local(2026, 3, 1, 10, 0, 1), []float64{0}, []string{"请在2026-03-05 之前还款"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := ReadText("calls/D0007.txt", tt.in)
+			require.NoError(t, err)
+			assert.Equal(t, tt.wantStartedAt, c.StartedAt)
+			var starts []float64
+			var texts []string
+			for _, tr := range c.Turns {
+				texts = append(texts, tr.Text)
+				if tr.Start == nil {
+					starts = append(starts, -1)
+					continue
+				}
+				starts = append(starts, *tr.Start)
+			}
+			assert.InDeltaSlice(t, tt.wantStarts, starts, 1e-9)
+			assert.Equal(t, tt.wantTexts, texts)
+		})
+	}
+}
+
+func TestReadTextDateTimeStampErrors(t *testing.T) {
+	tests := []struct{ name, in, wantErr string }{
+		{"bad_month", "2026-13-01 10:00:01 坐席：您好\n", `calls/D0007.txt:1: bad date-time stamp "2026-13-01 10:00:01" (want 2026-03-01 10:00:01 or 2026/03/01 10:00:01, optionally with .mmm)`},
+		{"bad_hour", "坐席：您好\n2026-03-01 24:00:01 客户：嗯\n", `calls/D0007.txt:2: bad date-time stamp "2026-03-01 24:00:01" (want 2026-03-01 10:00:01 or 2026/03/01 10:00:01, optionally with .mmm)`},
+		{"bracketed_without_seconds", "[2026-03-01 10:00] 坐席：您好\n", `calls/D0007.txt:1: bad date-time stamp "[2026-03-01 10:00]" (want [2026-03-01 10:00:01] or [2026/03/01 10:00:01], optionally with .mmm)`},
+		{"without_role", "坐席：您好\n2026-03-01 10:00:05 你好\n", "calls/D0007.txt:2: date-time stamp without a role (expected 2026-03-01 10:00:01 ROLE: text)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := ReadText("calls/D0007.txt", tt.in)
+			assert.Nil(t, c)
+			assert.EqualError(t, err, tt.wantErr)
 		})
 	}
 }

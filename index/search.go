@@ -79,6 +79,14 @@ type FacetCount struct {
 	Count int    `json:"count"`
 }
 
+// FacetLimit is how many values each facet of Search lists: the commonest
+// (for the months, the latest).
+const FacetLimit = 50
+
+// facetScan is how many values Search counts per facet, to list the right
+// FacetLimit ones and tell how many there are.
+const facetScan = 10000
+
 // Results is a page of hits, the total number of matches and the facets
 // over all of them.
 type Results struct {
@@ -86,7 +94,10 @@ type Results struct {
 	Hits     []Hit                   `json:"hits"`
 	Findings []FindingHit            `json:"findings,omitempty"`
 	Facets   map[string][]FacetCount `json:"facets"`
-	Took     time.Duration           `json:"took_ns"`
+	// FacetTotals gives, for each facet cut at FacetLimit values, how
+	// many values it has; a facet listed whole is not in it.
+	FacetTotals map[string]int `json:"facet_totals,omitempty"`
+	Took        time.Duration  `json:"took_ns"`
 }
 
 // Marks around matched words in Highlight.Marked.
@@ -202,13 +213,13 @@ func Search(bi bleve.Index, q Query) (*Results, error) {
 	if q.Findings {
 		req.Fields = []string{"call_id", "turn", "category", "severity", "rule", "match", "text", "agent", "team", "started_at_text"}
 		for name, field := range map[string]string{"category": "category", "team": "team", "agent": "agent", "month": "month"} {
-			req.AddFacet(name, bleve.NewFacetRequest(field, 50))
+			req.AddFacet(name, bleve.NewFacetRequest(field, facetScan))
 		}
 	} else {
 		req.Fields = []string{"turns", "result"}
 		req.IncludeLocations = true
 		for name, field := range map[string]string{"category": "categories", "team": "team", "agent": "agent", "month": "month"} {
-			req.AddFacet(name, bleve.NewFacetRequest(field, 50))
+			req.AddFacet(name, bleve.NewFacetRequest(field, facetScan))
 		}
 	}
 	sr, err := bi.Search(req)
@@ -232,6 +243,13 @@ func Search(bi bleve.Index, q Query) (*Results, error) {
 			}
 			return counts[i].Count > counts[j].Count
 		})
+		if len(counts) > FacetLimit {
+			if out.FacetTotals == nil {
+				out.FacetTotals = map[string]int{}
+			}
+			out.FacetTotals[name] = len(counts)
+			counts = counts[:FacetLimit]
+		}
 		out.Facets[name] = counts
 	}
 	for _, h := range sr.Hits {

@@ -1,6 +1,7 @@
 package index_test
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -179,6 +180,43 @@ func TestSearchFacets(t *testing.T) {
 			"month":    facet("2026-04 2", "2026-03 4"),
 		}, res.Facets)
 	})
+}
+
+// TestSearchFacetLimit: a facet with more than FacetLimit values lists
+// the commonest (months: the latest) and says in FacetTotals how many
+// there are; a facet listed whole is not in FacetTotals.
+func TestSearchFacetLimit(t *testing.T) {
+	const n = index.FacetLimit + 3
+	var calls []call
+	start := time.Date(2020, 1, 1, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	for i := range n {
+		calls = append(calls, call{
+			id: fmt.Sprintf("F%02d", i), agent: fmt.Sprintf("坐席%02d", i), team: "M1-A",
+			started: start.AddDate(0, i, 0).Format(time.RFC3339), party: "debtor",
+			turns: []string{"坐席：您好，请问是刘洋吗？", "客户：是我。"},
+		})
+	}
+	// One agent with a second call: the commonest comes first.
+	extra := calls[n-1]
+	extra.id = "F99"
+	calls = append(calls, extra)
+	bi := reader(t, build(t, calls...))
+
+	res, err := index.Search(bi, index.Query{Limit: 1})
+	require.NoError(t, err)
+	assert.EqualValues(t, n+1, res.Total)
+	assert.Equal(t, map[string]int{"agent": n, "month": n}, res.FacetTotals)
+	require.Len(t, res.Facets["agent"], index.FacetLimit)
+	assert.Equal(t, index.FacetCount{Value: fmt.Sprintf("坐席%02d", n-1), Count: 2}, res.Facets["agent"][0])
+	require.Len(t, res.Facets["month"], index.FacetLimit)
+	last := start.AddDate(0, n-1, 0).Format("2006-01")
+	assert.Equal(t, index.FacetCount{Value: last, Count: 2}, res.Facets["month"][0], "the latest month first")
+	assert.Equal(t, start.AddDate(0, 3, 0).Format("2006-01"), res.Facets["month"][index.FacetLimit-1].Value, "the oldest three are left out")
+	assert.Equal(t, facet(fmt.Sprintf("M1-A %d", n+1)), res.Facets["team"])
+
+	res, err = index.Search(bi, index.Query{Agent: "坐席00"})
+	require.NoError(t, err)
+	assert.Nil(t, res.FacetTotals, "no facet cut")
 }
 
 func TestSearchSort(t *testing.T) {

@@ -84,6 +84,15 @@ type Summary struct {
 	Violations map[string]int `json:"violations"`
 	// InputErrors counts inputs that could not be read or analyzed.
 	InputErrors int `json:"input_errors"`
+	// SkippedFiles counts the files of the folders read that were skipped
+	// for their type, by extension (corpus.Skipped); absent when none were.
+	SkippedFiles map[string]int `json:"skipped_files,omitempty"`
+}
+
+// WritesSummary reports whether the writer of format prints the Summary
+// (the table and JSON do; JSONL and CSV hold results only).
+func WritesSummary(format string) bool {
+	return format == "table" || format == "json"
 }
 
 // Tally accumulates a Summary. Its zero value is ready to use; it is not

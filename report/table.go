@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/callqa/callqa/analyzer"
+	"github.com/callqa/callqa/corpus"
 )
 
 // tableWriter writes a plain-text report for people. Each line keeps its
@@ -116,6 +117,9 @@ func (t *tableWriter) Close(s Summary) error {
 	fmt.Fprintf(t.tw, "  passed\t%d\n", s.Passed)
 	fmt.Fprintf(t.tw, "  failed\t%d\n", s.Failed)
 	fmt.Fprintf(t.tw, "  input errors\t%d\n", s.InputErrors)
+	if len(s.SkippedFiles) > 0 {
+		fmt.Fprintf(t.tw, "  skipped\t%s (not transcripts by their extension)\n", corpus.SkippedString(s.SkippedFiles))
+	}
 	fmt.Fprintf(t.tw, "  calls with violations\t%d\n", s.CallsWithViolations)
 	fmt.Fprintln(t.tw, "  violating turns:")
 	for _, c := range analyzer.ViolationCategories {

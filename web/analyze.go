@@ -74,7 +74,7 @@ func (s *Server) analyze(ctx context.Context, name string, data []byte, opts cor
 		for _, e := range errs {
 			msgs = append(msgs, e.Error())
 		}
-		return nil, &badRequest{strings.Join(msgs, "\n")}
+		return nil, &badRequest{msg: strings.Join(msgs, "\n")}
 	}
 	switch len(calls) {
 	case 0:

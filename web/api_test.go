@@ -100,7 +100,7 @@ func TestAPISearch(t *testing.T) {
 		{"to", search("to", "yesterday"), `to: "yesterday" is not a date`},
 		{"sort", search("sort", "agent"), `unknown sort "agent"`},
 		{"page", search("page", "0"), "page must be a whole number"},
-		{"deep_page", search("page", "100000"), "too far"},
+		{"deep_page", search("page", "100000"), "page 100000 is past the last page, 2 ("},
 		{"limit", search("limit", "0"), "limit must be a whole number from 1 to 200"},
 		{"big_limit", search("limit", "201"), "limit must be"},
 		{"offset", search("offset", "-1"), "offset must be"},

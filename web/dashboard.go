@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -20,6 +21,9 @@ const maxChartDays = 92
 
 // topRules is how many rules the top-rules chart lists.
 const topRules = 10
+
+// noTeam labels the calls without a team in the pass rate by team.
+const noTeam = "(no team) 未分组"
 
 type dashboardPage struct {
 	base
@@ -132,8 +136,16 @@ func (s *Server) fillDashboard(page *dashboardPage, q index.Query) error {
 		calls, pass int
 	}
 	var rates []teamRate
+	withTeam, failedWithTeam := 0, 0
 	for _, c := range byTeam["team"] {
 		rates = append(rates, teamRate{c.Value, c.Count, c.Count - failedBy[c.Value]})
+		withTeam += c.Count
+		failedWithTeam += failedBy[c.Value]
+	}
+	// A call has one team at most: the calls the teams do not add up to
+	// have none.
+	if n := int(calls) - withTeam; n > 0 {
+		rates = append(rates, teamRate{noTeam, n, n - (int(failed) - failedWithTeam)})
 	}
 	slices.SortStableFunc(rates, func(a, b teamRate) int {
 		ra, rb := float64(a.pass)/float64(a.calls), float64(b.pass)/float64(b.calls)
@@ -166,7 +178,8 @@ func (s *Server) fillDashboard(page *dashboardPage, q index.Query) error {
 
 // perDayChart lays out violations per day over the query's date range or,
 // without a start, over the dashboardDays days up to the end of the range
-// (or the last day with a violation).
+// (or the last day with a violation), at most maxChartDays days. The title
+// says which days the chart shows.
 func perDayChart(days []index.FacetCount, q index.Query) *columnChart {
 	counts := map[string]int{}
 	var first, last time.Time
@@ -183,7 +196,6 @@ func perDayChart(days []index.FacetCount, q index.Query) *columnChart {
 			last = t
 		}
 	}
-	title := "Violations per day 每日违规"
 	if !q.From.IsZero() {
 		first = dateOf(q.From)
 	}
@@ -191,14 +203,19 @@ func perDayChart(days []index.FacetCount, q index.Query) *columnChart {
 		last = dateOf(q.To.Add(-time.Nanosecond))
 	}
 	if last.IsZero() {
-		return newColumnChart("chart-per-day", title, nil, nil)
+		return newColumnChart("chart-per-day", "Violations per day 每日违规", nil, nil)
 	}
+	from, to := first.Format("2006-01-02"), last.Format("2006-01-02")
+	en, zh := from+" to "+to, from+" 至 "+to
 	if q.From.IsZero() {
 		first = last.AddDate(0, 0, -(dashboardDays - 1))
+		en, zh = fmt.Sprintf("the %d days to %s", dashboardDays, to), fmt.Sprintf("截至 %s 的 %d 天", to, dashboardDays)
 	}
 	if last.Sub(first) >= maxChartDays*24*time.Hour {
 		first = last.AddDate(0, 0, -(maxChartDays - 1))
+		en, zh = fmt.Sprintf("the last %d days of the range, to %s", maxChartDays, to), fmt.Sprintf("所选范围的最后 %d 天，截至 %s", maxChartDays, to)
 	}
+	title := "Violations per day, " + en + " 每日违规（" + zh + "）"
 	var labels []string
 	var values []int
 	for d := first; !d.After(last); d = d.AddDate(0, 0, 1) {

@@ -36,12 +36,17 @@ type searchParams struct {
 // paramNames are the search parameters, in the order URLs list them.
 var paramNames = []string{"q", "category", "team", "agent", "party", "pass", "from", "to", "sort", "page"}
 
-// badRequest is an error in what the client asked: 400.
-type badRequest struct{ msg string }
+// badRequest is an error in what the client asked: 400. page is set when
+// the error is a page out of reach, whose right message depends on how
+// many calls match (pageError).
+type badRequest struct {
+	msg  string
+	page int
+}
 
 func (e *badRequest) Error() string { return e.msg }
 
-func badf(format string, args ...any) error { return &badRequest{fmt.Sprintf(format, args...)} }
+func badf(format string, args ...any) error { return &badRequest{msg: fmt.Sprintf(format, args...)} }
 
 // parseSearch reads the search parameters and the index query they mean.
 // The query has the page's limit and offset.
@@ -56,7 +61,7 @@ func parseSearch(v url.Values) (searchParams, index.Query, error) {
 		return p, q, badf("q is too long (at most 500 characters)")
 	}
 	if err := q.Check(); err != nil { // category, party and sort, as callqa search checks them
-		return p, q, &badRequest{err.Error()}
+		return p, q, &badRequest{msg: err.Error()}
 	}
 	switch p.Pass {
 	case "":
@@ -79,7 +84,7 @@ func parseSearch(v url.Values) (searchParams, index.Query, error) {
 			return p, q, badf("page must be a whole number from 1, not %q", s)
 		}
 		if n > maxResults/PageSize {
-			return p, q, badf("page %d is too far: searches page through the first %d results; narrow the search", n, maxResults)
+			return p, q, &badRequest{msg: fmt.Sprintf("page %d is too far: searches page through the first %d results; narrow the search", n, maxResults), page: n}
 		}
 		p.Page = n
 	}
@@ -113,6 +118,31 @@ func checkYear(s string, t time.Time) error {
 		return fmt.Errorf("%q is out of range (years 1678 to 2261)", s)
 	}
 	return nil
+}
+
+// pageError says why page (of pageSize hits) shows nothing when total
+// calls match: there is none, the page is past the last one, or it is
+// beyond the first maxResults matches, which is as deep as paging goes.
+func pageError(page, pageSize int, total uint64) string {
+	last := (min(total, maxResults) + uint64(pageSize) - 1) / uint64(pageSize)
+	switch {
+	case total == 0:
+		return fmt.Sprintf("page %d is past the end: no call matches this search", page)
+	case total <= maxResults:
+		return fmt.Sprintf("page %d is past the last page, %d (%d calls match)", page, last, total)
+	}
+	return fmt.Sprintf("page %d is too far: searches page through the first %d of the %d matching calls; narrow the search", page, maxResults, total)
+}
+
+// pageOutOfReach gives err, a page parseSearch found out of reach, the
+// right message: it counts the calls that match q.
+func (s *Server) pageOutOfReach(err *badRequest, pageSize int, q index.Query) error {
+	q.Offset = 0
+	total, _, cerr := index.Count(s.cfg.Index, q, 0)
+	if cerr != nil {
+		return err // the search itself will not do better
+	}
+	return &badRequest{msg: pageError(err.page, pageSize, total), page: err.page}
 }
 
 // values are the parameters that are set, page 1 left out.
@@ -217,6 +247,9 @@ type searchPage struct {
 	PrevHref, NextHref                                string
 	ClearHref                                         string
 	Took                                              string
+
+	// FacetNotes say which facets list only some of their values.
+	FacetNotes []string
 }
 
 func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
@@ -232,6 +265,9 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 			s.internal(w, r, err)
 			return
 		}
+		if bad.page > 0 {
+			err = s.pageOutOfReach(bad, PageSize, q)
+		}
 		page.Error = err.Error()
 		status = http.StatusBadRequest
 	} else {
@@ -244,6 +280,9 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 				s.internal(w, r, err)
 				return
 			}
+		} else if p.Page > 1 && len(res.Hits) == 0 {
+			page.Error = pageError(p.Page, PageSize, res.Total)
+			status = http.StatusBadRequest
 		} else {
 			page.Searched = true
 			s.fillResults(&page, p, res)
@@ -343,6 +382,35 @@ func (s *Server) fillResults(page *searchPage, p searchParams, res *index.Result
 		}
 		page.MonthFacets = append(page.MonthFacets, facetLink{Label: label{ZH: c.Value}, Count: c.Count, Href: q.href(), Active: active})
 	}
+	page.FacetNotes = facetNotes(res)
+}
+
+// facetNotes says, for each facet the index cut at index.FacetLimit
+// values, how many it shows of how many, and how to reach the others.
+func facetNotes(res *index.Results) []string {
+	var notes []string
+	for _, f := range []struct{ name, what, zh, rest string }{
+		{"category", "categories", "类别", "the most frequent"},
+		{"team", "teams", "团队", "the most calls; pick any team in the Team filter above"},
+		{"agent", "agents", "坐席", "the most calls; pick any agent in the Agent filter above"},
+		{"month", "months", "月份", "the latest; set From and To for earlier ones"},
+	} {
+		total, cut := res.FacetTotals[f.name]
+		if !cut {
+			continue
+		}
+		shown := len(res.Facets[f.name])
+		notes = append(notes, fmt.Sprintf("%s: %d of %d shown (%s). %s：显示 %d 个，共 %d 个。", capitalize(f.what), shown, total, f.rest, f.zh, shown, total))
+	}
+	return notes
+}
+
+// capitalize upper-cases the first letter of an ASCII word.
+func capitalize(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
 }
 
 // markSpans cuts a turn's text at the highlight spans (byte ranges) and
@@ -441,6 +509,14 @@ func (s *Server) handleAPISearch(w http.ResponseWriter, r *http.Request) {
 	v := r.URL.Query()
 	_, q, err := parseSearch(v)
 	if err != nil {
+		var bad *badRequest
+		if errors.As(err, &bad) && bad.page > 0 {
+			size := PageSize
+			if n, lerr := strconv.Atoi(v.Get("limit")); lerr == nil && 1 <= n && n <= maxAPILimit {
+				size = n
+			}
+			err = s.pageOutOfReach(bad, size, q)
+		}
 		s.apiError(w, http.StatusBadRequest, err.Error())
 		return
 	}

@@ -37,6 +37,9 @@ type scanner struct {
 	// set is the rule set the analyzer was built from (nil in tests that
 	// fake the analyzer).
 	set *lexicon.Set
+	// skipped counts the files of the folders read that were skipped for
+	// their type (nil in tests that feed items).
+	skipped *corpus.Skipped
 }
 
 // newScanner loads the rule set (built-in packs, then rules), builds the
@@ -46,6 +49,8 @@ func newScanner(ios *IOStreams, paths, rules []string, workers int, explain bool
 	if err != nil {
 		return nil, err
 	}
+	skipped := &corpus.Skipped{}
+	input.Skip = skipped.Add
 	return &scanner{
 		read: func(emit func(corpus.Item)) { corpus.ReadPathsWith(paths, ios.In, input, emit) },
 		inputs: func(visit func(read func() []corpus.Item)) {
@@ -58,6 +63,7 @@ func newScanner(ios *IOStreams, paths, rules []string, workers int, explain bool
 		quiet:   batch.Quiet,
 		errOut:  ios.ErrOut,
 		set:     an.Set(),
+		skipped: skipped,
 	}, nil
 }
 
@@ -169,7 +175,12 @@ func (s *scanner) run(emit func(*analyzer.Result) error) (report.Summary, error)
 			}
 		}
 	}
-	return tally.Summary(), emitErr
+	summary := tally.Summary()
+	if s.skipped != nil {
+		// The walk is over: every input was read before done closed.
+		summary.SkippedFiles = s.skipped.ByExtension()
+	}
+	return summary, emitErr
 }
 
 // printDispute warns that the evidence of a call goes against its --roles
@@ -226,6 +237,14 @@ func (s *scanner) analyzeCall(c *corpus.Call) (res *analyzer.Result, err error) 
 		res = res.Redacted()
 	}
 	return res, nil
+}
+
+// noteSkipped prints "callqa: skipped 3 files: 2 .mp3, 1 .xlsx (…)" when
+// files were skipped for their type.
+func noteSkipped(w io.Writer, s report.Summary) {
+	if len(s.SkippedFiles) > 0 {
+		fmt.Fprintf(w, "callqa: skipped %s (not transcripts by their extension; callqa reads %s)\n", corpus.SkippedString(s.SkippedFiles), corpus.Extensions())
+	}
 }
 
 // checkInputs prints "callqa: N of M inputs failed; K calls analyzed" and

@@ -91,7 +91,11 @@ func runIndex(opts *IndexOptions) error {
 	closeErr := ix.Close()
 	c := ix.Counts
 	c.Failed = summary.InputErrors
-	fmt.Fprintf(opts.IO.Out, "%s: %d added, %d updated, %d unchanged, %d failed\n", opts.Dir, c.Added, c.Updated, c.Unchanged, c.Failed)
+	skipped := ""
+	if len(summary.SkippedFiles) > 0 {
+		skipped = ", skipped " + corpus.SkippedString(summary.SkippedFiles)
+	}
+	fmt.Fprintf(opts.IO.Out, "%s: %d added, %d updated, %d unchanged, %d failed%s\n", opts.Dir, c.Added, c.Updated, c.Unchanged, c.Failed, skipped)
 	if err := errors.Join(runErr, closeErr); err != nil {
 		return &exitError{code: exitTrouble, err: err}
 	}

@@ -144,6 +144,9 @@ func runScan(opts *ScanOptions) error {
 	if err := w.Close(summary); err != nil {
 		return fmt.Errorf("writing the output: %w", err)
 	}
+	if !report.WritesSummary(opts.Format) {
+		noteSkipped(opts.IO.ErrOut, summary)
+	}
 	if err := checkInputs(opts.IO.ErrOut, summary); err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/callqa/callqa/analyzer"
+	"github.com/callqa/callqa/corpus"
 )
 
 func TestNewScanCmd(t *testing.T) {
@@ -204,4 +205,61 @@ func decodeJSONL(t *testing.T, out string) []analyzer.Result {
 		results = append(results, r)
 	}
 	return results
+}
+
+// TestScanIndexSkippedFiles: the files of a folder skipped for their type
+// are counted, by extension, in the summary of scan (table and JSON), on
+// stderr when the format has no summary, and in the line index prints.
+func TestScanIndexSkippedFiles(t *testing.T) {
+	in := t.TempDir()
+	c001, err := os.ReadFile(calls("C001.txt"))
+	require.NoError(t, err)
+	for name, b := range map[string][]byte{
+		"C001.txt":   c001,
+		"a.mp3":      []byte("ID3"),
+		"b.mp3":      []byte("ID3"),
+		"list.xlsx":  []byte("PK\x03\x04"),
+		".notes.doc": []byte("hidden: not counted"),
+	} {
+		require.NoError(t, os.WriteFile(filepath.Join(in, name), b, 0o644))
+	}
+	const skipped = "3 files: 2 .mp3, 1 .xlsx"
+
+	t.Run("table", func(t *testing.T) {
+		code, out, errOut := callqa("scan", in)
+		assert.Equal(t, 0, code, errOut)
+		assert.Empty(t, errOut)
+		assert.Regexp(t, `\n  input errors +0\n  skipped +`+skipped+` \(not transcripts by their extension\)\n`, out)
+	})
+	t.Run("json", func(t *testing.T) {
+		code, out, _ := callqa("scan", "--format", "json", in)
+		assert.Equal(t, 0, code)
+		var doc struct {
+			Summary struct {
+				SkippedFiles map[string]int `json:"skipped_files"`
+			} `json:"summary"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(out), &doc))
+		assert.Equal(t, map[string]int{".mp3": 2, ".xlsx": 1}, doc.Summary.SkippedFiles)
+	})
+	t.Run("jsonl_on_stderr", func(t *testing.T) {
+		code, out, errOut := callqa("scan", "--format", "jsonl", in)
+		assert.Equal(t, 0, code)
+		assert.Len(t, decodeJSONL(t, out), 1)
+		assert.Equal(t, "callqa: skipped "+skipped+" (not transcripts by their extension; callqa reads "+corpus.Extensions()+")\n", errOut)
+	})
+	t.Run("none_skipped", func(t *testing.T) {
+		code, out, errOut := callqa("scan", "--format", "jsonl", calls("C001.txt"))
+		assert.Equal(t, 0, code)
+		assert.Len(t, decodeJSONL(t, out), 1)
+		assert.Empty(t, errOut)
+		_, out, _ = callqa("scan", calls("C001.txt"))
+		assert.NotContains(t, out, "skipped")
+	})
+	t.Run("index", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "callqa.bleve")
+		code, out, errOut := callqa("index", "--index", dir, in)
+		assert.Equal(t, 0, code, errOut)
+		assert.Equal(t, dir+": 1 added, 0 updated, 0 unchanged, 0 failed, skipped "+skipped+"\n", out)
+	})
 }

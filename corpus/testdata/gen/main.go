@@ -1,5 +1,5 @@
 // Command gen writes the reader fixtures in corpus/testdata/calls and
-// corpus/testdata/bad, so that the GB18030 and UTF-16 bytes are real
+// corpus/testdata/bad, so that the GB18030, Big5 and UTF-16 bytes are real
 // encoder output. Run it from the module root:
 //
 //	go run ./corpus/testdata/gen
@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/traditionalchinese"
 	"golang.org/x/text/encoding/unicode"
 )
 
@@ -58,6 +59,8 @@ func main() {
 			"# call_id: T004\nagent: 您好，请问是赵一鸣吗？\ncustomer: 我是。\n"),
 		"calls/gb18030.txt": enc(simplifiedchinese.GBK,
 			"# call_id: T005\n# agent: 吴小满\n【00:01】催收员：您好，请问是郑雨桐女士吗？\n【00:03】借款人：对，是我。\n【00:05】催收员：您的欠款已经逾期五天了。\n"),
+		"calls/big5.txt": enc(traditionalchinese.Big5,
+			"# call_id: T009\n# agent: 陳志明\n坐席：您好，請問是黃美玲小姐嗎？我是青禾消費金融的陳志明。\n客戶：對，是我，什麼事？\n坐席：您本期的帳單已經逾期三天了，麻煩您今天處理一下。\n"),
 		"calls/crlf.txt": []byte(strings.ReplaceAll(
 			"# call_id: T006\n[01:02:03] 客服小刘：您好，我是青禾的小刘。\n[01:02:05] 家属：他不在，我是他姐姐。\n[01:02:07] 客服小刘：好的，麻烦转告他回电。\n", "\n", "\r\n")),
 		"calls/call.json": []byte(`{
