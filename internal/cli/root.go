@@ -176,11 +176,34 @@ func exitStatus(w io.Writer, cmd *cobra.Command, err error) int {
 		fmt.Fprintln(w, helpHint(cmd))
 		return exitTrouble
 	}
-	printError(w, err)
-	if strings.HasPrefix(err.Error(), "unknown command") {
-		fmt.Fprintln(w, "run 'callqa --help' for the commands")
+	if msg := err.Error(); strings.HasPrefix(msg, "unknown command") {
+		fmt.Fprintf(w, "callqa: %s\n%s\n", unknownCommand(msg), helpHint(cmd))
+		return exitTrouble
 	}
+	printError(w, err)
 	return exitTrouble
+}
+
+// unknownCommand puts cobra's "unknown command" error on one line, with
+// its suggestions: `unknown command "scna" for "callqa" (did you mean
+// scan?)`.
+func unknownCommand(msg string) string {
+	lines := strings.Split(msg, "\n")
+	var suggest []string
+	for i, line := range lines {
+		if strings.TrimSpace(line) == "Did you mean this?" {
+			for _, s := range lines[i+1:] {
+				if s = strings.TrimSpace(s); s != "" {
+					suggest = append(suggest, s)
+				}
+			}
+			break
+		}
+	}
+	if len(suggest) == 0 {
+		return lines[0]
+	}
+	return fmt.Sprintf("%s (did you mean %s?)", lines[0], strings.Join(suggest, " or "))
 }
 
 // helpHint is the line printed after a usage error: the command whose
