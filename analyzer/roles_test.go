@@ -2,14 +2,13 @@ package analyzer_test
 
 import (
 	"math/rand"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/callqa/callqa/corpus"
+	"github.com/callqa/callqa/internal/specdata"
 )
 
 // asTwoChannel rewrites a call as a two-channel speech-recognition result
@@ -64,10 +63,7 @@ func TestInferRoles(t *testing.T) {
 // that inference finds the agent, and that the analysis then equals the
 // analysis of the original.
 func TestInferRolesDevSet(t *testing.T) {
-	dir := filepath.Join("..", "..", "shared", "devset", "calls")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skip("no dev set at", dir)
-	}
+	dir := specdata.DevSet(t)
 	a := newBuiltin(t)
 	rng := rand.New(rand.NewSource(7))
 	total, right, weak := 0, 0, 0

@@ -1,27 +1,24 @@
 package corpus
 
 import (
-	"os"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/callqa/callqa/internal/specdata"
 )
 
-// devsetCalls is the shared development set (see ../../shared/devset).
-const devsetCalls = "../../shared/devset/calls"
-
-// The size of the dev set: DEV001–DEV290, two batches (DEV001–DEV170, then
-// DEV171–DEV290). ../../shared/devset/README.md gives the same counts.
+// The size of the dev set (internal/specdata finds it): DEV001–DEV290, two
+// batches (DEV001–DEV170, then DEV171–DEV290). The dev set's README.md
+// gives the same counts.
 const (
 	devsetCallCount = 290
 	devsetTurnCount = 3204
 )
 
 func TestDevset(t *testing.T) {
-	if _, err := os.Stat(devsetCalls); err != nil {
-		t.Skipf("dev set not available: %v", err)
-	}
+	devsetCalls := specdata.DevSet(t)
 	var calls []*Call
 	ReadPaths([]string{devsetCalls}, nil, func(it Item) {
 		if assert.NoError(t, it.Err) {

@@ -29,6 +29,11 @@ type Report struct {
 	// them.
 	Turns []CategoryScore `json:"turns"`
 	Micro Score           `json:"micro"`
+	// Floor, when above 0, is the --min-f1 the turn-level F1s are held
+	// to: the table prints an F1 with as many digits as it takes for the
+	// printed figure to fall on the same side of Floor as the F1 itself
+	// (0.98996 below 0.99 is printed 0.98996, not 0.990).
+	Floor float64 `json:"-"`
 	// Calls scores, per category, whether a call has any violation of it.
 	Calls []CategoryScore `json:"calls"`
 	// Clean counts evaluated calls whose gold has no violation, and lists
@@ -74,8 +79,14 @@ func NewScore(tp, fp, fn int) Score {
 	empty := tp+fp+fn == 0
 	s.Precision = ratio(tp, tp+fp, empty)
 	s.Recall = ratio(tp, tp+fn, empty)
-	if s.Precision+s.Recall > 0 {
-		s.F1 = 2 * s.Precision * s.Recall / (s.Precision + s.Recall)
+	// 2PR/(P+R) = 2TP/(2TP+FP+FN): one division, so F1 is the nearest
+	// float to the exact ratio and compares with a floor such as 0.99
+	// as the exact ratio does.
+	switch {
+	case empty:
+		s.F1 = 1
+	case tp > 0:
+		s.F1 = float64(2*tp) / float64(2*tp+fp+fn)
 	}
 	return s
 }

@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -242,11 +243,11 @@ func TestMinF1(t *testing.T) {
 	}{
 		{name: "zero_floor", floor: 0},
 		{name: "some_below", floor: 0.5,
-			wantErr: "turn-level F1 below 0.5: false_legal_claim 0.000, third_party_disclosure 0.000"},
+			wantErr: "turn-level F1 below 0.5: false_legal_claim 0.0000, third_party_disclosure 0.0000"},
 		{name: "micro_below", floor: 0.6,
-			wantErr: "turn-level F1 below 0.6: false_legal_claim 0.000, third_party_disclosure 0.000, micro average 0.500"},
+			wantErr: "turn-level F1 below 0.6: false_legal_claim 0.0000, third_party_disclosure 0.0000, micro average 0.5000"},
 		{name: "all_below", floor: 1.01,
-			wantErr: "turn-level F1 below 1.01: insult 0.667, threat 1.000, false_legal_claim 0.000, third_party_disclosure 0.000, micro average 0.500"},
+			wantErr: "turn-level F1 below 1.01: insult 0.6667, threat 1.0000, false_legal_claim 0.0000, third_party_disclosure 0.0000, micro average 0.5000"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -256,6 +257,50 @@ func TestMinF1(t *testing.T) {
 				return
 			}
 			assert.EqualError(t, err, tt.wantErr)
+		})
+	}
+}
+
+// TestMinF1Unrounded: a micro F1 of 190/192 = 0.98958… prints as 0.990 with
+// three decimals but is below 0.99; the verdict is on the unrounded
+// figure and the message and the table print enough digits to agree with
+// it. An F1 exactly at the floor (198/200) passes.
+func TestMinF1Unrounded(t *testing.T) {
+	tests := []struct {
+		name       string
+		tp, fp, fn int
+		floor      float64
+		wantErr    string
+		wantTable  string // the micro average row's F1 cell
+	}{
+		{name: "rounds_up_to_the_floor", tp: 95, fp: 1, fn: 1, floor: 0.99,
+			wantErr: "turn-level F1 below 0.99: micro average 0.9896", wantTable: "0.9896"},
+		{name: "just_below_at_four_decimals", tp: 19999, fp: 1, fn: 0, floor: 0.99998,
+			wantErr: "turn-level F1 below 0.99998: micro average 0.99997", wantTable: "0.99997"},
+		{name: "exactly_the_floor", tp: 99, fp: 1, fn: 1, floor: 0.99, wantTable: "0.990"},
+		{name: "above", tp: 100, fp: 0, fn: 1, floor: 0.99, wantTable: "0.995"},
+		{name: "no_floor", tp: 95, fp: 1, fn: 1, floor: 0, wantTable: "0.990"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rep := &Report{Micro: NewScore(tt.tp, tt.fp, tt.fn), Floor: tt.floor}
+			err := rep.MinF1(tt.floor)
+			if tt.wantErr == "" {
+				assert.NoError(t, err)
+			} else {
+				assert.EqualError(t, err, tt.wantErr)
+			}
+			var buf strings.Builder
+			require.NoError(t, rep.WriteTable(&buf, false))
+			var micro string
+			for _, line := range strings.Split(buf.String(), "\n") {
+				if strings.HasPrefix(line, "micro average") {
+					micro = line
+				}
+			}
+			f := strings.Fields(micro)
+			require.NotEmpty(t, f, buf.String())
+			assert.Equal(t, tt.wantTable, f[len(f)-1], micro)
 		})
 	}
 }

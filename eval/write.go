@@ -80,9 +80,9 @@ func (r *Report) WriteTable(w io.Writer, verbose bool) error {
 
 	fmt.Fprintln(tw, "violations by turn\tTP\tFP\tFN\tP\tR\tF1")
 	for _, c := range r.Turns {
-		writeScore(tw, c.Category, c.Score)
+		writeTurnScore(tw, c.Category, c.Score, r.Floor)
 	}
-	writeScore(tw, "micro average", r.Micro)
+	writeTurnScore(tw, "micro average", r.Micro, r.Floor)
 	for _, b := range r.By {
 		writeBreakdown(tw, b, verbose)
 	}
@@ -169,6 +169,31 @@ func writeScore(w io.Writer, name string, s Score) {
 	fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%s\t%s\n", name, s.TP, s.FP, s.FN, fmtRatio(s.Precision), ratios(s))
 }
 
+// writeTurnScore writes a turn-level score row like writeScore, with the
+// F1 printed so that it reads on the right side of floor (see
+// Report.Floor).
+func writeTurnScore(w io.Writer, name string, s Score, floor float64) {
+	fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%s\t%s\t%s\n", name, s.TP, s.FP, s.FN, fmtRatio(s.Precision), fmtRatio(s.Recall), fmtAgainst(s.F1, floor, 3))
+}
+
+// fmtAgainst formats v with at least digits decimals, and more when
+// needed for the printed figure to compare with floor as v does: 0.98996
+// against 0.99 is "0.98996" where three decimals would print "0.990"
+// for a figure below the floor. A floor of 0 or less asks for nothing.
+func fmtAgainst(v, floor float64, digits int) string {
+	s := strconv.FormatFloat(v, 'f', digits, 64)
+	if floor <= 0 {
+		return s
+	}
+	for d := digits; d <= 17; d++ {
+		s = strconv.FormatFloat(v, 'f', d, 64)
+		if p, err := strconv.ParseFloat(s, 64); err == nil && (p < floor) == (v < floor) {
+			return s
+		}
+	}
+	return strconv.FormatFloat(v, 'f', -1, 64)
+}
+
 // ratios renders recall and F1 as two cells.
 func ratios(s Score) string {
 	return fmtRatio(s.Recall) + "\t" + fmtRatio(s.F1)
@@ -222,18 +247,19 @@ func clip(text string) string {
 }
 
 // MinF1 checks the turn-level F1 of every violation category and the micro
-// average against floor. It returns nil when none is below it, and
-// otherwise one error naming each score that is, such as
-// "turn-level F1 below 0.8: insult 0.750, micro average 0.790".
+// average against floor, unrounded. It returns nil when none is below it,
+// and otherwise one error naming each score that is, with four decimals
+// or as many more as it takes to read below the floor, such as
+// "turn-level F1 below 0.8: insult 0.7500, micro average 0.7999".
 func (r *Report) MinF1(floor float64) error {
 	var below []string
 	for _, c := range r.Turns {
 		if c.F1 < floor {
-			below = append(below, c.Category+" "+fmtRatio(c.F1))
+			below = append(below, c.Category+" "+fmtAgainst(c.F1, floor, 4))
 		}
 	}
 	if r.Micro.F1 < floor {
-		below = append(below, "micro average "+fmtRatio(r.Micro.F1))
+		below = append(below, "micro average "+fmtAgainst(r.Micro.F1, floor, 4))
 	}
 	if len(below) == 0 {
 		return nil

@@ -108,9 +108,16 @@ func coverageLine(m map[string]analyzer.Coverage, known []string) string {
 	return strings.Join(parts, " ")
 }
 
+// Close writes the summary of the scan; when no call was read it says so
+// instead of listing zeros.
 func (t *tableWriter) Close(s Summary) error {
 	if t.calls > 0 {
 		fmt.Fprintln(t.tw)
+	}
+	if s.Calls == 0 {
+		// An all-zero summary would read as a scan that found nothing.
+		fmt.Fprintln(t.tw, noCallRead(s))
+		return t.tw.Flush()
 	}
 	fmt.Fprintln(t.tw, "summary")
 	fmt.Fprintf(t.tw, "  calls\t%d\n", s.Calls)
@@ -126,4 +133,15 @@ func (t *tableWriter) Close(s Summary) error {
 		fmt.Fprintf(t.tw, "    %s\t%d\n", c, s.Violations[c])
 	}
 	return t.tw.Flush()
+}
+
+// noCallRead is the table's summary of a scan that read no call.
+func noCallRead(s Summary) string {
+	switch s.InputErrors {
+	case 0:
+		return "summary: no call was read"
+	case 1:
+		return "summary: no call was read: the 1 input failed (the error is on stderr)"
+	}
+	return fmt.Sprintf("summary: no call was read: all %d inputs failed (the errors are on stderr)", s.InputErrors)
 }

@@ -172,3 +172,21 @@ func TestComplianceApartFromScore(t *testing.T) {
 	assert.Equal(t, 0, good.PassMark, "a first call under the default scorecard: no pass mark")
 	assert.Equal(t, "first_call", good.Kind)
 }
+
+// TestTeamScorecardOrder: the steps the team scorecard orders but does not
+// weigh are reported, with their evidence and 0 points, and appear in
+// the order.
+func TestTeamScorecardOrder(t *testing.T) {
+	_, sc := setup(t)
+	cs := scoreFile(t, filepath.Join("testdata", "practice.txt"), sc)
+	require.Contains(t, cs.Steps, "verify_identity")
+	require.Contains(t, cs.Steps, "self_introduce")
+	vi := cs.Steps["verify_identity"]
+	assert.True(t, vi.Done)
+	assert.Equal(t, []int{3}, vi.Turns)
+	assert.Equal(t, 0, vi.Max)
+	assert.Equal(t, "确认对方身份", vi.Name)
+	assert.Equal(t, []score.OrderStep{{Code: "verify_identity", Turn: 3}, {Code: "self_introduce", Turn: 3}}, cs.Order)
+	assert.Equal(t, 100, cs.Max)
+	assert.Equal(t, "要求今天还款", cs.Tasks["demand_payment"].Name)
+}

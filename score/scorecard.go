@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 
@@ -268,14 +269,49 @@ func Parse(file string, data []byte) (*Scorecard, error) {
 	}
 	sc.Order = list("order")
 	for i, c := range sc.Order {
-		if _, ok := sc.Items[c]; !ok && known(c) == "" {
-			add(fields["order"].Content[i], "order: unknown item %q", c)
+		if _, ok := sc.Items[c]; ok {
+			continue
 		}
+		kind := known(c)
+		if kind == "" {
+			add(fields["order"].Content[i], "order: unknown item %q", c)
+			continue
+		}
+		// A task or step the order names but items does not weigh is
+		// still reported and placed in the order, for 0 points.
+		sc.Items[c] = ItemSpec{Kind: kind, Name: defaultName(c)}
+		sc.ItemOrder = append(sc.ItemOrder, c)
 	}
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
 	return sc, nil
+}
+
+// defaultName is the name the built-in scorecard gives a task or step,
+// for an item a scorecard orders without naming it under items.
+func defaultName(code string) string {
+	defaultNames.Do(func() {
+		var doc struct {
+			Items map[string]struct {
+				Name string `yaml:"name"`
+			} `yaml:"items"`
+		}
+		if err := yaml.Unmarshal(defaultYAML, &doc); err != nil {
+			panic(err) // the embedded file is tested
+		}
+		defaultNames.m = map[string]string{}
+		for code, it := range doc.Items {
+			defaultNames.m[code] = it.Name
+		}
+	})
+	return defaultNames.m[code]
+}
+
+// defaultNames holds the names of score/default.yaml's items, read once.
+var defaultNames struct {
+	sync.Once
+	m map[string]string
 }
 
 func scalar(v string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Value: v} }

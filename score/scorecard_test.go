@@ -49,3 +49,17 @@ func TestScorecardErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestOrderWithoutItems: team.yaml orders verify_identity and
+// self_introduce without weighing them under items; they are still items
+// (steps, 0 points, the built-in names), so they are reported and placed
+// in the order rather than dropped.
+func TestOrderWithoutItems(t *testing.T) {
+	sc, err := LoadScorecard(filepath.Join("testdata", "team.yaml"))
+	require.NoError(t, err)
+	assert.Equal(t, ItemSpec{Kind: "step", Name: "确认对方身份"}, sc.Items["verify_identity"])
+	assert.Equal(t, ItemSpec{Kind: "step", Name: "表明自己身份"}, sc.Items["self_introduce"])
+	assert.Equal(t, []string{"demand_payment", "ask_reason", "explain_consequences", "get_commitment", "recording_notice", "verify_identity", "self_introduce"}, sc.ItemOrder)
+	assert.Equal(t, 100, sc.Max(), "unweighed items add no points")
+	assert.Equal(t, "要求今天还款", sc.Items["demand_payment"].Name, "a name under items is kept")
+}

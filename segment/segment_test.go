@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/callqa/callqa/corpus"
+	"github.com/callqa/callqa/internal/specdata"
 	"github.com/callqa/callqa/internal/synth"
 )
 
@@ -141,8 +142,13 @@ func TestSameAsGseOnCorpora(t *testing.T) {
 		texts = append(texts, s, corpus.Normalize(s).Text)
 	}
 	paths := []string{filepath.Join("..", "testdata", "calls")}
-	for _, p := range []string{"../../shared/devset/calls", "../../shared/external/crosswoz_negatives/calls", "../../shared/external/yilongdai_bot/calls"} {
-		if _, err := os.Stat(p); err == nil {
+	dev, err := specdata.DevSetDir()
+	if p := specdata.Optional(t, dev, err, "the dev set's calls", specdata.EnvDevSet, "calls"); p != "" {
+		paths = append(paths, p)
+	}
+	shared, err := specdata.SharedDir()
+	for _, rel := range []string{"crosswoz_negatives/calls", "yilongdai_bot/calls"} {
+		if p := specdata.Optional(t, shared, err, "external data "+rel, specdata.EnvShared, "external", rel); p != "" {
 			paths = append(paths, p)
 		}
 	}
@@ -158,7 +164,8 @@ func TestSameAsGseOnCorpora(t *testing.T) {
 			add(tn.Text)
 		}
 	}
-	if f, err := os.Open("../../shared/external/insult_sentences.jsonl"); err == nil {
+	insults := specdata.Optional(t, shared, err, "external data insult_sentences.jsonl", specdata.EnvShared, "external", "insult_sentences.jsonl")
+	if f, err := os.Open(insults); insults != "" && err == nil {
 		sc := bufio.NewScanner(f)
 		sc.Buffer(nil, 1<<20)
 		for sc.Scan() {

@@ -331,7 +331,7 @@ func TestLimitFlagsApply(t *testing.T) {
 			code := run([]string{"scan", "--format", "jsonl", tt.flag, goodCall}, &IOStreams{In: &bytes.Buffer{}, Out: &o, ErrOut: &e})
 			assert.Equal(t, exitTrouble, code)
 			assert.Empty(t, o.String())
-			assert.Equal(t, tt.want+"callqa: 1 of 1 inputs failed; 0 calls analyzed\n", e.String())
+			assert.Equal(t, tt.want+"callqa: 1 of 1 inputs failed; no call was read\n", e.String())
 		})
 	}
 }

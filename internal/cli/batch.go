@@ -247,11 +247,16 @@ func noteSkipped(w io.Writer, s report.Summary) {
 	}
 }
 
-// checkInputs prints "callqa: N of M inputs failed; K calls analyzed" and
-// returns an exit-status-2 error when any input failed.
+// checkInputs prints "callqa: N of M inputs failed; K calls analyzed" (or
+// "…; no call was read" when every input failed) and returns an
+// exit-status-2 error when any input failed.
 func checkInputs(w io.Writer, s report.Summary) error {
 	if s.InputErrors == 0 {
 		return nil
+	}
+	if s.Calls == 0 {
+		fmt.Fprintf(w, "callqa: %d of %d inputs failed; no call was read\n", s.InputErrors, s.InputErrors)
+		return &exitError{code: exitTrouble}
 	}
 	fmt.Fprintf(w, "callqa: %d of %d inputs failed; %d calls analyzed\n", s.InputErrors, s.InputErrors+s.Calls, s.Calls)
 	return &exitError{code: exitTrouble}

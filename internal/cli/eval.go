@@ -222,6 +222,7 @@ func runEval(opts *EvalOptions) error {
 	for _, field := range opts.By {
 		rep.By = append(rep.By, eval.GroupBy(results, labels, field))
 	}
+	rep.Floor = opts.MinF1
 	if err := rep.Write(opts.IO.Out, opts.Format, opts.Verbose); err != nil {
 		return err
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/callqa/callqa/index"
+	"github.com/callqa/callqa/internal/specdata"
 )
 
 // childEnv makes the test binary run callqa instead of the tests: the
@@ -409,16 +410,11 @@ func killChild(t *testing.T, args []string, commits int, delay time.Duration) st
 	return seen.String()
 }
 
-// devsetCalls is the shared development set (see ../../../shared/devset).
-const devsetCalls = "../../../shared/devset/calls"
-
 // TestSearchMatchesScan: on the dev set, search --category C returns
 // exactly the calls that scan reports with a C violation, and --pass the
 // calls that pass.
 func TestSearchMatchesScan(t *testing.T) {
-	if _, err := os.Stat(devsetCalls); err != nil {
-		t.Skipf("dev set not available: %v", err)
-	}
+	devsetCalls := specdata.DevSet(t)
 	byCategory, passed, failed := scanIDs(t, devsetCalls)
 	require.Zero(t, failed)
 	require.NotEmpty(t, byCategory["threat"])

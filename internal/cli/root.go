@@ -80,16 +80,50 @@ identification steps.`,
 	return root
 }
 
-// version is the module version the binary was built from, or "dev".
+// version is what --version prints, taken from the build information
+// the Go toolchain stores in the binary.
 func version() string {
-	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
-		return info.Main.Version
-	}
-	return "dev"
+	info, _ := debug.ReadBuildInfo()
+	return versionOf(info)
 }
 
-// FlagError is a usage error: a bad flag or argument. It is printed with
-// the command's usage and exits with status 2.
+// versionOf is the version of a binary with build information info (nil
+// when there is none): the module version for `go install …@vX.Y.Z`;
+// otherwise "devel" with the VCS revision (12 hex digits) and
+// "(modified)" when the work tree had uncommitted changes, as `go build`
+// in a git checkout records them; plain "devel" when the build recorded
+// no revision (-buildvcs=false, no git, a test binary).
+func versionOf(info *debug.BuildInfo) string {
+	if info == nil {
+		return "devel"
+	}
+	if v := info.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	var rev, modified string
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			modified = s.Value
+		}
+	}
+	if rev == "" {
+		return "devel"
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if modified == "true" {
+		return "devel " + rev + " (modified)"
+	}
+	return "devel " + rev
+}
+
+// FlagError is a usage error: a bad flag or argument. It is printed on one
+// line, followed by where to find the command's help (as gh does, not the
+// whole usage), and exits with status 2.
 type FlagError struct {
 	Err error
 }
@@ -139,16 +173,47 @@ func exitStatus(w io.Writer, cmd *cobra.Command, err error) int {
 		return exitErr.code
 	case errors.As(err, &flagErr):
 		printError(w, err)
-		if cmd != nil {
-			fmt.Fprintf(w, "\n%s", cmd.UsageString())
-		}
+		fmt.Fprintln(w, helpHint(cmd))
+		return exitTrouble
+	}
+	if msg := err.Error(); strings.HasPrefix(msg, "unknown command") {
+		fmt.Fprintf(w, "callqa: %s\n%s\n", unknownCommand(msg), helpHint(cmd))
 		return exitTrouble
 	}
 	printError(w, err)
-	if strings.HasPrefix(err.Error(), "unknown command") {
-		fmt.Fprintln(w, "run 'callqa --help' for the commands")
-	}
 	return exitTrouble
+}
+
+// unknownCommand puts cobra's "unknown command" error on one line, with
+// its suggestions: `unknown command "scna" for "callqa" (did you mean
+// scan?)`.
+func unknownCommand(msg string) string {
+	lines := strings.Split(msg, "\n")
+	var suggest []string
+	for i, line := range lines {
+		if strings.TrimSpace(line) == "Did you mean this?" {
+			for _, s := range lines[i+1:] {
+				if s = strings.TrimSpace(s); s != "" {
+					suggest = append(suggest, s)
+				}
+			}
+			break
+		}
+	}
+	if len(suggest) == 0 {
+		return lines[0]
+	}
+	return fmt.Sprintf("%s (did you mean %s?)", lines[0], strings.Join(suggest, " or "))
+}
+
+// helpHint is the line printed after a usage error: the command whose
+// help to read, "callqa" when it is not known.
+func helpHint(cmd *cobra.Command) string {
+	path := "callqa"
+	if cmd != nil {
+		path = cmd.CommandPath()
+	}
+	return fmt.Sprintf("see '%s --help'", path)
 }
 
 // printError writes err as "callqa: <line>" for each line of its message;

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"errors"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -64,15 +65,22 @@ func TestRun(t *testing.T) {
 		{name: "help", args: []string{"--help"}, wantCode: exitOK, wantOut: "scan"},
 		{name: "no_command_prints_help", args: nil, wantCode: exitOK, wantOut: "Available Commands"},
 		{name: "unknown_command", args: []string{"scna"}, wantCode: exitTrouble,
-			wantErrOut: "callqa: unknown command \"scna\" for \"callqa\""},
+			wantErrOut: "callqa: unknown command \"scna\" for \"callqa\" (did you mean scan?)\nsee 'callqa --help'\n"},
+		{name: "unknown_rules_subcommand", args: []string{"rules", "lst"}, wantCode: exitTrouble,
+			wantErrOut: "callqa: unknown command \"lst\" for \"callqa rules\" (want list or test)\nsee 'callqa rules --help'\n"},
+		{name: "rules_alone_prints_its_help", args: []string{"rules"}, wantCode: exitOK, wantOut: "Available Commands"},
+		{name: "argument_to_a_command_without_any", args: []string{"gen", "extra"}, wantCode: exitTrouble,
+			wantErrOut: "callqa: unknown command \"extra\" for \"callqa gen\"\nsee 'callqa gen --help'\n"},
 		{name: "scan_without_paths", args: []string{"scan"}, wantCode: exitTrouble,
-			wantErrOut: "callqa: no PATH given (name transcript files or folders, or - for standard input)\n\nUsage:\n  callqa scan [flags] PATH..."},
+			wantErrOut: "callqa: no PATH given (name transcript files or folders, or - for standard input)\nsee 'callqa scan --help'\n"},
 		{name: "unknown_flag", args: []string{"scan", "--fromat", "csv", "x.txt"}, wantCode: exitTrouble,
-			wantErrOut: "callqa: unknown flag: --fromat\n\nUsage:"},
+			wantErrOut: "callqa: unknown flag: --fromat\nsee 'callqa scan --help'\n"},
 		{name: "bad_jobs_value", args: []string{"scan", "--jobs", "many", "x.txt"}, wantCode: exitTrouble,
-			wantErrOut: `callqa: invalid argument "many" for "-j, --jobs" flag`},
+			wantErrOut: `callqa: invalid argument "many" for "-j, --jobs" flag: strconv.ParseInt: parsing "many": invalid syntax` + "\nsee 'callqa scan --help'\n"},
 		{name: "eval_without_labels", args: []string{"eval", "x.txt"}, wantCode: exitTrouble,
-			wantErrOut: "callqa: --labels FILE is required\n\nUsage:"},
+			wantErrOut: "callqa: --labels FILE is required\nsee 'callqa eval --help'\n"},
+		{name: "rules_subcommand_usage_error", args: []string{"rules", "list", "--bogus"}, wantCode: exitTrouble,
+			wantErrOut: "callqa: unknown flag: --bogus\nsee 'callqa rules list --help'\n"},
 		{name: "eval_verbose_shorthand_is_not_version", args: []string{"eval", "-v", "--format", "xml", "--labels", "l.jsonl", "x.txt"},
 			wantCode: exitTrouble, wantErrOut: `callqa: invalid --format "xml" (want one of table, json)`},
 	}
@@ -83,6 +91,8 @@ func TestRun(t *testing.T) {
 			assert.Equal(t, tt.wantCode, code, "stderr: %s", errOut)
 			assert.Contains(t, out.String(), tt.wantOut)
 			assert.Contains(t, errOut.String(), tt.wantErrOut)
+			assert.NotContains(t, errOut.String(), "Usage:", "a usage error names the help, it does not print it")
+			assert.NotContains(t, errOut.String(), "Flags:")
 		})
 	}
 }
@@ -109,6 +119,30 @@ func TestExitStatus(t *testing.T) {
 			var buf bytes.Buffer
 			assert.Equal(t, tt.wantCode, exitStatus(&buf, nil, tt.err))
 			assert.Equal(t, tt.wantErrOut, buf.String())
+		})
+	}
+}
+
+func TestVersionOf(t *testing.T) {
+	rev := "0123456789abcdef0123456789abcdef01234567"
+	tests := []struct {
+		name string
+		info *debug.BuildInfo
+		want string
+	}{
+		{name: "no_build_info", info: nil, want: "devel"},
+		{name: "go_install_at_version", info: &debug.BuildInfo{Main: debug.Module{Path: "github.com/callqa/callqa", Version: "v1.4.0"}}, want: "v1.4.0"},
+		{name: "pseudo_version", info: &debug.BuildInfo{Main: debug.Module{Version: "v0.0.0-20260301100000-0123456789ab"}}, want: "v0.0.0-20260301100000-0123456789ab"},
+		{name: "checkout_clean", info: &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: []debug.BuildSetting{
+			{Key: "vcs", Value: "git"}, {Key: "vcs.revision", Value: rev}, {Key: "vcs.modified", Value: "false"}}}, want: "devel 0123456789ab"},
+		{name: "checkout_modified", info: &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: []debug.BuildSetting{
+			{Key: "vcs.revision", Value: rev}, {Key: "vcs.modified", Value: "true"}}}, want: "devel 0123456789ab (modified)"},
+		{name: "buildvcs_false", info: &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: []debug.BuildSetting{
+			{Key: "-buildmode", Value: "exe"}}}, want: "devel"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, versionOf(tt.info))
 		})
 	}
 }

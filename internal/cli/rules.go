@@ -25,6 +25,14 @@ func newRulesCmd(ios *IOStreams) *cobra.Command {
 		Long: `Rules live in YAML rule packs: the built-in ones (lexicon/packs) and any
 given with --rules FILE|DIR. A user rule with a built-in id replaces it;
 a pack's disable: [id, ...] switches rules off.`,
+		// Without a subcommand: the help; with an unknown one: a usage
+		// error (cobra would print the help and exit 0).
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return flagErrorf("unknown command %q for %q (want list or test)", args[0], cmd.CommandPath())
+			}
+			return cmd.Help()
+		},
 	}
 	cmd.AddCommand(newRulesListCmd(ios, nil), newRulesTestCmd(ios, nil))
 	return cmd

@@ -138,6 +138,27 @@ func TestRunScan(t *testing.T) {
 			},
 		},
 		{
+			name: "every_input_failed_table",
+			opts: ScanOptions{Format: "table", Workers: 2, Paths: []string{calls("bad_role.txt"), calls("missing.txt")}},
+			check: func(t *testing.T, code int, out, errOut string) {
+				assert.Equal(t, exitTrouble, code)
+				assert.Equal(t, "summary: no call was read: all 2 inputs failed (the errors are on stderr)\n", out,
+					"no all-zero summary")
+				lines := strings.Split(strings.TrimSuffix(errOut, "\n"), "\n")
+				require.Len(t, lines, 3, errOut)
+				assert.Equal(t, "callqa: 2 of 2 inputs failed; no call was read", lines[2])
+			},
+		},
+		{
+			name: "the_only_input_failed_table",
+			opts: ScanOptions{Format: "table", Workers: 1, Paths: []string{calls("missing.txt")}},
+			check: func(t *testing.T, code int, out, errOut string) {
+				assert.Equal(t, exitTrouble, code)
+				assert.Equal(t, "summary: no call was read: the 1 input failed (the error is on stderr)\n", out)
+				assert.True(t, strings.HasSuffix(errOut, "callqa: 1 of 1 inputs failed; no call was read\n"), errOut)
+			},
+		},
+		{
 			name: "rules_that_do_not_load",
 			opts: ScanOptions{Format: "jsonl", Workers: 1, Rules: []string{calls("no-such-rules")}, Paths: []string{calls("C001.txt")}},
 			check: func(t *testing.T, code int, out, errOut string) {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/text/width"
 
 	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/corpus"
@@ -122,6 +123,7 @@ func runScore(opts *ScoreOptions) error {
 // writeScoreTable prints one call for a trainer.
 func writeScoreTable(w io.Writer, cs *score.CallScore) error {
 	fmt.Fprintf(w, "%s  %s\n", cs.CallID, scoreHeadline(cs))
+	nameWidth := itemNameWidth(cs)
 	items := func(title string, m map[string]score.Item, codes []string) {
 		for _, code := range codes {
 			it, ok := m[code]
@@ -132,7 +134,7 @@ func writeScoreTable(w io.Writer, cs *score.CallScore) error {
 			if it.Done {
 				mark = "✓"
 			}
-			fmt.Fprintf(w, "  %s %-22s %s %2d/%-2d", title, code, mark, it.Points, it.Max)
+			fmt.Fprintf(w, "  %s %-22s %s %s %2d/%-2d", title, code, padDisplay(it.Name, nameWidth), mark, it.Points, it.Max)
 			if len(it.Evidence) > 0 {
 				e := it.Evidence[0]
 				fmt.Fprintf(w, "  t%d 「%s」", e.Turn, e.Text)
@@ -187,6 +189,38 @@ func writeScoreTable(w io.Writer, cs *score.CallScore) error {
 	}
 	_, err := fmt.Fprintln(w)
 	return err
+}
+
+// itemNameWidth is the display width of the longest item name of cs, in
+// terminal columns (a Chinese character takes two).
+func itemNameWidth(cs *score.CallScore) int {
+	n := 0
+	for _, m := range []map[string]score.Item{cs.Tasks, cs.Steps, cs.Required} {
+		for _, it := range m {
+			n = max(n, displayWidth(it.Name))
+		}
+	}
+	return n
+}
+
+// padDisplay pads s with spaces to n terminal columns.
+func padDisplay(s string, n int) string {
+	return s + strings.Repeat(" ", max(0, n-displayWidth(s)))
+}
+
+// displayWidth is the number of terminal columns s takes: two for a wide
+// (Chinese) or full-width character, one for the others.
+func displayWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		switch width.LookupRune(r).Kind() {
+		case width.EastAsianWide, width.EastAsianFullwidth:
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
 }
 
 // scoreHeadline is a scored call's first line: compliance with the red

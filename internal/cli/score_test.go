@@ -37,6 +37,25 @@ func TestRunScore(t *testing.T) {
 		assert.Contains(t, obj, k)
 	}
 	assert.Equal(t, false, obj["pass"], "the team scorecard has a pass mark of 60")
+	// The team scorecard orders verify_identity and self_introduce without
+	// weighing them: they are reported and in the order, not dropped.
+	assert.Contains(t, obj["steps"], "verify_identity")
+	assert.Contains(t, obj["steps"], "self_introduce")
+	assert.Len(t, obj["order"], 2)
+
+	// The table names each item beside its code.
+	out.Reset()
+	code = run([]string{"score", "--scorecard", filepath.Join("..", "..", "score", "testdata", "team.yaml"), practice}, &IOStreams{In: &bytes.Buffer{}, Out: &out, ErrOut: &errOut})
+	require.Equal(t, exitOK, code, errOut.String())
+	for _, line := range []string{
+		"  task demand_payment         要求今天还款 ✗  0/30\n",
+		"  task ask_reason             了解原因     ✗  0/20\n",
+		"  step verify_identity        确认对方身份 ✓  0/0   t3 「请问是王芳女士本人吗？我姓陈。」\n",
+		"  req  recording_notice       告知录音     ✗  0/10\n",
+		"  order: verify_identity(t3) → self_introduce(t3)  (as taught)\n",
+	} {
+		assert.Contains(t, out.String(), line)
+	}
 
 	bad := filepath.Join(t.TempDir(), "bad.yaml")
 	require.NoError(t, os.WriteFile(bad, []byte("scorecard: x\nitems: {}\n"), 0o644))
