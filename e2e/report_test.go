@@ -66,7 +66,7 @@ func TestReportInChromium(t *testing.T) {
 
 	ctx, b := newBrowser(t)
 	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate("file://"+report)))
-	require.NoError(t, chromedp.Do(ctx, chromedp.WaitReady(chromedp.CSS("#calls-table"))))
+	require.NoError(t, chromedp.Do(ctx, chromedp.WaitReady(chromedp.CSS("#calls-table tbody tr[data-call]"))))
 
 	t.Run("charts_visible", func(t *testing.T) {
 		type box struct {
@@ -111,7 +111,8 @@ func TestReportInChromium(t *testing.T) {
 			ID    string  `json:"id"`
 			Score float64 `json:"score"`
 		}
-		const rowsJS = `Array.from(document.querySelectorAll('#calls-table tbody tr')).map(r => ({id: r.dataset.call, score: Number(r.cells[4].dataset.value)}))`
+		// A score that does not apply (a third party) sorts below 0.
+		const rowsJS = `Array.from(document.querySelectorAll('#calls-table tbody tr')).map(r => ({id: r.dataset.call, score: r.cells[5].dataset.value === '' ? -1 : Number(r.cells[5].dataset.value)}))`
 		scores := func(rows []row) []float64 {
 			var s []float64
 			for _, r := range rows {
@@ -164,6 +165,56 @@ func TestReportInChromium(t *testing.T) {
 		}
 		assert.Positive(t, evaluate[int](t, ctx, `document.querySelectorAll('#call-S02 li.turn.evidence[data-tasks]').length`), "task evidence is marked")
 		assert.Positive(t, evaluate[int](t, ctx, `document.querySelectorAll('#call-S02 .hint').length`), "coaching hints are shown")
+		assert.Equal(t, 1, evaluate[int](t, ctx, `document.querySelectorAll('article.call').length`), "one call's view is drawn at a time")
+
+		// A finding links to its turn: the view stays, the turn is marked
+		// and scrolled to.
+		require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#call-S02 ul.findings a[href="#call-S02_t5"]`))))
+		_, err = chromedp.Run(ctx, chromedp.Poll[bool](`(() => { const e = document.getElementById('call-S02_t5'); const r = e.getBoundingClientRect();
+			return location.hash === '#call-S02_t5' && e.classList.contains('is-target') && r.top >= 0 && r.top < innerHeight; })()`,
+			chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(10*time.Second)))
+		require.NoError(t, err, "the finding's link scrolls to its turn")
+	})
+
+	t.Run("compliance_apart_from_score", func(t *testing.T) {
+		type cells struct {
+			Compliance string `json:"compliance"`
+			Score      string `json:"score"`
+			Result     string `json:"result"`
+		}
+		row := func(id string) cells {
+			return evaluate[cells](t, ctx, fmt.Sprintf(`(() => { const r = document.querySelector('#calls-table tr[data-call=%q]');
+				return {compliance: r.cells[4].textContent, score: r.cells[5].textContent, result: r.cells[6].textContent}; })()`, id))
+		}
+		assert.Equal(t, cells{Compliance: "违规 violation", Score: "25 / 100", Result: "不通过 fail"}, row("S02"))
+		assert.Equal(t, cells{Compliance: "合规 compliant", Score: "100 / 100", Result: "通过 pass"}, row("S01"))
+		// S05 reaches a third party: compliant, and no task applies.
+		assert.Equal(t, cells{Compliance: "合规 compliant", Score: "不适用 N/A", Result: "通过 pass"}, row("S05"))
+
+		openCall(t, ctx, "call-S05")
+		head := evaluate[string](t, ctx, `document.querySelector('#call-S05 .call-title').textContent`)
+		assert.Contains(t, head, "合规 compliant")
+		assert.Contains(t, head, "任务得分 task score 不适用 N/A")
+		assert.NotContains(t, head, "0 / 100")
+		assert.Contains(t, evaluate[string](t, ctx, `document.querySelector('#call-S05 .facts').textContent`), "第三方 third party")
+	})
+
+	t.Run("labels_in_chinese", func(t *testing.T) {
+		openCall(t, ctx, "call-S02")
+		for sel, want := range map[string]string{
+			`#overview-h`:                                                  "概览 overview",
+			`#calls-table th[data-key="compliance"]`:                       "合规 compliance",
+			`#call-S02 li.turn[data-turn="1"] .role`:                       "坐席 agent",
+			`#call-S02 li.turn[data-turn="2"] .role`:                       "客户 customer",
+			`#call-S02 ul.findings li:first-child .category`:               "辱骂 insult",
+			`#call-S02 tr.item[data-code="demand_payment"] td:first-child`: "要求客户今天还款 demand payment today 任务 task",
+		} {
+			assert.Equal(t, want, evaluate[string](t, ctx, fmt.Sprintf(`document.querySelector(%q).textContent`, sel)), sel)
+		}
+		// The English is beside the Chinese, in smaller text.
+		small := evaluate[[]float64](t, ctx, `(() => { const r = document.querySelector('#call-S02 li.turn[data-turn="1"] .role');
+			return [parseFloat(getComputedStyle(r.querySelector('.zh')).fontSize), parseFloat(getComputedStyle(r.querySelector('small.en')).fontSize)]; })()`)
+		assert.Less(t, small[1], small[0])
 	})
 
 	t.Run("hint_beside_its_turn", func(t *testing.T) {
@@ -192,7 +243,7 @@ func TestReportInChromium(t *testing.T) {
 			};
 		})()`)
 		require.True(t, b.Found, "turn 7 of S02 holds the threat_as_consequence hint")
-		assert.Contains(t, b.Label, "Threat as consequence")
+		assert.Equal(t, "以威胁代替后果 threat as consequence", b.Label)
 		assert.True(t, b.Visible, "the hint is drawn")
 		assert.True(t, b.Right, "the hint is beside the turn's text, to its right")
 		assert.True(t, b.Level, "the hint is level with its turn")
@@ -200,6 +251,9 @@ func TestReportInChromium(t *testing.T) {
 
 	t.Run("chinese_renders_in_a_cjk_font", func(t *testing.T) {
 		for _, sel := range []string{`#call-S02 li.turn p.text`, `#call-S06 li.turn p.text`, `svg#chart-coverage text.label`} {
+			if call, _, ok := strings.Cut(strings.TrimPrefix(sel, "#"), " "); ok && strings.HasPrefix(call, "call-") {
+				openCall(t, ctx, call)
+			}
 			ids, err := chromedp.Run(ctx, chromedp.QueryNodeIDs(chromedp.CSS(sel)))
 			require.NoError(t, err, sel)
 			res, err := chromedp.Call(ctx, css.GetPlatformFontsForNode, css.GetPlatformFontsForNodeParams{NodeID: ids[0]})
@@ -215,7 +269,12 @@ func TestReportInChromium(t *testing.T) {
 	t.Run("injected_script_does_not_run", func(t *testing.T) {
 		assert.Equal(t, "undefined", evaluate[string](t, ctx, `typeof window.__pwned`))
 		assert.Equal(t, 0, evaluate[int](t, ctx, `document.images.length`), "no <img> came from a transcript")
-		assert.Equal(t, 1, evaluate[int](t, ctx, `document.scripts.length`), "the report's own script only")
+		assert.Equal(t, 2, evaluate[int](t, ctx, `document.scripts.length`), "the report's data and its own script")
+		assert.Equal(t, 1, evaluate[int](t, ctx, `document.querySelectorAll('script:not([type="application/json"])').length`), "the report's own script only runs")
+		openCall(t, ctx, "call-X01")
+		assert.Equal(t, "undefined", evaluate[string](t, ctx, `typeof window.__pwned`), "drawing the call's view runs nothing")
+		assert.Equal(t, 0, evaluate[int](t, ctx, `document.images.length`))
+		assert.Equal(t, 0, evaluate[int](t, ctx, `document.querySelectorAll('#call-view script, #call-view svg, #call-view textarea, #calls-table img').length`), "no element came from a transcript")
 		text := evaluate[string](t, ctx, `document.querySelector('#call-X01 li.turn[data-turn="1"] p.text').textContent`)
 		assert.Contains(t, text, "<script>window.__pwned=1</script>", "the transcript shows as text")
 		agent := evaluate[string](t, ctx, `document.querySelector('#calls-table tr[data-call="X01"]').cells[1].textContent`)
@@ -252,7 +311,8 @@ func docsScreenshot(t *testing.T, ctx context.Context, bin string) {
 	defer cancel()
 	// The top of the page (overview, charts, the calls table) at a
 	// desktop size: the whole page is thousands of pixels tall.
-	require.NoError(t, chromedp.Do(tab, chromedp.EmulateViewport(1280, 1500), chromedp.Navigate("file://"+out), chromedp.WaitVisible(chromedp.CSS("svg.chart"))))
+	require.NoError(t, chromedp.Do(tab, chromedp.EmulateViewport(1280, 1500), chromedp.Navigate("file://"+out), chromedp.WaitVisible(chromedp.CSS("svg.chart")),
+		chromedp.WaitVisible(chromedp.CSS("#calls-table tbody tr[data-call]"))))
 	png, err := chromedp.Run(tab, chromedp.CaptureScreenshot())
 	require.NoError(t, err)
 	path := filepath.Join("..", "docs", "report.png")
@@ -271,13 +331,24 @@ func docsScreenshot(t *testing.T, ctx context.Context, bin string) {
 	require.NoError(t, os.WriteFile(out, html, 0o644))
 	practice, cancel2 := chromedp.NewContext(ctx)
 	defer cancel2()
-	require.NoError(t, chromedp.Do(practice, chromedp.EmulateViewport(1280, 1100), chromedp.Navigate("file://"+out),
+	require.NoError(t, chromedp.Do(practice, chromedp.EmulateViewport(1280, 1100), chromedp.Navigate("file://"+out+"#call-PR13"),
 		chromedp.WaitVisible(chromedp.CSS("#call-PR13 aside.hints"))))
 	png, err = chromedp.Run(practice, chromedp.Screenshot(chromedp.CSS("#call-PR13")))
 	require.NoError(t, err)
 	path = filepath.Join("..", "docs", "report-coaching.png")
 	require.NoError(t, os.WriteFile(path, png, 0o644))
 	t.Logf("wrote %s", path)
+}
+
+// openCall opens a call's view by its hash, as a link from the table does,
+// and waits until it is drawn.
+func openCall(t *testing.T, ctx context.Context, anchor string) {
+	t.Helper()
+	_, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](fmt.Sprintf("location.hash = %q", "#"+anchor)))
+	require.NoError(t, err)
+	_, err = chromedp.Run(ctx, chromedp.Poll[bool](fmt.Sprintf(`(() => { const a = document.getElementById(%q); return !!a && a.querySelectorAll('li.turn').length > 0; })()`, anchor),
+		chromedp.WithPollingInterval(20*time.Millisecond), chromedp.WithPollingTimeout(10*time.Second)))
+	require.NoError(t, err, "the view of %s opens", anchor)
 }
 
 // cjkFont matches the family names of the CJK fonts of the report's font
@@ -451,4 +522,97 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.w.Write(p)
+}
+
+// TestReportScale writes the report of 1,200 and 10,000 generated calls
+// (callqa gen) and measures, in headless Chromium, the file's size, the
+// time from navigation until the overview is interactive (the load event
+// has fired and the first page of the calls table is drawn), and the time
+// until a call's view is drawn when the report is opened at its hash
+// (#call-ID), and when the hash changes in the open page. The bounds are
+// generous for a shared 2-core machine; docs/performance.md has the
+// numbers.
+func TestReportScale(t *testing.T) {
+	if _, err := os.Stat(chromiumPath); err != nil {
+		t.Fatalf("the e2e tests need Chromium at %s (apt-get install chromium fonts-noto-cjk): %v", chromiumPath, err)
+	}
+	bin := buildCallqa(t)
+	for _, n := range []int{1200, 10000} {
+		t.Run(fmt.Sprintf("calls_%d", n), func(t *testing.T) {
+			dir := t.TempDir()
+			corpus := filepath.Join(dir, "calls.jsonl")
+			report := filepath.Join(dir, "R.html")
+			for _, args := range [][]string{
+				{"gen", "--calls", fmt.Sprint(n), "--out", corpus},
+				{"report", "--out", report, corpus},
+			} {
+				out, err := exec.Command(bin, args...).CombinedOutput()
+				require.NoError(t, err, "callqa %s: %s", args[0], out)
+			}
+			st, err := os.Stat(report)
+			require.NoError(t, err)
+
+			// The calls of the generated corpus are SYN000001…; the last
+			// one is the farthest from the start of the file.
+			last := fmt.Sprintf("call-SYN%06d", n)
+			ready := `document.querySelectorAll('#calls-table tbody tr[data-call]').length > 0`
+			opened := fmt.Sprintf(`(() => { const a = document.getElementById(%q); return !!a && a.querySelectorAll('li.turn').length > 0; })()`, last)
+
+			ctx, b := newBrowser(t)
+			overview := timeUntil(t, ctx, "file://"+report, ready)
+
+			// The table draws a page of 100 rows; the pager goes on to the
+			// next page; sorting orders every call, not the page.
+			const rowsJS = `Array.from(document.querySelectorAll('#calls-table tbody tr[data-call]')).map(r => r.dataset.call)`
+			const callsJS = `JSON.parse(document.getElementById('callqa-data').textContent).calls`
+			first := evaluate[[]string](t, ctx, rowsJS)
+			require.Len(t, first, 100)
+			assert.Equal(t, "SYN000001", first[0])
+			require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#calls-pager button[data-page="next"]`))))
+			second := evaluate[[]string](t, ctx, rowsJS)
+			require.Len(t, second, 100)
+			assert.Equal(t, "SYN000101", second[0])
+			assert.Equal(t, fmt.Sprintf("第 101–200 条，共 %d 条 101–200 of %d", n, n), evaluate[string](t, ctx, `document.querySelector('#calls-pager .pager-info').textContent`))
+			for range 2 { // ascending, then descending
+				require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#calls-table th[data-key="violations"] button`))))
+			}
+			most := evaluate[int](t, ctx, `Math.max(...`+callsJS+`.map(c => c.violations))`)
+			top := evaluate[[]int](t, ctx, `Array.from(document.querySelectorAll('#calls-table tbody tr[data-call]')).map(r => Number(r.cells[7].dataset.value))`)
+			require.Len(t, top, 100, "sorting goes back to the first page")
+			assert.Equal(t, most, top[0], "the call with the most violations of all %d comes first", n)
+			assert.True(t, slices.IsSortedFunc(top, func(a, b int) int { return b - a }), "descending")
+			byHash := timeUntil(t, ctx, "file://"+report+"#"+last, opened)
+
+			// In the open page: another call, by a change of the hash.
+			other := fmt.Sprintf("call-SYN%06d", n/2)
+			start := time.Now()
+			_, err = chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](fmt.Sprintf("location.hash = %q", "#"+other)))
+			require.NoError(t, err)
+			_, err = chromedp.Run(ctx, chromedp.Poll[bool](fmt.Sprintf(`(() => { const a = document.getElementById(%q); return !!a && a.querySelectorAll('li.turn').length > 0; })()`, other),
+				chromedp.WithPollingInterval(10*time.Millisecond), chromedp.WithPollingTimeout(30*time.Second)))
+			require.NoError(t, err, "the call view of %s opens", other)
+			inPage := time.Since(start)
+
+			t.Logf("%d calls: %.1f MB; overview interactive %.2f s; opened at #%s %.2f s; hash change in the page %.3f s",
+				n, float64(st.Size())/1e6, overview.Seconds(), last, byHash.Seconds(), inPage.Seconds())
+			assert.Less(t, overview, 10*time.Second, "the overview is interactive within 10 s")
+			assert.Less(t, byHash, 10*time.Second, "a call opened by its hash is drawn within 10 s")
+			assert.Less(t, inPage, 2*time.Second, "another call opens within 2 s")
+			b.finish(t, ctx)
+			assert.Empty(t, b.errors(), "console errors and uncaught exceptions")
+		})
+	}
+}
+
+// timeUntil navigates to url from a blank page (so that a URL that
+// differs from the page's only in its hash loads afresh) and returns the
+// time until cond, a JavaScript expression, holds.
+func timeUntil(t *testing.T, ctx context.Context, url, cond string) time.Duration {
+	t.Helper()
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate("about:blank")))
+	start := time.Now()
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(url)), url)
+	_, err := chromedp.Run(ctx, chromedp.Poll[bool](cond, chromedp.WithPollingInterval(10*time.Millisecond), chromedp.WithPollingTimeout(2*time.Minute)))
+	require.NoError(t, err, "waiting for %s", cond)
+	return time.Since(start)
 }

@@ -16,21 +16,22 @@ import (
 // computed here, in viewBox units; the template only places it.
 type chart struct {
 	ID     string
-	Title  string
+	Title  Label
 	Width  int
 	Height int
 	LabelX int // right edge of the labels
 	BarX   int // left edge of the bars
 	TrackW int // the width of a full bar
 	Bars   []bar
-	Note   string // e.g. "12 more agents with fewer violations"
+	Note   Label // e.g. "12 more not shown (fewer violations)"
 }
 
 type bar struct {
 	Label  string // as shown, shortened when long
 	Full   string // the whole label, for the tooltip
 	Value  string
-	Y      int // top of the row
+	Tip    string // the value in full, for the tooltip
+	Y      int    // top of the row
 	BarY   int
 	BarH   int
 	TextY  int
@@ -53,7 +54,7 @@ const (
 
 // newChart lays out bars for labels with values, scaled to maxValue.
 // shown[i] is the value's text.
-func newChart(id, title string, labels []string, values []float64, shown []string, classes []string, maxValue float64) chart {
+func newChart(id string, title Label, labels []string, values []float64, shown []string, classes []string, maxValue float64) chart {
 	area := chartWidth - chartLabelW - chartValueW
 	c := chart{ID: id, Title: title, Width: chartWidth, LabelX: chartLabelW - 8, BarX: chartLabelW, TrackW: area}
 	for i, l := range labels {
@@ -66,7 +67,7 @@ func newChart(id, title string, labels []string, values []float64, shown []strin
 			w = max(w, 2) // a small value stays visible
 		}
 		c.Bars = append(c.Bars, bar{
-			Label: shorten(l), Full: l, Value: shown[i],
+			Label: shorten(l), Full: l, Value: shown[i], Tip: shown[i],
 			Y: y, BarY: y + (chartRowH-chartBarH)/2, BarH: chartBarH, TextY: y + chartRowH/2 + 5,
 			W: w, ValueX: chartLabelW + w + 6, Class: classes[i],
 		})
@@ -107,13 +108,6 @@ func runeWidth(r rune) int {
 	return 1
 }
 
-var categoryNames = map[string]string{
-	analyzer.CategoryInsult:     "Insult",
-	analyzer.CategoryThreat:     "Threat",
-	analyzer.CategoryFalseLegal: "False legal claim",
-	analyzer.CategoryDisclosure: "Third-party disclosure",
-}
-
 // categoryChart counts violating turns per category over calls; every
 // category is shown, in policy order.
 func categoryChart(calls []*score.CallScore) chart {
@@ -130,22 +124,22 @@ func categoryChart(calls []*score.CallScore) chart {
 	var values []float64
 	top := 0
 	for _, cat := range analyzer.ViolationCategories {
-		name := categoryNames[cat]
-		if name == "" {
-			name = cat
-		}
-		labels = append(labels, name)
+		labels = append(labels, label(groupCategory, cat).ZH)
 		values = append(values, float64(counts[cat]))
 		shown = append(shown, strconv.Itoa(counts[cat]))
 		classes = append(classes, "bar-violation")
 		top = max(top, counts[cat])
 	}
-	return newChart("chart-category", "Violations by category", labels, values, shown, classes, float64(top))
+	c := newChart("chart-category", label(groupUI, "byCategory"), labels, values, shown, classes, float64(top))
+	for i, cat := range analyzer.ViolationCategories {
+		c.Bars[i].Full = label(groupCategory, cat).text()
+	}
+	return c
 }
 
 // groupChart counts violating turns per group (agent or team). Groups
 // with the most violations come first; at most maxBars are drawn.
-func groupChart(id, title string, calls []*score.CallScore, key func(*score.CallScore) string, none string) chart {
+func groupChart(id string, title Label, calls []*score.CallScore, key func(*score.CallScore) string, none string) chart {
 	type group struct {
 		name       string
 		violations int
@@ -173,9 +167,9 @@ func groupChart(id, title string, calls []*score.CallScore, key func(*score.Call
 	slices.SortStableFunc(groups, func(a, b *group) int {
 		return cmp.Or(cmp.Compare(b.violations, a.violations), cmp.Compare(a.name, b.name))
 	})
-	note := ""
+	var note Label
 	if len(groups) > maxBars {
-		note = fmt.Sprintf("%d more not shown (fewer violations)", len(groups)-maxBars)
+		note = label(groupUI, "moreNotShown").format(len(groups) - maxBars)
 		groups = groups[:maxBars]
 	}
 	var labels, shown, classes []string
@@ -184,11 +178,14 @@ func groupChart(id, title string, calls []*score.CallScore, key func(*score.Call
 	for _, g := range groups {
 		labels = append(labels, g.name)
 		values = append(values, float64(g.violations))
-		shown = append(shown, fmt.Sprintf("%d in %d %s", g.violations, g.calls, plural(g.calls, "call", "calls")))
+		shown = append(shown, label(groupUI, "violationsInCalls").format(g.violations, g.calls).ZH)
 		classes = append(classes, "bar-violation")
 		top = max(top, g.violations)
 	}
 	c := newChart(id, title, labels, values, shown, classes, float64(top))
+	for i, g := range groups {
+		c.Bars[i].Tip = label(groupUI, "violationsInCalls").format(g.violations, g.calls).text()
+	}
 	c.Note = note
 	return c
 }
@@ -236,12 +233,11 @@ func coverageChart(calls []*score.CallScore) chart {
 			classes = append(classes, "bar-poor")
 		}
 	}
-	return newChart("chart-coverage", "Task and step coverage", labels, values, shown, classes, 1)
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
+	c := newChart("chart-coverage", label(groupUI, "coverage"), labels, values, shown, classes, 1)
+	for i, r := range rows {
+		if en := label(groupItem, r.code).EN; en != "" {
+			c.Bars[i].Full = r.name + " " + en
+		}
 	}
-	return many
+	return c
 }

@@ -1,15 +1,21 @@
 // Package htmlreport writes the trainers' batch report: one self-contained
-// HTML file with the totals of a batch of scored calls, charts of the
-// violations by category, agent and team and of task coverage, a sortable
-// table of the calls, and one view per call with its turns, the violations
-// highlighted in the text, the task evidence marked and the coaching hints
-// beside the turns.
+// HTML file with the totals of a batch of scored calls (compliance with the
+// red lines apart from the task score), charts of the violations by
+// category, agent and team and of task coverage, a table of the calls, and
+// one view per call with its turns, the violations highlighted in the text,
+// the task evidence marked and the coaching hints beside the turns. Every
+// code shows as a Chinese label with the English beside it (labels.go).
 //
-// The file needs nothing but a browser: CSS, the charts (SVG) and the few
-// lines of JavaScript that sort the table are inline, and Chinese renders
-// with the system's CJK fonts. Every text that comes from a transcript or a
-// rule pack goes through html/template, so a transcript that contains
-// <script> shows as text and never runs:
+// The file needs nothing but a browser: CSS, the charts (SVG) and the
+// script are inline, and Chinese renders with the system's CJK fonts. The
+// overview and the charts are HTML. The calls are embedded once as JSON in
+// a <script type="application/json"> element, and the page's script draws
+// the table a page at a time (sorted over every call) and a call's view
+// only when it is opened (#call-ID), so a report of 10,000 calls opens in
+// seconds. The JSON is written with <, > and & escaped, so no text can end
+// the element, and the script sets every text from it with textContent,
+// never as HTML: a transcript that contains <script> shows as text and
+// never runs:
 //
 //	calls := make([]*score.CallScore, 0, len(results))
 //	for _, res := range results {

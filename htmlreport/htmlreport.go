@@ -2,6 +2,7 @@ package htmlreport
 
 import (
 	_ "embed"
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"io"
@@ -35,30 +36,37 @@ var (
 	pageJS string
 
 	tmpl = template.Must(template.New("report").Funcs(template.FuncMap{
-		"roleLabel": roleLabel,
-		"hintLabel": hintLabel,
+		"ui":    func(code string) Label { return label(groupUI, code) },
+		"bi":    bilingual,
+		"biui":  func(code string) template.HTML { return bilingual(label(groupUI, code)) },
+		"biuif": func(code string, args ...any) template.HTML { return bilingual(label(groupUI, code).format(args...)) },
 	}).Parse(pageTemplate))
 )
 
 // Write writes the report on calls, in the order given, to w as one HTML
 // document.
 func Write(w io.Writer, calls []*score.CallScore, opts Options) error {
-	p := buildPage(calls, opts)
+	p, err := buildPage(calls, opts)
+	if err != nil {
+		return fmt.Errorf("writing the HTML report: %w", err)
+	}
 	if err := tmpl.Execute(w, p); err != nil {
 		return fmt.Errorf("writing the HTML report: %w", err)
 	}
 	return nil
 }
 
-// page is what the template renders.
+// page is what the template renders: the overview and the charts as
+// HTML, and the calls as JSON (Data) that the page's script draws, the
+// table a page at a time and a call's view when it is opened.
 type page struct {
-	Title     string
+	Title     string // empty: the report's default title
 	Generated string
 	Scorecard string
 	Totals    totals
 	Charts    []chart
 	Coverage  chart
-	Calls     []callView
+	Data      template.JS // pageData as JSON, safe inside a <script> element
 	CSS       template.CSS
 	JS        template.JS
 }
@@ -66,80 +74,114 @@ type page struct {
 type totals struct {
 	Calls, Passed, Failed int
 	PassRate              string // "66.7%", or "—" without calls
-	AvgScore              string // "72.5", or "—" without calls
-	MaxScore              int    // the maximum when every call has the same one, else 0
+	Compliant             int    // calls that cross no red line
+	ComplianceRate        string
+	AvgScore              string // over the calls whose score applies: "72.5", or "—"
+	MaxScore              int    // the maximum when every such call has the same one, else 0
+	NotApplicable         int    // calls whose task score does not apply (third party)
 	Violations            int
 	CallsWithViolations   int
 }
 
-// callView is one call: its row in the table and its section.
-type callView struct {
-	Anchor     string // the id of its section, "call-…"
-	ID         string
-	Source     string
-	Agent      string
-	Team       string
-	Party      string
-	Date       string // for people
-	DateKey    string // for sorting: the started_at text
-	Score, Max int
-	Pass       bool
-	Violations int // violating turns, once per category per turn
-	Scorecard  string
-
-	FailReasons []string
-	CallHints   []score.Hint // hints about the whole call (turn 0) or about a turn the call does not have
-	HasHints    bool         // some turn has a hint: the transcript keeps a column for them
-	Findings    []findingView
-	Turns       []turnView
-	OrderOK     bool
-	Order       []orderView
-	Departures  []string
-	Items       []itemView
+// pageData is what the page's script reads: the labels (the same mapping
+// the server-rendered parts use) and the calls, in the order given.
+type pageData struct {
+	Labels map[string]map[string]Label `json:"labels"`
+	Calls  []callData                  `json:"calls"`
 }
 
-type findingView struct {
-	Turn       int
-	TurnAnchor string
-	Category   string
-	Rule       string
-	Match      string
-	Violation  bool
+// callData is one call: its row in the table and its view. A turn's
+// anchor is the call's anchor, "_t" and the turn's number.
+type callData struct {
+	Anchor     string `json:"anchor"` // the id of its view, "call-…"
+	ID         string `json:"id"`
+	Source     string `json:"source,omitempty"`
+	Agent      string `json:"agent,omitempty"`
+	Team       string `json:"team,omitempty"`
+	Party      string `json:"party,omitempty"`
+	Kind       string `json:"kind,omitempty"`
+	Date       string `json:"date,omitempty"`    // for people
+	DateKey    string `json:"dateKey,omitempty"` // for sorting: the started_at text
+	Scorecard  string `json:"scorecard,omitempty"`
+	Score      int    `json:"score"`
+	Max        int    `json:"max"`
+	Applicable bool   `json:"applicable"` // false: the task score does not apply (third party)
+	PassMark   int    `json:"passMark"`
+	Pass       bool   `json:"pass"`
+	Compliant  bool   `json:"compliant"`
+	Violations int    `json:"violations"` // violating turns, once per category per turn
+
+	FailReasons []string      `json:"failReasons,omitempty"`
+	CallHints   []hintData    `json:"callHints,omitempty"` // about the whole call (turn 0) or a turn the call does not have
+	HasHints    bool          `json:"hasHints,omitempty"`  // some turn has a hint: the transcript keeps a column for them
+	Findings    []findingData `json:"findings,omitempty"`
+	Items       []itemData    `json:"items,omitempty"`
+	OrderOK     bool          `json:"orderOK,omitempty"`
+	Order       []orderData   `json:"order,omitempty"`
+	Departures  []string      `json:"departures,omitempty"`
+	Turns       []turnData    `json:"turns,omitempty"`
 }
 
-type turnView struct {
-	N         int
-	Anchor    string
-	Role      string // as in the transcript: agent, customer, third_party
-	RoleClass string // for CSS: agent, customer, third-party or other
-	Segments  []segment
-	Evidence  []string // names of the items this turn is evidence of
-	TaskCodes string   // their codes, space-separated, for data-tasks
-	Hints     []score.Hint
-	Violation bool
+type findingData struct {
+	Turn      int    `json:"turn"`
+	Category  string `json:"category"`
+	Rule      string `json:"rule"`
+	Match     string `json:"match"`
+	Violation bool   `json:"violation"` // false: a signal such as customer abuse
 }
 
-type orderView struct {
-	Name string
-	Turn int // 0: never came
+// turnData is one turn; its keys are short, as there are many turns.
+type turnData struct {
+	N         int        `json:"n"`
+	Role      string     `json:"r"`
+	Segments  []segment  `json:"s"`
+	Evidence  []string   `json:"ev,omitempty"`    // names of the items this turn is evidence of
+	TaskCodes string     `json:"tasks,omitempty"` // their codes, space-separated
+	Hints     []hintData `json:"hints,omitempty"`
+	Violation bool       `json:"v,omitempty"`
 }
 
-type itemView struct {
-	Kind, Code, Name string
-	Done             bool
-	Turns            string
-	Points, Max      int
+// hintData is what the page shows of a coaching hint.
+type hintData struct {
+	Turn         int    `json:"turn,omitempty"`
+	Kind         string `json:"kind"`
+	Text         string `json:"text"`
+	Quote        string `json:"quote,omitempty"`
+	EvidenceTurn int    `json:"evidenceTurn,omitempty"`
+	Evidence     string `json:"evidence,omitempty"`
 }
 
-func buildPage(calls []*score.CallScore, opts Options) page {
+func newHintData(h score.Hint) hintData {
+	kind := h.Kind
+	if kind == "" {
+		kind = h.Code
+	}
+	return hintData{Turn: h.Turn, Kind: kind, Text: h.Text, Quote: h.Quote, EvidenceTurn: h.EvidenceTurn, Evidence: h.Evidence}
+}
+
+type orderData struct {
+	Name string `json:"name"`
+	Turn int    `json:"turn"` // 0: never came
+}
+
+// itemData is one step, task or required item; the page's script takes
+// its English from the item labels.
+type itemData struct {
+	Kind   string `json:"kind"`
+	Code   string `json:"code"`
+	Name   string `json:"name"` // the scorecard's name, or the label's Chinese
+	Done   bool   `json:"done"`
+	Turns  string `json:"turns,omitempty"`
+	Points int    `json:"points"`
+	Max    int    `json:"max"`
+}
+
+func buildPage(calls []*score.CallScore, opts Options) (page, error) {
 	p := page{
 		Title:     opts.Title,
 		Scorecard: opts.Scorecard,
 		CSS:       template.CSS(pageCSS),
 		JS:        template.JS(pageJS),
-	}
-	if p.Title == "" {
-		p.Title = "callqa report"
 	}
 	gen := opts.Generated
 	if gen.IsZero() {
@@ -150,21 +192,31 @@ func buildPage(calls []*score.CallScore, opts Options) page {
 		p.Scorecard = scorecardNames(calls)
 	}
 
+	d := pageData{Labels: labels, Calls: []callData{}}
 	anchors := make(map[string]bool)
 	for _, c := range calls {
 		if c == nil {
 			continue
 		}
-		p.Calls = append(p.Calls, buildCall(c, anchorFor(c.CallID, anchors)))
+		d.Calls = append(d.Calls, buildCall(c, anchorFor(c.CallID, anchors)))
 	}
-	p.Totals = buildTotals(p.Calls)
+	p.Totals = buildTotals(d.Calls)
+	ui := labels[groupUI]
 	p.Charts = []chart{
 		categoryChart(calls),
-		groupChart("chart-agent", "Violations by agent", calls, func(c *score.CallScore) string { return c.Agent }, "(no agent)"),
-		groupChart("chart-team", "Violations by team", calls, func(c *score.CallScore) string { return c.Team }, "(no team)"),
+		groupChart("chart-agent", ui["byAgent"], calls, func(c *score.CallScore) string { return c.Agent }, ui["noAgent"].ZH),
+		groupChart("chart-team", ui["byTeam"], calls, func(c *score.CallScore) string { return c.Team }, ui["noTeam"].ZH),
 	}
 	p.Coverage = coverageChart(calls)
-	return p
+
+	// json.Marshal writes <, > and & as \u003c, \u003e and \u0026, so no
+	// text of a call can end the <script> element or open a comment.
+	data, err := json.Marshal(d)
+	if err != nil {
+		return page{}, err
+	}
+	p.Data = template.JS(data)
+	return p, nil
 }
 
 // scorecardNames lists the distinct scorecards of calls, in order of first
@@ -179,31 +231,42 @@ func scorecardNames(calls []*score.CallScore) string {
 	return strings.Join(names, ", ")
 }
 
-func buildTotals(calls []callView) totals {
-	t := totals{Calls: len(calls), PassRate: "—", AvgScore: "—"}
-	sum := 0
-	for i, c := range calls {
+func buildTotals(calls []callData) totals {
+	t := totals{Calls: len(calls), PassRate: "—", ComplianceRate: "—", AvgScore: "—"}
+	sum, scored := 0, 0
+	for _, c := range calls {
 		if c.Pass {
 			t.Passed++
 		} else {
 			t.Failed++
 		}
-		sum += c.Score
+		if c.Compliant {
+			t.Compliant++
+		}
 		t.Violations += c.Violations
 		if c.Violations > 0 {
 			t.CallsWithViolations++
 		}
+		if !c.Applicable {
+			t.NotApplicable++
+			continue
+		}
+		sum += c.Score
 		switch {
-		case i == 0:
+		case scored == 0:
 			t.MaxScore = c.Max
 		case c.Max != t.MaxScore:
 			t.MaxScore = -1
 		}
+		scored++
 	}
 	t.MaxScore = max(t.MaxScore, 0)
 	if t.Calls > 0 {
 		t.PassRate = percent(t.Passed, t.Calls)
-		t.AvgScore = strconv.FormatFloat(float64(sum)/float64(t.Calls), 'f', 1, 64)
+		t.ComplianceRate = percent(t.Compliant, t.Calls)
+	}
+	if scored > 0 {
+		t.AvgScore = strconv.FormatFloat(float64(sum)/float64(scored), 'f', 1, 64)
 	}
 	return t
 }
@@ -246,21 +309,25 @@ func countViolations(c *score.CallScore) int {
 	return n
 }
 
-func buildCall(c *score.CallScore, anchor string) callView {
-	v := callView{
+func buildCall(c *score.CallScore, anchor string) callData {
+	v := callData{
 		Anchor:      anchor,
 		ID:          c.CallID,
 		Source:      c.Source,
 		Agent:       c.Agent,
 		Team:        c.Team,
 		Party:       c.Party,
+		Kind:        c.Kind,
 		Date:        displayDate(c.StartedAt),
 		DateKey:     c.StartedAt,
+		Scorecard:   c.Scorecard,
 		Score:       c.Score,
 		Max:         c.Max,
+		Applicable:  c.ScoreApplicable,
+		PassMark:    c.PassMark,
 		Pass:        c.Pass,
+		Compliant:   c.Compliant,
 		Violations:  countViolations(c),
-		Scorecard:   c.Scorecard,
 		FailReasons: c.FailReasons,
 		OrderOK:     c.OrderOK,
 	}
@@ -268,15 +335,12 @@ func buildCall(c *score.CallScore, anchor string) callView {
 		v.ID = c.Source
 	}
 
-	// "_t" never comes out of anchorFor's encoding, so turn ids do not
-	// meet call ids.
-	turnAnchor := func(n int) string { return anchor + "_t" + strconv.Itoa(n) }
 	byTurn := make(map[int][]analyzer.Finding)
 	for _, f := range c.Violations {
 		byTurn[f.Turn] = append(byTurn[f.Turn], f)
-		v.Findings = append(v.Findings, findingView{
-			Turn: f.Turn, TurnAnchor: turnAnchor(f.Turn), Category: f.Category,
-			Rule: f.Rule, Match: f.Match, Violation: analyzer.IsViolation(f.Category),
+		v.Findings = append(v.Findings, findingData{
+			Turn: f.Turn, Category: f.Category, Rule: f.Rule, Match: f.Match,
+			Violation: analyzer.IsViolation(f.Category),
 		})
 	}
 
@@ -286,47 +350,45 @@ func buildCall(c *score.CallScore, anchor string) callView {
 		for _, n := range it.Turns {
 			evidence[n] = append(evidence[n], it)
 		}
-		v.Items = append(v.Items, itemView{
+		v.Items = append(v.Items, itemData{
 			Kind: it.Kind, Code: it.Code, Name: itemName(it), Done: it.Done,
 			Turns: joinInts(it.Turns), Points: it.Points, Max: it.Max,
 		})
 	}
 
-	hints := make(map[int][]score.Hint)
+	hints := make(map[int][]hintData)
 	turnSet := make(map[int]bool, len(c.Turns))
 	for _, t := range c.Turns {
 		turnSet[t.N] = true
 	}
 	for _, h := range c.Hints {
 		if h.Turn > 0 && turnSet[h.Turn] {
-			hints[h.Turn] = append(hints[h.Turn], h)
+			hints[h.Turn] = append(hints[h.Turn], newHintData(h))
 			v.HasHints = true
 		} else {
-			v.CallHints = append(v.CallHints, h)
+			v.CallHints = append(v.CallHints, newHintData(h))
 		}
 	}
 
 	for _, t := range c.Turns {
-		tv := turnView{
-			N:         t.N,
-			Anchor:    turnAnchor(t.N),
-			Role:      t.Role,
-			RoleClass: roleClass(t.Role),
-			Segments:  segments(t.Text, byTurn[t.N]),
-			Hints:     hints[t.N],
+		td := turnData{
+			N:        t.N,
+			Role:     t.Role,
+			Segments: segments(t.Text, byTurn[t.N]),
+			Hints:    hints[t.N],
 		}
 		var codes []string
 		for _, it := range evidence[t.N] {
 			if !slices.Contains(codes, it.Code) {
 				codes = append(codes, it.Code)
-				tv.Evidence = append(tv.Evidence, itemName(it))
+				td.Evidence = append(td.Evidence, itemName(it))
 			}
 		}
-		tv.TaskCodes = strings.Join(codes, " ")
+		td.TaskCodes = strings.Join(codes, " ")
 		for _, f := range byTurn[t.N] {
-			tv.Violation = tv.Violation || analyzer.IsViolation(f.Category)
+			td.Violation = td.Violation || analyzer.IsViolation(f.Category)
 		}
-		v.Turns = append(v.Turns, tv)
+		v.Turns = append(v.Turns, td)
 	}
 
 	names := make(map[string]string)
@@ -336,9 +398,9 @@ func buildCall(c *score.CallScore, anchor string) callView {
 	for _, s := range c.Order {
 		name := names[s.Code]
 		if name == "" {
-			name = s.Code
+			name = label(groupItem, s.Code).ZH
 		}
-		v.Order = append(v.Order, orderView{Name: name, Turn: s.Turn})
+		v.Order = append(v.Order, orderData{Name: name, Turn: s.Turn})
 	}
 	for _, d := range c.Departures {
 		v.Departures = append(v.Departures, departureText(d, names))
@@ -385,11 +447,13 @@ func orderedItems(c *score.CallScore) []score.Item {
 	return out
 }
 
+// itemName is the scorecard's name of an item or, without one, its
+// label's Chinese.
 func itemName(it score.Item) string {
 	if it.Name != "" {
 		return it.Name
 	}
-	return it.Code
+	return label(groupItem, it.Code).ZH
 }
 
 // departureText is the departure's own text or, without one, a sentence
@@ -402,12 +466,12 @@ func departureText(d score.Departure, names map[string]string) string {
 		if n := names[code]; n != "" {
 			return n
 		}
-		return code
+		return label(groupItem, code).ZH
 	}
 	if d.BeforeTurn == 0 {
-		return fmt.Sprintf("%s at turn %d, but %s, which comes first, never came", name(d.Code), d.Turn, name(d.Before))
+		return fmt.Sprintf("%s出现在第 %d 轮，但应在它之前的%s没有出现", name(d.Code), d.Turn, name(d.Before))
 	}
-	return fmt.Sprintf("%s at turn %d, before %s at turn %d, which comes first", name(d.Code), d.Turn, name(d.Before), d.BeforeTurn)
+	return fmt.Sprintf("%s（第 %d 轮）出现在%s（第 %d 轮）之前；指南的顺序是先%s，再%s", name(d.Code), d.Turn, name(d.Before), d.BeforeTurn, name(d.Before), name(d.Code))
 }
 
 func joinInts(ns []int) string {
@@ -449,51 +513,4 @@ func anchorFor(id string, taken map[string]bool) string {
 	}
 	taken[a] = true
 	return a
-}
-
-func roleClass(role string) string {
-	switch role {
-	case "agent", "customer":
-		return role
-	case "third_party":
-		return "third-party"
-	}
-	return "other"
-}
-
-// hintLabels name the kinds of coaching hints (policy.md) for the reader.
-var hintLabels = map[string]string{
-	"open_question":         "Open question · 开放式提问",
-	"too_soft":              "No deadline · 催款没有时限",
-	"vague_accepted":        "Vague promise accepted · 接受了含糊承诺",
-	"no_verification":       "Debt before identity check · 未核实身份就谈欠款",
-	"no_introduction":       "Debt before introduction · 未表明身份就谈欠款",
-	"threat_as_consequence": "Threat as consequence · 以威胁代替后果",
-	"violation":             "Violation · 违规",
-}
-
-// hintLabel names a hint's kind; a call-level remark is "Missing".
-func hintLabel(kind string) string {
-	if l, ok := hintLabels[kind]; ok {
-		return l
-	}
-	if strings.HasPrefix(kind, "missing_") {
-		return "Missing · 缺少"
-	}
-	return "Coaching"
-}
-
-// roleLabel names a turn's speaker.
-func roleLabel(role string) string {
-	switch role {
-	case "agent":
-		return "Agent"
-	case "customer":
-		return "Customer"
-	case "third_party":
-		return "Third party"
-	case "":
-		return "Unknown"
-	}
-	return role
 }

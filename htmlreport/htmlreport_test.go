@@ -2,10 +2,12 @@ package htmlreport
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
+	"html/template"
 	"os"
 	"path/filepath"
-	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -62,7 +64,7 @@ func sampleCalls() []*score.CallScore {
 	d7calls := &score.CallScore{
 		CallID: "D0007", Source: "calls/D0007.txt", Agent: "赵强", Team: "M2-B",
 		StartedAt: "2026-03-03T15:20:00+08:00", Party: "debtor", Scorecard: "default@1",
-		Score: 25, Max: 100, Pass: false,
+		Score: 25, Max: 100, Pass: false, ScoreApplicable: true, Kind: "first_call",
 		FailReasons: []string{"一票否决: insult (t5), threat (t5)"},
 		Tasks: map[string]score.Item{
 			"demand_payment":       item("demand_payment", "task", "要求客户今天还款", 25, 3),
@@ -105,7 +107,7 @@ func sampleCalls() []*score.CallScore {
 	bad.Start, bad.End = 1, 3 // offsets that do not quote the match: found by its words
 	xssCall := &score.CallScore{
 		CallID: `X<1>&"2"`, Source: "calls/<x>.txt", Agent: `<i>Eve</i>`, Team: "T&T", Party: "debtor",
-		Scorecard: "default@1", Score: 0, Max: 100, Pass: false,
+		Scorecard: "default@1", Score: 0, Max: 100, Pass: false, ScoreApplicable: true,
 		FailReasons: []string{"一票否决: insult (t2) <b>"},
 		Violations: []analyzer.Finding{
 			bad,
@@ -125,7 +127,7 @@ func sampleCalls() []*score.CallScore {
 	trad := &score.CallScore{
 		CallID: "S06", Source: "testdata/calls/S06_traditional.txt", Agent: "陳怡君", Team: "TW-1",
 		StartedAt: "2026-03-06T14:00:00+08:00", Party: "debtor", Scorecard: "default@1",
-		Score: 25, Max: 100, Pass: false, FailReasons: []string{"一票否决: insult (t5), false_legal_claim (t5)"},
+		Score: 25, Max: 100, Pass: false, ScoreApplicable: true, FailReasons: []string{"一票否决: insult (t5), false_legal_claim (t5)"},
 		Tasks: map[string]score.Item{
 			"demand_payment":       item("demand_payment", "task", "要求客户今天还款", 25),
 			"ask_reason":           item("ask_reason", "task", "了解逾期原因", 25, 3),
@@ -147,7 +149,7 @@ func sampleCalls() []*score.CallScore {
 	good := &score.CallScore{
 		CallID: "S01", Source: "testdata/calls/S01_compliant.txt", Agent: "李娜", Team: "M1-A",
 		StartedAt: "2026-03-01T10:02:11+08:00", Party: "debtor", Scorecard: "default@1",
-		Score: 100, Max: 100, Pass: true, OrderOK: true,
+		Score: 100, Max: 100, Pass: true, OrderOK: true, Compliant: true, ScoreApplicable: true,
 		Tasks: map[string]score.Item{
 			"demand_payment":       item("demand_payment", "task", "要求客户今天还款", 25, 3),
 			"ask_reason":           item("ask_reason", "task", "了解逾期原因", 25, 5),
@@ -179,7 +181,7 @@ func sampleCalls() []*score.CallScore {
 	again.Agent = ""
 	again.Team = ""
 
-	return []*score.CallScore{d7calls, xssCall, trad, good, &again, {CallID: "催收 001"}}
+	return []*score.CallScore{d7calls, xssCall, trad, good, &again, {CallID: "催收 001", ScoreApplicable: true, Compliant: true}}
 }
 
 func render(t *testing.T, calls []*score.CallScore, opts Options) string {
@@ -217,28 +219,89 @@ func TestGolden(t *testing.T) {
 	}
 }
 
+// dataOf returns the calls' data embedded in a report, decoded, and its
+// JSON text as written.
+func dataOf(t *testing.T, out string) (pageData, string) {
+	t.Helper()
+	const open = `<script type="application/json" id="callqa-data">`
+	i := strings.Index(out, open)
+	require.GreaterOrEqual(t, i, 0, "the report embeds its data")
+	raw := out[i+len(open):]
+	j := strings.Index(raw, "</script>")
+	require.GreaterOrEqual(t, j, 0)
+	raw = raw[:j]
+	var d pageData
+	require.NoError(t, json.Unmarshal([]byte(raw), &d))
+	return d, raw
+}
+
+// callByID returns the first call of d with the id.
+func callByID(t *testing.T, d pageData, id string) callData {
+	t.Helper()
+	for _, c := range d.Calls {
+		if c.ID == id {
+			return c
+		}
+	}
+	t.Fatalf("no call %s in the data", id)
+	return callData{}
+}
+
+// joined is a turn's text, put together from its segments.
+func joined(segs []segment) string {
+	var b strings.Builder
+	for _, s := range segs {
+		b.WriteString(s.Text)
+	}
+	return b.String()
+}
+
 // TestEscaping checks that text from transcripts, call metadata and hints
-// never becomes markup.
+// never becomes markup: it reaches the page as JSON in which <, > and &
+// are escaped, so it cannot end the data's <script> element, and it
+// decodes to the same text, which the page's script sets as text.
 func TestEscaping(t *testing.T) {
 	out := render(t, sampleCalls(), Options{Generated: generated})
 
-	assert.Equal(t, 1, strings.Count(out, "<script"), "the only script element is the report's own")
-	assert.NotContains(t, out, "<img")
-	assert.NotContains(t, out, "<b>")
-	assert.NotContains(t, out, "<i>")
-	assert.NotContains(t, out, "</textarea>")
-	assert.NotContains(t, out, "</q><script>")
+	assert.Equal(t, 2, strings.Count(out, "<script"), "the data and the report's own script")
+	assert.Equal(t, 2, strings.Count(out, "</script"), "no text ends a script element")
+	assert.Equal(t, 1, strings.Count(out, "<!--")+1, "no text opens a comment")
+	for _, bad := range []string{"<img", "<b>", "<i>", "</textarea>", "</q><script>", "<script>alert", "<script>hint"} {
+		assert.NotContains(t, out, bad)
+	}
 
-	assert.Contains(t, out, "您好 &lt;script&gt;alert(1)&lt;/script&gt; &amp; 欢迎", "the transcript shows as text")
-	assert.Contains(t, out, `&lt;img src=x onerror=&#34;alert(&#39;x&#39;)&#34;&gt;你这个&lt;b&gt;<mark class="violation" title="insult.slur">老赖</mark>&lt;/b&gt;`,
-		"the highlight is cut from the text, and both sides stay escaped")
-	assert.Contains(t, out, `<p>&lt;img src=x onerror=alert(2)&gt;</p>`, "hint text is escaped")
-	assert.Contains(t, out, `<td class="clip" title="&lt;i&gt;Eve&lt;/i&gt;">&lt;i&gt;Eve&lt;/i&gt;</td>`, "agent name is escaped")
-	assert.Contains(t, out, `<td data-value="X&lt;1&gt;&amp;&#34;2&#34;"><a href="#call-X_3c_1_3e__26__22_2_22_">X&lt;1&gt;&amp;&#34;2&#34;</a></td>`,
-		"call id is escaped in text and attribute, and its anchor is made of safe characters")
+	d, raw := dataOf(t, out)
+	assert.Contains(t, raw, `您好 \u003cscript\u003ealert(1)\u003c/script\u003e \u0026 欢迎`, "the JSON escapes <, > and &")
+
+	x := callByID(t, d, `X<1>&"2"`)
+	assert.Equal(t, "call-X_3c_1_3e__26__22_2_22_", x.Anchor, "the anchor is made of safe characters")
+	assert.Equal(t, `<i>Eve</i>`, x.Agent, "the agent's name arrives as it was written")
+	require.Len(t, x.Turns, 3)
+	assert.Equal(t, "您好 <script>alert(1)</script> & 欢迎", joined(x.Turns[0].Segments), "the transcript arrives as text")
+	assert.Equal(t, []segment{
+		{Text: `<img src=x onerror="alert('x')">你这个<b>`},
+		{Text: "老赖", Class: "violation", Title: "insult.slur"},
+		{Text: `</b>"</textarea>`},
+	}, x.Turns[1].Segments, "the highlight is cut from the text, which stays text on both sides")
+	require.Len(t, x.Turns[1].Hints, 1)
+	assert.Equal(t, `<img src=x onerror=alert(2)>`, x.Turns[1].Hints[0].Text)
+	assert.Equal(t, "</q><script>", x.Turns[1].Hints[0].Quote)
+	assert.Equal(t, []string{"一票否决: insult (t2) <b>"}, x.FailReasons)
 }
 
-// TestStructure checks the parts the e2e test and readers rely on.
+// TestScriptSetsTextOnly checks the page's script for the ways text
+// becomes markup: it builds the table and the call views with
+// createElement, textContent and setAttribute only.
+func TestScriptSetsTextOnly(t *testing.T) {
+	for _, bad := range []string{"innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "createContextualFragment", "eval(", "new Function", "setHTML"} {
+		assert.NotContains(t, pageJS, bad)
+	}
+	assert.Contains(t, pageJS, "textContent")
+}
+
+// TestStructure checks the parts the e2e test and readers rely on: the
+// server-rendered overview and charts, and the data the script draws the
+// table and the call views from.
 func TestStructure(t *testing.T) {
 	out := render(t, sampleCalls(), Options{Title: "Report <1>", Generated: generated, Scorecard: "team@2"})
 
@@ -248,40 +311,72 @@ func TestStructure(t *testing.T) {
 	assert.Contains(t, out, "2026-03-09 18:30 CST")
 	assert.Contains(t, out, `<strong class="scorecard">team@2</strong>`)
 	assert.Contains(t, out, `"Noto Sans CJK SC"`)
+	assert.Contains(t, out, `<table id="calls-table" class="calls">`)
+	assert.Contains(t, out, `<section id="call-view"`)
+	assert.Contains(t, out, `<noscript>`, "without JavaScript the page says what needs it")
 
 	for _, id := range []string{"chart-category", "chart-agent", "chart-team", "chart-coverage"} {
 		assert.Regexp(t, `<svg class="chart" id="`+id+`" role="img" aria-labelledby="`+id+`-title"[^>]*>\s*<title id="`+id+`-title">`, out)
 	}
-	// The call table links every row to its section.
-	links := regexp.MustCompile(`<td data-value="[^"]*"><a href="#(call-[^"]+)">`).FindAllStringSubmatch(out, -1)
-	require.Len(t, links, len(sampleCalls()))
-	for _, l := range links {
-		assert.Regexp(t, `<article class="call is-(pass|fail)" id="`+regexp.QuoteMeta(l[1])+`"`, out)
-	}
-	assert.Contains(t, out, `href="#call-S01"`)
-	assert.Contains(t, out, `href="#call-S01_n2"`, "a repeated call id gets its own anchor")
-	assert.Contains(t, out, `href="#call-_50ac__6536__20_001"`)
+	assert.Contains(t, out, `<text class="label" x="162" y="30" text-anchor="end">辱骂</text>`, "the categories are named in Chinese")
+	assert.Contains(t, out, `<title>辱骂 insult: 3</title>`, "with the English in the tooltip")
 
-	// Overlapping findings: one mark per piece, naming every rule on it.
-	assert.Contains(t, out, `不还就把你欠钱的事<mark class="violation" title="threat.expose">发给你</mark><mark class="violation" title="threat.expose, threat.expose_all">通讯录</mark><mark class="violation" title="threat.expose_all">里所有人</mark>`)
-	assert.Contains(t, out, `<mark class="signal" title="insult.slur">吸血鬼</mark>`, "customer_abuse is marked, not as a violation")
-	assert.Contains(t, out, `<mark class="violation" title="insult.pianzi">騙子</mark>`)
-
-	// Evidence, hints and departures.
-	assert.Contains(t, out, `class="turn role-agent evidence" data-turn="1" data-tasks="verify_identity recording_notice"`)
-	assert.Contains(t, out, `<span class="evidence-tag">✓ 要求客户今天还款</span>`)
-	assert.Regexp(t, `(?s)data-turn="7">.*?<aside class="hints">\s*<div class="hint" data-code="open_question" data-kind="open_question" data-turn="7"><span class="hint-label">Open question · 开放式提问</span>`, out)
-	assert.Contains(t, out, `<p class="hint-evidence">after turn 5: 「我尽量」</p>`, "vague_accepted shows the hedge it reacts to")
-	assert.Contains(t, out, `<li class="departure">要求客户今天还款 at turn 3, but 了解逾期原因, which comes first, never came</li>`)
-	assert.Contains(t, out, `<li class="departure">在表明身份的同一句里就要求还款</li>`)
-	assert.Contains(t, out, "Follows the order the guides teach.")
-
-	// Totals: 6 calls, 2 passed; violations count once per category per
-	// turn (D0007 t5 insult+threat, X t1 threat + t2 insult, S06 t5 insult+false_legal).
-	for kpi, want := range map[string]string{"calls": "6", "passed": "2", "failed": "4", "pass-rate": "33.3%", "violations": "6"} {
+	// Totals: 6 calls, 2 passed, 3 compliant; violations count once per
+	// category per turn (D0007 t5 insult+threat, X t1 threat + t2 insult,
+	// S06 t5 insult+false_legal).
+	for kpi, want := range map[string]string{"calls": "6", "passed": "2", "failed": "4", "pass-rate": "33.3%",
+		"violations": "6", "compliant": "3", "compliance-rate": "50%"} {
 		assert.Contains(t, out, `data-kpi="`+kpi+`">`+want+`<`, kpi)
 	}
 	assert.Contains(t, out, `data-kpi="average-score">41.7</span>`, "(25+0+25+100+100+0)/6, without a maximum: the empty call has none")
+
+	d, _ := dataOf(t, out)
+	assert.Equal(t, labels, d.Labels, "the script reads the same labels")
+	var ids, anchors []string
+	for _, c := range d.Calls {
+		ids = append(ids, c.ID)
+		anchors = append(anchors, c.Anchor)
+	}
+	assert.Equal(t, []string{"D0007", `X<1>&"2"`, "S06", "S01", "S01", "催收 001"}, ids, "the calls in the order given")
+	assert.Equal(t, []string{"call-D0007", "call-X_3c_1_3e__26__22_2_22_", "call-S06", "call-S01", "call-S01_n2", "call-_50ac__6536__20_001"}, anchors,
+		"a repeated call id gets its own anchor")
+
+	d7 := callByID(t, d, "D0007")
+	assert.Equal(t, "2026-03-03 15:20", d7.Date)
+	assert.Equal(t, "2026-03-03T15:20:00+08:00", d7.DateKey)
+	assert.Equal(t, 2, d7.Violations, "insult and threat at turn 5")
+	assert.False(t, d7.Compliant)
+	assert.True(t, d7.Applicable)
+	// Overlapping findings: one piece each, naming every rule on it.
+	assert.Equal(t, []segment{
+		{Text: "你就是个"}, {Text: "老赖", Class: "violation", Title: "insult.slur"},
+		{Text: "，不还就把你欠钱的事"}, {Text: "发给你", Class: "violation", Title: "threat.expose"},
+		{Text: "通讯录", Class: "violation", Title: "threat.expose, threat.expose_all"},
+		{Text: "里所有人", Class: "violation", Title: "threat.expose_all"},
+		{Text: "，你"}, {Text: "出门最好小心", Class: "violation", Title: "threat.safety"}, {Text: "点。"},
+	}, d7.Turns[4].Segments)
+	assert.True(t, d7.Turns[4].Violation)
+	assert.Equal(t, []segment{{Text: "是我，你们这帮"}, {Text: "吸血鬼", Class: "signal", Title: "insult.slur"}, {Text: "，干嘛？"}},
+		d7.Turns[1].Segments, "customer_abuse is marked, not as a violation")
+	assert.False(t, d7.Turns[1].Violation)
+	assert.Contains(t, d7.Findings, findingData{Turn: 2, Category: "customer_abuse", Rule: "insult.slur", Match: "吸血鬼"})
+
+	// Evidence, hints and departures.
+	assert.Equal(t, "verify_identity recording_notice", d7.Turns[0].TaskCodes)
+	assert.Equal(t, []string{"表明自己身份", "要求客户今天还款"}, d7.Turns[2].Evidence)
+	require.Len(t, d7.Turns[6].Hints, 1)
+	assert.Equal(t, "open_question", d7.Turns[6].Hints[0].Kind)
+	assert.Equal(t, 5, d7.Turns[5].Hints[0].EvidenceTurn, "vague_accepted shows the hedge it reacts to")
+	assert.True(t, d7.HasHints)
+	require.Len(t, d7.CallHints, 1)
+	assert.Equal(t, "missing", d7.CallHints[0].Kind, "a hint without a kind takes its code")
+	assert.Equal(t, []string{"要求客户今天还款出现在第 3 轮，但应在它之前的了解逾期原因没有出现", "在表明身份的同一句里就要求还款"}, d7.Departures)
+	assert.Equal(t, []orderData{{"确认对方身份", 1}, {"表明自己身份", 3}, {"要求客户今天还款", 3}}, d7.Order)
+	assert.Equal(t, itemData{Kind: "step", Code: "verify_identity", Name: "确认对方身份", Done: true, Turns: "1"}, d7.Items[0])
+	assert.True(t, callByID(t, d, "S06").OrderOK)
+
+	assert.Equal(t, []segment{{Text: "你就是個"}, {Text: "騙子", Class: "violation", Title: "insult.pianzi"}, {Text: "，再不還"},
+		{Text: "警察明天就上門抓你", Class: "violation", Title: "false_legal.police"}, {Text: "。"}}, callByID(t, d, "S06").Turns[4].Segments)
 }
 
 // TestSelfContained checks that the report loads nothing: no external
@@ -465,4 +560,99 @@ func TestSegmentsFindings(t *testing.T) {
 	}, got, "offsets out of range fall back to the first occurrence of Match")
 	assert.Equal(t, []Segment{{Text: text}}, Segments(text, nil))
 	assert.Nil(t, Segments("", nil))
+}
+
+// TestLabels checks the one mapping of codes to what the reader sees:
+// every code the report shows has Chinese and English, the two say the
+// same number of %d, and codes it does not know show as themselves.
+func TestLabels(t *testing.T) {
+	want := map[string][]string{
+		groupCategory: append(slices.Clone(analyzer.ViolationCategories), analyzer.CategoryCustomerAbuse),
+		groupItem:     {"demand_payment", "ask_reason", "explain_consequences", "get_commitment", "self_introduce", "verify_identity"},
+		groupRole:     {"agent", "customer", "third_party"},
+		groupParty:    {"debtor", "third_party"},
+		groupKind:     {"first_call", "follow_up", "practice"},
+		groupHint:     {"open_question", "too_soft", "vague_accepted", "no_verification", "no_introduction", "threat_as_consequence", "violation"},
+		groupItemKind: {"task", "step", "required"},
+	}
+	for group, codes := range want {
+		for _, code := range codes {
+			_, ok := labels[group][code]
+			assert.True(t, ok, "%s %s has a label", group, code)
+		}
+	}
+	for group, m := range labels {
+		for code, l := range m {
+			assert.NotEmpty(t, l.ZH, "%s %q", group, code)
+			assert.NotEmpty(t, l.EN, "%s %q", group, code)
+			assert.Equal(t, strings.Count(l.ZH, "%d"), strings.Count(l.EN, "%d"), "%s %q", group, code)
+		}
+	}
+
+	tests := []struct {
+		group, code string
+		want        Label
+	}{
+		{groupCategory, "insult", Label{"辱骂", "insult"}},
+		{groupCategory, "threat", Label{"威胁", "threat"}},
+		{groupCategory, "false_legal_claim", Label{"虚假法律陈述", "false legal claim"}},
+		{groupCategory, "third_party_disclosure", Label{"向第三方透露债务", "third-party disclosure"}},
+		{groupItem, "demand_payment", Label{"要求今天还款", "demand payment today"}},
+		{groupItem, "ask_reason", Label{"了解逾期原因", "ask the reason"}},
+		{groupItem, "explain_consequences", Label{"陈述利弊得失", "explain the consequences"}},
+		{groupItem, "get_commitment", Label{"得到还款承诺", "get a commitment"}},
+		{groupItem, "self_introduce", Label{"表明自己身份", "introduce yourself"}},
+		{groupItem, "verify_identity", Label{"确认对方身份", "verify identity"}},
+		{groupRole, "agent", Label{"坐席", "agent"}},
+		{groupRole, "customer", Label{"客户", "customer"}},
+		{groupRole, "third_party", Label{"第三方", "third party"}},
+		{groupHint, "missing_ask_reason", Label{"缺少", "missing"}},
+		{groupHint, "something_new", Label{"辅导", "coaching"}},
+		{groupItem, "team_rule", Label{ZH: "team_rule"}},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, label(tt.group, tt.code), "%s %s", tt.group, tt.code)
+	}
+	assert.Equal(t, template.HTML(`<span class="zh">辱骂</span> <small class="en" lang="en">insult</small>`), bilingual(label(groupCategory, "insult")))
+	assert.Equal(t, template.HTML(`<span class="zh">a&lt;b</span>`), bilingual(Label{ZH: "a<b"}), "escaped, and no English when there is none")
+	assert.Equal(t, Label{"第 3 轮", "turn 3"}, label(groupUI, "turn").format(3))
+}
+
+// TestCompliance checks that compliance with the red lines is shown apart
+// from the task score: a third-party call's score does not apply and is
+// left out of the average, a practice call carries its own pass mark, and
+// a call can be compliant and fail, or score well and violate.
+func TestCompliance(t *testing.T) {
+	calls := []*score.CallScore{
+		{CallID: "P01", Party: "debtor", Kind: "practice", Score: 50, Max: 100, PassMark: 75, ScoreApplicable: true, Compliant: true,
+			FailReasons: []string{"score 50 is below the pass mark 75"}},
+		{CallID: "T01", Party: "third_party", Score: 0, Max: 100, Pass: true, Compliant: true},
+		{CallID: "V01", Party: "debtor", Score: 100, Max: 100, ScoreApplicable: true,
+			FailReasons: []string{"insult (t3)"}, Violations: []analyzer.Finding{{Turn: 3, Category: "insult", Rule: "insult.slur", Match: "老赖"}}},
+	}
+	out := render(t, calls, Options{Generated: generated})
+	for kpi, want := range map[string]string{"calls": "3", "compliant": "2", "compliance-rate": "66.7%", "passed": "1", "failed": "2", "violations": "1"} {
+		assert.Contains(t, out, `data-kpi="`+kpi+`">`+want+`<`, kpi)
+	}
+	assert.Contains(t, out, `data-kpi="average-score">75.0<small> / 100</small>`, "(50+100)/2: the third-party call is not counted")
+	assert.Contains(t, out, `data-kpi="not-applicable"><span class="zh">1 通第三方通话不计</span> <small class="en" lang="en">1 third-party calls not counted</small>`)
+
+	d, _ := dataOf(t, out)
+	p := callByID(t, d, "P01")
+	assert.Equal(t, []any{true, true, false, 75, "practice"}, []any{p.Compliant, p.Applicable, p.Pass, p.PassMark, p.Kind})
+	tp := callByID(t, d, "T01")
+	assert.Equal(t, []any{true, false, true, "third_party"}, []any{tp.Compliant, tp.Applicable, tp.Pass, tp.Party})
+	v := callByID(t, d, "V01")
+	assert.Equal(t, []any{false, true, false, 100, 1}, []any{v.Compliant, v.Applicable, v.Pass, v.Score, v.Violations})
+
+	// The words the page's script shows for them.
+	for code, want := range map[string]Label{
+		"compliant": {"合规", "compliant"}, "nonCompliant": {"违规", "violation"}, "notApplicable": {"不适用", "N/A"},
+		"passMark": {"及格线", "pass mark"}, "practicePassMark": {"练习及格线", "practice pass mark"},
+	} {
+		assert.Equal(t, want, d.Labels[groupUI][code], code)
+	}
+	for _, code := range []string{"compliant", "nonCompliant", "notApplicable", "practicePassMark", "passMark"} {
+		assert.Contains(t, pageJS, `"`+code+`"`, "the script shows %s", code)
+	}
 }

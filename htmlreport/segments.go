@@ -1,6 +1,7 @@
 package htmlreport
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -11,11 +12,36 @@ import (
 // segment is a run of a turn's text: plain (Class ""), or covered by one or
 // more findings (Class "violation", or "signal" for a finding that is not a
 // violation, such as customer_abuse). Title names the rules that cover it.
-// The template escapes Text and Title; segments are never HTML.
+// Segments go to the page as JSON (see MarshalJSON); its script sets them
+// as text, never as HTML.
 type segment struct {
 	Text  string
 	Class string
 	Title string
+}
+
+// MarshalJSON writes a plain segment as its text, and a covered one as
+// [text, class, title]: most of a report's text is plain, and this keeps
+// the embedded data small.
+func (s segment) MarshalJSON() ([]byte, error) {
+	if s.Class == "" && s.Title == "" {
+		return json.Marshal(s.Text)
+	}
+	return json.Marshal([3]string{s.Text, s.Class, s.Title})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (s *segment) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		*s = segment{}
+		return json.Unmarshal(b, &s.Text)
+	}
+	var a [3]string
+	if err := json.Unmarshal(b, &a); err != nil {
+		return err
+	}
+	*s = segment{Text: a[0], Class: a[1], Title: a[2]}
+	return nil
 }
 
 // locate returns the byte range of f in text. The finding's Start and End
