@@ -132,7 +132,7 @@ func categoryChart(calls []*score.CallScore) chart {
 	}
 	c := newChart("chart-category", label(groupUI, "byCategory"), labels, values, shown, classes, float64(top))
 	for i, cat := range analyzer.ViolationCategories {
-		c.Bars[i].Full = label(groupCategory, cat).text()
+		c.Bars[i].Full = text(label(groupCategory, cat))
 	}
 	return c
 }
@@ -169,7 +169,7 @@ func groupChart(id string, title Label, calls []*score.CallScore, key func(*scor
 	})
 	var note Label
 	if len(groups) > maxBars {
-		note = label(groupUI, "moreNotShown").format(len(groups) - maxBars)
+		note = format(label(groupUI, "moreNotShown"), len(groups)-maxBars)
 		groups = groups[:maxBars]
 	}
 	var labels, shown, classes []string
@@ -178,13 +178,13 @@ func groupChart(id string, title Label, calls []*score.CallScore, key func(*scor
 	for _, g := range groups {
 		labels = append(labels, g.name)
 		values = append(values, float64(g.violations))
-		shown = append(shown, label(groupUI, "violationsInCalls").format(g.violations, g.calls).ZH)
+		shown = append(shown, format(label(groupUI, "violationsInCalls"), g.violations, g.calls).ZH)
 		classes = append(classes, "bar-violation")
 		top = max(top, g.violations)
 	}
 	c := newChart(id, title, labels, values, shown, classes, float64(top))
 	for i, g := range groups {
-		c.Bars[i].Tip = label(groupUI, "violationsInCalls").format(g.violations, g.calls).text()
+		c.Bars[i].Tip = text(format(label(groupUI, "violationsInCalls"), g.violations, g.calls))
 	}
 	c.Note = note
 	return c

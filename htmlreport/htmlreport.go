@@ -39,7 +39,7 @@ var (
 		"ui":    func(code string) Label { return label(groupUI, code) },
 		"bi":    bilingual,
 		"biui":  func(code string) template.HTML { return bilingual(label(groupUI, code)) },
-		"biuif": func(code string, args ...any) template.HTML { return bilingual(label(groupUI, code).format(args...)) },
+		"biuif": func(code string, args ...any) template.HTML { return bilingual(format(label(groupUI, code), args...)) },
 	}).Parse(pageTemplate))
 )
 
@@ -192,7 +192,7 @@ func buildPage(calls []*score.CallScore, opts Options) (page, error) {
 		p.Scorecard = scorecardNames(calls)
 	}
 
-	d := pageData{Labels: labels, Calls: []callData{}}
+	d := pageData{Labels: names, Calls: []callData{}}
 	anchors := make(map[string]bool)
 	for _, c := range calls {
 		if c == nil {
@@ -201,7 +201,7 @@ func buildPage(calls []*score.CallScore, opts Options) (page, error) {
 		d.Calls = append(d.Calls, buildCall(c, anchorFor(c.CallID, anchors)))
 	}
 	p.Totals = buildTotals(d.Calls)
-	ui := labels[groupUI]
+	ui := names[groupUI]
 	p.Charts = []chart{
 		categoryChart(calls),
 		groupChart("chart-agent", ui["byAgent"], calls, func(c *score.CallScore) string { return c.Agent }, ui["noAgent"].ZH),

@@ -331,7 +331,7 @@ func TestStructure(t *testing.T) {
 	assert.Contains(t, out, `data-kpi="average-score">41.7</span>`, "(25+0+25+100+100+0)/6, without a maximum: the empty call has none")
 
 	d, _ := dataOf(t, out)
-	assert.Equal(t, labels, d.Labels, "the script reads the same labels")
+	assert.Equal(t, names, d.Labels, "the script reads the same labels")
 	var ids, anchors []string
 	for _, c := range d.Calls {
 		ids = append(ids, c.ID)
@@ -577,11 +577,11 @@ func TestLabels(t *testing.T) {
 	}
 	for group, codes := range want {
 		for _, code := range codes {
-			_, ok := labels[group][code]
+			_, ok := names[group][code]
 			assert.True(t, ok, "%s %s has a label", group, code)
 		}
 	}
-	for group, m := range labels {
+	for group, m := range names {
 		for code, l := range m {
 			assert.NotEmpty(t, l.ZH, "%s %q", group, code)
 			assert.NotEmpty(t, l.EN, "%s %q", group, code)
@@ -593,21 +593,21 @@ func TestLabels(t *testing.T) {
 		group, code string
 		want        Label
 	}{
-		{groupCategory, "insult", Label{"辱骂", "insult"}},
-		{groupCategory, "threat", Label{"威胁", "threat"}},
-		{groupCategory, "false_legal_claim", Label{"虚假法律陈述", "false legal claim"}},
-		{groupCategory, "third_party_disclosure", Label{"向第三方透露债务", "third-party disclosure"}},
-		{groupItem, "demand_payment", Label{"要求今天还款", "demand payment today"}},
-		{groupItem, "ask_reason", Label{"了解逾期原因", "ask the reason"}},
-		{groupItem, "explain_consequences", Label{"陈述利弊得失", "explain the consequences"}},
-		{groupItem, "get_commitment", Label{"得到还款承诺", "get a commitment"}},
-		{groupItem, "self_introduce", Label{"表明自己身份", "introduce yourself"}},
-		{groupItem, "verify_identity", Label{"确认对方身份", "verify identity"}},
-		{groupRole, "agent", Label{"坐席", "agent"}},
-		{groupRole, "customer", Label{"客户", "customer"}},
-		{groupRole, "third_party", Label{"第三方", "third party"}},
-		{groupHint, "missing_ask_reason", Label{"缺少", "missing"}},
-		{groupHint, "something_new", Label{"辅导", "coaching"}},
+		{groupCategory, "insult", Label{ZH: "辱骂", EN: "insult"}},
+		{groupCategory, "threat", Label{ZH: "威胁", EN: "threat"}},
+		{groupCategory, "false_legal_claim", Label{ZH: "虚假法律陈述", EN: "false legal claim"}},
+		{groupCategory, "third_party_disclosure", Label{ZH: "向第三方透露债务", EN: "third-party disclosure"}},
+		{groupItem, "demand_payment", Label{ZH: "要求今天还款", EN: "demand payment today"}},
+		{groupItem, "ask_reason", Label{ZH: "了解逾期原因", EN: "ask the reason"}},
+		{groupItem, "explain_consequences", Label{ZH: "陈述利弊得失", EN: "explain the consequences"}},
+		{groupItem, "get_commitment", Label{ZH: "得到还款承诺", EN: "get a commitment"}},
+		{groupItem, "self_introduce", Label{ZH: "表明自己身份", EN: "introduce yourself"}},
+		{groupItem, "verify_identity", Label{ZH: "确认对方身份", EN: "verify identity"}},
+		{groupRole, "agent", Label{ZH: "坐席", EN: "agent"}},
+		{groupRole, "customer", Label{ZH: "客户", EN: "customer"}},
+		{groupRole, "third_party", Label{ZH: "第三方", EN: "third party"}},
+		{groupHint, "missing_ask_reason", Label{ZH: "缺少", EN: "missing"}},
+		{groupHint, "something_new", Label{ZH: "辅导", EN: "coaching"}},
 		{groupItem, "team_rule", Label{ZH: "team_rule"}},
 	}
 	for _, tt := range tests {
@@ -615,7 +615,7 @@ func TestLabels(t *testing.T) {
 	}
 	assert.Equal(t, template.HTML(`<span class="zh">辱骂</span> <small class="en" lang="en">insult</small>`), bilingual(label(groupCategory, "insult")))
 	assert.Equal(t, template.HTML(`<span class="zh">a&lt;b</span>`), bilingual(Label{ZH: "a<b"}), "escaped, and no English when there is none")
-	assert.Equal(t, Label{"第 3 轮", "turn 3"}, label(groupUI, "turn").format(3))
+	assert.Equal(t, Label{ZH: "第 3 轮", EN: "turn 3"}, format(label(groupUI, "turn"), 3))
 }
 
 // TestCompliance checks that compliance with the red lines is shown apart
@@ -647,8 +647,8 @@ func TestCompliance(t *testing.T) {
 
 	// The words the page's script shows for them.
 	for code, want := range map[string]Label{
-		"compliant": {"合规", "compliant"}, "nonCompliant": {"违规", "violation"}, "notApplicable": {"不适用", "N/A"},
-		"passMark": {"及格线", "pass mark"}, "practicePassMark": {"练习及格线", "practice pass mark"},
+		"compliant": {ZH: "合规", EN: "compliant"}, "nonCompliant": {ZH: "违规", EN: "violation"}, "notApplicable": {ZH: "不适用", EN: "N/A"},
+		"passMark": {ZH: "及格线", EN: "pass mark"}, "practicePassMark": {ZH: "练习及格线", EN: "practice pass mark"},
 	} {
 		assert.Equal(t, want, d.Labels[groupUI][code], code)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/corpus"
 	"github.com/callqa/callqa/htmlreport"
+	"github.com/callqa/callqa/labels"
 	"github.com/callqa/callqa/lexicon"
 	"github.com/callqa/callqa/score"
 )
@@ -235,7 +236,7 @@ func scoreHeadline(cs *score.CallScore) string {
 	} else {
 		var cats []string
 		for _, v := range cs.Violations {
-			cats = append(cats, fmt.Sprintf("%s %s (t%d)", categoryZH[v.Category], v.Category, v.Turn))
+			cats = append(cats, fmt.Sprintf("%s %s (t%d)", labels.ZH(labels.Categories, v.Category), v.Category, v.Turn))
 		}
 		b.WriteString("违规 violation: " + strings.Join(cats, ", "))
 	}
@@ -259,14 +260,6 @@ func scoreHeadline(cs *score.CallScore) string {
 	}
 	fmt.Fprintf(&b, "  (%s)", cs.Scorecard)
 	return b.String()
-}
-
-// categoryZH names the violation categories in Chinese.
-var categoryZH = map[string]string{
-	"insult":                 "辱骂",
-	"threat":                 "威胁",
-	"false_legal_claim":      "虚假法律陈述",
-	"third_party_disclosure": "向第三方透露债务",
 }
 
 // writeHTMLReport writes the self-contained HTML report of scored calls.
