@@ -157,8 +157,8 @@ func TestReportInChromium(t *testing.T) {
 			return {text: m.textContent, title: m.title, w: r.width, h: r.height, turn: m.closest('li.turn').dataset.turn};
 		})`)
 		require.NotEmpty(t, marks)
-		assert.Contains(t, marks, mark{Text: "老赖", Title: "insult.slur", W: marks[0].W, H: marks[0].H, Turn: "5"},
-			"S02 turn 5: 你就是个老赖 is an insult")
+		assert.Contains(t, marks, mark{Text: "老赖", Title: "辱骂 insult · insult.slur · 严重 critical", W: marks[0].W, H: marks[0].H, Turn: "5"},
+			"S02 turn 5: 你就是个老赖 is an insult, named as the console names it")
 		for _, m := range marks {
 			assert.Positive(t, m.W, m.Text)
 			assert.Positive(t, m.H, m.Text)

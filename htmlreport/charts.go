@@ -6,106 +6,28 @@ import (
 	"slices"
 	"strconv"
 
-	"golang.org/x/text/width"
-
 	"github.com/callqa/callqa/analyzer"
+	"github.com/callqa/callqa/callview"
 	"github.com/callqa/callqa/score"
 )
 
-// chart is a horizontal bar chart, drawn as inline SVG. The geometry is
-// computed here, in viewBox units; the template only places it.
+// chart is a bar chart of the report: callview.BarChart, which draws
+// it, with its caption and a note under it in both languages.
 type chart struct {
-	ID     string
-	Title  Label
-	Width  int
-	Height int
-	LabelX int // right edge of the labels
-	BarX   int // left edge of the bars
-	TrackW int // the width of a full bar
-	Bars   []bar
-	Note   Label // e.g. "12 more not shown (fewer violations)"
+	*callview.BarChart
+	Caption Label
+	Note    Label // e.g. "12 more not shown (fewer violations)"
 }
 
-type bar struct {
-	Label  string // as shown, shortened when long
-	Full   string // the whole label, for the tooltip
-	Value  string
-	Tip    string // the value in full, for the tooltip
-	Y      int    // top of the row
-	BarY   int
-	BarH   int
-	TextY  int
-	W      int // bar width
-	ValueX int
-	Class  string
-}
-
-// Chart geometry, in viewBox units (the SVG scales to its box).
-const (
-	chartWidth  = 560
-	chartLabelW = 170
-	chartValueW = 110
-	chartRowH   = 30
-	chartBarH   = 18
-	chartPad    = 10
-	maxBars     = 15
-	maxLabel    = 24 // label width in halfwidth columns; a CJK character takes two
-)
+// maxBars is the most bars a chart of agents or teams draws.
+const maxBars = 15
 
 // newChart lays out bars for labels with values, scaled to maxValue.
 // shown[i] is the value's text.
 func newChart(id string, title Label, labels []string, values []float64, shown []string, classes []string, maxValue float64) chart {
-	area := chartWidth - chartLabelW - chartValueW
-	c := chart{ID: id, Title: title, Width: chartWidth, LabelX: chartLabelW - 8, BarX: chartLabelW, TrackW: area}
-	for i, l := range labels {
-		y := chartPad + i*chartRowH
-		w := 0
-		if maxValue > 0 {
-			w = int(float64(area)*values[i]/maxValue + 0.5)
-		}
-		if values[i] > 0 {
-			w = max(w, 2) // a small value stays visible
-		}
-		c.Bars = append(c.Bars, bar{
-			Label: shorten(l), Full: l, Value: shown[i], Tip: shown[i],
-			Y: y, BarY: y + (chartRowH-chartBarH)/2, BarH: chartBarH, TextY: y + chartRowH/2 + 5,
-			W: w, ValueX: chartLabelW + w + 6, Class: classes[i],
-		})
-	}
-	c.Height = 2*chartPad + max(len(labels), 1)*chartRowH
-	return c
-}
-
-// shorten cuts a label that would not fit in the label column, counting
-// wide (CJK) characters as two columns, and ends it with "…".
-func shorten(s string) string {
-	if displayWidth(s) <= maxLabel {
-		return s
-	}
-	w := 0
-	for i, r := range s {
-		if w+runeWidth(r) > maxLabel-1 { // one column for "…"
-			return s[:i] + "…"
-		}
-		w += runeWidth(r)
-	}
-	return s
-}
-
-func displayWidth(s string) int {
-	w := 0
-	for _, r := range s {
-		w += runeWidth(r)
-	}
-	return w
-}
-
-func runeWidth(r rune) int {
-	switch width.LookupRune(r).Kind() {
-	case width.EastAsianWide, width.EastAsianFullwidth:
-		return 2
-	}
-	return 1
+	c := callview.NewBarChart(id, title.ZH+" "+title.EN, labels, values, shown, classes, maxValue)
+	c.Empty = text(label(groupUI, "noData"))
+	return chart{BarChart: c, Caption: title}
 }
 
 // categoryChart counts violating turns per category over calls; every
@@ -116,7 +38,7 @@ func categoryChart(calls []*score.CallScore) chart {
 		if c == nil {
 			continue
 		}
-		for cat, n := range violatingTurns(c) {
+		for cat, n := range callview.ViolatingTurns(c.Violations) {
 			counts[cat] += n
 		}
 	}
@@ -162,7 +84,7 @@ func groupChart(id string, title Label, calls []*score.CallScore, key func(*scor
 			groups = append(groups, g)
 		}
 		g.calls++
-		g.violations += countViolations(c)
+		g.violations += callview.CountViolations(c.Violations)
 	}
 	slices.SortStableFunc(groups, func(a, b *group) int {
 		return cmp.Or(cmp.Compare(b.violations, a.violations), cmp.Compare(a.name, b.name))
@@ -203,7 +125,7 @@ func coverageChart(calls []*score.CallScore) chart {
 		if c == nil {
 			continue
 		}
-		for _, it := range orderedItems(c) {
+		for _, it := range callview.OrderedItems(c, nil) {
 			k := it.Kind + "/" + it.Code
 			r := index[k]
 			if r == nil {
@@ -223,7 +145,7 @@ func coverageChart(calls []*score.CallScore) chart {
 		rate := float64(r.done) / float64(r.of)
 		labels = append(labels, r.name)
 		values = append(values, rate)
-		shown = append(shown, fmt.Sprintf("%s (%d/%d)", percent(r.done, r.of), r.done, r.of))
+		shown = append(shown, fmt.Sprintf("%s (%d/%d)", callview.Percent(r.done, r.of), r.done, r.of))
 		switch {
 		case rate >= 0.8:
 			classes = append(classes, "bar-good")

@@ -5,6 +5,8 @@
 // one view per call with its turns, the violations highlighted in the text,
 // the task evidence marked and the coaching hints beside the turns. Every
 // code shows as a Chinese label with the English beside it (labels.go).
+// The turns, their marks, evidence and hints, the charts and the base
+// style come from package callview, which the web console draws from too.
 //
 // The file needs nothing but a browser: CSS, the charts (SVG) and the
 // script are inline, and Chinese renders with the system's CJK fonts. The

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/callqa/callqa/analyzer"
+	"github.com/callqa/callqa/callview"
 	"github.com/callqa/callqa/score"
 )
 
@@ -40,6 +41,7 @@ var (
 		"bi":    bilingual,
 		"biui":  func(code string) template.HTML { return bilingual(label(groupUI, code)) },
 		"biuif": func(code string, args ...any) template.HTML { return bilingual(format(label(groupUI, code), args...)) },
+		"svg":   (*callview.BarChart).SVG,
 	}).Parse(pageTemplate))
 )
 
@@ -180,7 +182,7 @@ func buildPage(calls []*score.CallScore, opts Options) (page, error) {
 	p := page{
 		Title:     opts.Title,
 		Scorecard: opts.Scorecard,
-		CSS:       template.CSS(pageCSS),
+		CSS:       template.CSS(callview.BaseCSS + "\n" + pageCSS),
 		JS:        template.JS(pageJS),
 	}
 	gen := opts.Generated
@@ -262,51 +264,13 @@ func buildTotals(calls []callData) totals {
 	}
 	t.MaxScore = max(t.MaxScore, 0)
 	if t.Calls > 0 {
-		t.PassRate = percent(t.Passed, t.Calls)
-		t.ComplianceRate = percent(t.Compliant, t.Calls)
+		t.PassRate = callview.Percent(t.Passed, t.Calls)
+		t.ComplianceRate = callview.Percent(t.Compliant, t.Calls)
 	}
 	if scored > 0 {
 		t.AvgScore = strconv.FormatFloat(float64(sum)/float64(scored), 'f', 1, 64)
 	}
 	return t
-}
-
-// percent formats n/of as a percentage with one decimal, without a
-// trailing ".0".
-func percent(n, of int) string {
-	if of == 0 {
-		return "—"
-	}
-	s := strconv.FormatFloat(100*float64(n)/float64(of), 'f', 1, 64)
-	return strings.TrimSuffix(s, ".0") + "%"
-}
-
-// violatingTurns counts the distinct (turn, category) pairs of c's
-// violations, as report.Summary does.
-func violatingTurns(c *score.CallScore) map[string]int {
-	type key struct {
-		turn     int
-		category string
-	}
-	seen := make(map[key]bool)
-	out := make(map[string]int)
-	for _, f := range c.Violations {
-		k := key{f.Turn, f.Category}
-		if !analyzer.IsViolation(f.Category) || seen[k] {
-			continue
-		}
-		seen[k] = true
-		out[f.Category]++
-	}
-	return out
-}
-
-func countViolations(c *score.CallScore) int {
-	n := 0
-	for _, v := range violatingTurns(c) {
-		n += v
-	}
-	return n
 }
 
 func buildCall(c *score.CallScore, anchor string) callData {
@@ -318,7 +282,7 @@ func buildCall(c *score.CallScore, anchor string) callData {
 		Team:        c.Team,
 		Party:       c.Party,
 		Kind:        c.Kind,
-		Date:        displayDate(c.StartedAt),
+		Date:        callview.DisplayDate(c.StartedAt),
 		DateKey:     c.StartedAt,
 		Scorecard:   c.Scorecard,
 		Score:       c.Score,
@@ -327,7 +291,7 @@ func buildCall(c *score.CallScore, anchor string) callData {
 		PassMark:    c.PassMark,
 		Pass:        c.Pass,
 		Compliant:   c.Compliant,
-		Violations:  countViolations(c),
+		Violations:  callview.CountViolations(c.Violations),
 		FailReasons: c.FailReasons,
 		OrderOK:     c.OrderOK,
 	}
@@ -335,58 +299,35 @@ func buildCall(c *score.CallScore, anchor string) callData {
 		v.ID = c.Source
 	}
 
-	byTurn := make(map[int][]analyzer.Finding)
-	for _, f := range c.Violations {
-		byTurn[f.Turn] = append(byTurn[f.Turn], f)
+	cv := callview.Build(c, callview.Options{ItemName: func(code string) string { return label(groupItem, code).ZH }})
+	for _, f := range cv.Findings {
 		v.Findings = append(v.Findings, findingData{
 			Turn: f.Turn, Category: f.Category, Rule: f.Rule, Match: f.Match,
 			Violation: analyzer.IsViolation(f.Category),
 		})
 	}
-
-	items := orderedItems(c)
-	evidence := make(map[int][]score.Item)
+	items := cv.Items
 	for _, it := range items {
-		for _, n := range it.Turns {
-			evidence[n] = append(evidence[n], it)
-		}
 		v.Items = append(v.Items, itemData{
-			Kind: it.Kind, Code: it.Code, Name: itemName(it), Done: it.Done,
+			Kind: it.Kind, Code: it.Code, Name: it.Name, Done: it.Done,
 			Turns: joinInts(it.Turns), Points: it.Points, Max: it.Max,
 		})
 	}
-
-	hints := make(map[int][]hintData)
-	turnSet := make(map[int]bool, len(c.Turns))
-	for _, t := range c.Turns {
-		turnSet[t.N] = true
+	for _, h := range cv.CallHints {
+		v.CallHints = append(v.CallHints, newHintData(h))
 	}
-	for _, h := range c.Hints {
-		if h.Turn > 0 && turnSet[h.Turn] {
-			hints[h.Turn] = append(hints[h.Turn], newHintData(h))
-			v.HasHints = true
-		} else {
-			v.CallHints = append(v.CallHints, newHintData(h))
-		}
-	}
-
-	for _, t := range c.Turns {
+	v.HasHints = cv.HasHints
+	for _, t := range cv.Turns {
 		td := turnData{
-			N:        t.N,
-			Role:     t.Role,
-			Segments: segments(t.Text, byTurn[t.N]),
-			Hints:    hints[t.N],
+			N:         t.N,
+			Role:      t.Role,
+			Segments:  segments(t.Parts),
+			Evidence:  t.Evidence,
+			TaskCodes: t.Tasks(),
+			Violation: t.Violation,
 		}
-		var codes []string
-		for _, it := range evidence[t.N] {
-			if !slices.Contains(codes, it.Code) {
-				codes = append(codes, it.Code)
-				td.Evidence = append(td.Evidence, itemName(it))
-			}
-		}
-		td.TaskCodes = strings.Join(codes, " ")
-		for _, f := range byTurn[t.N] {
-			td.Violation = td.Violation || analyzer.IsViolation(f.Category)
+		for _, h := range t.Hints {
+			td.Hints = append(td.Hints, newHintData(h))
 		}
 		v.Turns = append(v.Turns, td)
 	}
@@ -406,45 +347,6 @@ func buildCall(c *score.CallScore, anchor string) callData {
 		v.Departures = append(v.Departures, departureText(d, names))
 	}
 	return v
-}
-
-// firstCallOrder is the order of a first call as the source guides teach
-// it (policy.md); the report lists a call's items in this order.
-var firstCallOrder = []string{"verify_identity", "self_introduce", "demand_payment", "ask_reason", "explain_consequences", "get_commitment"}
-
-// orderedItems returns the call's steps and tasks in firstCallOrder, then
-// any other step or task and then the required items, each by code.
-func orderedItems(c *score.CallScore) []score.Item {
-	var out []score.Item
-	add := func(code string, it score.Item) {
-		if it.Code == "" {
-			it.Code = code
-		}
-		out = append(out, it)
-	}
-	for _, code := range firstCallOrder {
-		if it, ok := c.Steps[code]; ok {
-			add(code, it)
-		} else if it, ok := c.Tasks[code]; ok {
-			add(code, it)
-		}
-	}
-	rest := func(m map[string]score.Item, skip []string) {
-		var codes []string
-		for code := range m {
-			if !slices.Contains(skip, code) {
-				codes = append(codes, code)
-			}
-		}
-		slices.Sort(codes)
-		for _, code := range codes {
-			add(code, m[code])
-		}
-	}
-	rest(c.Steps, firstCallOrder)
-	rest(c.Tasks, firstCallOrder)
-	rest(c.Required, nil)
-	return out
 }
 
 // itemName is the scorecard's name of an item or, without one, its
@@ -480,16 +382,6 @@ func joinInts(ns []int) string {
 		s[i] = strconv.Itoa(n)
 	}
 	return strings.Join(s, ", ")
-}
-
-// displayDate shows an RFC 3339 time as "2006-01-02 15:04" in its own
-// zone, and any other text as it is.
-func displayDate(s string) string {
-	t, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		return s
-	}
-	return t.Format("2006-01-02 15:04")
 }
 
 // anchorFor returns the id of a call's section: "call-" and the call id

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -280,7 +279,7 @@ func TestEscaping(t *testing.T) {
 	assert.Equal(t, "您好 <script>alert(1)</script> & 欢迎", joined(x.Turns[0].Segments), "the transcript arrives as text")
 	assert.Equal(t, []segment{
 		{Text: `<img src=x onerror="alert('x')">你这个<b>`},
-		{Text: "老赖", Class: "violation", Title: "insult.slur"},
+		{Text: "老赖", Class: "violation", Title: "辱骂 insult · insult.slur · 严重 critical"},
 		{Text: `</b>"</textarea>`},
 	}, x.Turns[1].Segments, "the highlight is cut from the text, which stays text on both sides")
 	require.Len(t, x.Turns[1].Hints, 1)
@@ -316,9 +315,9 @@ func TestStructure(t *testing.T) {
 	assert.Contains(t, out, `<noscript>`, "without JavaScript the page says what needs it")
 
 	for _, id := range []string{"chart-category", "chart-agent", "chart-team", "chart-coverage"} {
-		assert.Regexp(t, `<svg class="chart" id="`+id+`" role="img" aria-labelledby="`+id+`-title"[^>]*>\s*<title id="`+id+`-title">`, out)
+		assert.Regexp(t, `<svg class="chart bar-chart" id="`+id+`" role="img" aria-labelledby="`+id+`-title"[^>]*>\s*<title id="`+id+`-title">`, out)
 	}
-	assert.Contains(t, out, `<text class="label" x="162" y="30" text-anchor="end">辱骂</text>`, "the categories are named in Chinese")
+	assert.Contains(t, out, `<text class="label" x="212" y="30" text-anchor="end">辱骂</text>`, "the categories are named in Chinese")
 	assert.Contains(t, out, `<title>辱骂 insult: 3</title>`, "with the English in the tooltip")
 
 	// Totals: 6 calls, 2 passed, 3 compliant; violations count once per
@@ -347,16 +346,17 @@ func TestStructure(t *testing.T) {
 	assert.Equal(t, 2, d7.Violations, "insult and threat at turn 5")
 	assert.False(t, d7.Compliant)
 	assert.True(t, d7.Applicable)
-	// Overlapping findings: one piece each, naming every rule on it.
+	// Overlapping findings: one piece each, naming every finding on it
+	// (category, rule and severity, as the console names them).
 	assert.Equal(t, []segment{
-		{Text: "你就是个"}, {Text: "老赖", Class: "violation", Title: "insult.slur"},
-		{Text: "，不还就把你欠钱的事"}, {Text: "发给你", Class: "violation", Title: "threat.expose"},
-		{Text: "通讯录", Class: "violation", Title: "threat.expose, threat.expose_all"},
-		{Text: "里所有人", Class: "violation", Title: "threat.expose_all"},
-		{Text: "，你"}, {Text: "出门最好小心", Class: "violation", Title: "threat.safety"}, {Text: "点。"},
+		{Text: "你就是个"}, {Text: "老赖", Class: "violation", Title: "辱骂 insult · insult.slur · 严重 critical"},
+		{Text: "，不还就把你欠钱的事"}, {Text: "发给你", Class: "violation", Title: "威胁 threat · threat.expose · 严重 critical"},
+		{Text: "通讯录", Class: "violation", Title: "威胁 threat · threat.expose · 严重 critical; 威胁 threat · threat.expose_all · 严重 critical"},
+		{Text: "里所有人", Class: "violation", Title: "威胁 threat · threat.expose_all · 严重 critical"},
+		{Text: "，你"}, {Text: "出门最好小心", Class: "violation", Title: "威胁 threat · threat.safety · 严重 critical"}, {Text: "点。"},
 	}, d7.Turns[4].Segments)
 	assert.True(t, d7.Turns[4].Violation)
-	assert.Equal(t, []segment{{Text: "是我，你们这帮"}, {Text: "吸血鬼", Class: "signal", Title: "insult.slur"}, {Text: "，干嘛？"}},
+	assert.Equal(t, []segment{{Text: "是我，你们这帮"}, {Text: "吸血鬼", Class: "signal", Title: "客户辱骂 customer_abuse · insult.slur · 严重 critical"}, {Text: "，干嘛？"}},
 		d7.Turns[1].Segments, "customer_abuse is marked, not as a violation")
 	assert.False(t, d7.Turns[1].Violation)
 	assert.Contains(t, d7.Findings, findingData{Turn: 2, Category: "customer_abuse", Rule: "insult.slur", Match: "吸血鬼"})
@@ -375,8 +375,8 @@ func TestStructure(t *testing.T) {
 	assert.Equal(t, itemData{Kind: "step", Code: "verify_identity", Name: "确认对方身份", Done: true, Turns: "1"}, d7.Items[0])
 	assert.True(t, callByID(t, d, "S06").OrderOK)
 
-	assert.Equal(t, []segment{{Text: "你就是個"}, {Text: "騙子", Class: "violation", Title: "insult.pianzi"}, {Text: "，再不還"},
-		{Text: "警察明天就上門抓你", Class: "violation", Title: "false_legal.police"}, {Text: "。"}}, callByID(t, d, "S06").Turns[4].Segments)
+	assert.Equal(t, []segment{{Text: "你就是個"}, {Text: "騙子", Class: "violation", Title: "辱骂 insult · insult.pianzi · 严重 critical"}, {Text: "，再不還"},
+		{Text: "警察明天就上門抓你", Class: "violation", Title: "虚假法律陈述 false_legal_claim · false_legal.police · 严重 critical"}, {Text: "。"}}, callByID(t, d, "S06").Turns[4].Segments)
 }
 
 // TestSelfContained checks that the report loads nothing: no external
@@ -389,54 +389,6 @@ func TestSelfContained(t *testing.T) {
 			out = strings.ReplaceAll(out, `xmlns="http://www.w3.org/2000/svg"`, "")
 		}
 		assert.NotContains(t, out, bad)
-	}
-}
-
-func TestSegments(t *testing.T) {
-	const text = "你就是个老赖，出门小心点"
-	f := func(rule, category, match string, start, end int) analyzer.Finding {
-		return analyzer.Finding{Rule: rule, Category: category, Match: match, Start: start, End: end}
-	}
-	tests := []struct {
-		name     string
-		text     string
-		findings []analyzer.Finding
-		want     []segment
-	}{
-		{name: "none", text: text, want: []segment{{Text: text}}},
-		{name: "empty_text", text: "", findings: []analyzer.Finding{f("r", "insult", "老赖", 0, 6)}},
-		{name: "offsets", text: text, findings: []analyzer.Finding{f("insult.slur", "insult", "老赖", 12, 18)},
-			want: []segment{{Text: "你就是个"}, {Text: "老赖", Class: "violation", Title: "insult.slur"}, {Text: "，出门小心点"}}},
-		{name: "whole_text", text: "老赖", findings: []analyzer.Finding{f("insult.slur", "insult", "老赖", 0, 6)},
-			want: []segment{{Text: "老赖", Class: "violation", Title: "insult.slur"}}},
-		{name: "bad_offsets_fall_back_to_match", text: text, findings: []analyzer.Finding{f("insult.slur", "insult", "老赖", 13, 19)},
-			want: []segment{{Text: "你就是个"}, {Text: "老赖", Class: "violation", Title: "insult.slur"}, {Text: "，出门小心点"}}},
-		{name: "out_of_bounds_and_not_found", text: text, findings: []analyzer.Finding{f("x.y", "threat", "滚", 30, 40)},
-			want: []segment{{Text: text}}},
-		{name: "offsets_without_match", text: text, findings: []analyzer.Finding{f("x.y", "threat", "", 21, 36)},
-			want: []segment{{Text: "你就是个老赖，"}, {Text: "出门小心点", Class: "violation", Title: "x.y"}}},
-		{name: "mid_character_offsets_without_match", text: text, findings: []analyzer.Finding{f("x.y", "threat", "", 1, 4)},
-			want: []segment{{Text: text}}},
-		{name: "adjacent_rules_stay_apart", text: text, findings: []analyzer.Finding{
-			f("a.one", "insult", "老赖", 12, 18), f("b.two", "threat", "，出门", 18, 27)},
-			want: []segment{{Text: "你就是个"}, {Text: "老赖", Class: "violation", Title: "a.one"}, {Text: "，出门", Class: "violation", Title: "b.two"}, {Text: "小心点"}}},
-		{name: "same_rule_twice_merges", text: "滚滚", findings: []analyzer.Finding{
-			f("insult.gun", "insult", "滚", 0, 3), f("insult.gun", "insult", "滚", 3, 6)},
-			want: []segment{{Text: "滚滚", Class: "violation", Title: "insult.gun"}}},
-		{name: "nested_violation_wins_over_signal", text: text, findings: []analyzer.Finding{
-			f("abuse.x", "customer_abuse", "就是个老赖", 3, 18), f("insult.slur", "insult", "老赖", 12, 18)},
-			want: []segment{{Text: "你"}, {Text: "就是个", Class: "signal", Title: "abuse.x"}, {Text: "老赖", Class: "violation", Title: "abuse.x, insult.slur"}, {Text: "，出门小心点"}}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := segments(tt.text, tt.findings)
-			assert.Equal(t, tt.want, got)
-			var joined strings.Builder
-			for _, s := range got {
-				joined.WriteString(s.Text)
-			}
-			assert.Equal(t, tt.text, joined.String(), "segments cover the text exactly")
-		})
 	}
 }
 
@@ -456,110 +408,6 @@ func TestAnchorFor(t *testing.T) {
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, anchorFor(tt.id, taken), tt.id)
 	}
-}
-
-func TestShorten(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"M2-B", "M2-B"},
-		{"Third-party disclosure", "Third-party disclosure"},
-		{"要求客户今天还款", "要求客户今天还款"},
-		{"一二三四五六七八九十十一十二", "一二三四五六七八九十十…"},
-		{"abcdefghijklmnopqrstuvwxyz", "abcdefghijklmnopqrstuvw…"},
-		{"", ""},
-	}
-	for _, tt := range tests {
-		got := shorten(tt.in)
-		assert.Equal(t, tt.want, got, tt.in)
-		assert.LessOrEqual(t, displayWidth(got), maxLabel, tt.in)
-	}
-}
-
-// FuzzSegments cuts a text at two fuzzed findings (one a violation, one
-// customer abuse). Invariants: the pieces are non-empty and join to the
-// text; every cut falls on a UTF-8 character boundary of the text; the
-// pieces a finding covers are contiguous and quote what locate found for
-// it (its offsets when they quote Match, else the first occurrence of
-// Match); neighbouring pieces differ in what covers them; and the report's
-// segments join to the text with a class and title for covered pieces.
-func FuzzSegments(f *testing.F) {
-	f.Add("你就是个老赖，出门小心点", "老赖", 12, 18, "就是个老赖", 3, 18)
-	f.Add("abc", "", -1, 99, "c", 0, 0)
-	f.Add("\xff\xfe老赖", "老赖", 0, 8, "\xfe", 1, 2)
-	f.Add("老赖老赖", "老赖", 6, 12, "赖老", 99, 100)
-	f.Add("老", "\x80", 0, 0, "", 0, 3)
-	f.Fuzz(func(t *testing.T, text, match string, start, end int, match2 string, start2, end2 int) {
-		fs := []analyzer.Finding{
-			{Rule: "insult.r", Category: "insult", Match: match, Start: start, End: end},
-			{Rule: "abuse.r", Category: analyzer.CategoryCustomerAbuse, Match: match2, Start: start2, End: end2},
-		}
-		got := Segments(text, fs)
-		var joined strings.Builder
-		covered := map[string][][2]int{}
-		for i, s := range got {
-			require.NotEmpty(t, s.Text)
-			at := joined.Len()
-			if at > 0 && at < len(text) && utf8.ValidString(text) {
-				require.True(t, utf8.RuneStart(text[at]), "cut at %d inside a character of %q", at, text)
-			}
-			if i > 0 {
-				require.NotEqual(t, got[i-1].Findings, s.Findings, "neighbouring pieces covered alike")
-			}
-			for _, f := range s.Findings {
-				covered[f.Rule] = append(covered[f.Rule], [2]int{at, at + len(s.Text)})
-			}
-			joined.WriteString(s.Text)
-		}
-		require.Equal(t, text, joined.String())
-		for _, f := range fs {
-			s, e, ok := locate(text, f)
-			pieces := covered[f.Rule]
-			if !ok {
-				require.Empty(t, pieces, "finding %s covers text though it was not found", f.Rule)
-				continue
-			}
-			require.NotEmpty(t, pieces, "finding %s at [%d, %d) covers nothing", f.Rule, s, e)
-			for i := 1; i < len(pieces); i++ {
-				require.Equal(t, pieces[i-1][1], pieces[i][0], "finding %s covers pieces apart", f.Rule)
-			}
-			require.Equal(t, [2]int{s, e}, [2]int{pieces[0][0], pieces[len(pieces)-1][1]}, "finding %s", f.Rule)
-			if f.Match != "" {
-				require.Equal(t, f.Match, text[s:e])
-			}
-		}
-
-		joined.Reset()
-		for _, s := range segments(text, fs) {
-			require.NotEmpty(t, s.Text)
-			require.Equal(t, s.Class == "", s.Title == "")
-			joined.WriteString(s.Text)
-		}
-		require.Equal(t, text, joined.String())
-	})
-}
-
-// TestSegmentsMatchInsideCharacter: a finding whose offsets do not quote
-// it and whose Match is a piece of a character is not located there, so no
-// cut falls inside the character (found by FuzzSegments).
-func TestSegmentsMatchInsideCharacter(t *testing.T) {
-	got := Segments("老赖", []analyzer.Finding{{Rule: "r", Category: "insult", Match: "\x80", Start: 0, End: 0}})
-	assert.Equal(t, []Segment{{Text: "老赖"}}, got)
-}
-
-func TestSegmentsFindings(t *testing.T) {
-	text := "你就是个老赖，出门小心点"
-	abuse := analyzer.Finding{Rule: "abuse.x", Category: "customer_abuse", Match: "就是个老赖", Start: 3, End: 18}
-	slur := analyzer.Finding{Rule: "insult.slur", Category: "insult", Match: "老赖", Start: 12, End: 18}
-	stale := analyzer.Finding{Rule: "threat.safety", Category: "threat", Match: "小心点", Start: 99, End: 100}
-	got := Segments(text, []analyzer.Finding{abuse, slur, stale})
-	assert.Equal(t, []Segment{
-		{Text: "你"},
-		{Text: "就是个", Findings: []analyzer.Finding{abuse}},
-		{Text: "老赖", Findings: []analyzer.Finding{abuse, slur}},
-		{Text: "，出门"},
-		{Text: "小心点", Findings: []analyzer.Finding{stale}},
-	}, got, "offsets out of range fall back to the first occurrence of Match")
-	assert.Equal(t, []Segment{{Text: text}}, Segments(text, nil))
-	assert.Nil(t, Segments("", nil))
 }
 
 // TestLabels checks the one mapping of codes to what the reader sees:

@@ -8,8 +8,7 @@ import (
 	"strings"
 
 	"github.com/callqa/callqa/analyzer"
-	"github.com/callqa/callqa/corpus"
-	"github.com/callqa/callqa/htmlreport"
+	"github.com/callqa/callqa/callview"
 	"github.com/callqa/callqa/index"
 	"github.com/callqa/callqa/score"
 )
@@ -74,142 +73,65 @@ type findingView struct {
 	Violation bool
 }
 
+// turnView is a turn (callview.Turn) with its hints named.
 type turnView struct {
-	N         int
-	Role      string
-	RoleClass string // agent, customer, third_party or unknown
-	Parts     []textPart
-	Evidence  []string // names of the items this turn is evidence of
-	Tasks     string   // their codes, space-separated, for data-tasks
-	Hints     []hintView
-	Violation bool
-}
-
-// textPart is a piece of a turn: plain, or marked as a violation (or a
-// signal such as customer_abuse) with its categories and a title naming
-// "category · rule · severity" of each finding that covers it.
-type textPart struct {
-	Text       string
-	Class      string // "", "violation" or "signal"
-	Categories string
-	Title      string
+	callview.Turn
+	Hints []hintView
 }
 
 // buildCallView lays out an analyzed call (res.Call must be set) and its
-// score.
+// score: the turns, the marks in their text, the evidence and the hints
+// as callview lays them out for the report too.
 func buildCallView(res *analyzer.Result, cs *score.CallScore, sc *score.Scorecard) *callView {
 	v := &callView{
 		ID: res.CallID, Source: res.Source, Agent: res.Agent, Team: res.Team,
-		Date: displayDate(res.StartedAt), Party: res.Party, Kind: res.Kind,
+		Date: callview.DisplayDate(res.StartedAt), Party: res.Party, Kind: res.Kind,
 		Compliant: cs.Compliant, ScoreApplicable: cs.ScoreApplicable,
 		Score: cs.Score, Max: cs.Max, PassMark: cs.PassMark,
 		Practice: cs.Kind == "practice" && sc.HasPracticePassMark,
 		Pass:     cs.Pass, Scorecard: cs.Scorecard,
 		FailReasons: failReasons(cs, sc), RolesInferred: res.RolesInferred,
 	}
-	byTurn := map[int][]analyzer.Finding{}
-	seen := map[string]bool{}
+	// The console marks the violations and the customer's abuse.
+	marked := []analyzer.Finding{}
 	for _, f := range res.Findings {
-		if !analyzer.IsViolation(f.Category) && f.Category != analyzer.CategoryCustomerAbuse {
-			continue
+		if analyzer.IsViolation(f.Category) || f.Category == analyzer.CategoryCustomerAbuse {
+			marked = append(marked, f)
 		}
-		byTurn[f.Turn] = append(byTurn[f.Turn], f)
+	}
+	cv := callview.Build(cs, callview.Options{
+		Findings: marked,
+		Order:    append(slices.Clone(sc.Order), sc.ItemOrder...),
+		ItemName: func(code string) string { return itemName(sc, code) },
+	})
+	v.Violations, v.RolesUnknown = cv.Violations, cv.RolesUnknown
+	for _, f := range cv.Findings {
 		v.Findings = append(v.Findings, findingView{
 			Turn: f.Turn, Category: f.Category, Rule: f.Rule, Severity: f.Severity,
 			Match: f.Match, Violation: analyzer.IsViolation(f.Category),
 		})
-		if k := fmt.Sprint(f.Turn, f.Category); analyzer.IsViolation(f.Category) && !seen[k] {
-			seen[k] = true
-			v.Violations++
-		}
 	}
-
-	evidence := map[int][]itemView{}
-	for _, code := range itemOrder(sc, cs) {
-		it, ok := findItem(cs, code)
-		if !ok {
-			continue
-		}
-		iv := itemView{Code: code, Name: it.Name, Kind: it.Kind, Done: it.Done, Turns: it.Turns, Points: it.Points, Max: it.Max}
-		iv.NA = it.Kind == "task" && !cs.ScoreApplicable
-		if iv.Name == "" {
-			iv.Name = itemName(sc, code)
-		}
-		v.Items = append(v.Items, iv)
-		for _, n := range it.Turns {
-			evidence[n] = append(evidence[n], iv)
-		}
+	for _, it := range cv.Items {
+		v.Items = append(v.Items, itemView{
+			Code: it.Code, Name: it.Name, Kind: it.Kind, Done: it.Done, Turns: it.Turns,
+			Points: it.Points, Max: it.Max, NA: it.Kind == "task" && !cs.ScoreApplicable,
+		})
 	}
-
-	hints := map[int][]hintView{}
-	turns := 0
-	if res.Call != nil {
-		turns = len(res.Call.Turns)
-	}
-	for _, h := range cs.Hints {
-		hv := hintView{Hint: h, Label: hintLabel(sc, h.Kind)}
-		if h.Turn >= 1 && h.Turn <= turns {
-			hints[h.Turn] = append(hints[h.Turn], hv)
-		} else {
-			v.CallHints = append(v.CallHints, hv)
+	hints := func(hs []score.Hint) []hintView {
+		var out []hintView
+		for _, h := range hs {
+			out = append(out, hintView{Hint: h, Label: hintLabel(sc, h.Kind)})
 		}
+		return out
 	}
+	v.CallHints = hints(cv.CallHints)
 	for _, d := range cs.Departures {
 		v.Departures = append(v.Departures, d.Text)
 	}
-
-	if res.Call == nil {
-		return v
-	}
-	for _, t := range res.Call.Turns {
-		role := string(t.Role)
-		if role == "" {
-			// An index from before roles were stored: the findings still
-			// say who spoke their turns.
-			v.RolesUnknown = true
-			for _, f := range byTurn[t.N] {
-				role = f.Speaker
-			}
-		}
-		tv := turnView{N: t.N, Role: role, RoleClass: roleClass(role), Hints: hints[t.N]}
-		for _, seg := range htmlreport.Segments(t.Text, byTurn[t.N]) {
-			tv.Parts = append(tv.Parts, textPartOf(seg))
-		}
-		var codes []string
-		for _, it := range evidence[t.N] {
-			if !slices.Contains(codes, it.Code) {
-				codes = append(codes, it.Code)
-				tv.Evidence = append(tv.Evidence, it.Name)
-			}
-		}
-		tv.Tasks = strings.Join(codes, " ")
-		for _, f := range byTurn[t.N] {
-			tv.Violation = tv.Violation || analyzer.IsViolation(f.Category)
-		}
-		v.Turns = append(v.Turns, tv)
+	for _, t := range cv.Turns {
+		v.Turns = append(v.Turns, turnView{Turn: t, Hints: hints(t.Hints)})
 	}
 	return v
-}
-
-func textPartOf(seg htmlreport.Segment) textPart {
-	p := textPart{Text: seg.Text}
-	if len(seg.Findings) == 0 {
-		return p
-	}
-	p.Class = "signal"
-	var cats, titles []string
-	for _, f := range seg.Findings {
-		if analyzer.IsViolation(f.Category) {
-			p.Class = "violation"
-		}
-		if !slices.Contains(cats, f.Category) {
-			cats = append(cats, f.Category)
-		}
-		titles = append(titles, categoryLabel(f.Category).String()+" · "+f.Rule+" · "+severityLabel(f.Severity).String())
-	}
-	p.Categories = strings.Join(cats, " ")
-	p.Title = strings.Join(titles, "; ")
-	return p
 }
 
 // failReasons are the reasons the call did not pass, as score.Score gives
@@ -244,45 +166,6 @@ func failReasons(cs *score.CallScore, sc *score.Scorecard) []failReason {
 		}
 	}
 	return out
-}
-
-// itemOrder lists the scorecard's items in the order the guides teach a
-// first call, then the others in scorecard order.
-func itemOrder(sc *score.Scorecard, cs *score.CallScore) []string {
-	var out []string
-	for _, code := range append(slices.Clone(sc.Order), sc.ItemOrder...) {
-		if !slices.Contains(out, code) {
-			out = append(out, code)
-		}
-	}
-	for _, m := range []map[string]score.Item{cs.Steps, cs.Tasks, cs.Required} {
-		var rest []string
-		for code := range m {
-			if !slices.Contains(out, code) {
-				rest = append(rest, code)
-			}
-		}
-		slices.Sort(rest)
-		out = append(out, rest...)
-	}
-	return out
-}
-
-func findItem(cs *score.CallScore, code string) (score.Item, bool) {
-	for _, m := range []map[string]score.Item{cs.Steps, cs.Tasks, cs.Required} {
-		if it, ok := m[code]; ok {
-			return it, true
-		}
-	}
-	return score.Item{}, false
-}
-
-func roleClass(role string) string {
-	switch corpus.Role(role) {
-	case corpus.RoleAgent, corpus.RoleCustomer, corpus.RoleThirdParty:
-		return role
-	}
-	return "unknown"
 }
 
 type callPage struct {

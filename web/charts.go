@@ -3,84 +3,38 @@ package web
 import (
 	"strconv"
 
-	"golang.org/x/text/width"
+	"github.com/callqa/callqa/callview"
 )
 
 // Charts are inline SVG drawn on the server: the geometry is computed
-// here, in viewBox units, and the template only places it. They use
-// presentation attributes and classes, never style attributes, which the
-// Content-Security-Policy would block.
+// here and in package callview, in viewBox units, and the template only
+// places it. They use presentation attributes and classes, never style
+// attributes, which the Content-Security-Policy would block.
 
-// barChart is a horizontal bar chart: one labelled row per value.
+// barChart is a horizontal bar chart (callview.BarChart, which draws it)
+// and a note under it.
 type barChart struct {
-	ID, Title     string
-	Width, Height int
-	LabelX        int // right edge of the labels
-	BarX          int // left edge of the bars
-	TrackW        int // width of a full bar
-	Bars          []bar
-	Note          string
-	// Scale is the value of a full bar; 0 means the largest value.
-	Scale int
+	*callview.BarChart
+	Note string
 }
-
-type bar struct {
-	Label, Full, Value string
-	BarY, BarH, TextY  int
-	W, ValueX          int
-	Class              string
-}
-
-const (
-	barWidth  = 560
-	barLabelW = 220
-	barValueW = 110
-	barRowH   = 30
-	barH      = 18
-	chartPad  = 10
-	maxLabel  = 30 // label width in half-width columns; a CJK character takes two
-)
 
 // newBarChart lays out one bar per label. shown, when not nil, is the text
 // of each value; class gives each bar's class; scale is the value of a full
 // bar (0: the largest value).
 func newBarChart(id, title string, labels []string, values []int, shown []string, class func(i int) string, scale int) *barChart {
-	c := &barChart{ID: id, Title: title, Width: barWidth, LabelX: barLabelW - 8, BarX: barLabelW, TrackW: barWidth - barLabelW - barValueW, Scale: scale}
-	for i, l := range labels {
-		y := chartPad + i*barRowH
-		v := strconv.Itoa(values[i])
-		if shown != nil {
-			v = shown[i]
-		}
-		c.Bars = append(c.Bars, bar{
-			Label: shorten(l), Full: l, Value: v,
-			BarY: y + (barRowH-barH)/2, BarH: barH, TextY: y + barRowH/2 + 5, Class: class(i),
-		})
-	}
-	c.Height = 2*chartPad + max(len(labels), 1)*barRowH
-	c.scale(values)
-	return c
-}
-
-// scale sets the bar widths.
-func (c *barChart) scale(values []int) {
-	top := c.Scale
-	if top == 0 {
-		for _, v := range values {
-			top = max(top, v)
+	vals := make([]float64, len(values))
+	classes := make([]string, len(values))
+	if shown == nil {
+		shown = make([]string, len(values))
+		for i, v := range values {
+			shown[i] = strconv.Itoa(v)
 		}
 	}
-	for i := range c.Bars {
-		w := 0
-		if top > 0 {
-			w = (c.TrackW*values[i] + top/2) / top
-		}
-		if values[i] > 0 {
-			w = max(w, 2) // a small value stays visible
-		}
-		c.Bars[i].W = min(w, c.TrackW)
-		c.Bars[i].ValueX = c.BarX + c.Bars[i].W + 6
+	for i, v := range values {
+		vals[i] = float64(v)
+		classes[i] = class(i)
 	}
+	return &barChart{BarChart: callview.NewBarChart(id, title, labels, vals, shown, classes, float64(scale))}
 }
 
 // columnChart is a vertical bar chart over time: one column per day (or
@@ -178,32 +132,4 @@ func niceCeil(n int) int {
 		}
 		p *= 10
 	}
-}
-
-// shorten cuts a label that would not fit, counting wide (CJK) characters
-// as two columns, and ends it with "…".
-func shorten(s string) string {
-	w := 0
-	for _, r := range s {
-		w += runeWidth(r)
-	}
-	if w <= maxLabel {
-		return s
-	}
-	w = 0
-	for i, r := range s {
-		if w+runeWidth(r) > maxLabel-1 {
-			return s[:i] + "…"
-		}
-		w += runeWidth(r)
-	}
-	return s
-}
-
-func runeWidth(r rune) int {
-	switch width.LookupRune(r).Kind() {
-	case width.EastAsianWide, width.EastAsianFullwidth:
-		return 2
-	}
-	return 1
 }

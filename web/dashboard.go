@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/callqa/callqa/analyzer"
+	"github.com/callqa/callqa/callview"
 	"github.com/callqa/callqa/index"
 )
 
@@ -83,7 +84,7 @@ func (s *Server) fillDashboard(page *dashboardPage, q index.Query) error {
 		return err
 	}
 	page.Calls, page.Failed, page.Violations = calls, failed, violations
-	page.PassRate = percent(int(calls-failed), int(calls))
+	page.PassRate = callview.Percent(int(calls-failed), int(calls))
 
 	// Violations per day, every day of the range, days without any at 0.
 	days := viol["day"]
@@ -162,7 +163,7 @@ func (s *Server) fillDashboard(page *dashboardPage, q index.Query) error {
 	for _, t := range rates {
 		labels = append(labels, t.team)
 		values = append(values, 1000*t.pass/t.calls) // per mille, for the bar
-		shown = append(shown, percent(t.pass, t.calls)+" ("+strconv.Itoa(t.pass)+"/"+strconv.Itoa(t.calls)+")")
+		shown = append(shown, callview.Percent(t.pass, t.calls)+" ("+strconv.Itoa(t.pass)+"/"+strconv.Itoa(t.calls)+")")
 	}
 	page.TeamPassRate = newBarChart("chart-team-pass", "Compliance rate by team 各团队合规率", labels, values, shown, func(i int) string {
 		switch r := values[i]; {
@@ -229,15 +230,6 @@ func perDayChart(days []index.FacetCount, q index.Query) *columnChart {
 func dateOf(t time.Time) time.Time {
 	y, m, d := t.Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-}
-
-// percent formats n/of with one decimal, without a trailing ".0".
-func percent(n, of int) string {
-	if of <= 0 {
-		return "—"
-	}
-	s := strconv.FormatFloat(100*float64(n)/float64(of), 'f', 1, 64)
-	return strings.TrimSuffix(s, ".0") + "%"
 }
 
 // handleAPIStats is GET /api/stats?by=team|agent|month|category.

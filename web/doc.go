@@ -14,7 +14,10 @@
 // shows its compliance with the red lines (合规/违规: what the index keeps
 // as pass) apart from its task score, which is not applicable (不适用) on a
 // call with a third party, and the call page adds the verdict under the
-// scorecard with its reasons.
+// scorecard with its reasons. The call view (its turns, the marks in their
+// text, the evidence and the hints), the bar charts and the base style
+// (served first in app.css) come from package callview, which the HTML
+// report draws from too.
 //
 // Routes:
 //

@@ -10,6 +10,9 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/callqa/callqa/callview"
 )
 
 var (
@@ -18,10 +21,13 @@ var (
 	//go:embed static
 	staticRoot embed.FS
 
-	staticFS = mustSub(staticRoot, "static")
+	// staticFiles are the files served under /static/: the embedded
+	// ones, app.css after callview's base style, which the HTML report
+	// shares.
+	staticFiles = loadStatic(mustSub(staticRoot, "static"))
 	// assetVersion maps a static file to a digest of its content, put in
 	// its URL so that a browser never keeps an old copy.
-	assetVersion = digests(staticFS)
+	assetVersion = digests(staticFiles)
 
 	pages = parsePages()
 )
@@ -34,8 +40,10 @@ func mustSub(f fs.FS, dir string) fs.FS {
 	return sub
 }
 
-func digests(f fs.FS) map[string]string {
-	out := map[string]string{}
+// loadStatic reads the files of f, and puts callview.BaseCSS before
+// app.css.
+func loadStatic(f fs.FS) map[string][]byte {
+	out := map[string][]byte{}
 	entries, err := fs.ReadDir(f, ".")
 	if err != nil {
 		panic(err)
@@ -45,8 +53,19 @@ func digests(f fs.FS) map[string]string {
 		if err != nil {
 			panic(err)
 		}
+		if e.Name() == "app.css" {
+			b = append([]byte(callview.BaseCSS+"\n"), b...)
+		}
+		out[e.Name()] = b
+	}
+	return out
+}
+
+func digests(files map[string][]byte) map[string]string {
+	out := map[string]string{}
+	for name, b := range files {
 		sum := sha256.Sum256(b)
-		out[e.Name()] = hex.EncodeToString(sum[:6])
+		out[name] = hex.EncodeToString(sum[:6])
 	}
 	return out
 }
@@ -65,6 +84,8 @@ var funcs = template.FuncMap{
 	"role":     roleLabel,
 	"severity": severityLabel,
 	"itemKind": itemKindLabel,
+	"svg":      (*callview.BarChart).SVG,
+	"words":    func(s []string) string { return strings.Join(s, " ") },
 }
 
 // parsePages parses each page with the layout and the shared parts; the
@@ -138,15 +159,16 @@ func (s *Server) handleAPINotFound(w http.ResponseWriter, r *http.Request) {
 // no file from disk.
 func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
 	name := strings.TrimPrefix(r.URL.Path, "/static/")
-	if _, ok := assetVersion[name]; !ok {
+	b, ok := staticFiles[name]
+	if !ok {
 		s.pageError(w, r, http.StatusNotFound, "There is no file "+r.URL.Path+".")
 		return
 	}
 	w.Header().Set("Cache-Control", "public, max-age=86400")
-	http.ServeFileFS(w, r, staticFS, name)
+	http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(b))
 }
 
 func (s *Server) handleFavicon(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "public, max-age=86400")
-	http.ServeFileFS(w, r, staticFS, "favicon.svg")
+	http.ServeContent(w, r, "favicon.svg", time.Time{}, bytes.NewReader(staticFiles["favicon.svg"]))
 }

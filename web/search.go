@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/callqa/callqa/analyzer"
+	"github.com/callqa/callqa/callview"
 	"github.com/callqa/callqa/index"
 	"github.com/callqa/callqa/lexicon"
 )
@@ -323,7 +324,7 @@ func (s *Server) fillResults(page *searchPage, p searchParams, res *index.Result
 	}
 	for _, h := range res.Hits {
 		hv := hitView{
-			ID: h.CallID, Href: callHref(h.CallID, p), Date: displayDate(h.StartedAt), Team: h.Team,
+			ID: h.CallID, Href: callHref(h.CallID, p), Date: callview.DisplayDate(h.StartedAt), Team: h.Team,
 			Agent: h.Agent, Party: h.Party, Score: h.Score, ScoreApplicable: h.Party != lexicon.PartyThirdParty,
 			Compliant: h.Pass, Categories: h.Categories,
 		}
@@ -491,16 +492,6 @@ func facetValues(counts []index.FacetCount) []string {
 	}
 	slices.Sort(out)
 	return out
-}
-
-// displayDate shows an RFC 3339 time as "2006-01-02 15:04" in its own
-// offset, and any other text as it is.
-func displayDate(s string) string {
-	t, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		return s
-	}
-	return t.Format("2006-01-02 15:04")
 }
 
 // handleAPISearch is GET /api/search: the page's parameters plus limit

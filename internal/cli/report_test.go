@@ -86,8 +86,8 @@ func TestRunReport(t *testing.T) {
 		assert.Contains(t, s, `<strong class="scorecard">default@2</strong>`)
 		// The calls are the report's embedded data, which its script draws.
 		assert.Contains(t, s, `{"anchor":"call-S02","id":"S02",`)
-		assert.Contains(t, s, `["老赖","violation","insult.slur"]`)
-		assert.Contains(t, s, `["你就是個騙子","violation","insult.pejorative"]`, "the Traditional call")
+		assert.Contains(t, s, `["老赖","violation","辱骂 insult · insult.slur · 严重 critical"]`)
+		assert.Contains(t, s, `["你就是個騙子","violation","辱骂 insult · insult.pejorative · 严重 critical"]`, "the Traditional call")
 
 		st, err := os.Stat(out)
 		require.NoError(t, err)
