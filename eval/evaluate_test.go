@@ -304,3 +304,24 @@ func TestMinF1Unrounded(t *testing.T) {
 		})
 	}
 }
+
+// TestWriteTableChineseIDs checks that the -v listing lines up call ids
+// of Chinese characters of different lengths (孙磊-01, 陳怡君-02): the
+// cells after them start in the same terminal column.
+func TestWriteTableChineseIDs(t *testing.T) {
+	rep := &Report{FalsePositives: []TurnMismatch{
+		{CallID: "孙磊-01", Turn: 3, Category: "insult", Rule: "insult.slur", Match: "老赖", Text: "你这个老赖"},
+		{CallID: "陳怡君-02", Turn: 12, Category: "threat", Rule: "threat.harm", Match: "小心", Text: "出门小心"},
+		{CallID: "D7", Turn: 1, Category: "insult", Rule: "insult.slur", Match: "骗子", Text: "骗子"},
+	}}
+	var buf strings.Builder
+	require.NoError(t, rep.WriteTable(&buf, true))
+	lines := strings.Split(buf.String(), "\n")
+	require.GreaterOrEqual(t, len(lines), 4, buf.String())
+	assert.Equal(t, []string{
+		"false positives (3)",
+		"  孙磊-01    t3   insult  insult.slur  「老赖」 你这个老赖",
+		"  陳怡君-02  t12  threat  threat.harm  「小心」 出门小心",
+		"  D7         t1   insult  insult.slur  「骗子」 骗子",
+	}, lines[:4])
+}

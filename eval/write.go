@@ -6,8 +6,9 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"unicode/utf8"
+
+	"github.com/callqa/callqa/internal/termtab"
 )
 
 // Formats returns the names Write accepts.
@@ -41,10 +42,11 @@ const maxTextRunes = 60
 
 // WriteTable writes the report for people. The figures come last, with
 // the turn-level violation scores at the very end, so that the tail of a
-// long -v listing is the part to read (and to paste into notes). Chinese
-// text, which terminals draw two columns wide, is always the last column.
+// long -v listing is the part to read (and to paste into notes). Columns
+// are measured by their display width (package termtab); quoted Chinese
+// text is always the last column.
 func (r *Report) WriteTable(w io.Writer, verbose bool) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	tw := termtab.NewWriter(w, 2, 0)
 	if verbose {
 		r.writeDetails(tw)
 	}

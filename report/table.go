@@ -5,24 +5,23 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/corpus"
+	"github.com/callqa/callqa/internal/termtab"
 )
 
-// tableWriter writes a plain-text report for people. Each line keeps its
-// Chinese text in the last column: CJK characters are two columns wide in a
-// terminal but tabwriter counts them as one, so only the ASCII columns
-// before them can be aligned.
+// tableWriter writes a plain-text report for people, in columns measured
+// by their display width (package termtab). Each line keeps its quoted
+// Chinese text in the last column, which is not padded.
 type tableWriter struct {
 	w     io.Writer
-	tw    *tabwriter.Writer
+	tw    *termtab.Writer
 	calls int
 }
 
 func newTableWriter(w io.Writer) *tableWriter {
-	return &tableWriter{w: w, tw: tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)}
+	return &tableWriter{w: w, tw: termtab.NewWriter(w, 2, 0)}
 }
 
 func (t *tableWriter) Write(r *analyzer.Result) error {

@@ -42,14 +42,32 @@ type scanner struct {
 	skipped *corpus.Skipped
 }
 
-// newScanner loads the rule set (built-in packs, then rules), builds the
-// analyzer once and returns a scanner over paths ("-" is ios.In).
-func newScanner(ios *IOStreams, paths, rules []string, workers int, explain bool, input corpus.ReadOptions, batch BatchOptions, extra ...*lexicon.Pack) (*scanner, error) {
-	an, err := loadAnalyzer(rules, analyzer.Options{Explain: explain}, extra...)
+// scannerOptions say what a scanner reads and how it analyzes it.
+type scannerOptions struct {
+	// Paths are the transcript files and folders to read; "-" is the
+	// standard input.
+	Paths []string
+	// BatchOptions are the rules, the workers, how to read the inputs,
+	// masking and progress, as the command's flags gave them.
+	BatchOptions
+	// Explain records the matches that did not count
+	// (analyzer.Options.Explain).
+	Explain bool
+	// Extra packs are loaded after the rules (a scorecard's required
+	// items).
+	Extra []*lexicon.Pack
+}
+
+// newScanner loads the rule set (built-in packs, then opts.Rules, then
+// opts.Extra), builds the analyzer once and returns a scanner over
+// opts.Paths ("-" is ios.In).
+func newScanner(ios *IOStreams, opts scannerOptions) (*scanner, error) {
+	an, err := loadAnalyzer(opts.Rules, analyzer.Options{Explain: opts.Explain}, opts.Extra...)
 	if err != nil {
 		return nil, err
 	}
 	skipped := &corpus.Skipped{}
+	input, paths := opts.Input, opts.Paths
 	input.Skip = skipped.Add
 	return &scanner{
 		read: func(emit func(corpus.Item)) { corpus.ReadPathsWith(paths, ios.In, input, emit) },
@@ -58,9 +76,9 @@ func newScanner(ios *IOStreams, paths, rules []string, workers int, explain bool
 		},
 		count:   func() int { return corpus.CountInputs(paths, input) },
 		analyze: an.Analyze,
-		workers: workers,
-		redact:  !batch.NoRedact,
-		quiet:   batch.Quiet,
+		workers: opts.Workers,
+		redact:  !opts.NoRedact,
+		quiet:   opts.Quiet,
 		errOut:  ios.ErrOut,
 		set:     an.Set(),
 		skipped: skipped,

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -15,7 +16,9 @@ import (
 
 	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/corpus"
+	"github.com/callqa/callqa/lexicon"
 	"github.com/callqa/callqa/report"
+	"github.com/callqa/callqa/score"
 )
 
 // fakeScanner reads n items; item i is an error when bad(i), and the fake
@@ -153,4 +156,78 @@ func TestCheckInputs(t *testing.T) {
 	err := checkInputs(&buf, report.Summary{Calls: 138, InputErrors: 2})
 	assert.Equal(t, exitTrouble, exitStatus(&bytes.Buffer{}, nil, err))
 	assert.Equal(t, "callqa: 2 of 140 inputs failed; 138 calls analyzed\n", buf.String())
+}
+
+// TestNewScanner builds real scanners from scannerOptions and checks that
+// each option reaches the scanner: the paths, the rules and extra packs,
+// --explain, the input options, the workers, masking and progress.
+func TestNewScanner(t *testing.T) {
+	team, err := score.LoadScorecard(filepath.Join("..", "..", "score", "testdata", "team.yaml"))
+	require.NoError(t, err)
+	s01, s07 := sample("S01_compliant.txt"), sample("S07_asr.json")
+	tests := []struct {
+		name           string
+		opts           scannerOptions
+		wantCalls      []string
+		wantErrs       int
+		wantSuppressed bool
+		wantRule       string // a rule id the rule set has
+		wantRedact     bool
+	}{
+		{
+			name:       "defaults",
+			opts:       scannerOptions{Paths: []string{s01, s07}, BatchOptions: BatchOptions{Workers: 2}},
+			wantCalls:  []string{"S01", "S07"},
+			wantRedact: true,
+		},
+		{
+			name:           "explain_no_redact_quiet",
+			opts:           scannerOptions{Paths: []string{s01}, Explain: true, BatchOptions: BatchOptions{Workers: 1, NoRedact: true, Quiet: true}},
+			wantCalls:      []string{"S01"},
+			wantSuppressed: true,
+		},
+		{
+			name:       "extra_pack",
+			opts:       scannerOptions{Paths: []string{s01}, Extra: []*lexicon.Pack{team.Required}, BatchOptions: BatchOptions{Workers: 1}},
+			wantCalls:  []string{"S01"},
+			wantRule:   "required.recording_notice",
+			wantRedact: true,
+		},
+		{
+			name: "input_options",
+			opts: scannerOptions{Paths: []string{s01, s07}, BatchOptions: BatchOptions{
+				Workers: 1,
+				Input:   corpus.ReadOptions{Limits: corpus.Limits{Turns: 5}},
+			}},
+			wantErrs:   2, // S01 has 10 turns, S07 more than 5
+			wantRedact: true,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ios, _, errOut := testIO("")
+			sc, err := newScanner(ios, tt.opts)
+			require.NoError(t, err)
+			assert.Equal(t, tt.opts.Workers, sc.workers)
+			assert.Equal(t, tt.wantRedact, sc.redact)
+			assert.Equal(t, tt.opts.Quiet, sc.quiet)
+			assert.Equal(t, len(tt.opts.Paths), sc.count())
+			if tt.wantRule != "" {
+				var ids []string
+				for _, r := range sc.set.Rules {
+					ids = append(ids, r.ID)
+				}
+				assert.Contains(t, ids, tt.wantRule)
+			}
+			var calls []string
+			summary, err := sc.run(func(res *analyzer.Result) error {
+				calls = append(calls, res.CallID)
+				assert.Equal(t, tt.wantSuppressed, len(res.Suppressed) > 0, "suppressed matches recorded only with Explain")
+				return nil
+			})
+			require.NoError(t, err)
+			assert.Equal(t, tt.wantCalls, calls)
+			assert.Equal(t, tt.wantErrs, summary.InputErrors, errOut.String())
+		})
+	}
 }

@@ -14,5 +14,12 @@
 // error, rules that did not load.
 //
 // To add a command, write newXxxCmd in its own file and add it to
-// subcommands in root.go.
+// subcommands in root.go. A command that reads and analyzes transcripts
+// embeds BatchOptions in its options and registers their flags (rules,
+// input format and limits, jobs, masking, progress) with addBatchFlags;
+// newScanner takes them on in a scannerOptions.
+//
+// Tables for the terminal are written through internal/termtab, which
+// aligns columns by display width (a Chinese character takes two columns),
+// never through text/tabwriter or fmt's %-Ns.
 package cli

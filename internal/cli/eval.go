@@ -28,13 +28,7 @@ type EvalOptions struct {
 	// MinF1, when above 0, is the lowest turn-level F1 accepted for each
 	// violation category and for the micro average.
 	MinF1 float64
-	// Rules are user rule packs, as for scan.
-	Rules []string
-	// Workers is the number of calls analyzed at once.
-	Workers int
 	BatchOptions
-	// Input says how to read speech-recognition outputs.
-	Input corpus.ReadOptions
 	// Only, when set, restricts scoring to these call ids and ranges
 	// (eval.ParseIDs; each entry is a comma-separated list). Labels and
 	// scanned calls outside them are ignored.
@@ -109,9 +103,6 @@ when the labels, tags or rules did not load, or when --only matched nothing.`,
 			if opts.MinF1 < 0 || opts.MinF1 > 1 {
 				return flagErrorf("invalid --min-f1 %g (want a number from 0 to 1)", opts.MinF1)
 			}
-			if err := checkWorkers(opts.Workers); err != nil {
-				return err
-			}
 			if err := checkEvalSelection(opts); err != nil {
 				return err
 			}
@@ -129,8 +120,7 @@ when the labels, tags or rules did not load, or when --only matched nothing.`,
 	f.StringArrayVar(&opts.Only, "only", nil, "score only these call `IDS`: comma-separated ids and ranges such as DEV001..DEV170; repeatable")
 	f.StringArrayVar(&opts.By, "by", nil, "also print the figures per value of `FIELD` (label field, header field, or variety); repeatable or comma-separated")
 	f.StringVar(&opts.Tags, "tags", "", "JSON-lines `FILE` of extra per-call fields for --by ({\"call_id\": ..., \"FIELD\": ...})")
-	addScanFlags(cmd, &opts.Rules, &opts.Workers, &opts.BatchOptions)
-	addInputFlags(cmd, &opts.Input)
+	addBatchFlags(cmd, &opts.BatchOptions)
 	return cmd
 }
 
@@ -184,7 +174,7 @@ func runEval(opts *EvalOptions) error {
 		}
 		labels = eval.MergeTags(labels, tags)
 	}
-	sc, err := newScanner(opts.IO, opts.Paths, opts.Rules, opts.Workers, false, opts.Input, opts.BatchOptions)
+	sc, err := newScanner(opts.IO, scannerOptions{Paths: opts.Paths, BatchOptions: opts.BatchOptions})
 	if err != nil {
 		return err
 	}

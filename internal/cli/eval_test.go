@@ -24,14 +24,14 @@ func TestNewEvalCmd(t *testing.T) {
 		{
 			name: "defaults",
 			args: "--labels gold.jsonl calls/",
-			want: EvalOptions{Paths: []string{"calls/"}, Labels: "gold.jsonl", Format: "table", Workers: runtime.GOMAXPROCS(0)},
+			want: EvalOptions{Paths: []string{"calls/"}, Labels: "gold.jsonl", Format: "table", BatchOptions: BatchOptions{Workers: runtime.GOMAXPROCS(0)}},
 		},
 		{
 			name: "every_flag",
 			args: "-v --format json --min-f1 0.85 --rules team/ --rules more/ -j 2 --labels gold.jsonl a/ b.txt",
 			want: EvalOptions{
 				Paths: []string{"a/", "b.txt"}, Labels: "gold.jsonl", Format: "json", Verbose: true,
-				MinF1: 0.85, Rules: []string{"team/", "more/"}, Workers: 2,
+				MinF1: 0.85, BatchOptions: BatchOptions{Rules: []string{"team/", "more/"}, Workers: 2},
 			},
 		},
 		{name: "no_labels", args: "calls/", wantErr: "--labels FILE is required"},
@@ -45,7 +45,7 @@ func TestNewEvalCmd(t *testing.T) {
 			name: "only_by_tags",
 			args: "--only DEV001..DEV170 --only DEV200,DEV9..DEV10 --by variety,team --by variety --by date --tags t.jsonl --labels gold.jsonl calls/",
 			want: EvalOptions{
-				Paths: []string{"calls/"}, Labels: "gold.jsonl", Format: "table", Workers: runtime.GOMAXPROCS(0),
+				Paths: []string{"calls/"}, Labels: "gold.jsonl", Format: "table", BatchOptions: BatchOptions{Workers: runtime.GOMAXPROCS(0)},
 				Only: []string{"DEV001..DEV170", "DEV200,DEV9..DEV10"},
 				By:   []string{"variety", "team", "date"}, Tags: "t.jsonl",
 			},
@@ -94,7 +94,7 @@ func TestRunEval(t *testing.T) {
 	}{
 		{
 			name: "bad_labels",
-			opts: EvalOptions{Labels: badLabels, Format: "table", Workers: 1, Paths: []string{calls("C001.txt")}},
+			opts: EvalOptions{Labels: badLabels, Format: "table", BatchOptions: BatchOptions{Workers: 1}, Paths: []string{calls("C001.txt")}},
 			check: func(t *testing.T, code int, out, errOut string) {
 				assert.Equal(t, exitTrouble, code)
 				assert.Empty(t, out)
@@ -106,7 +106,7 @@ func TestRunEval(t *testing.T) {
 		},
 		{
 			name: "missing_labels",
-			opts: EvalOptions{Labels: calls("no-labels.jsonl"), Format: "table", Workers: 1, Paths: []string{calls("C001.txt")}},
+			opts: EvalOptions{Labels: calls("no-labels.jsonl"), Format: "table", BatchOptions: BatchOptions{Workers: 1}, Paths: []string{calls("C001.txt")}},
 			check: func(t *testing.T, code int, out, errOut string) {
 				assert.Equal(t, exitTrouble, code)
 				assert.Empty(t, out)
@@ -115,7 +115,7 @@ func TestRunEval(t *testing.T) {
 		},
 		{
 			name: "folder_with_bad_inputs_verbose_table",
-			opts: EvalOptions{Labels: labels, Format: "table", Verbose: true, Workers: 2, Paths: []string{filepath.Join("testdata", "calls")}},
+			opts: EvalOptions{Labels: labels, Format: "table", Verbose: true, BatchOptions: BatchOptions{Workers: 2}, Paths: []string{filepath.Join("testdata", "calls")}},
 			check: func(t *testing.T, code int, out, errOut string) {
 				assert.Equal(t, exitTrouble, code, "inputs failed")
 				for _, want := range []string{
@@ -138,7 +138,7 @@ func TestRunEval(t *testing.T) {
 		},
 		{
 			name: "below_min_f1_json",
-			opts: EvalOptions{Labels: labels, Format: "json", MinF1: 0.5, Workers: 2, Paths: []string{calls("C001.txt"), calls("C002.txt")}},
+			opts: EvalOptions{Labels: labels, Format: "json", MinF1: 0.5, BatchOptions: BatchOptions{Workers: 2}, Paths: []string{calls("C001.txt"), calls("C002.txt")}},
 			check: func(t *testing.T, code int, out, errOut string) {
 				assert.Equal(t, exitViolation, code)
 				var rep eval.Report

@@ -14,13 +14,10 @@ import (
 
 // IndexOptions are the inputs of callqa index.
 type IndexOptions struct {
-	IO      *IOStreams
-	Paths   []string
-	Dir     string
-	Rules   []string
-	Workers int
+	IO    *IOStreams
+	Paths []string
+	Dir   string
 	BatchOptions
-	Input     corpus.ReadOptions
 	BatchSize int
 	// Progress prints a line on stderr after each committed batch.
 	Progress bool
@@ -47,9 +44,6 @@ index is in use by another process, or the rules did not load.`,
 		Args: requirePaths,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
-			if err := checkWorkers(opts.Workers); err != nil {
-				return err
-			}
 			if opts.BatchSize < 1 {
 				return flagErrorf("--batch-size must be at least 1")
 			}
@@ -59,8 +53,7 @@ index is in use by another process, or the rules did not load.`,
 			return runIndex(opts)
 		},
 	}
-	addScanFlags(cmd, &opts.Rules, &opts.Workers, &opts.BatchOptions)
-	addInputFlags(cmd, &opts.Input)
+	addBatchFlags(cmd, &opts.BatchOptions)
 	cmd.Flags().StringVar(&opts.Dir, "index", index.DefaultDir, "index `DIR`")
 	cmd.Flags().IntVar(&opts.BatchSize, "batch-size", index.DefaultBatchSize, "calls per committed batch")
 	cmd.Flags().BoolVar(&opts.Progress, "progress", false, "print a line on stderr after each committed batch")
@@ -68,7 +61,7 @@ index is in use by another process, or the rules did not load.`,
 }
 
 func runIndex(opts *IndexOptions) error {
-	s, err := newScanner(opts.IO, opts.Paths, opts.Rules, opts.Workers, false, opts.Input, opts.BatchOptions)
+	s, err := newScanner(opts.IO, scannerOptions{Paths: opts.Paths, BatchOptions: opts.BatchOptions})
 	if err != nil {
 		return &exitError{code: exitTrouble, err: err}
 	}

@@ -53,14 +53,14 @@ func TestNewIndexCmd(t *testing.T) {
 		{
 			name: "defaults",
 			args: "calls/",
-			want: IndexOptions{Paths: []string{"calls/"}, Dir: "callqa.bleve", Workers: workers, BatchSize: 500},
+			want: IndexOptions{Paths: []string{"calls/"}, Dir: "callqa.bleve", BatchOptions: BatchOptions{Workers: workers}, BatchSize: 500},
 		},
 		{
 			name: "every_flag",
 			args: "--index archive/2026-03.bleve --rules team/ --rules more.yaml --workers 3 --batch-size 50 --progress a.txt b/",
 			want: IndexOptions{
-				Paths: []string{"a.txt", "b/"}, Dir: "archive/2026-03.bleve", Rules: []string{"team/", "more.yaml"},
-				Workers: 3, BatchSize: 50, Progress: true,
+				Paths: []string{"a.txt", "b/"}, Dir: "archive/2026-03.bleve",
+				BatchOptions: BatchOptions{Rules: []string{"team/", "more.yaml"}, Workers: 3}, BatchSize: 50, Progress: true,
 			},
 		},
 		{name: "no_path", args: "--index x.bleve", wantErr: "no PATH given (name transcript files or folders, or - for standard input)"},

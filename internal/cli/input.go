@@ -13,8 +13,8 @@ import (
 )
 
 // inputFlags are the raw values of the flags that say how to read inputs:
-// speech-recognition outputs and the limits of one input. PreRunE turns
-// them into corpus.ReadOptions.
+// speech-recognition outputs and the limits of one input. readOptions
+// turns them into corpus.ReadOptions before the command runs.
 type inputFlags struct {
 	format   string
 	roles    string
@@ -28,11 +28,9 @@ type inputFlags struct {
 }
 
 // addInputFlags adds --input-format, --roles, --merge-gap, --csv-columns
-// and the limits --max-file-size, --max-line-length and --max-turns to a
-// command that reads transcripts, and fills *into before the command runs.
-// Without the flags *into stays the zero ReadOptions, whose limits are the
-// defaults.
-func addInputFlags(cmd *cobra.Command, into *corpus.ReadOptions) {
+// and the limits --max-file-size, --max-line-length and --max-turns to
+// cmd and returns where their values go (addBatchFlags reads them).
+func addInputFlags(cmd *cobra.Command) *inputFlags {
 	raw := &inputFlags{
 		maxFileSize:   sizeFlag{n: corpus.MaxFileSize},
 		maxLineLength: sizeFlag{n: corpus.MaxLineLength},
@@ -46,24 +44,14 @@ func addInputFlags(cmd *cobra.Command, into *corpus.ReadOptions) {
 	f.Var(&raw.maxFileSize, "max-file-size", "refuse an input larger than `SIZE` (e.g. 100MB, 64MiB), from its size, without reading it")
 	f.Var(&raw.maxLineLength, "max-line-length", "refuse a transcript with a line, or a turn, longer than `SIZE`")
 	f.IntVar(&raw.maxTurns, "max-turns", corpus.MaxTurns, "refuse a call with more than `N` turns")
-	prev := cmd.PreRunE
-	cmd.PreRunE = func(c *cobra.Command, args []string) error {
-		if prev != nil {
-			if err := prev(c, args); err != nil {
-				return err
-			}
-		}
-		raw.maxTurnsSet = f.Changed("max-turns")
-		opts, err := raw.readOptions()
-		if err != nil {
-			return &FlagError{Err: err}
-		}
-		*into = opts
-		return nil
-	}
+	return raw
 }
 
-func (raw *inputFlags) readOptions() (corpus.ReadOptions, error) {
+// readOptions checks the input flags of cmd and returns the ReadOptions
+// they ask for: the zero ReadOptions, whose limits are the defaults,
+// when none was given.
+func (raw *inputFlags) readOptions(cmd *cobra.Command) (corpus.ReadOptions, error) {
+	raw.maxTurnsSet = cmd.Flags().Changed("max-turns")
 	var o corpus.ReadOptions
 	if !slices.Contains(corpus.FormatNames(), raw.format) {
 		return o, fmt.Errorf("invalid --input-format %q (want one of %s)", raw.format, strings.Join(corpus.FormatNames(), ", "))

@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/callqa/callqa/analyzer"
-	"github.com/callqa/callqa/corpus"
 	"github.com/callqa/callqa/htmlreport"
 	"github.com/callqa/callqa/score"
 )
@@ -27,14 +26,7 @@ type ReportOptions struct {
 	Scorecard string
 	// Title heads the report.
 	Title string
-	// Rules are user rule packs (files or folders), loaded after the
-	// built-in packs, in order.
-	Rules []string
-	// Workers is the number of calls analyzed at once.
-	Workers int
 	BatchOptions
-	// Input says how to read speech-recognition outputs.
-	Input corpus.ReadOptions
 
 	// now is the report's time; nil means time.Now (tests set it).
 	now func() time.Time
@@ -69,9 +61,6 @@ usage error, or when the scorecard, the rules or the output did not work.`,
 			case "-":
 				return flagErrorf("--out must name a file (callqa score --format html writes the report to standard output)")
 			}
-			if err := checkWorkers(opts.Workers); err != nil {
-				return err
-			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -82,8 +71,7 @@ usage error, or when the scorecard, the rules or the output did not work.`,
 	f.StringVarP(&opts.Out, "out", "o", "", "write the report to `FILE` (required)")
 	f.StringVar(&opts.Scorecard, "scorecard", "", "scorecard `FILE` (default: the built-in policy.md scorecard)")
 	f.StringVar(&opts.Title, "title", "", "report `TITLE` (default \"callqa report\")")
-	addScanFlags(cmd, &opts.Rules, &opts.Workers, &opts.BatchOptions)
-	addInputFlags(cmd, &opts.Input)
+	addBatchFlags(cmd, &opts.BatchOptions)
 	return cmd
 }
 
@@ -103,7 +91,7 @@ func runReport(opts *ReportOptions) error {
 	if err != nil {
 		return &exitError{code: exitTrouble, err: err}
 	}
-	s, err := newScanner(opts.IO, opts.Paths, opts.Rules, opts.Workers, false, opts.Input, opts.BatchOptions, extra...)
+	s, err := newScanner(opts.IO, scannerOptions{Paths: opts.Paths, BatchOptions: opts.BatchOptions, Extra: extra})
 	if err != nil {
 		return &exitError{code: exitTrouble, err: err}
 	}

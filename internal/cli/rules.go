@@ -3,11 +3,11 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/callqa/callqa/analyzer"
+	"github.com/callqa/callqa/internal/termtab"
 	"github.com/callqa/callqa/lexicon"
 )
 
@@ -73,7 +73,7 @@ func runRulesList(opts *RulesOptions) error {
 	if err != nil {
 		return &exitError{code: exitTrouble, err: err}
 	}
-	w := tabwriter.NewWriter(opts.IO.Out, 0, 4, 2, ' ', 0)
+	w := termtab.NewWriter(opts.IO.Out, 2, 0)
 	fmt.Fprintln(w, "ID\tCATEGORY\tSEVERITY\tPACK\tSOURCE\tDESCRIPTION")
 	for _, r := range set.Rules {
 		cat := r.Category
@@ -88,7 +88,7 @@ func runRulesList(opts *RulesOptions) error {
 	fmt.Fprintf(opts.IO.Out, "%d rules in %d packs\n", len(set.Rules), len(set.Packs))
 	if len(set.ClassNames) > 0 {
 		fmt.Fprintln(opts.IO.Out)
-		w = tabwriter.NewWriter(opts.IO.Out, 0, 4, 2, ' ', 0)
+		w = termtab.NewWriter(opts.IO.Out, 2, 0)
 		fmt.Fprintln(w, "CLASS\tMEMBERS\tSOURCE\tDESCRIPTION")
 		for _, name := range set.ClassNames {
 			c := set.Classes[name]

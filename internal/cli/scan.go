@@ -22,18 +22,11 @@ type ScanOptions struct {
 	Format string
 	// Lang is the language of the csv headers, one of report.Langs().
 	Lang string
-	// Rules are user rule packs (files or folders), loaded after the
-	// built-in packs, in order.
-	Rules []string
 	// Explain records suppressed matches; the table format prints them.
 	Explain bool
 	// FailOnViolation makes a violation exit with status 1.
 	FailOnViolation bool
-	// Workers is the number of calls analyzed at once.
-	Workers int
 	BatchOptions
-	// Input says how to read speech-recognition outputs.
-	Input corpus.ReadOptions
 }
 
 func newScanCmd(ios *IOStreams, runF func(*ScanOptions) error) *cobra.Command {
@@ -72,9 +65,6 @@ formula (OWASP's advice on CSV injection). --lang zh writes Chinese headers.`,
 			if !slices.Contains(report.Langs(), opts.Lang) {
 				return flagErrorf("invalid --lang %q (want one of %s)", opts.Lang, strings.Join(report.Langs(), ", "))
 			}
-			if err := checkWorkers(opts.Workers); err != nil {
-				return err
-			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -86,14 +76,24 @@ formula (OWASP's advice on CSV injection). --lang zh writes Chinese headers.`,
 	f.StringVar(&opts.Lang, "lang", report.LangEn, "language of the csv headers: en (the column codes) or zh (Chinese)")
 	f.BoolVar(&opts.Explain, "explain", false, "record matches that did not count and why (the table format prints them)")
 	f.BoolVar(&opts.FailOnViolation, "fail-on-violation", false, "exit with status 1 when any violation is found")
-	addScanFlags(cmd, &opts.Rules, &opts.Workers, &opts.BatchOptions)
-	addInputFlags(cmd, &opts.Input)
+	addBatchFlags(cmd, &opts.BatchOptions)
 	return cmd
 }
 
 // BatchOptions are the options every batch command (scan, eval, index,
-// score, report) shares beyond rules and jobs.
+// score, report) shares: the rules to load, how to read the inputs, how
+// many calls to analyze at once, masking and progress. Each command's
+// options embed it and addBatchFlags registers its flags, so a flag that
+// every batch command takes is added here, once.
 type BatchOptions struct {
+	// Rules are user rule packs (files or folders), loaded after the
+	// built-in packs, in order.
+	Rules []string
+	// Workers is the number of calls analyzed at once.
+	Workers int
+	// Input says how to read the inputs: their format, the roles and
+	// merging of speech-recognition segments, CSV columns and limits.
+	Input corpus.ReadOptions
 	// NoRedact keeps phone, ID and card numbers and e-mail addresses in
 	// the output; by default they are masked (package redact).
 	NoRedact bool
@@ -101,16 +101,32 @@ type BatchOptions struct {
 	Quiet bool
 }
 
-// addScanFlags adds the flags that every batch command shares.
-func addScanFlags(cmd *cobra.Command, rules *[]string, workers *int, batch *BatchOptions) {
+// addBatchFlags registers the flags of BatchOptions on cmd: --rules,
+// --jobs (and its old name --workers), --no-redact, --quiet and the input
+// flags of addInputFlags. It sets cmd.PreRunE: before the command runs, a
+// --jobs below 1 is a usage error and the input flags are read into
+// batch.Input.
+func addBatchFlags(cmd *cobra.Command, batch *BatchOptions) {
 	f := cmd.Flags()
 	f.BoolVar(&batch.NoRedact, "no-redact", false, "keep phone, ID and card numbers and e-mail addresses unmasked in the output (masked by default)")
 	f.BoolVarP(&batch.Quiet, "quiet", "q", false, "no progress display on stderr")
-	f.StringArrayVar(rules, "rules", nil, "load a user rule pack `PATH` (file or folder) after the built-in packs; repeatable")
-	f.IntVarP(workers, "jobs", "j", runtime.GOMAXPROCS(0), "number of calls analyzed at once, on as many cores")
+	f.StringArrayVar(&batch.Rules, "rules", nil, "load a user rule pack `PATH` (file or folder) after the built-in packs; repeatable")
+	f.IntVarP(&batch.Workers, "jobs", "j", runtime.GOMAXPROCS(0), "number of calls analyzed at once, on as many cores")
 	// --workers was the name before --jobs; kept so scripts go on working.
-	f.IntVar(workers, "workers", runtime.GOMAXPROCS(0), "")
+	f.IntVar(&batch.Workers, "workers", runtime.GOMAXPROCS(0), "")
 	_ = f.MarkHidden("workers")
+	input := addInputFlags(cmd)
+	cmd.PreRunE = func(cmd *cobra.Command, _ []string) error {
+		if err := checkWorkers(batch.Workers); err != nil {
+			return err
+		}
+		o, err := input.readOptions(cmd)
+		if err != nil {
+			return &FlagError{Err: err}
+		}
+		batch.Input = o
+		return nil
+	}
 }
 
 // requirePaths is the Args check of commands that read transcripts.
@@ -129,7 +145,7 @@ func checkWorkers(n int) error {
 }
 
 func runScan(opts *ScanOptions) error {
-	sc, err := newScanner(opts.IO, opts.Paths, opts.Rules, opts.Workers, opts.Explain, opts.Input, opts.BatchOptions)
+	sc, err := newScanner(opts.IO, scannerOptions{Paths: opts.Paths, Explain: opts.Explain, BatchOptions: opts.BatchOptions})
 	if err != nil {
 		return err
 	}

@@ -26,26 +26,28 @@ func TestNewScanCmd(t *testing.T) {
 		{
 			name: "defaults",
 			args: "calls/",
-			want: ScanOptions{Paths: []string{"calls/"}, Format: "table", Lang: "en", Workers: runtime.GOMAXPROCS(0)},
+			want: ScanOptions{Paths: []string{"calls/"}, Format: "table", Lang: "en", BatchOptions: BatchOptions{Workers: runtime.GOMAXPROCS(0)}},
 		},
 		{
 			name: "every_flag",
 			args: "--format jsonl --rules team/ --rules extra,more.yaml --explain --fail-on-violation --workers 3 a.txt - b/",
 			want: ScanOptions{
-				Paths: []string{"a.txt", "-", "b/"}, Format: "jsonl", Lang: "en",
-				Rules:   []string{"team/", "extra,more.yaml"}, // a comma is part of the path
-				Explain: true, FailOnViolation: true, Workers: 3,
+				Paths: []string{"a.txt", "-", "b/"}, Format: "jsonl", Lang: "en", Explain: true, FailOnViolation: true,
+				BatchOptions: BatchOptions{
+					Rules:   []string{"team/", "extra,more.yaml"}, // a comma is part of the path
+					Workers: 3,
+				},
 			},
 		},
 		{
 			name: "format_shorthand",
 			args: "-f csv a.txt",
-			want: ScanOptions{Paths: []string{"a.txt"}, Format: "csv", Lang: "en", Workers: runtime.GOMAXPROCS(0)},
+			want: ScanOptions{Paths: []string{"a.txt"}, Format: "csv", Lang: "en", BatchOptions: BatchOptions{Workers: runtime.GOMAXPROCS(0)}},
 		},
 		{
 			name: "csv_chinese_headers",
 			args: "-f csv --lang zh a.txt",
-			want: ScanOptions{Paths: []string{"a.txt"}, Format: "csv", Lang: "zh", Workers: runtime.GOMAXPROCS(0)},
+			want: ScanOptions{Paths: []string{"a.txt"}, Format: "csv", Lang: "zh", BatchOptions: BatchOptions{Workers: runtime.GOMAXPROCS(0)}},
 		},
 		{name: "bad_lang", args: "--lang cn a.txt", wantErr: `invalid --lang "cn" (want one of en, zh)`},
 		{name: "no_path", args: "--format json", wantErr: "no PATH given (name transcript files or folders, or - for standard input)"},
@@ -87,7 +89,7 @@ func TestRunScan(t *testing.T) {
 	}{
 		{
 			name: "jsonl_with_bad_inputs_and_stdin",
-			opts: ScanOptions{Format: "jsonl", Workers: 3, Paths: []string{
+			opts: ScanOptions{Format: "jsonl", BatchOptions: BatchOptions{Workers: 3}, Paths: []string{
 				calls("C001.txt"), calls("batch.jsonl"), calls("bad_role.txt"), calls("missing.txt"), calls("C002.txt"), "-",
 			}},
 			stdin: strings.Replace(string(c001), "call_id: C001", "call_id: STDIN1", 1),
@@ -112,7 +114,7 @@ func TestRunScan(t *testing.T) {
 		},
 		{
 			name: "fail_on_violation_json",
-			opts: ScanOptions{Format: "json", Workers: 2, FailOnViolation: true, Paths: []string{calls("C001.txt"), calls("C002.txt")}},
+			opts: ScanOptions{Format: "json", BatchOptions: BatchOptions{Workers: 2}, FailOnViolation: true, Paths: []string{calls("C001.txt"), calls("C002.txt")}},
 			check: func(t *testing.T, code int, out, errOut string) {
 				var doc struct {
 					Calls   []analyzer.Result `json:"calls"`
@@ -139,7 +141,7 @@ func TestRunScan(t *testing.T) {
 		},
 		{
 			name: "every_input_failed_table",
-			opts: ScanOptions{Format: "table", Workers: 2, Paths: []string{calls("bad_role.txt"), calls("missing.txt")}},
+			opts: ScanOptions{Format: "table", BatchOptions: BatchOptions{Workers: 2}, Paths: []string{calls("bad_role.txt"), calls("missing.txt")}},
 			check: func(t *testing.T, code int, out, errOut string) {
 				assert.Equal(t, exitTrouble, code)
 				assert.Equal(t, "summary: no call was read: all 2 inputs failed (the errors are on stderr)\n", out,
@@ -151,7 +153,7 @@ func TestRunScan(t *testing.T) {
 		},
 		{
 			name: "the_only_input_failed_table",
-			opts: ScanOptions{Format: "table", Workers: 1, Paths: []string{calls("missing.txt")}},
+			opts: ScanOptions{Format: "table", BatchOptions: BatchOptions{Workers: 1}, Paths: []string{calls("missing.txt")}},
 			check: func(t *testing.T, code int, out, errOut string) {
 				assert.Equal(t, exitTrouble, code)
 				assert.Equal(t, "summary: no call was read: the 1 input failed (the error is on stderr)\n", out)
@@ -160,7 +162,7 @@ func TestRunScan(t *testing.T) {
 		},
 		{
 			name: "rules_that_do_not_load",
-			opts: ScanOptions{Format: "jsonl", Workers: 1, Rules: []string{calls("no-such-rules")}, Paths: []string{calls("C001.txt")}},
+			opts: ScanOptions{Format: "jsonl", BatchOptions: BatchOptions{Workers: 1, Rules: []string{calls("no-such-rules")}}, Paths: []string{calls("C001.txt")}},
 			check: func(t *testing.T, code int, out, errOut string) {
 				assert.Equal(t, exitTrouble, code)
 				assert.Empty(t, out)

@@ -7,11 +7,10 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/text/width"
 
 	"github.com/callqa/callqa/analyzer"
-	"github.com/callqa/callqa/corpus"
 	"github.com/callqa/callqa/htmlreport"
+	"github.com/callqa/callqa/internal/termtab"
 	"github.com/callqa/callqa/labels"
 	"github.com/callqa/callqa/lexicon"
 	"github.com/callqa/callqa/score"
@@ -23,10 +22,7 @@ type ScoreOptions struct {
 	Paths     []string
 	Scorecard string
 	Format    string
-	Rules     []string
-	Workers   int
 	BatchOptions
-	Input corpus.ReadOptions
 }
 
 var scoreFormats = []string{"table", "json", "html"}
@@ -57,9 +53,6 @@ of callqa report to standard output.`,
 			if !slices.Contains(scoreFormats, opts.Format) {
 				return flagErrorf("invalid --format %q (want one of %s)", opts.Format, strings.Join(scoreFormats, ", "))
 			}
-			if err := checkWorkers(opts.Workers); err != nil {
-				return err
-			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -68,8 +61,7 @@ of callqa report to standard output.`,
 	}
 	cmd.Flags().StringVar(&opts.Scorecard, "scorecard", "", "scorecard `FILE` (default: the built-in policy.md scorecard)")
 	cmd.Flags().StringVarP(&opts.Format, "format", "f", "table", "output: table, json or html")
-	addScanFlags(cmd, &opts.Rules, &opts.Workers, &opts.BatchOptions)
-	addInputFlags(cmd, &opts.Input)
+	addBatchFlags(cmd, &opts.BatchOptions)
 	return cmd
 }
 
@@ -94,7 +86,7 @@ func runScore(opts *ScoreOptions) error {
 	if err != nil {
 		return &exitError{code: exitTrouble, err: err}
 	}
-	s, err := newScanner(opts.IO, opts.Paths, opts.Rules, opts.Workers, false, opts.Input, opts.BatchOptions, extra...)
+	s, err := newScanner(opts.IO, scannerOptions{Paths: opts.Paths, BatchOptions: opts.BatchOptions, Extra: extra})
 	if err != nil {
 		return &exitError{code: exitTrouble, err: err}
 	}
@@ -135,7 +127,7 @@ func writeScoreTable(w io.Writer, cs *score.CallScore) error {
 			if it.Done {
 				mark = "✓"
 			}
-			fmt.Fprintf(w, "  %s %-22s %s %s %2d/%-2d", title, code, padDisplay(it.Name, nameWidth), mark, it.Points, it.Max)
+			fmt.Fprintf(w, "  %s %-22s %s %s %2d/%-2d", title, code, termtab.Pad(it.Name, nameWidth), mark, it.Points, it.Max)
 			if len(it.Evidence) > 0 {
 				e := it.Evidence[0]
 				fmt.Fprintf(w, "  t%d 「%s」", e.Turn, e.Text)
@@ -198,27 +190,7 @@ func itemNameWidth(cs *score.CallScore) int {
 	n := 0
 	for _, m := range []map[string]score.Item{cs.Tasks, cs.Steps, cs.Required} {
 		for _, it := range m {
-			n = max(n, displayWidth(it.Name))
-		}
-	}
-	return n
-}
-
-// padDisplay pads s with spaces to n terminal columns.
-func padDisplay(s string, n int) string {
-	return s + strings.Repeat(" ", max(0, n-displayWidth(s)))
-}
-
-// displayWidth is the number of terminal columns s takes: two for a wide
-// (Chinese) or full-width character, one for the others.
-func displayWidth(s string) int {
-	n := 0
-	for _, r := range s {
-		switch width.LookupRune(r).Kind() {
-		case width.EastAsianWide, width.EastAsianFullwidth:
-			n += 2
-		default:
-			n++
+			n = max(n, termtab.Width(it.Name))
 		}
 	}
 	return n

@@ -8,13 +8,13 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/callqa/callqa/index"
+	"github.com/callqa/callqa/internal/termtab"
 	"github.com/callqa/callqa/lexicon"
 )
 
@@ -243,7 +243,7 @@ func writeSearchTable(w io.Writer, res *index.Results, q index.Query) error {
 	}
 	if len(res.Facets) > 0 && res.Total > 0 {
 		fmt.Fprintln(w)
-		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		tw := termtab.NewWriter(w, 2, 0)
 		for _, name := range []string{"category", "team", "agent", "month"} {
 			var parts []string
 			for _, c := range res.Facets[name] {
@@ -304,7 +304,7 @@ func runStats(opts *StatsOptions) error {
 	if opts.Format == "json" {
 		return writeJSON(opts.IO.Out, rows, true)
 	}
-	tw := tabwriter.NewWriter(opts.IO.Out, 0, 4, 2, ' ', tabwriter.AlignRight)
+	tw := termtab.NewWriter(opts.IO.Out, 2, termtab.AlignRight)
 	fmt.Fprintf(tw, "%s\tcalls\tfailed\tpass rate\tviolations\t\n", strings.ToUpper(opts.By))
 	for _, r := range rows {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f%%\t%d\t\n", r.Group, r.Calls, r.Failed, 100*r.PassRate, r.Violations)

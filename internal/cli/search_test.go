@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/callqa/callqa/index"
+	"github.com/callqa/callqa/internal/termtab"
 )
 
 // facet builds facet counts from "value count" strings.
@@ -324,6 +325,24 @@ func TestRunStats(t *testing.T) {
 		"  M1-C      1       0     100.0%           0",
 		"",
 	}, "\n"), strings.ReplaceAll(out, " \n", "\n"))
+
+	// Chinese names of two and three characters line up on the screen:
+	// every row ends in the same display column.
+	code, out, errOut = callqa("stats", "--index", filepath.Join(root, "m-*.bleve"), "--by", "agent")
+	require.Equal(t, exitOK, code, errOut)
+	assert.Equal(t, strings.Join([]string{
+		"   AGENT  calls  failed  pass rate  violations",
+		"    孙磊      1       1       0.0%           2",
+		"    赵强      1       1       0.0%           2",
+		"  陳怡君      1       1       0.0%           2",
+		"    周敏      2       1      50.0%           1",
+		"    李娜      1       0     100.0%           0",
+		"    王磊      1       0     100.0%           0",
+		"",
+	}, "\n"), out)
+	for _, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+		assert.Equal(t, termtab.Width("   AGENT  calls  failed  pass rate  violations"), termtab.Width(line), "%q", line)
+	}
 
 	code, out, errOut = callqa("stats", "--index", filepath.Join(root, "m-*.bleve"), "--by", "category", "--format", "json")
 	require.Equal(t, exitOK, code, errOut)
