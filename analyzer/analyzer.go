@@ -139,7 +139,7 @@ type state struct {
 	found map[int]map[string]bool
 	// hints are the hint rules that fired, before coverage filters them,
 	// with their rules.
-	hints     []Hint
+	hints     []hintAt
 	hintRules []*lexicon.Rule
 	// firstAt is where each task and step code was first covered: the
 	// turn and the byte offset of the evidence in the normalized text.
@@ -147,6 +147,13 @@ type state struct {
 	// evidence holds the spans of each task and step code's evidence, by
 	// turn number.
 	evidence map[string]map[int][]span
+}
+
+// hintAt is a hint and where its quote starts in its turn (the
+// normalized text; for a finding, the original), for ordering.
+type hintAt struct {
+	Hint
+	start int
 }
 
 // position is a place in a call: a turn number and an offset in it.
@@ -333,7 +340,7 @@ func (st *state) reaction(i int, rc *compiled) (string, int, bool) {
 
 // addHint records a hint unless its turn already has one of its kind
 // (one hint per kind per turn).
-func (st *state) addHint(h Hint, r *lexicon.Rule) {
+func (st *state) addHint(h hintAt, r *lexicon.Rule) {
 	for _, o := range st.hints {
 		if o.Turn == h.Turn && o.Code == h.Code {
 			return
@@ -353,7 +360,7 @@ func (st *state) findingHints() {
 		}
 		for _, f := range st.res.Findings {
 			if slices.Contains(r.OnFindings, f.Category) {
-				st.addHint(Hint{Turn: f.Turn, Code: r.Code, Kind: r.Code, About: r.About, Rule: r.ID, Text: r.Advice, Quote: f.Match, start: f.Start}, r)
+				st.addHint(hintAt{Hint{Turn: f.Turn, Code: r.Code, Kind: r.Code, About: r.About, Rule: r.ID, Text: r.Advice, Quote: f.Match}, f.Start}, r)
 			}
 		}
 	}
@@ -470,7 +477,7 @@ func (st *state) record(i int, c *compiled, m span, abuse bool) {
 		return
 	case lexicon.CategoryHint:
 		quote, _, _ := st.quote(i, m)
-		h := Hint{Turn: n, Code: r.Code, Kind: r.Code, About: r.About, Rule: r.ID, Text: r.Advice, Quote: quote, start: m.start}
+		h := hintAt{Hint{Turn: n, Code: r.Code, Kind: r.Code, About: r.About, Rule: r.ID, Text: r.Advice, Quote: quote}, m.start}
 		if c.reacts != nil {
 			ev, evTurn, ok := st.reaction(i, c.reacts)
 			if !ok {
@@ -625,7 +632,7 @@ func (st *state) keptHints() []Hint {
 			}
 		}
 		if keep {
-			out = append(out, h)
+			out = append(out, h.Hint)
 		}
 	}
 	return out

@@ -7,33 +7,6 @@ import (
 	"github.com/callqa/callqa/lexicon"
 )
 
-// RoleInference says which speaker of a speech-recognition transcript the
-// analyzer took for the agent, when no mapping said so, and why.
-type RoleInference struct {
-	// Roles maps every speaker label that had no role to the role given.
-	Roles map[string]string `json:"roles"`
-	// Agent is the label taken for the agent.
-	Agent string `json:"agent"`
-	// Confidence runs from 0 (a guess) to 1 (clear evidence).
-	Confidence float64 `json:"confidence"`
-	// Weak is set when the evidence does not settle who the agent is; the
-	// result should be checked, or the roles given with --roles.
-	Weak bool `json:"weak"`
-	// Scores is the evidence count per label: agent-side rules that fired
-	// on its turns, less other-side rules.
-	Scores   map[string]int `json:"scores"`
-	Evidence []RoleEvidence `json:"evidence"`
-}
-
-// RoleEvidence is one rule that fired on a speaker's turn while the
-// speaker was tried in a role.
-type RoleEvidence struct {
-	Speaker string `json:"speaker"`
-	Turn    int    `json:"turn"`
-	Rule    string `json:"rule"`
-	As      string `json:"as"` // the role the speaker was tried in
-}
-
 // Evidence thresholds: the agent must lead by at least minLead rules and
 // have at least minAgent of its own, or the inference is weak.
 const (
@@ -107,17 +80,6 @@ func (a *Analyzer) InferRoles(call *corpus.Call) *RoleInference {
 	inf.Roles[inf.Agent] = string(corpus.RoleAgent)
 	sort.SliceStable(inf.Evidence, func(i, j int) bool { return inf.Evidence[i].Turn < inf.Evidence[j].Turn })
 	return inf
-}
-
-// RoleDispute is a role mapping that the evidence goes strongly against:
-// the speaker it made the agent speaks like the other party, and another
-// speaker like the agent.
-type RoleDispute struct {
-	// Given is the speaker the mapping made the agent.
-	Given string `json:"given"`
-	// Inferred is what inference says with the mapping set aside; its
-	// Agent is the speaker the evidence takes for the agent.
-	Inferred *RoleInference `json:"inferred"`
 }
 
 // CheckRoles checks the roles a mapping gave a call (Call.RolesGiven)

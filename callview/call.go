@@ -4,8 +4,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/labels"
+	"github.com/callqa/callqa/result"
 	"github.com/callqa/callqa/score"
 )
 
@@ -19,7 +19,7 @@ type Options struct {
 	// Findings are the findings marked in the text and listed with the
 	// call: the violations and the signals, such as customer_abuse. Nil
 	// means the score's violations.
-	Findings []analyzer.Finding
+	Findings []result.Finding
 	// Order lists the items that come first, in this order (a scorecard's
 	// order and its items); nil means FirstCallOrder. The others follow:
 	// the steps, the tasks and the required items, each by code.
@@ -32,7 +32,7 @@ type Options struct {
 // Call is a scored call laid out for a page.
 type Call struct {
 	// Findings are the findings marked in the text, in the order given.
-	Findings []analyzer.Finding
+	Findings []result.Finding
 	// Violations counts the violating turns, once per category per turn.
 	Violations int
 	// Items are the steps, tasks and required items in order, each with
@@ -86,7 +86,7 @@ func Build(cs *score.CallScore, opts Options) *Call {
 		findings = cs.Violations
 	}
 	c := &Call{Findings: findings, Violations: CountViolations(findings)}
-	byTurn := make(map[int][]analyzer.Finding)
+	byTurn := make(map[int][]result.Finding)
 	for _, f := range findings {
 		byTurn[f.Turn] = append(byTurn[f.Turn], f)
 	}
@@ -135,7 +135,7 @@ func Build(cs *score.CallScore, opts Options) *Call {
 			}
 		}
 		for _, f := range byTurn[t.N] {
-			tv.Violation = tv.Violation || analyzer.IsViolation(f.Category)
+			tv.Violation = tv.Violation || result.IsViolation(f.Category)
 		}
 		c.Turns = append(c.Turns, tv)
 	}
@@ -194,7 +194,7 @@ func OrderedItems(cs *score.CallScore, order []string) []score.Item {
 // ViolatingTurns counts the distinct (turn, category) pairs of the
 // violations among findings, by category: violations count once per
 // category per turn, as policy.md labels them (and report.Summary counts).
-func ViolatingTurns(findings []analyzer.Finding) map[string]int {
+func ViolatingTurns(findings []result.Finding) map[string]int {
 	type key struct {
 		turn     int
 		category string
@@ -203,7 +203,7 @@ func ViolatingTurns(findings []analyzer.Finding) map[string]int {
 	out := make(map[string]int)
 	for _, f := range findings {
 		k := key{f.Turn, f.Category}
-		if !analyzer.IsViolation(f.Category) || seen[k] {
+		if !result.IsViolation(f.Category) || seen[k] {
 			continue
 		}
 		seen[k] = true
@@ -214,7 +214,7 @@ func ViolatingTurns(findings []analyzer.Finding) map[string]int {
 
 // CountViolations is the number of violating turns among findings, once
 // per category per turn.
-func CountViolations(findings []analyzer.Finding) int {
+func CountViolations(findings []result.Finding) int {
 	n := 0
 	for _, v := range ViolatingTurns(findings) {
 		n += v

@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/callqa/callqa/analyzer"
+	"github.com/callqa/callqa/result"
 	"github.com/callqa/callqa/score"
 )
 
@@ -16,7 +16,7 @@ import (
 // evidence at turns 1 and 3, hints on a turn, on the whole call and on a
 // turn the call does not have.
 func scored() *score.CallScore {
-	slur := analyzer.Finding{Turn: 3, Speaker: "agent", Category: "insult", Rule: "insult.slur", Severity: "critical", Match: "老赖", Start: 6, End: 12}
+	slur := result.Finding{Turn: 3, Speaker: "agent", Category: "insult", Rule: "insult.slur", Severity: "critical", Match: "老赖", Start: 6, End: 12}
 	return &score.CallScore{
 		CallID: "C1",
 		Turns: []score.TurnView{
@@ -33,7 +33,7 @@ func scored() *score.CallScore {
 			"get_commitment": {Code: "get_commitment", Kind: "task", Name: "得到还款承诺"},
 		},
 		Required: map[string]score.Item{"recording_notice": {Kind: "required", Name: "告知录音", Turns: []int{1, 1}}},
-		Violations: []analyzer.Finding{slur, slur,
+		Violations: []result.Finding{slur, slur,
 			{Turn: 3, Speaker: "agent", Category: "threat", Rule: "threat.x", Severity: "major", Match: "今天必须还"}},
 		Hints: []score.Hint{
 			{Turn: 1, Code: "open_question", Text: "问开放式问题"},
@@ -76,9 +76,9 @@ func TestBuild(t *testing.T) {
 		{Text: "今天必须还", Class: "violation", Categories: []string{"threat"}, Title: "威胁 threat · threat.x · 较重 major"},
 	}, c.Turns[2].Parts)
 
-	abuse := analyzer.Finding{Turn: 2, Speaker: "customer", Category: analyzer.CategoryCustomerAbuse, Rule: "insult.slur", Severity: "critical", Match: "吸血鬼"}
+	abuse := result.Finding{Turn: 2, Speaker: "customer", Category: result.CategoryCustomerAbuse, Rule: "insult.slur", Severity: "critical", Match: "吸血鬼"}
 	c = Build(cs, Options{
-		Findings: append([]analyzer.Finding{abuse}, cs.Violations...),
+		Findings: append([]result.Finding{abuse}, cs.Violations...),
 		Order:    []string{"get_commitment", "recording_notice", "get_commitment"},
 		ItemName: func(code string) string { return "<" + code + ">" },
 	})
@@ -91,9 +91,9 @@ func TestBuild(t *testing.T) {
 }
 
 func TestViolatingTurns(t *testing.T) {
-	fs := []analyzer.Finding{
+	fs := []result.Finding{
 		{Turn: 1, Category: "insult"}, {Turn: 1, Category: "insult"}, {Turn: 2, Category: "insult"},
-		{Turn: 2, Category: "threat"}, {Turn: 3, Category: analyzer.CategoryCustomerAbuse},
+		{Turn: 2, Category: "threat"}, {Turn: 3, Category: result.CategoryCustomerAbuse},
 	}
 	assert.Equal(t, map[string]int{"insult": 2, "threat": 1}, ViolatingTurns(fs))
 	assert.Equal(t, 3, CountViolations(fs))

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/labels"
+	"github.com/callqa/callqa/result"
 )
 
 // Segment is a run of a turn's text covered by the same findings: none for
@@ -14,7 +14,7 @@ import (
 // turn's text, never HTML: a page escapes it like any other text.
 type Segment struct {
 	Text     string
-	Findings []analyzer.Finding
+	Findings []result.Finding
 }
 
 // Segments cuts text, a turn's original text, at the edges of the
@@ -24,11 +24,11 @@ type Segment struct {
 // lists every finding that covers it, in the order given, and neighbouring
 // pieces covered by the same findings are one segment. Every cut falls on a
 // UTF-8 character boundary, so a page can wrap each piece in its own element.
-func Segments(text string, findings []analyzer.Finding) []Segment {
+func Segments(text string, findings []result.Finding) []Segment {
 	// located is one finding and its byte range [start, end) in text.
 	type located struct {
 		start, end int
-		f          analyzer.Finding
+		f          result.Finding
 	}
 	var spans []located
 	cuts := []int{0, len(text)}
@@ -72,7 +72,7 @@ func Segments(text string, findings []analyzer.Finding) []Segment {
 // in bounds, fall on character boundaries and quote f.Match. Otherwise (a
 // finding made on another copy of the text) the first occurrence of f.Match
 // is used, and ok is false when there is none.
-func locate(text string, f analyzer.Finding) (start, end int, ok bool) {
+func locate(text string, f result.Finding) (start, end int, ok bool) {
 	if validRange(text, f.Start, f.End) && (f.Match == "" || text[f.Start:f.End] == f.Match) {
 		return f.Start, f.End, true
 	}
@@ -109,7 +109,7 @@ type Part struct {
 
 // Parts are Segments with a class, categories and title; neighbouring
 // pieces that would show alike (same class and title) are one part.
-func Parts(text string, findings []analyzer.Finding) []Part {
+func Parts(text string, findings []result.Finding) []Part {
 	var out []Part
 	for _, s := range Segments(text, findings) {
 		p := partOf(s)
@@ -130,7 +130,7 @@ func partOf(s Segment) Part {
 	p.Class = "signal"
 	var titles []string
 	for _, f := range s.Findings {
-		if analyzer.IsViolation(f.Category) {
+		if result.IsViolation(f.Category) {
 			p.Class = "violation"
 		}
 		if !slices.Contains(p.Categories, f.Category) {

@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/callqa/callqa/analyzer"
+	"github.com/callqa/callqa/result"
 )
 
 // TestParts: a turn's text cut at its findings, each marked part with
@@ -16,36 +16,36 @@ import (
 func TestParts(t *testing.T) {
 	const text = "你就是个老赖，出门小心点"
 	insult, threat, abuse := []string{"insult"}, []string{"threat"}, []string{"customer_abuse"}
-	f := func(rule, category, match string, start, end int) analyzer.Finding {
-		return analyzer.Finding{Rule: rule, Category: category, Severity: "critical", Match: match, Start: start, End: end}
+	f := func(rule, category, match string, start, end int) result.Finding {
+		return result.Finding{Rule: rule, Category: category, Severity: "critical", Match: match, Start: start, End: end}
 	}
 	tests := []struct {
 		name     string
 		text     string
-		findings []analyzer.Finding
+		findings []result.Finding
 		want     []Part
 	}{
 		{name: "none", text: text, want: []Part{{Text: text}}},
-		{name: "empty_text", text: "", findings: []analyzer.Finding{f("r", "insult", "老赖", 0, 6)}},
-		{name: "offsets", text: text, findings: []analyzer.Finding{f("insult.slur", "insult", "老赖", 12, 18)},
+		{name: "empty_text", text: "", findings: []result.Finding{f("r", "insult", "老赖", 0, 6)}},
+		{name: "offsets", text: text, findings: []result.Finding{f("insult.slur", "insult", "老赖", 12, 18)},
 			want: []Part{{Text: "你就是个"}, {Text: "老赖", Class: "violation", Categories: insult, Title: "辱骂 insult · insult.slur · 严重 critical"}, {Text: "，出门小心点"}}},
-		{name: "whole_text", text: "老赖", findings: []analyzer.Finding{f("insult.slur", "insult", "老赖", 0, 6)},
+		{name: "whole_text", text: "老赖", findings: []result.Finding{f("insult.slur", "insult", "老赖", 0, 6)},
 			want: []Part{{Text: "老赖", Class: "violation", Categories: insult, Title: "辱骂 insult · insult.slur · 严重 critical"}}},
-		{name: "bad_offsets_fall_back_to_match", text: text, findings: []analyzer.Finding{f("insult.slur", "insult", "老赖", 13, 19)},
+		{name: "bad_offsets_fall_back_to_match", text: text, findings: []result.Finding{f("insult.slur", "insult", "老赖", 13, 19)},
 			want: []Part{{Text: "你就是个"}, {Text: "老赖", Class: "violation", Categories: insult, Title: "辱骂 insult · insult.slur · 严重 critical"}, {Text: "，出门小心点"}}},
-		{name: "out_of_bounds_and_not_found", text: text, findings: []analyzer.Finding{f("x.y", "threat", "滚", 30, 40)},
+		{name: "out_of_bounds_and_not_found", text: text, findings: []result.Finding{f("x.y", "threat", "滚", 30, 40)},
 			want: []Part{{Text: text}}},
-		{name: "offsets_without_match", text: text, findings: []analyzer.Finding{f("x.y", "threat", "", 21, 36)},
+		{name: "offsets_without_match", text: text, findings: []result.Finding{f("x.y", "threat", "", 21, 36)},
 			want: []Part{{Text: "你就是个老赖，"}, {Text: "出门小心点", Class: "violation", Categories: threat, Title: "威胁 threat · x.y · 严重 critical"}}},
-		{name: "mid_character_offsets_without_match", text: text, findings: []analyzer.Finding{f("x.y", "threat", "", 1, 4)},
+		{name: "mid_character_offsets_without_match", text: text, findings: []result.Finding{f("x.y", "threat", "", 1, 4)},
 			want: []Part{{Text: text}}},
-		{name: "adjacent_rules_stay_apart", text: text, findings: []analyzer.Finding{
+		{name: "adjacent_rules_stay_apart", text: text, findings: []result.Finding{
 			f("a.one", "insult", "老赖", 12, 18), f("b.two", "threat", "，出门", 18, 27)},
 			want: []Part{{Text: "你就是个"}, {Text: "老赖", Class: "violation", Categories: insult, Title: "辱骂 insult · a.one · 严重 critical"}, {Text: "，出门", Class: "violation", Categories: threat, Title: "威胁 threat · b.two · 严重 critical"}, {Text: "小心点"}}},
-		{name: "same_rule_twice_merges", text: "滚滚", findings: []analyzer.Finding{
+		{name: "same_rule_twice_merges", text: "滚滚", findings: []result.Finding{
 			f("insult.gun", "insult", "滚", 0, 3), f("insult.gun", "insult", "滚", 3, 6)},
 			want: []Part{{Text: "滚滚", Class: "violation", Categories: insult, Title: "辱骂 insult · insult.gun · 严重 critical"}}},
-		{name: "nested_violation_wins_over_signal", text: text, findings: []analyzer.Finding{
+		{name: "nested_violation_wins_over_signal", text: text, findings: []result.Finding{
 			f("abuse.x", "customer_abuse", "就是个老赖", 3, 18), f("insult.slur", "insult", "老赖", 12, 18)},
 			want: []Part{{Text: "你"}, {Text: "就是个", Class: "signal", Categories: abuse, Title: "客户辱骂 customer_abuse · abuse.x · 严重 critical"}, {Text: "老赖", Class: "violation", Categories: []string{"customer_abuse", "insult"}, Title: "客户辱骂 customer_abuse · abuse.x · 严重 critical; 辱骂 insult · insult.slur · 严重 critical"}, {Text: "，出门小心点"}}},
 	}
@@ -92,9 +92,9 @@ func FuzzSegments(f *testing.F) {
 	f.Add("老赖老赖", "老赖", 6, 12, "赖老", 99, 100)
 	f.Add("老", "\x80", 0, 0, "", 0, 3)
 	f.Fuzz(func(t *testing.T, text, match string, start, end int, match2 string, start2, end2 int) {
-		fs := []analyzer.Finding{
+		fs := []result.Finding{
 			{Rule: "insult.r", Category: "insult", Match: match, Start: start, End: end},
-			{Rule: "abuse.r", Category: analyzer.CategoryCustomerAbuse, Match: match2, Start: start2, End: end2},
+			{Rule: "abuse.r", Category: result.CategoryCustomerAbuse, Match: match2, Start: start2, End: end2},
 		}
 		got := Segments(text, fs)
 		var joined strings.Builder
@@ -145,22 +145,22 @@ func FuzzSegments(f *testing.F) {
 // it and whose Match is a piece of a character is not located there, so no
 // cut falls inside the character (found by FuzzSegments).
 func TestSegmentsMatchInsideCharacter(t *testing.T) {
-	got := Segments("老赖", []analyzer.Finding{{Rule: "r", Category: "insult", Match: "\x80", Start: 0, End: 0}})
+	got := Segments("老赖", []result.Finding{{Rule: "r", Category: "insult", Match: "\x80", Start: 0, End: 0}})
 	assert.Equal(t, []Segment{{Text: "老赖"}}, got)
 }
 
 func TestSegmentsFindings(t *testing.T) {
 	text := "你就是个老赖，出门小心点"
-	abuse := analyzer.Finding{Rule: "abuse.x", Category: "customer_abuse", Match: "就是个老赖", Start: 3, End: 18}
-	slur := analyzer.Finding{Rule: "insult.slur", Category: "insult", Match: "老赖", Start: 12, End: 18}
-	stale := analyzer.Finding{Rule: "threat.safety", Category: "threat", Match: "小心点", Start: 99, End: 100}
-	got := Segments(text, []analyzer.Finding{abuse, slur, stale})
+	abuse := result.Finding{Rule: "abuse.x", Category: "customer_abuse", Match: "就是个老赖", Start: 3, End: 18}
+	slur := result.Finding{Rule: "insult.slur", Category: "insult", Match: "老赖", Start: 12, End: 18}
+	stale := result.Finding{Rule: "threat.safety", Category: "threat", Match: "小心点", Start: 99, End: 100}
+	got := Segments(text, []result.Finding{abuse, slur, stale})
 	assert.Equal(t, []Segment{
 		{Text: "你"},
-		{Text: "就是个", Findings: []analyzer.Finding{abuse}},
-		{Text: "老赖", Findings: []analyzer.Finding{abuse, slur}},
+		{Text: "就是个", Findings: []result.Finding{abuse}},
+		{Text: "老赖", Findings: []result.Finding{abuse, slur}},
 		{Text: "，出门"},
-		{Text: "小心点", Findings: []analyzer.Finding{stale}},
+		{Text: "小心点", Findings: []result.Finding{stale}},
 	}, got, "offsets out of range fall back to the first occurrence of Match")
 	assert.Equal(t, []Segment{{Text: text}}, Segments(text, nil))
 	assert.Nil(t, Segments("", nil))

@@ -4,8 +4,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/corpus"
+	"github.com/callqa/callqa/result"
 )
 
 // NoValue is the group of the calls that have no value for a --by field.
@@ -57,7 +57,7 @@ var HeaderFields = []string{"agent", "team", "kind", "party", "date", "started_a
 //
 // r is nil for a label without a scanned call, which then has only label
 // fields. The result is NoValue when none of these has a non-empty value.
-func FieldValue(field string, r *analyzer.Result, lab Label) string {
+func FieldValue(field string, r *result.Result, lab Label) string {
 	if v, ok := lab.Field(field); ok {
 		return v
 	}
@@ -77,7 +77,7 @@ func FieldValue(field string, r *analyzer.Result, lab Label) string {
 
 // headerField returns a header field of the call behind r: from r.Call
 // when the result carries it, else from the header copies on r.
-func headerField(field string, r *analyzer.Result) string {
+func headerField(field string, r *result.Result) string {
 	c := r.Call
 	if c == nil {
 		c = &corpus.Call{Agent: r.Agent, Team: r.Team, StartedAt: r.StartedAt, Kind: r.Kind}
@@ -104,14 +104,14 @@ func headerField(field string, r *analyzer.Result) string {
 // each group as Evaluate scores the whole. Scanned calls without a label
 // are left out; of a call scanned more than once, the first result
 // counts. Neither argument is changed.
-func GroupBy(results []*analyzer.Result, labels map[string]Label, field string) Breakdown {
+func GroupBy(results []*result.Result, labels map[string]Label, field string) Breakdown {
 	type members struct {
-		results []*analyzer.Result
+		results []*result.Result
 		labels  map[string]Label
 		ids     []string
 	}
 	groups := make(map[string]*members)
-	add := func(id string, r *analyzer.Result) {
+	add := func(id string, r *result.Result) {
 		lab := labels[id]
 		v := FieldValue(field, r, lab)
 		g := groups[v]

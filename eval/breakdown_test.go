@@ -6,8 +6,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/corpus"
+	"github.com/callqa/callqa/result"
 )
 
 func TestFieldValue(t *testing.T) {
@@ -20,15 +20,15 @@ func TestFieldValue(t *testing.T) {
 			{N: 2, Role: corpus.RoleCustomer, Text: "我不是他我是他同事你找他有什么事"},
 		},
 	}
-	withCall := &analyzer.Result{CallID: "H1", Call: call, Agent: "ignored"}
-	noCall := &analyzer.Result{CallID: "H1", Agent: "周敏", Team: "M2-B", Kind: "follow_up", StartedAt: "2026-04-02 10:00:00"}
+	withCall := &result.Result{CallID: "H1", Call: call, Agent: "ignored"}
+	noCall := &result.Result{CallID: "H1", Agent: "周敏", Team: "M2-B", Kind: "follow_up", StartedAt: "2026-04-02 10:00:00"}
 	lab := Label{CallID: "H1", Party: "debtor", Extra: map[string]string{"round": "2"}}
 	tagged := Label{CallID: "H1", Extra: map[string]string{"variety": "cantonese", "team": "override"}}
 
 	tests := []struct {
 		name  string
 		field string
-		r     *analyzer.Result
+		r     *result.Result
 		lab   Label
 		want  string
 	}{

@@ -3,7 +3,7 @@ package eval
 import (
 	"slices"
 
-	"github.com/callqa/callqa/analyzer"
+	"github.com/callqa/callqa/result"
 )
 
 // Report is the outcome of comparing results with labels. Its JSON form is
@@ -25,7 +25,7 @@ type Report struct {
 	Duplicates []string `json:"duplicates"`
 
 	// Turns scores violations per (call, turn, category), one entry per
-	// violation category in analyzer.ViolationCategories order; Micro sums
+	// violation category in result.ViolationCategories order; Micro sums
 	// them.
 	Turns []CategoryScore `json:"turns"`
 	Micro Score           `json:"micro"`
@@ -41,8 +41,8 @@ type Report struct {
 	Clean CleanCalls `json:"clean"`
 	// Party is the accuracy of Result.Party over labels that have a party.
 	Party Accuracy `json:"party"`
-	// Tasks and Steps score coverage per code, in analyzer.TaskCodes and
-	// analyzer.StepCodes order.
+	// Tasks and Steps score coverage per code, in result.TaskCodes and
+	// result.StepCodes order.
 	Tasks []CodeScore `json:"tasks"`
 	Steps []CodeScore `json:"steps"`
 
@@ -177,7 +177,7 @@ type counts struct{ tp, fp, fn int }
 
 // Evaluate compares results with labels; see the package comment for what
 // it counts. Nil results are skipped. Neither argument is changed.
-func Evaluate(results []*analyzer.Result, labels map[string]Label) *Report {
+func Evaluate(results []*result.Result, labels map[string]Label) *Report {
 	rep := &Report{
 		Labeled:            len(labels),
 		Unlabeled:          []string{},
@@ -190,7 +190,7 @@ func Evaluate(results []*analyzer.Result, labels map[string]Label) *Report {
 		CoverageMismatches: []CoverageMismatch{},
 	}
 
-	byID := make(map[string]*analyzer.Result)
+	byID := make(map[string]*result.Result)
 	var order []string
 	for _, r := range results {
 		if r == nil {
@@ -224,12 +224,12 @@ func Evaluate(results []*analyzer.Result, labels map[string]Label) *Report {
 
 	turnCounts := make(map[string]*counts)
 	callCounts := make(map[string]*counts)
-	for _, c := range analyzer.ViolationCategories {
+	for _, c := range result.ViolationCategories {
 		turnCounts[c], callCounts[c] = &counts{}, &counts{}
 	}
 	var partyCorrect, partyTotal int
-	taskTally := newCodeTally(analyzer.TaskCodes)
-	stepTally := newCodeTally(analyzer.StepCodes)
+	taskTally := newCodeTally(result.TaskCodes)
+	stepTally := newCodeTally(result.StepCodes)
 
 	for _, id := range ids {
 		r, lab := byID[id], labels[id]
@@ -256,7 +256,7 @@ func Evaluate(results []*analyzer.Result, labels map[string]Label) *Report {
 				})
 			}
 		}
-		for _, c := range analyzer.ViolationCategories {
+		for _, c := range result.ViolationCategories {
 			g, p := anyOf(gold, c), anyOf(pred, c)
 			switch {
 			case g && p:
@@ -291,7 +291,7 @@ func Evaluate(results []*analyzer.Result, labels map[string]Label) *Report {
 	}
 
 	var micro counts
-	for _, c := range analyzer.ViolationCategories {
+	for _, c := range result.ViolationCategories {
 		t := turnCounts[c]
 		micro.tp += t.tp
 		micro.fp += t.fp
@@ -312,7 +312,7 @@ func Evaluate(results []*analyzer.Result, labels map[string]Label) *Report {
 func goldKeys(lab Label) map[key]bool {
 	gold := make(map[key]bool)
 	for _, v := range lab.Violations {
-		if analyzer.IsViolation(v.Category) {
+		if result.IsViolation(v.Category) {
 			gold[key{v.Turn, v.Category}] = true
 		}
 	}
@@ -321,14 +321,14 @@ func goldKeys(lab Label) map[key]bool {
 
 // predictedKeys returns the distinct (turn, category) pairs of a result's
 // violation findings, each with its first finding. r may be nil.
-func predictedKeys(r *analyzer.Result) map[key]analyzer.Finding {
-	pred := make(map[key]analyzer.Finding)
+func predictedKeys(r *result.Result) map[key]result.Finding {
+	pred := make(map[key]result.Finding)
 	if r == nil {
 		return pred
 	}
 	for _, f := range r.Findings {
 		k := key{f.Turn, f.Category}
-		if _, seen := pred[k]; !seen && analyzer.IsViolation(f.Category) {
+		if _, seen := pred[k]; !seen && result.IsViolation(f.Category) {
 			pred[k] = f
 		}
 	}
@@ -345,8 +345,8 @@ func sortKeys[V any](m map[key]V) []key {
 		if a.turn != b.turn {
 			return a.turn - b.turn
 		}
-		return slices.Index(analyzer.ViolationCategories, a.category) -
-			slices.Index(analyzer.ViolationCategories, b.category)
+		return slices.Index(result.ViolationCategories, a.category) -
+			slices.Index(result.ViolationCategories, b.category)
 	})
 	return keys
 }
@@ -362,7 +362,7 @@ func anyOf[V any](m map[key]V, category string) bool {
 
 // turnText returns the text of turn n from the analyzed call, or from a
 // finding on that turn when the result does not carry the call.
-func turnText(r *analyzer.Result, n int) string {
+func turnText(r *result.Result, n int) string {
 	if r == nil {
 		return ""
 	}
@@ -404,7 +404,7 @@ func newCodeTally(codes []string) *codeTally {
 
 // add scores one call's coverage against its label and appends the
 // disagreements to mm. Codes the label leaves out are skipped.
-func (t *codeTally) add(mm []CoverageMismatch, id string, want map[string]bool, got map[string]analyzer.Coverage) []CoverageMismatch {
+func (t *codeTally) add(mm []CoverageMismatch, id string, want map[string]bool, got map[string]result.Coverage) []CoverageMismatch {
 	for _, code := range t.codes {
 		w, ok := want[code]
 		if !ok {

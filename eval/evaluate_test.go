@@ -7,8 +7,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/corpus"
+	"github.com/callqa/callqa/result"
 )
 
 func TestNewScore(t *testing.T) {
@@ -64,7 +64,7 @@ func sampleLabels() map[string]Label {
 	}
 }
 
-func sampleResults() []*analyzer.Result {
+func sampleResults() []*result.Result {
 	call := &corpus.Call{ID: "A1", Turns: []corpus.Turn{
 		{N: 1, Role: corpus.RoleAgent, Text: "您好，请问是王强先生吗？"},
 		{N: 2, Role: corpus.RoleCustomer, Text: "是我。"},
@@ -74,28 +74,28 @@ func sampleResults() []*analyzer.Result {
 		{N: 6, Role: corpus.RoleCustomer, Text: "最近手头紧。"},
 		{N: 7, Role: corpus.RoleAgent, Text: "您放心，这不是刑事案件，不会有人抓您。"},
 	}}
-	return []*analyzer.Result{
+	return []*result.Result{
 		{
 			CallID: "A1", Party: "debtor", Pass: false, Call: call,
-			Findings: []analyzer.Finding{
+			Findings: []result.Finding{
 				{Category: "threat", Turn: 3, Rule: "threat.safety", Match: "出门小心点", Text: call.Turns[2].Text},
 				{Category: "insult", Turn: 3, Rule: "insult.laolai", Match: "老赖", Text: call.Turns[2].Text},
 				{Category: "insult", Turn: 3, Rule: "insult.other", Match: "老赖", Text: call.Turns[2].Text},
 				{Category: "customer_abuse", Turn: 4, Rule: "customer_abuse.insult", Match: "吸血鬼"},
 				{Category: "false_legal_claim", Turn: 7, Rule: "false_legal_claim.arrest", Match: "抓您", Text: call.Turns[6].Text},
 			},
-			Tasks: map[string]analyzer.Coverage{
+			Tasks: map[string]result.Coverage{
 				"demand_payment":       {Covered: true, Turns: []int{9}},
 				"ask_reason":           {Covered: true, Turns: []int{5}},
 				"explain_consequences": {Covered: false, Turns: []int{}},
 				"get_commitment":       {Covered: true, Turns: []int{6}},
 			},
-			Steps: map[string]analyzer.Coverage{
+			Steps: map[string]result.Coverage{
 				"self_introduce":  {Covered: true, Turns: []int{1}},
 				"verify_identity": {Covered: true, Turns: []int{1}},
 			},
 		},
-		{CallID: "X9", Party: "debtor", Findings: []analyzer.Finding{{Category: "insult", Turn: 1, Rule: "insult.laolai"}}},
+		{CallID: "X9", Party: "debtor", Findings: []result.Finding{{Category: "insult", Turn: 1, Rule: "insult.laolai"}}},
 		{CallID: "A2", Party: "debtor", Pass: true},
 		nil,
 		{CallID: "A3", Party: "debtor", Pass: false},
@@ -173,7 +173,7 @@ func TestEvaluateEdgeCases(t *testing.T) {
 	clean := map[string]Label{"C1": {CallID: "C1", Violations: []Violation{}}}
 	tests := []struct {
 		name    string
-		results []*analyzer.Result
+		results []*result.Result
 		labels  map[string]Label
 		check   func(t *testing.T, rep *Report)
 	}{
@@ -192,7 +192,7 @@ func TestEvaluateEdgeCases(t *testing.T) {
 		{
 			name:    "clean_and_nothing_found_is_perfect",
 			labels:  clean,
-			results: []*analyzer.Result{{CallID: "C1", Pass: true}},
+			results: []*result.Result{{CallID: "C1", Pass: true}},
 			check: func(t *testing.T, rep *Report) {
 				assert.Equal(t, 1.0, rep.Micro.F1)
 				for _, c := range rep.Turns {
@@ -205,7 +205,7 @@ func TestEvaluateEdgeCases(t *testing.T) {
 		{
 			name:   "customer_abuse_only_is_not_a_false_positive",
 			labels: clean,
-			results: []*analyzer.Result{{CallID: "C1", Pass: true, Findings: []analyzer.Finding{
+			results: []*result.Result{{CallID: "C1", Pass: true, Findings: []result.Finding{
 				{Category: "customer_abuse", Turn: 2},
 			}}},
 			check: func(t *testing.T, rep *Report) {
@@ -216,7 +216,7 @@ func TestEvaluateEdgeCases(t *testing.T) {
 		{
 			name:    "results_without_labels",
 			labels:  clean,
-			results: []*analyzer.Result{{CallID: "Z1", Findings: []analyzer.Finding{{Category: "insult", Turn: 1}}}},
+			results: []*result.Result{{CallID: "Z1", Findings: []result.Finding{{Category: "insult", Turn: 1}}}},
 			check: func(t *testing.T, rep *Report) {
 				assert.Equal(t, []string{"Z1"}, rep.Unlabeled)
 				assert.Equal(t, []string{"C1"}, rep.Unscanned)

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/callqa/callqa/analyzer"
+	"github.com/callqa/callqa/result"
 )
 
 // IDSet is a selection of call ids, as `callqa eval --only` takes it: single
@@ -165,8 +165,8 @@ func (s *IDSet) Labels(labels map[string]Label) map[string]Label {
 
 // Results returns the results whose call id is in the set, in order; nil
 // results are dropped. results is not changed.
-func (s *IDSet) Results(results []*analyzer.Result) []*analyzer.Result {
-	var out []*analyzer.Result
+func (s *IDSet) Results(results []*result.Result) []*result.Result {
+	var out []*result.Result
 	for _, r := range results {
 		if r != nil && s.Contains(r.CallID) {
 			out = append(out, r)

@@ -6,7 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/callqa/callqa/analyzer"
+	"github.com/callqa/callqa/result"
 )
 
 func TestParseIDs(t *testing.T) {
@@ -132,5 +132,5 @@ func TestIDSetFilters(t *testing.T) {
 		ids = append(ids, r.CallID)
 	}
 	assert.Equal(t, []string{"A1", "A2", "A3", "A1"}, ids, "input order kept, nil and X9 dropped")
-	assert.Nil(t, s.Results([]*analyzer.Result{{CallID: "B1"}}))
+	assert.Nil(t, s.Results([]*result.Result{{CallID: "B1"}}))
 }

@@ -11,7 +11,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/callqa/callqa/analyzer"
+	"github.com/callqa/callqa/result"
 )
 
 // Label is the gold annotation of one call (formats.md §3).
@@ -201,16 +201,16 @@ func parseLabel(line []byte) (Label, []error) {
 		errs = append(errs, fmt.Errorf("unknown party %q (want debtor or third_party)", lab.Party))
 	}
 	for i, v := range lab.Violations {
-		if !analyzer.IsViolation(v.Category) {
+		if !result.IsViolation(v.Category) {
 			errs = append(errs, fmt.Errorf("violation %d: unknown category %q (want %s)",
-				i+1, v.Category, strings.Join(analyzer.ViolationCategories, ", ")))
+				i+1, v.Category, strings.Join(result.ViolationCategories, ", ")))
 		}
 		if v.Turn < 1 {
 			errs = append(errs, fmt.Errorf("violation %d: turn %d is not a turn number (turns count from 1)", i+1, v.Turn))
 		}
 	}
-	errs = append(errs, checkCodes("task", lab.Tasks, analyzer.TaskCodes, "step", analyzer.StepCodes)...)
-	errs = append(errs, checkCodes("step", lab.Steps, analyzer.StepCodes, "task", analyzer.TaskCodes)...)
+	errs = append(errs, checkCodes("task", lab.Tasks, result.TaskCodes, "step", result.StepCodes)...)
+	errs = append(errs, checkCodes("step", lab.Steps, result.StepCodes, "task", result.TaskCodes)...)
 	return lab, errs
 }
 

@@ -6,8 +6,8 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/callview"
+	"github.com/callqa/callqa/result"
 	"github.com/callqa/callqa/score"
 )
 
@@ -45,7 +45,7 @@ func categoryChart(calls []*score.CallScore) chart {
 	var labels, shown, classes []string
 	var values []float64
 	top := 0
-	for _, cat := range analyzer.ViolationCategories {
+	for _, cat := range result.ViolationCategories {
 		labels = append(labels, label(groupCategory, cat).ZH)
 		values = append(values, float64(counts[cat]))
 		shown = append(shown, strconv.Itoa(counts[cat]))
@@ -53,7 +53,7 @@ func categoryChart(calls []*score.CallScore) chart {
 		top = max(top, counts[cat])
 	}
 	c := newChart("chart-category", label(groupUI, "byCategory"), labels, values, shown, classes, float64(top))
-	for i, cat := range analyzer.ViolationCategories {
+	for i, cat := range result.ViolationCategories {
 		c.Bars[i].Full = text(label(groupCategory, cat))
 	}
 	return c

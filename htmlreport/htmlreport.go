@@ -11,8 +11,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/callview"
+	"github.com/callqa/callqa/result"
 	"github.com/callqa/callqa/score"
 )
 
@@ -303,7 +303,7 @@ func buildCall(c *score.CallScore, anchor string) callData {
 	for _, f := range cv.Findings {
 		v.Findings = append(v.Findings, findingData{
 			Turn: f.Turn, Category: f.Category, Rule: f.Rule, Match: f.Match,
-			Violation: analyzer.IsViolation(f.Category),
+			Violation: result.IsViolation(f.Category),
 		})
 	}
 	items := cv.Items

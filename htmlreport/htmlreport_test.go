@@ -15,7 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/callqa/callqa/analyzer"
+	"github.com/callqa/callqa/result"
 	"github.com/callqa/callqa/score"
 )
 
@@ -26,12 +26,12 @@ var generated = time.Date(2026, 3, 9, 18, 30, 0, 0, time.FixedZone("CST", 8*3600
 
 // finding builds a violation finding on text whose Start and End are the
 // byte offsets of the first match, as the analyzer gives them.
-func finding(turn int, category, rule, text, match string) analyzer.Finding {
+func finding(turn int, category, rule, text, match string) result.Finding {
 	i := strings.Index(text, match)
 	if i < 0 {
 		panic("finding: " + match + " not in " + text)
 	}
-	return analyzer.Finding{Category: category, Turn: turn, Speaker: "agent", Severity: "critical",
+	return result.Finding{Category: category, Turn: turn, Speaker: "agent", Severity: "critical",
 		Rule: rule, Match: match, Text: text, Start: i, End: i + len(match)}
 }
 
@@ -80,7 +80,7 @@ func sampleCalls() []*score.CallScore {
 		},
 		Order:      []score.OrderStep{{Code: "verify_identity", Turn: 1}, {Code: "self_introduce", Turn: 3}, {Code: "demand_payment", Turn: 3}},
 		Departures: []score.Departure{{Code: "demand_payment", Turn: 3, Before: "ask_reason"}, {Code: "demand_payment", Turn: 3, Before: "self_introduce", BeforeTurn: 3, Text: "在表明身份的同一句里就要求还款"}},
-		Violations: []analyzer.Finding{
+		Violations: []result.Finding{
 			abuse,
 			finding(5, "insult", "insult.slur", d7[4].Text, "老赖"),
 			finding(5, "threat", "threat.expose", d7[4].Text, "发给你通讯录"),
@@ -108,7 +108,7 @@ func sampleCalls() []*score.CallScore {
 		CallID: `X<1>&"2"`, Source: "calls/<x>.txt", Agent: `<i>Eve</i>`, Team: "T&T", Party: "debtor",
 		Scorecard: "default@1", Score: 0, Max: 100, Pass: false, ScoreApplicable: true,
 		FailReasons: []string{"一票否决: insult (t2) <b>"},
-		Violations: []analyzer.Finding{
+		Violations: []result.Finding{
 			bad,
 			{Category: "threat", Turn: 1, Rule: "threat.none", Match: "不在这里", Text: xss[0].Text, Start: 0, End: 3}, // neither offsets nor words: listed, not marked
 		},
@@ -138,7 +138,7 @@ func sampleCalls() []*score.CallScore {
 			"self_introduce":  item("self_introduce", "step", "表明自己身份", 0, 3),
 		},
 		OrderOK: true,
-		Violations: []analyzer.Finding{
+		Violations: []result.Finding{
 			finding(5, "insult", "insult.pianzi", s06[4].Text, "騙子"),
 			finding(5, "false_legal_claim", "false_legal.police", s06[4].Text, "警察明天就上門抓你"),
 		},
@@ -415,7 +415,7 @@ func TestAnchorFor(t *testing.T) {
 // same number of %d, and codes it does not know show as themselves.
 func TestLabels(t *testing.T) {
 	want := map[string][]string{
-		groupCategory: append(slices.Clone(analyzer.ViolationCategories), analyzer.CategoryCustomerAbuse),
+		groupCategory: append(slices.Clone(result.ViolationCategories), result.CategoryCustomerAbuse),
 		groupItem:     {"demand_payment", "ask_reason", "explain_consequences", "get_commitment", "self_introduce", "verify_identity"},
 		groupRole:     {"agent", "customer", "third_party"},
 		groupParty:    {"debtor", "third_party"},
@@ -476,7 +476,7 @@ func TestCompliance(t *testing.T) {
 			FailReasons: []string{"score 50 is below the pass mark 75"}},
 		{CallID: "T01", Party: "third_party", Score: 0, Max: 100, Pass: true, Compliant: true},
 		{CallID: "V01", Party: "debtor", Score: 100, Max: 100, ScoreApplicable: true,
-			FailReasons: []string{"insult (t3)"}, Violations: []analyzer.Finding{{Turn: 3, Category: "insult", Rule: "insult.slur", Match: "老赖"}}},
+			FailReasons: []string{"insult (t3)"}, Violations: []result.Finding{{Turn: 3, Category: "insult", Rule: "insult.slur", Match: "老赖"}}},
 	}
 	out := render(t, calls, Options{Generated: generated})
 	for kpi, want := range map[string]string{"calls": "3", "compliant": "2", "compliance-rate": "66.7%", "passed": "1", "failed": "2", "violations": "1"} {

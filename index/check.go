@@ -8,8 +8,8 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
 
-	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/lexicon"
+	"github.com/callqa/callqa/result"
 )
 
 // Parties are the values Query.Party may take: who the agent talked to.
@@ -22,9 +22,9 @@ var Sorts = []string{"date", "score", "relevance"}
 // categories for calls, and customer_abuse as well for finding documents
 // (Query.Findings), which are stored for it too.
 func Categories(findings bool) []string {
-	out := slices.Clone(analyzer.ViolationCategories)
+	out := slices.Clone(result.ViolationCategories)
 	if findings {
-		out = append(out, analyzer.CategoryCustomerAbuse)
+		out = append(out, result.CategoryCustomerAbuse)
 	}
 	return out
 }
@@ -71,7 +71,7 @@ func (q Query) Check() error {
 	cats := Categories(q.Findings)
 	if q.Category != "" && !slices.Contains(cats, q.Category) {
 		e := &FilterError{Field: "category", Value: q.Category, Known: cats}
-		if q.Category == analyzer.CategoryCustomerAbuse {
+		if q.Category == result.CategoryCustomerAbuse {
 			e.Note = "customer abuse is not a violation, so no call is filtered by it; search findings for it"
 		}
 		return e

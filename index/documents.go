@@ -5,13 +5,13 @@ import (
 	"sort"
 	"time"
 
-	"github.com/callqa/callqa/analyzer"
+	"github.com/callqa/callqa/result"
 )
 
 // documents turns one result into a call document and its finding
 // documents (each with its id under "id"). Only violations and
 // customer_abuse become findings; coaching signals are not indexed.
-func documents(res *analyzer.Result, hash, rulesVersion string) (map[string]interface{}, []map[string]interface{}) {
+func documents(res *result.Result, hash, rulesVersion string) (map[string]interface{}, []map[string]interface{}) {
 	month, day, sortAt := "", "", ""
 	var started interface{}
 	if t, err := time.Parse(time.RFC3339, res.StartedAt); err == nil {
@@ -25,7 +25,7 @@ func documents(res *analyzer.Result, hash, rulesVersion string) (map[string]inte
 	var cats, tasks []string
 	seen := map[string]bool{}
 	for _, f := range res.Findings {
-		if analyzer.IsViolation(f.Category) && !seen[f.Category] {
+		if result.IsViolation(f.Category) && !seen[f.Category] {
 			seen[f.Category] = true
 			cats = append(cats, f.Category)
 		}
@@ -63,7 +63,7 @@ func documents(res *analyzer.Result, hash, rulesVersion string) (map[string]inte
 	dropEmpty(call)
 	var findings []map[string]interface{}
 	for _, f := range res.Findings {
-		if !analyzer.IsViolation(f.Category) && f.Category != analyzer.CategoryCustomerAbuse {
+		if !result.IsViolation(f.Category) && f.Category != result.CategoryCustomerAbuse {
 			continue
 		}
 		d := map[string]interface{}{

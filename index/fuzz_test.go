@@ -8,8 +8,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/index"
+	"github.com/callqa/callqa/result"
 )
 
 // FuzzQuery builds queries from fuzzed Query fields (text, category, team,
@@ -130,7 +130,7 @@ func FuzzQuery(f *testing.F) {
 			}
 			checkDate(t, q, h.StartedAt)
 			for _, cat := range h.Categories {
-				if !analyzer.IsViolation(cat) {
+				if !result.IsViolation(cat) {
 					t.Fatalf("hit %s: category %q", h.CallID, cat)
 				}
 			}

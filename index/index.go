@@ -13,8 +13,8 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	bindex "github.com/blevesearch/bleve_index_api"
 
-	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/lexicon"
+	"github.com/callqa/callqa/result"
 )
 
 // DefaultDir is where `callqa index` keeps its index when --index is not
@@ -155,7 +155,7 @@ func RulesVersion(set *lexicon.Set) string {
 
 // Hash is the content hash of a result's call: metadata and turns, not
 // the path it was read from, so moving files does not re-index them.
-func Hash(res *analyzer.Result) string {
+func Hash(res *result.Result) string {
 	h := sha256.New()
 	if res.Call != nil {
 		c := *res.Call
@@ -182,7 +182,7 @@ func FindingDocID(callID string, turn int, category string) string {
 // committing the batch when it is full. A call whose content hash and rules
 // version match what is stored is left alone; a changed one is replaced,
 // and its old findings removed.
-func (ix *Index) Add(res *analyzer.Result, rulesVersion string) (Outcome, error) {
+func (ix *Index) Add(res *result.Result, rulesVersion string) (Outcome, error) {
 	if ix.readOnly {
 		return "", errors.New("index opened read-only")
 	}

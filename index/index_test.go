@@ -18,6 +18,7 @@ import (
 	"github.com/callqa/callqa/corpus"
 	"github.com/callqa/callqa/index"
 	"github.com/callqa/callqa/lexicon"
+	"github.com/callqa/callqa/result"
 )
 
 // call describes a test transcript: its headers and its turns
@@ -114,7 +115,7 @@ func setup(t testing.TB) (*analyzer.Analyzer, string) {
 }
 
 // analyze reads and analyzes one call.
-func analyze(t testing.TB, c call) *analyzer.Result {
+func analyze(t testing.TB, c call) *result.Result {
 	t.Helper()
 	an, _ := setup(t)
 	parsed, err := corpus.ReadText(c.id+".txt", c.text())
@@ -122,9 +123,9 @@ func analyze(t testing.TB, c call) *analyzer.Result {
 	return an.Analyze(parsed)
 }
 
-func analyzeAll(t testing.TB, calls ...call) []*analyzer.Result {
+func analyzeAll(t testing.TB, calls ...call) []*result.Result {
 	t.Helper()
-	var out []*analyzer.Result
+	var out []*result.Result
 	for _, c := range calls {
 		out = append(out, analyze(t, c))
 	}
@@ -323,7 +324,7 @@ func TestAddDuplicateInBatch(t *testing.T) {
 	first, second := analyze(t, a2), analyze(t, clean)
 
 	steps := []struct {
-		res  *analyzer.Result
+		res  *result.Result
 		want index.Outcome
 	}{
 		{first, index.Added},
@@ -342,7 +343,7 @@ func TestAddDuplicateInBatch(t *testing.T) {
 
 	// And the other way: a clean version first, then one with findings.
 	ix2 := open(t, newDir(t), index.Options{BatchSize: 100})
-	for _, r := range []*analyzer.Result{second, first} {
+	for _, r := range []*result.Result{second, first} {
 		_, err := ix2.Add(r, v)
 		require.NoError(t, err)
 	}

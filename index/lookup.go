@@ -11,8 +11,8 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
 
-	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/corpus"
+	"github.com/callqa/callqa/result"
 )
 
 // ErrNotFound is returned (wrapped) by Call for a call id the index does
@@ -25,7 +25,7 @@ var ErrNotFound = errors.New("no such call in the index")
 // stored gives turns without a role. An id the index does not hold gives an
 // error wrapping ErrNotFound; an alias over shards that hold the same call
 // id gives any one of them.
-func Call(bi bleve.Index, callID string) (*analyzer.Result, error) {
+func Call(bi bleve.Index, callID string) (*result.Result, error) {
 	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery([]string{CallDocID(callID)}), 1, 0, false)
 	req.Fields = []string{"result", "turns", "turn_roles"}
 	sr, err := bi.Search(req)
@@ -36,7 +36,7 @@ func Call(bi bleve.Index, callID string) (*analyzer.Result, error) {
 		return nil, fmt.Errorf("%s: %w", callID, ErrNotFound)
 	}
 	h := sr.Hits[0]
-	var res analyzer.Result
+	var res result.Result
 	s, _ := h.Fields["result"].(string)
 	if err := json.Unmarshal([]byte(s), &res); err != nil {
 		return nil, fmt.Errorf("%s: stored result does not decode: %w", h.ID, err)
@@ -114,7 +114,7 @@ func Count(bi bleve.Index, q Query, size int, fields ...string) (uint64, map[str
 	}
 	if q.Findings && q.Category == "" {
 		var cats []query.Query
-		for _, c := range analyzer.ViolationCategories {
+		for _, c := range result.ViolationCategories {
 			cats = append(cats, term("category", c))
 		}
 		bq = bleve.NewConjunctionQuery(bq, bleve.NewDisjunctionQuery(cats...))

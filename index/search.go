@@ -12,7 +12,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
-	"github.com/callqa/callqa/analyzer"
+	"github.com/callqa/callqa/result"
 )
 
 // Query is what a supervisor asks: free text plus filters.
@@ -36,18 +36,18 @@ type Query struct {
 
 // Hit is one call that matched.
 type Hit struct {
-	CallID     string             `json:"call_id"`
-	StartedAt  string             `json:"started_at"`
-	Team       string             `json:"team"`
-	Agent      string             `json:"agent"`
-	Party      string             `json:"party"`
-	Source     string             `json:"source"`
-	Score      int                `json:"score"`
-	Pass       bool               `json:"pass"`
-	Categories []string           `json:"categories"`
-	Highlights []Highlight        `json:"highlights"`
-	Findings   []analyzer.Finding `json:"findings"`
-	Relevance  float64            `json:"relevance"`
+	CallID     string           `json:"call_id"`
+	StartedAt  string           `json:"started_at"`
+	Team       string           `json:"team"`
+	Agent      string           `json:"agent"`
+	Party      string           `json:"party"`
+	Source     string           `json:"source"`
+	Score      int              `json:"score"`
+	Pass       bool             `json:"pass"`
+	Categories []string         `json:"categories"`
+	Highlights []Highlight      `json:"highlights"`
+	Findings   []result.Finding `json:"findings"`
+	Relevance  float64          `json:"relevance"`
 }
 
 // Highlight is one turn with the matched words marked 【like this】; Spans
@@ -267,7 +267,7 @@ func Search(bi bleve.Index, q Query) (*Results, error) {
 }
 
 func callHit(h *search.DocumentMatch, q Query) (Hit, error) {
-	var res analyzer.Result
+	var res result.Result
 	s, _ := h.Fields["result"].(string)
 	if err := json.Unmarshal([]byte(s), &res); err != nil {
 		return Hit{}, fmt.Errorf("%s: stored result does not decode: %w", h.ID, err)
@@ -275,11 +275,11 @@ func callHit(h *search.DocumentMatch, q Query) (Hit, error) {
 	hit := Hit{
 		CallID: res.CallID, StartedAt: res.StartedAt, Team: res.Team, Agent: res.Agent,
 		Party: res.Party, Source: res.Source, Score: res.Score, Pass: res.Pass,
-		Categories: []string{}, Findings: []analyzer.Finding{}, Relevance: h.Score,
+		Categories: []string{}, Findings: []result.Finding{}, Relevance: h.Score,
 	}
 	seen := map[string]bool{}
 	for _, f := range res.Findings {
-		if !analyzer.IsViolation(f.Category) {
+		if !result.IsViolation(f.Category) {
 			continue
 		}
 		hit.Findings = append(hit.Findings, f)

@@ -7,7 +7,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
 
-	"github.com/callqa/callqa/analyzer"
+	"github.com/callqa/callqa/result"
 )
 
 // StatsRow is one group of a stats table.
@@ -62,7 +62,7 @@ func Stats(bi bleve.Index, by string) ([]StatsRow, error) {
 		return nil, err
 	}
 	var cats []query.Query
-	for _, c := range analyzer.ViolationCategories {
+	for _, c := range result.ViolationCategories {
 		cats = append(cats, term("category", c))
 	}
 	viol, err := count(bleve.NewConjunctionQuery(term("type", TypeFinding), bleve.NewDisjunctionQuery(cats...)), findingField)

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/callqa/callqa/analyzer"
+	"github.com/callqa/callqa/result"
 	"github.com/callqa/callqa/score"
 )
 
@@ -47,7 +47,7 @@ func csvHeader(lang string) []string {
 		h = append(h, pick(lang, c.en, c.zh))
 	}
 	items := score.Default().Items
-	for _, code := range append(append([]string(nil), analyzer.TaskCodes...), analyzer.StepCodes...) {
+	for _, code := range append(append([]string(nil), result.TaskCodes...), result.StepCodes...) {
 		h = append(h, pick(lang, code, items[code].Name))
 	}
 	return append(h, pick(lang, csvLastColumn.en, csvLastColumn.zh))
@@ -114,16 +114,16 @@ func newCSVWriter(w io.Writer, lang string) (*csvWriter, error) {
 	return &csvWriter{cw: cw}, cw.Error()
 }
 
-func (c *csvWriter) Write(r *analyzer.Result) error {
+func (c *csvWriter) Write(r *result.Result) error {
 	call := []string{
 		cell(r.CallID), cell(r.Source), cell(r.Agent), cell(r.Team), cell(r.Party), cell(excelTime(r.StartedAt)),
 		strconv.Itoa(r.Score), strconv.FormatBool(r.Pass),
 	}
 	var rest []string
-	for _, code := range analyzer.TaskCodes {
+	for _, code := range result.TaskCodes {
 		rest = append(rest, strconv.FormatBool(r.Tasks[code].Covered))
 	}
-	for _, code := range analyzer.StepCodes {
+	for _, code := range result.StepCodes {
 		rest = append(rest, strconv.FormatBool(r.Steps[code].Covered))
 	}
 	rest = append(rest, cell(r.StartedAt))
@@ -137,7 +137,7 @@ func (c *csvWriter) Write(r *analyzer.Result) error {
 		}
 	}
 	for _, f := range r.Findings {
-		err := c.cw.Write(row(cell(f.Category), strconv.FormatBool(analyzer.IsViolation(f.Category)), strconv.Itoa(f.Turn),
+		err := c.cw.Write(row(cell(f.Category), strconv.FormatBool(result.IsViolation(f.Category)), strconv.Itoa(f.Turn),
 			cell(f.Speaker), cell(f.Severity), cell(f.Rule), cell(f.Match), cell(f.Text)))
 		if err != nil {
 			return err

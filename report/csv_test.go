@@ -9,12 +9,12 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/callqa/callqa/analyzer"
+	"github.com/callqa/callqa/result"
 )
 
 // readCSV renders results as csv with opts and reads the rows back as a
 // spreadsheet would, each row as a map from the English header.
-func readCSV(t *testing.T, opts Options, results ...*analyzer.Result) (header []string, rows []map[string]string) {
+func readCSV(t *testing.T, opts Options, results ...*result.Result) (header []string, rows []map[string]string) {
 	t.Helper()
 	var buf bytes.Buffer
 	w, err := NewWithOptions("csv", &buf, opts)
@@ -72,9 +72,9 @@ func TestCSVCell(t *testing.T) {
 // TestCSVEscapesEveryTextColumn: every column taken from the input is
 // escaped in the written file, and the numbers callqa writes are not.
 func TestCSVEscapesEveryTextColumn(t *testing.T) {
-	r := &analyzer.Result{
+	r := &result.Result{
 		CallID: "=id", Source: "+src", Agent: "-agent", Team: "@team", Party: "=party", StartedAt: "=time",
-		Score: 25, Findings: []analyzer.Finding{{
+		Score: 25, Findings: []result.Finding{{
 			Category: "=cat", Turn: 3, Speaker: "+spk", Severity: "-sev", Rule: "@rule", Match: "\tmatch", Text: "\rtext",
 		}},
 	}
@@ -90,26 +90,26 @@ func TestCSVEscapesEveryTextColumn(t *testing.T) {
 }
 
 func TestCSVColumns(t *testing.T) {
-	abuse := analyzer.Finding{Category: "customer_abuse", Turn: 4, Speaker: "customer", Severity: "info", Rule: "customer_abuse.insult", Match: "吸血鬼"}
-	threat := analyzer.Finding{Category: "threat", Turn: 9, Speaker: "agent", Severity: "critical", Rule: "threat.safety", Match: "出门小心点"}
+	abuse := result.Finding{Category: "customer_abuse", Turn: 4, Speaker: "customer", Severity: "info", Rule: "customer_abuse.insult", Match: "吸血鬼"}
+	threat := result.Finding{Category: "threat", Turn: 9, Speaker: "agent", Severity: "critical", Rule: "threat.safety", Match: "出门小心点"}
 	tests := []struct {
 		name   string
-		result *analyzer.Result
+		result *result.Result
 		col    string
 		want   []string // the column, row by row
 	}{
-		{"party_debtor", &analyzer.Result{CallID: "A", Party: "debtor"}, "party", []string{"debtor"}},
-		{"party_third_party", &analyzer.Result{CallID: "A", Party: "third_party", Findings: []analyzer.Finding{threat}}, "party", []string{"third_party"}},
-		{"party_unknown", &analyzer.Result{CallID: "A"}, "party", []string{""}},
-		{"abuse_not_scored", &analyzer.Result{CallID: "A", Findings: []analyzer.Finding{abuse, threat}}, "scored", []string{"false", "true"}},
-		{"abuse_keeps_category", &analyzer.Result{CallID: "A", Findings: []analyzer.Finding{abuse, threat}}, "category", []string{"customer_abuse", "threat"}},
-		{"no_findings_scored_empty", &analyzer.Result{CallID: "A"}, "scored", []string{""}},
-		{"time_in_call_zone", &analyzer.Result{CallID: "A", StartedAt: "2026-03-01T10:02:11+08:00"}, "started_at", []string{"2026-03-01 10:02:11"}},
-		{"time_utc", &analyzer.Result{CallID: "A", StartedAt: "2026-03-01T02:02:11Z"}, "started_at", []string{"2026-03-01 02:02:11"}},
-		{"time_fraction", &analyzer.Result{CallID: "A", StartedAt: "2026-03-01T10:02:11.5-05:00"}, "started_at", []string{"2026-03-01 10:02:11"}},
-		{"time_not_rfc3339", &analyzer.Result{CallID: "A", StartedAt: "昨天上午"}, "started_at", []string{"昨天上午"}},
-		{"time_none", &analyzer.Result{CallID: "A"}, "started_at", []string{""}},
-		{"time_original", &analyzer.Result{CallID: "A", StartedAt: "2026-03-01T10:02:11+08:00", Findings: []analyzer.Finding{threat}}, "started_at_original", []string{"2026-03-01T10:02:11+08:00"}},
+		{"party_debtor", &result.Result{CallID: "A", Party: "debtor"}, "party", []string{"debtor"}},
+		{"party_third_party", &result.Result{CallID: "A", Party: "third_party", Findings: []result.Finding{threat}}, "party", []string{"third_party"}},
+		{"party_unknown", &result.Result{CallID: "A"}, "party", []string{""}},
+		{"abuse_not_scored", &result.Result{CallID: "A", Findings: []result.Finding{abuse, threat}}, "scored", []string{"false", "true"}},
+		{"abuse_keeps_category", &result.Result{CallID: "A", Findings: []result.Finding{abuse, threat}}, "category", []string{"customer_abuse", "threat"}},
+		{"no_findings_scored_empty", &result.Result{CallID: "A"}, "scored", []string{""}},
+		{"time_in_call_zone", &result.Result{CallID: "A", StartedAt: "2026-03-01T10:02:11+08:00"}, "started_at", []string{"2026-03-01 10:02:11"}},
+		{"time_utc", &result.Result{CallID: "A", StartedAt: "2026-03-01T02:02:11Z"}, "started_at", []string{"2026-03-01 02:02:11"}},
+		{"time_fraction", &result.Result{CallID: "A", StartedAt: "2026-03-01T10:02:11.5-05:00"}, "started_at", []string{"2026-03-01 10:02:11"}},
+		{"time_not_rfc3339", &result.Result{CallID: "A", StartedAt: "昨天上午"}, "started_at", []string{"昨天上午"}},
+		{"time_none", &result.Result{CallID: "A"}, "started_at", []string{""}},
+		{"time_original", &result.Result{CallID: "A", StartedAt: "2026-03-01T10:02:11+08:00", Findings: []result.Finding{threat}}, "started_at_original", []string{"2026-03-01T10:02:11+08:00"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"io"
 
-	"github.com/callqa/callqa/analyzer"
+	"github.com/callqa/callqa/result"
 )
 
 // jsonlWriter writes formats.md §4: one object per call and line.
@@ -21,7 +21,7 @@ func newJSONLWriter(w io.Writer) *jsonlWriter {
 	return &jsonlWriter{enc: enc}
 }
 
-func (j *jsonlWriter) Write(r *analyzer.Result) error {
+func (j *jsonlWriter) Write(r *result.Result) error {
 	return j.enc.Encode(normalize(r))
 }
 
@@ -40,7 +40,7 @@ func newJSONWriter(w io.Writer) *jsonWriter {
 	return &jsonWriter{w: w}
 }
 
-func (j *jsonWriter) Write(r *analyzer.Result) error {
+func (j *jsonWriter) Write(r *result.Result) error {
 	j.buf.Reset()
 	if j.calls == 0 {
 		j.buf.WriteString("{\n  \"calls\": [\n    ")

@@ -7,7 +7,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/callqa/callqa/analyzer"
+	"github.com/callqa/callqa/result"
 )
 
 // Writer writes scan results in one format. Write is called once per call,
@@ -15,7 +15,7 @@ import (
 // whole scan. A Writer is not safe for concurrent use.
 type Writer interface {
 	// Write writes the result of one call.
-	Write(r *analyzer.Result) error
+	Write(r *result.Result) error
 	// Close ends the output. Formats that have a summary write s;
 	// Close does not close the underlying io.Writer.
 	Close(s Summary) error
@@ -80,7 +80,7 @@ type Summary struct {
 	// Violations counts violating turns per violation category: a turn
 	// with two findings of the same category counts once (policy.md labels
 	// a violation once per category per turn). Every category of
-	// analyzer.ViolationCategories is present.
+	// result.ViolationCategories is present.
 	Violations map[string]int `json:"violations"`
 	// InputErrors counts inputs that could not be read or analyzed.
 	InputErrors int `json:"input_errors"`
@@ -102,7 +102,7 @@ type Tally struct {
 }
 
 // Add counts the result of one call.
-func (t *Tally) Add(r *analyzer.Result) {
+func (t *Tally) Add(r *result.Result) {
 	if t.s.Violations == nil {
 		t.s.Violations = make(map[string]int)
 	}
@@ -131,8 +131,8 @@ func (t *Tally) AddInputError() {
 // the Tally.
 func (t *Tally) Summary() Summary {
 	s := t.s
-	s.Violations = make(map[string]int, len(analyzer.ViolationCategories))
-	for _, c := range analyzer.ViolationCategories {
+	s.Violations = make(map[string]int, len(result.ViolationCategories))
+	for _, c := range result.ViolationCategories {
 		s.Violations[c] = t.s.Violations[c]
 	}
 	return s
@@ -145,12 +145,12 @@ type turnCategory struct {
 
 // violatingTurns returns the distinct (turn, category) pairs of r's
 // violation findings, in finding order.
-func violatingTurns(r *analyzer.Result) []turnCategory {
+func violatingTurns(r *result.Result) []turnCategory {
 	var out []turnCategory
 	seen := make(map[turnCategory]bool)
 	for _, f := range r.Findings {
 		k := turnCategory{f.Turn, f.Category}
-		if !analyzer.IsViolation(f.Category) || seen[k] {
+		if !result.IsViolation(f.Category) || seen[k] {
 			continue
 		}
 		seen[k] = true
@@ -162,18 +162,18 @@ func violatingTurns(r *analyzer.Result) []turnCategory {
 // normalize returns r in the shape formats.md §4 promises: findings and
 // evidence turns are [] rather than null, and every task and step code is
 // present (a code the analyzer left out is not covered). r is not changed.
-func normalize(r *analyzer.Result) *analyzer.Result {
+func normalize(r *result.Result) *result.Result {
 	c := *r
 	if c.Findings == nil {
-		c.Findings = []analyzer.Finding{}
+		c.Findings = []result.Finding{}
 	}
-	c.Tasks = fillCoverage(r.Tasks, analyzer.TaskCodes)
-	c.Steps = fillCoverage(r.Steps, analyzer.StepCodes)
+	c.Tasks = fillCoverage(r.Tasks, result.TaskCodes)
+	c.Steps = fillCoverage(r.Steps, result.StepCodes)
 	return &c
 }
 
-func fillCoverage(m map[string]analyzer.Coverage, codes []string) map[string]analyzer.Coverage {
-	out := make(map[string]analyzer.Coverage, len(codes)+len(m))
+func fillCoverage(m map[string]result.Coverage, codes []string) map[string]result.Coverage {
+	out := make(map[string]result.Coverage, len(codes)+len(m))
 	for k, v := range m {
 		if v.Turns == nil {
 			v.Turns = []int{}
@@ -182,7 +182,7 @@ func fillCoverage(m map[string]analyzer.Coverage, codes []string) map[string]ana
 	}
 	for _, code := range codes {
 		if _, ok := out[code]; !ok {
-			out[code] = analyzer.Coverage{Turns: []int{}}
+			out[code] = result.Coverage{Turns: []int{}}
 		}
 	}
 	return out
@@ -190,7 +190,7 @@ func fillCoverage(m map[string]analyzer.Coverage, codes []string) map[string]ana
 
 // codesInOrder returns the keys of m: first those of known in that order,
 // then any others sorted.
-func codesInOrder(m map[string]analyzer.Coverage, known []string) []string {
+func codesInOrder(m map[string]result.Coverage, known []string) []string {
 	out := append([]string(nil), known...)
 	var extra []string
 	for k := range m {

@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/callqa/callqa/analyzer"
+	"github.com/callqa/callqa/result"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -21,12 +21,12 @@ var update = flag.Bool("update", false, "rewrite golden files")
 // must handle: several categories on one turn, a customer_abuse finding,
 // suppressed matches, a call without findings whose lists are nil, a
 // result without task or step maps, and text with HTML-special characters.
-func sampleResults() []*analyzer.Result {
-	return []*analyzer.Result{
+func sampleResults() []*result.Result {
+	return []*result.Result{
 		{
 			CallID: "D0007", Source: "calls/D0007.txt", Turns: 14, Party: "debtor",
 			Agent: "李娜", Team: "M1-A", StartedAt: "2026-03-01T10:02:11+08:00", Kind: "first_call",
-			Findings: []analyzer.Finding{
+			Findings: []result.Finding{
 				{Category: "customer_abuse", Turn: 4, Speaker: "customer", Severity: "info",
 					Rule: "customer_abuse.insult", Match: "吸血鬼", Text: "你们这帮吸血鬼，天天打电话", Start: 12, End: 21},
 				{Category: "threat", Turn: 9, Speaker: "agent", Severity: "critical",
@@ -34,31 +34,31 @@ func sampleResults() []*analyzer.Result {
 				{Category: "insult", Turn: 9, Speaker: "agent", Severity: "major",
 					Rule: "insult.laolai", Match: "老赖", Text: "你不还钱，你出门小心点，老赖", Start: 36, End: 42},
 			},
-			Tasks: map[string]analyzer.Coverage{
+			Tasks: map[string]result.Coverage{
 				"demand_payment":       {Covered: true, Turns: []int{3, 9}},
 				"ask_reason":           {Covered: true, Turns: []int{5}},
 				"explain_consequences": {Covered: false, Turns: []int{}},
 				"get_commitment":       {Covered: true, Turns: []int{12}},
 			},
-			Steps: map[string]analyzer.Coverage{
+			Steps: map[string]result.Coverage{
 				"self_introduce":  {Covered: true, Turns: []int{3}},
 				"verify_identity": {Covered: true, Turns: []int{1}},
 			},
 			Score: 75, Pass: false,
-			Suppressed: []analyzer.Suppressed{
+			Suppressed: []result.Suppressed{
 				{Turn: 11, Rule: "threat.expose", Match: "发到你朋友圈", Reason: "negated", Cue: "不会"},
 				{Turn: 4, Rule: "insult.pianzi", Match: "骗子", Reason: "wrong_speaker"},
 			},
 		},
 		{
 			CallID: "D0008", Source: "calls/D0008.txt", Turns: 10, Party: "debtor",
-			Tasks: map[string]analyzer.Coverage{
+			Tasks: map[string]result.Coverage{
 				"demand_payment":       {Covered: true, Turns: []int{7}},
 				"ask_reason":           {Covered: true, Turns: []int{5}},
 				"explain_consequences": {Covered: true, Turns: []int{6}},
 				"get_commitment":       {Covered: true, Turns: []int{8}},
 			},
-			Steps: map[string]analyzer.Coverage{
+			Steps: map[string]result.Coverage{
 				"self_introduce":  {Covered: true, Turns: []int{3}},
 				"verify_identity": {Covered: false},
 			},
@@ -66,7 +66,7 @@ func sampleResults() []*analyzer.Result {
 		},
 		{
 			CallID: "D0009", Source: "calls/batch.jsonl#3", Turns: 6, Party: "third_party",
-			Findings: []analyzer.Finding{
+			Findings: []result.Finding{
 				{Category: "third_party_disclosure", Turn: 3, Speaker: "agent", Severity: "critical",
 					Rule: "third_party_disclosure.debt", Match: "欠款", Text: "他在<平台>的欠款 & 利息已经逾期了", Start: 18, End: 24},
 			},
@@ -84,7 +84,7 @@ func sampleSummary() Summary {
 	return t.Summary()
 }
 
-func render(t *testing.T, format string, results []*analyzer.Result, s Summary) string {
+func render(t *testing.T, format string, results []*result.Result, s Summary) string {
 	t.Helper()
 	var buf bytes.Buffer
 	w, err := New(format, &buf)
@@ -99,7 +99,7 @@ func render(t *testing.T, format string, results []*analyzer.Result, s Summary) 
 func TestGolden(t *testing.T) {
 	tests := []struct {
 		name, format, golden string
-		results              []*analyzer.Result
+		results              []*result.Result
 	}{
 		{name: "table", format: "table", golden: "scan.txt", results: sampleResults()},
 		{name: "jsonl", format: "jsonl", golden: "scan.jsonl", results: sampleResults()},
@@ -165,7 +165,7 @@ func TestJSONLContract(t *testing.T) {
 		assert.IsType(t, []any{}, obj["findings"])
 		tasks, ok := obj["tasks"].(map[string]any)
 		require.True(t, ok, "tasks is an object")
-		for _, code := range analyzer.TaskCodes {
+		for _, code := range result.TaskCodes {
 			cov, ok := tasks[code].(map[string]any)
 			require.True(t, ok, "line %d: task %s", i+1, code)
 			assert.IsType(t, []any{}, cov["turns"])
@@ -173,7 +173,7 @@ func TestJSONLContract(t *testing.T) {
 		}
 		steps, ok := obj["steps"].(map[string]any)
 		require.True(t, ok, "steps is an object")
-		for _, code := range analyzer.StepCodes {
+		for _, code := range result.StepCodes {
 			assert.Contains(t, steps, code)
 		}
 	}
@@ -186,7 +186,7 @@ func TestJSONMatchesWholeDocument(t *testing.T) {
 	s := sampleSummary()
 	got := render(t, "json", results, s)
 
-	normalized := make([]*analyzer.Result, len(results))
+	normalized := make([]*result.Result, len(results))
 	for i, r := range results {
 		normalized[i] = normalize(r)
 	}
@@ -195,8 +195,8 @@ func TestJSONMatchesWholeDocument(t *testing.T) {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	require.NoError(t, enc.Encode(struct {
-		Calls   []*analyzer.Result `json:"calls"`
-		Summary Summary            `json:"summary"`
+		Calls   []*result.Result `json:"calls"`
+		Summary Summary          `json:"summary"`
 	}{normalized, s}))
 	assert.Equal(t, want.String(), got)
 }
@@ -224,7 +224,7 @@ func TestCSV(t *testing.T) {
 func TestTally(t *testing.T) {
 	tests := []struct {
 		name    string
-		results []*analyzer.Result
+		results []*result.Result
 		errors  int
 		want    Summary
 	}{
@@ -247,9 +247,9 @@ func TestTally(t *testing.T) {
 		},
 		{
 			name: "same_turn_same_category_counts_once",
-			results: []*analyzer.Result{{
+			results: []*result.Result{{
 				CallID: "X1",
-				Findings: []analyzer.Finding{
+				Findings: []result.Finding{
 					{Category: "threat", Turn: 2, Rule: "threat.a"},
 					{Category: "threat", Turn: 2, Rule: "threat.b"},
 					{Category: "threat", Turn: 4, Rule: "threat.a"},
@@ -265,9 +265,9 @@ func TestTally(t *testing.T) {
 		},
 		{
 			name: "customer_abuse_only_is_no_violation",
-			results: []*analyzer.Result{{
+			results: []*result.Result{{
 				CallID: "X2", Pass: true,
-				Findings: []analyzer.Finding{{Category: "customer_abuse", Turn: 3}},
+				Findings: []result.Finding{{Category: "customer_abuse", Turn: 3}},
 			}},
 			want: Summary{
 				Calls: 1, Passed: 1,

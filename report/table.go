@@ -6,9 +6,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/corpus"
 	"github.com/callqa/callqa/internal/termtab"
+	"github.com/callqa/callqa/result"
 )
 
 // tableWriter writes a plain-text report for people, in columns measured
@@ -24,7 +24,7 @@ func newTableWriter(w io.Writer) *tableWriter {
 	return &tableWriter{w: w, tw: termtab.NewWriter(w, 2, 0)}
 }
 
-func (t *tableWriter) Write(r *analyzer.Result) error {
+func (t *tableWriter) Write(r *result.Result) error {
 	if t.calls > 0 {
 		fmt.Fprintln(t.tw)
 	}
@@ -46,10 +46,10 @@ func (t *tableWriter) Write(r *analyzer.Result) error {
 		fmt.Fprintf(t.tw, "  roles inferred: speaker %s is the agent (confidence %.2f)%s\n", inf.Agent, inf.Confidence, note)
 	}
 
-	var others []analyzer.Finding
+	var others []result.Finding
 	violations := 0
 	for _, f := range r.Findings {
-		if !analyzer.IsViolation(f.Category) {
+		if !result.IsViolation(f.Category) {
 			others = append(others, f)
 			continue
 		}
@@ -59,8 +59,8 @@ func (t *tableWriter) Write(r *analyzer.Result) error {
 	if violations == 0 {
 		fmt.Fprintln(t.tw, "  no violations")
 	}
-	fmt.Fprintf(t.tw, "  tasks: %s\n", coverageLine(r.Tasks, analyzer.TaskCodes))
-	fmt.Fprintf(t.tw, "  steps: %s\n", coverageLine(r.Steps, analyzer.StepCodes))
+	fmt.Fprintf(t.tw, "  tasks: %s\n", coverageLine(r.Tasks, result.TaskCodes))
+	fmt.Fprintf(t.tw, "  steps: %s\n", coverageLine(r.Steps, result.StepCodes))
 	if len(others) > 0 {
 		fmt.Fprintln(t.tw, "  not scored:")
 		for _, f := range others {
@@ -80,13 +80,13 @@ func (t *tableWriter) Write(r *analyzer.Result) error {
 	return t.tw.Flush()
 }
 
-func writeFinding(w io.Writer, f analyzer.Finding) {
+func writeFinding(w io.Writer, f result.Finding) {
 	fmt.Fprintf(w, "  t%d\t%s\t%s\t「%s」\n", f.Turn, f.Category, f.Rule, f.Match)
 }
 
 // coverageLine renders tasks or steps as
 // "demand_payment ✓(t9) ask_reason ✗ …", known codes first.
-func coverageLine(m map[string]analyzer.Coverage, known []string) string {
+func coverageLine(m map[string]result.Coverage, known []string) string {
 	var parts []string
 	for _, code := range codesInOrder(m, known) {
 		c := m[code]
@@ -128,7 +128,7 @@ func (t *tableWriter) Close(s Summary) error {
 	}
 	fmt.Fprintf(t.tw, "  calls with violations\t%d\n", s.CallsWithViolations)
 	fmt.Fprintln(t.tw, "  violating turns:")
-	for _, c := range analyzer.ViolationCategories {
+	for _, c := range result.ViolationCategories {
 		fmt.Fprintf(t.tw, "    %s\t%d\n", c, s.Violations[c])
 	}
 	return t.tw.Flush()

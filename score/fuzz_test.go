@@ -9,9 +9,9 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/corpus"
 	"github.com/callqa/callqa/lexicon"
+	"github.com/callqa/callqa/result"
 	"github.com/callqa/callqa/score"
 )
 
@@ -20,11 +20,11 @@ import (
 // team scorecard's required rule, so required items can be covered).
 var (
 	samplesOnce sync.Once
-	samples     []*analyzer.Result
+	samples     []*result.Result
 	samplesErr  error
 )
 
-func analyzedSamples(t *testing.T) []*analyzer.Result {
+func analyzedSamples(t *testing.T) []*result.Result {
 	t.Helper()
 	a, _ := setup(t)
 	samplesOnce.Do(func() {
@@ -119,7 +119,7 @@ func checkScorecard(t *testing.T, sc *score.Scorecard, name string) {
 		t.Fatalf("negative pass mark %d", sc.PassMark)
 	}
 	for _, c := range sc.FailOn {
-		if !analyzer.IsViolation(c) {
+		if !result.IsViolation(c) {
 			t.Fatalf("fail_on %q is no violation category", c)
 		}
 	}
@@ -137,11 +137,11 @@ func checkScorecard(t *testing.T, sc *score.Scorecard, name string) {
 		}
 		switch it.Kind {
 		case "task":
-			if !slices.Contains(analyzer.TaskCodes, code) {
+			if !slices.Contains(result.TaskCodes, code) {
 				t.Fatalf("task item %q is no task", code)
 			}
 		case "step":
-			if !slices.Contains(analyzer.StepCodes, code) {
+			if !slices.Contains(result.StepCodes, code) {
 				t.Fatalf("step item %q is no step", code)
 			}
 		case "required":
@@ -167,13 +167,13 @@ func checkScorecard(t *testing.T, sc *score.Scorecard, name string) {
 		}
 	}
 	for _, c := range sc.Order {
-		if _, ok := sc.Items[c]; !ok && !slices.Contains(analyzer.TaskCodes, c) && !slices.Contains(analyzer.StepCodes, c) {
+		if _, ok := sc.Items[c]; !ok && !slices.Contains(result.TaskCodes, c) && !slices.Contains(result.StepCodes, c) {
 			t.Fatalf("order: unknown item %q", c)
 		}
 	}
 }
 
-func checkScore(t *testing.T, sc *score.Scorecard, res *analyzer.Result, cs *score.CallScore) {
+func checkScore(t *testing.T, sc *score.Scorecard, res *result.Result, cs *score.CallScore) {
 	t.Helper()
 	n := len(res.Call.Turns)
 	if cs.Max != sc.Max() || cs.Score < 0 || cs.Score > cs.Max {
@@ -220,7 +220,7 @@ func checkScore(t *testing.T, sc *score.Scorecard, res *analyzer.Result, cs *sco
 		t.Fatalf("%s: pass %v with score %d (pass mark %d) and fail reasons %q", res.CallID, cs.Pass, cs.Score, cs.PassMark, cs.FailReasons)
 	}
 	for _, v := range cs.Violations {
-		if !analyzer.IsViolation(v.Category) || v.Turn < 1 || v.Turn > n {
+		if !result.IsViolation(v.Category) || v.Turn < 1 || v.Turn > n {
 			t.Fatalf("%s: violation %s on turn %d of %d", res.CallID, v.Category, v.Turn, n)
 		}
 		if slices.Contains(sc.FailOn, v.Category) && cs.Pass {

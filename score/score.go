@@ -5,8 +5,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/lexicon"
+	"github.com/callqa/callqa/result"
 )
 
 // Score turns an analysis into the trainer's view under a scorecard: each
@@ -14,12 +14,12 @@ import (
 // the first call's steps and where the call leaves it, the hints, the
 // total and pass/fail. res must come from an analyzer whose rule set holds
 // sc.Required, when the scorecard has required items.
-func Score(res *analyzer.Result, sc *Scorecard) *CallScore {
+func Score(res *result.Result, sc *Scorecard) *CallScore {
 	cs := &CallScore{
 		CallID: res.CallID, Source: res.Source, Agent: res.Agent, Team: res.Team,
 		StartedAt: res.StartedAt, Party: res.Party, Kind: res.Kind, Scorecard: sc.Label(), Max: sc.Max(),
 		FailReasons: []string{}, Tasks: map[string]Item{}, Steps: map[string]Item{},
-		Order: []OrderStep{}, Departures: []Departure{}, Violations: []analyzer.Finding{},
+		Order: []OrderStep{}, Departures: []Departure{}, Violations: []result.Finding{},
 		Hints: []Hint{}, Turns: []TurnView{},
 	}
 	if res.Call != nil {
@@ -37,7 +37,7 @@ func Score(res *analyzer.Result, sc *Scorecard) *CallScore {
 	first := map[string]int{}
 	for _, code := range sc.ItemOrder {
 		spec := sc.Items[code]
-		var cov analyzer.Coverage
+		var cov result.Coverage
 		switch spec.Kind {
 		case "task":
 			cov = res.Tasks[code]
@@ -79,7 +79,7 @@ func Score(res *analyzer.Result, sc *Scorecard) *CallScore {
 			byCat[f.Category] = append(byCat[f.Category], fmt.Sprintf("t%d", f.Turn))
 		}
 	}
-	for _, c := range analyzer.ViolationCategories {
+	for _, c := range result.ViolationCategories {
 		if turns := byCat[c]; len(turns) > 0 {
 			cs.FailReasons = append(cs.FailReasons, fmt.Sprintf("%s (%s)", c, strings.Join(turns, ", ")))
 		}

@@ -14,8 +14,8 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/lexicon"
+	"github.com/callqa/callqa/result"
 )
 
 //go:embed default.yaml
@@ -180,15 +180,15 @@ func Parse(file string, data []byte) (*Scorecard, error) {
 	}
 	sc.FailOn = list("fail_on")
 	for i, c := range sc.FailOn {
-		if !analyzer.IsViolation(c) {
-			add(fields["fail_on"].Content[i], "fail_on: %q is not a violation category (want %s)", c, strings.Join(analyzer.ViolationCategories, ", "))
+		if !result.IsViolation(c) {
+			add(fields["fail_on"].Content[i], "fail_on: %q is not a violation category (want %s)", c, strings.Join(result.ViolationCategories, ", "))
 		}
 	}
 	known := func(code string) string {
 		switch {
-		case contains(analyzer.TaskCodes, code):
+		case contains(result.TaskCodes, code):
 			return "task"
-		case contains(analyzer.StepCodes, code):
+		case contains(result.StepCodes, code):
 			return "step"
 		}
 		return ""

@@ -1,6 +1,6 @@
 package score
 
-import "github.com/callqa/callqa/analyzer"
+import "github.com/callqa/callqa/result"
 
 // Item is one scored element of a call: a core task, a step, or a
 // required item of the scorecard.
@@ -96,14 +96,14 @@ type CallScore struct {
 	ScoreApplicable bool `json:"score_applicable"`
 	// PassMark is the mark this call was held to (the practice pass mark
 	// for practice calls, when the scorecard sets one; added field).
-	PassMark   int                `json:"pass_mark"`
-	Tasks      map[string]Item    `json:"tasks"`
-	Steps      map[string]Item    `json:"steps"`
-	Required   map[string]Item    `json:"required,omitempty"`
-	Order      []OrderStep        `json:"order"`
-	OrderOK    bool               `json:"order_ok"`
-	Departures []Departure        `json:"departures"`
-	Violations []analyzer.Finding `json:"violations"`
-	Hints      []Hint             `json:"hints"`
-	Turns      []TurnView         `json:"turns"`
+	PassMark   int              `json:"pass_mark"`
+	Tasks      map[string]Item  `json:"tasks"`
+	Steps      map[string]Item  `json:"steps"`
+	Required   map[string]Item  `json:"required,omitempty"`
+	Order      []OrderStep      `json:"order"`
+	OrderOK    bool             `json:"order_ok"`
+	Departures []Departure      `json:"departures"`
+	Violations []result.Finding `json:"violations"`
+	Hints      []Hint           `json:"hints"`
+	Turns      []TurnView       `json:"turns"`
 }

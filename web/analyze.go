@@ -12,8 +12,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/corpus"
+	"github.com/callqa/callqa/result"
 	"github.com/callqa/callqa/score"
 )
 
@@ -64,7 +64,7 @@ func uploadName(name string) string {
 
 // analyze reads one call from data and analyzes it. A transcript that does
 // not read, or that holds no call or several, is a *badRequest.
-func (s *Server) analyze(ctx context.Context, name string, data []byte, opts corpus.ReadOptions) (*analyzer.Result, error) {
+func (s *Server) analyze(ctx context.Context, name string, data []byte, opts corpus.ReadOptions) (*result.Result, error) {
 	if len(strings.TrimSpace(string(data))) == 0 {
 		return nil, badf("the transcript is empty: paste one, or choose a file")
 	}

@@ -12,8 +12,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/index"
+	"github.com/callqa/callqa/result"
 )
 
 func decode[T any](t *testing.T, r response) T {
@@ -119,7 +119,7 @@ func TestAPICall(t *testing.T) {
 	base := start(t, Config{})
 	r := get(t, base+"/api/calls/S02")
 	require.Equal(t, http.StatusOK, r.status, r.body)
-	res := decode[analyzer.Result](t, r)
+	res := decode[result.Result](t, r)
 	assert.Equal(t, "S02", res.CallID)
 	assert.Equal(t, 9, res.Turns)
 	var cats []string
@@ -139,7 +139,7 @@ func TestAPICall(t *testing.T) {
 	r = get(t, base+"/api/calls/X01")
 	require.Equal(t, http.StatusOK, r.status, r.body)
 	assertNoInjection(t, r.body, "/api/calls/X01")
-	x := decode[analyzer.Result](t, r)
+	x := decode[result.Result](t, r)
 	require.NotEmpty(t, x.Findings)
 	assert.Equal(t, "您好"+xssScript+"，你就是个老赖", x.Findings[0].Text)
 
@@ -175,7 +175,7 @@ func TestAPIAnalyze(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			r := post(t, base+"/api/analyze"+tt.query, "text/plain; charset=utf-8", tt.body)
 			require.Equal(t, http.StatusOK, r.status, r.body)
-			res := decode[analyzer.Result](t, r)
+			res := decode[result.Result](t, r)
 			assert.Equal(t, tt.id, res.CallID)
 			var cats []string
 			for _, f := range res.Violations() {
@@ -189,7 +189,7 @@ func TestAPIAnalyze(t *testing.T) {
 	r := post(t, base+"/api/analyze", "text/plain", injected)
 	require.Equal(t, http.StatusOK, r.status, r.body)
 	assertNoInjection(t, r.body, "/api/analyze")
-	assert.Contains(t, decode[analyzer.Result](t, r).Findings[0].Text, xssScript)
+	assert.Contains(t, decode[result.Result](t, r).Findings[0].Text, xssScript)
 
 	bad := []struct{ name, query, body, want string }{
 		{"not_turns", "", "hello there\nno roles here\n", "transcript:1: "},

@@ -7,9 +7,9 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/callview"
 	"github.com/callqa/callqa/index"
+	"github.com/callqa/callqa/result"
 	"github.com/callqa/callqa/score"
 )
 
@@ -40,7 +40,7 @@ type callView struct {
 	// RolesUnknown says the index was built before it kept the speakers'
 	// roles: turns without a finding show no role.
 	RolesUnknown  bool
-	RolesInferred *analyzer.RoleInference
+	RolesInferred *result.RoleInference
 }
 
 // failReason is one reason a call did not pass: in Chinese, with the
@@ -82,7 +82,7 @@ type turnView struct {
 // buildCallView lays out an analyzed call (res.Call must be set) and its
 // score: the turns, the marks in their text, the evidence and the hints
 // as callview lays them out for the report too.
-func buildCallView(res *analyzer.Result, cs *score.CallScore, sc *score.Scorecard) *callView {
+func buildCallView(res *result.Result, cs *score.CallScore, sc *score.Scorecard) *callView {
 	v := &callView{
 		ID: res.CallID, Source: res.Source, Agent: res.Agent, Team: res.Team,
 		Date: callview.DisplayDate(res.StartedAt), Party: res.Party, Kind: res.Kind,
@@ -93,9 +93,9 @@ func buildCallView(res *analyzer.Result, cs *score.CallScore, sc *score.Scorecar
 		FailReasons: failReasons(cs, sc), RolesInferred: res.RolesInferred,
 	}
 	// The console marks the violations and the customer's abuse.
-	marked := []analyzer.Finding{}
+	marked := []result.Finding{}
 	for _, f := range res.Findings {
-		if analyzer.IsViolation(f.Category) || f.Category == analyzer.CategoryCustomerAbuse {
+		if result.IsViolation(f.Category) || f.Category == result.CategoryCustomerAbuse {
 			marked = append(marked, f)
 		}
 	}
@@ -108,7 +108,7 @@ func buildCallView(res *analyzer.Result, cs *score.CallScore, sc *score.Scorecar
 	for _, f := range cv.Findings {
 		v.Findings = append(v.Findings, findingView{
 			Turn: f.Turn, Category: f.Category, Rule: f.Rule, Severity: f.Severity,
-			Match: f.Match, Violation: analyzer.IsViolation(f.Category),
+			Match: f.Match, Violation: result.IsViolation(f.Category),
 		})
 	}
 	for _, it := range cv.Items {
@@ -146,7 +146,7 @@ func failReasons(cs *score.CallScore, sc *score.Scorecard) []failReason {
 			turns[f.Category] = append(turns[f.Category], fmt.Sprintf("t%d", f.Turn))
 		}
 	}
-	for _, c := range analyzer.ViolationCategories {
+	for _, c := range result.ViolationCategories {
 		if t := turns[c]; len(t) > 0 {
 			zh = append(zh, fmt.Sprintf("违规：%s（%s）", categoryNames[c], strings.Join(t, ", ")))
 		}

@@ -8,9 +8,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/callview"
 	"github.com/callqa/callqa/index"
+	"github.com/callqa/callqa/result"
 )
 
 // dashboardDays is how many days the per-day chart shows when the
@@ -109,7 +109,7 @@ func (s *Server) fillDashboard(page *dashboardPage, q index.Query) error {
 	for _, c := range viol["category"] {
 		counts[c.Value] = c.Count
 	}
-	for _, c := range analyzer.ViolationCategories {
+	for _, c := range result.ViolationCategories {
 		labels, values = append(labels, categoryNames[c]), append(values, counts[c])
 	}
 	page.PerCategory = newBarChart("chart-category", "Violations per category 各类违规", labels, values, nil, func(int) string { return "bar-violation" }, 0)

@@ -28,8 +28,8 @@
 //	GET  /dashboard        violations per day and category, pass rate by team, top rules (SVG)
 //	GET  /login, POST /login, POST /logout   only when a token is set
 //	GET  /api/search       the search as JSON (index.Results), plus limit and offset
-//	GET  /api/calls/{id}   the stored analyzer.Result (formats.md §4)
-//	POST /api/analyze      a transcript in any supported format → analyzer.Result
+//	GET  /api/calls/{id}   the stored result.Result (formats.md §4)
+//	POST /api/analyze      a transcript in any supported format → result.Result
 //	GET  /api/stats        ?by=team|agent|month|category → index.Stats rows
 //	GET  /healthz          {"ok":true,"calls":N}, without authentication
 //

@@ -15,8 +15,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
-	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/index"
+	"github.com/callqa/callqa/result"
 )
 
 // lockedBuffer collects what the server logs (panics, failed searches)
@@ -134,7 +134,7 @@ func checkParsedSearch(t *testing.T, raw string, p searchParams, q index.Query) 
 	if q.Text != p.Q || q.Category != p.Category || q.Team != p.Team || q.Agent != p.Agent || q.Party != p.Party || q.Sort != p.Sort {
 		t.Fatalf("%q: query %+v does not say what the parameters %+v do", raw, q, p)
 	}
-	if p.Category != "" && !analyzer.IsViolation(p.Category) || p.Party != "" && !slices.Contains(index.Parties, p.Party) ||
+	if p.Category != "" && !result.IsViolation(p.Category) || p.Party != "" && !slices.Contains(index.Parties, p.Party) ||
 		p.Sort != "" && !slices.Contains(index.Sorts, p.Sort) {
 		t.Fatalf("%q: accepted %+v", raw, p)
 	}

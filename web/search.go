@@ -11,10 +11,10 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/callview"
 	"github.com/callqa/callqa/index"
 	"github.com/callqa/callqa/lexicon"
+	"github.com/callqa/callqa/result"
 )
 
 // PageSize is the number of hits on a page of the search page.
@@ -290,7 +290,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	teams, agents := s.filterOptions()
-	page.Categories = selectOptions(p.Category, "全部类别 all categories", analyzer.ViolationCategories, labelText(categoryLabel))
+	page.Categories = selectOptions(p.Category, "全部类别 all categories", result.ViolationCategories, labelText(categoryLabel))
 	page.Teams = selectOptions(p.Team, "All teams 全部团队", withSelected(teams, p.Team), nil)
 	page.Agents = selectOptions(p.Agent, "All agents 全部坐席", withSelected(agents, p.Agent), nil)
 	page.Parties = selectOptions(p.Party, "任何对象 anyone", index.Parties, labelText(partyLabel))

@@ -10,10 +10,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/callview"
 	"github.com/callqa/callqa/corpus"
 	"github.com/callqa/callqa/index"
+	"github.com/callqa/callqa/result"
 	"github.com/callqa/callqa/score"
 )
 
@@ -178,7 +178,7 @@ func TestCallViewWithoutRoles(t *testing.T) {
 	assert.Equal(t, []string{"unknown", "customer", "agent"}, roles)
 	assert.Equal(t, 1, v.Violations)
 	require.Len(t, v.Turns[2].Parts, 2)
-	assert.Equal(t, callview.Part{Text: "老赖", Class: "violation", Categories: []string{analyzer.CategoryInsult}, Title: "辱骂 insult · insult.slur · 严重 critical"}, v.Turns[2].Parts[1])
+	assert.Equal(t, callview.Part{Text: "老赖", Class: "violation", Categories: []string{result.CategoryInsult}, Title: "辱骂 insult · insult.slur · 严重 critical"}, v.Turns[2].Parts[1])
 	var classes []string
 	for _, p := range v.Turns[1].Parts {
 		classes = append(classes, p.Class)

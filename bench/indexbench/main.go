@@ -38,6 +38,7 @@ import (
 	"github.com/callqa/callqa/index"
 	"github.com/callqa/callqa/internal/synth"
 	"github.com/callqa/callqa/lexicon"
+	"github.com/callqa/callqa/result"
 )
 
 type config struct {
@@ -348,8 +349,8 @@ func runOnce(c config, dir string, first bool, t *table) (corpusStats, error) {
 }
 
 // analyzeAll analyzes calls with n workers, results in input order.
-func analyzeAll(a *analyzer.Analyzer, calls []*corpus.Call, n int) []*analyzer.Result {
-	out := make([]*analyzer.Result, len(calls))
+func analyzeAll(a *analyzer.Analyzer, calls []*corpus.Call, n int) []*result.Result {
+	out := make([]*result.Result, len(calls))
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range max(n, 1) {
@@ -377,9 +378,9 @@ func endToEnd(a *analyzer.Analyzer, calls []*corpus.Call, c config, version, dir
 		return err
 	}
 	workers := max(c.workers, 1)
-	slots := make([]chan *analyzer.Result, len(calls))
+	slots := make([]chan *result.Result, len(calls))
 	for i := range slots {
-		slots[i] = make(chan *analyzer.Result, 1)
+		slots[i] = make(chan *result.Result, 1)
 	}
 	window := make(chan struct{}, 8*workers)
 	jobs := make(chan int)
@@ -471,7 +472,7 @@ type querySet struct{ filtered, faceted, phrase []index.Query }
 // makeQueries draws n queries of each kind, deterministically.
 func makeQueries(calls []*corpus.Call, w *analyzer.WordTokenizer, n int, seed int64) querySet {
 	r := rand.New(rand.NewPCG(uint64(seed), 42))
-	cats := analyzer.ViolationCategories
+	cats := result.ViolationCategories
 	var qs querySet
 	end := synth.Start.AddDate(1, 0, 0)
 	for range n {
@@ -570,7 +571,7 @@ func dirSize(dir string) (int64, error) {
 	return n, err
 }
 
-func stats(calls []*corpus.Call, results []*analyzer.Result) corpusStats {
+func stats(calls []*corpus.Call, results []*result.Result) corpusStats {
 	st := corpusStats{calls: len(calls), byCategory: map[string]int{}}
 	for i, c := range calls {
 		for _, t := range c.Turns {
@@ -607,8 +608,8 @@ func printReport(w io.Writer, c config, st corpusStats, t *table) {
 		"calls with a violation (analyzer): %s — insult %d, threat %d, false_legal_claim %d, third_party_disclosure %d; "+
 		"third-party calls: %s; Traditional: %s. Analyzer start-up (dictionary + packs, once): %.2f s.\n\n",
 		st.calls, st.turns, float64(st.turns)/float64(st.calls), float64(st.runes)/float64(st.turns), float64(st.bytes)/1e6,
-		pct(st.violating), st.byCategory[analyzer.CategoryInsult], st.byCategory[analyzer.CategoryThreat],
-		st.byCategory[analyzer.CategoryFalseLegal], st.byCategory[analyzer.CategoryDisclosure],
+		pct(st.violating), st.byCategory[result.CategoryInsult], st.byCategory[result.CategoryThreat],
+		st.byCategory[result.CategoryFalseLegal], st.byCategory[result.CategoryDisclosure],
 		pct(st.thirdParty), pct(st.traditional), st.startup)
 
 	fmt.Fprint(w, "| measure |")

@@ -13,20 +13,20 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/callqa/callqa/analyzer"
+	"github.com/callqa/callqa/result"
 )
 
 // scanJSONL runs `callqa scan --format jsonl` with extra args and decodes
 // its results.
-func scanJSONL(t *testing.T, args ...string) ([]analyzer.Result, string) {
+func scanJSONL(t *testing.T, args ...string) ([]result.Result, string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	code := run(append([]string{"scan", "--format", "jsonl"}, args...), &IOStreams{In: &bytes.Buffer{}, Out: &out, ErrOut: &errOut})
 	require.Equal(t, exitOK, code, errOut.String())
-	var results []analyzer.Result
+	var results []result.Result
 	dec := json.NewDecoder(&out)
 	for dec.More() {
-		var r analyzer.Result
+		var r result.Result
 		require.NoError(t, dec.Decode(&r))
 		results = append(results, r)
 	}
@@ -42,7 +42,7 @@ type verdict struct {
 	Pass     bool
 }
 
-func verdictOf(r analyzer.Result) verdict {
+func verdictOf(r result.Result) verdict {
 	v := verdict{Tasks: map[string][]int{}, Score: r.Score, Pass: r.Pass}
 	for _, f := range r.Findings {
 		v.Findings = append(v.Findings, fmt.Sprintf("t%d %s %s %s", f.Turn, f.Category, f.Rule, f.Match))
@@ -178,7 +178,7 @@ func TestInputFlags(t *testing.T) {
 }
 
 // findingAt returns the finding on a turn whose match holds word.
-func findingAt(t *testing.T, r analyzer.Result, turn int, word string) analyzer.Finding {
+func findingAt(t *testing.T, r result.Result, turn int, word string) result.Finding {
 	t.Helper()
 	for _, f := range r.Findings {
 		if f.Turn == turn && strings.Contains(f.Match, word) {
@@ -186,7 +186,7 @@ func findingAt(t *testing.T, r analyzer.Result, turn int, word string) analyzer.
 		}
 	}
 	require.Failf(t, "no finding", "turn %d, %s, in %+v", turn, word, r.Findings)
-	return analyzer.Finding{}
+	return result.Finding{}
 }
 
 // TestPartialRoles scans the Alibaba sample (speaker 0 the agent, speaker 1
@@ -205,10 +205,10 @@ func TestPartialRoles(t *testing.T) {
 			assert.Nil(t, r.RolesInferred, "the mapping settles both speakers")
 			assert.Nil(t, r.RolesDisputed)
 			abuse := findingAt(t, r, 4, "吸血鬼")
-			assert.Equal(t, analyzer.CategoryCustomerAbuse, abuse.Category)
+			assert.Equal(t, result.CategoryCustomerAbuse, abuse.Category)
 			assert.Equal(t, "customer", abuse.Speaker)
 			for _, f := range r.Findings {
-				if f.Category == analyzer.CategoryInsult {
+				if f.Category == result.CategoryInsult {
 					assert.Equal(t, "agent", f.Speaker)
 					assert.NotEqual(t, 4, f.Turn, "the customer's turn is no agent insult")
 				}
@@ -249,7 +249,7 @@ func TestRolesAgainstEvidence(t *testing.T) {
 			assert.Nil(t, r.RolesInferred)
 			// The mapping is used: the customer's 吸血鬼 is now the agent's.
 			f := findingAt(t, r, 4, "吸血鬼")
-			assert.Equal(t, analyzer.CategoryInsult, f.Category)
+			assert.Equal(t, result.CategoryInsult, f.Category)
 			assert.Equal(t, "agent", f.Speaker)
 		})
 	}

@@ -18,8 +18,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/corpus"
+	"github.com/callqa/callqa/result"
 )
 
 // goodCall is scanned with every bad input: its result must come out whole
@@ -145,7 +145,7 @@ func badScan(t *testing.T, format, input string) (code int, out, errOut string) 
 
 // sameAnalysis blanks what differs between two copies of a call in
 // different files (id and source) so that the rest can be compared.
-func sameAnalysis(r analyzer.Result) analyzer.Result {
+func sameAnalysis(r result.Result) result.Result {
 	r.CallID, r.Source = "", ""
 	return r
 }
@@ -164,7 +164,7 @@ func TestBadInputs(t *testing.T) {
 	refPath := writeFile(t, t.TempDir(), "ref.txt", readCall)
 	var out, errOut bytes.Buffer
 	require.Equal(t, exitOK, run([]string{"scan", "--format", "jsonl", refPath}, &IOStreams{In: &bytes.Buffer{}, Out: &out, ErrOut: &errOut}), errOut.String())
-	var ref analyzer.Result
+	var ref result.Result
 	require.NoError(t, json.Unmarshal(out.Bytes(), &ref))
 
 	got := map[string]string{}     // case → the message printed, for the docs

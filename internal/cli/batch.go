@@ -11,6 +11,7 @@ import (
 	"github.com/callqa/callqa/corpus"
 	"github.com/callqa/callqa/lexicon"
 	"github.com/callqa/callqa/report"
+	"github.com/callqa/callqa/result"
 )
 
 // scanner runs the part that scan and eval share: read the inputs, analyze
@@ -27,9 +28,9 @@ type scanner struct {
 	// display); nil when unknown.
 	count func() int
 	// analyze checks one call; it must be safe for concurrent use.
-	analyze func(*corpus.Call) *analyzer.Result
+	analyze func(*corpus.Call) *result.Result
 	workers int
-	// redact masks personal data in every result (analyzer.Result.Redacted).
+	// redact masks personal data in every result (result.Result.Redacted).
 	redact bool
 	// quiet turns the progress display off.
 	quiet  bool
@@ -91,7 +92,7 @@ type outcome struct {
 	seq   int
 	input int // corpus.Item.Input
 	call  *corpus.Call
-	res   *analyzer.Result
+	res   *result.Result
 	err   error
 }
 
@@ -104,7 +105,7 @@ type outcome struct {
 // When emit fails, run stops analyzing and emitting, drains the rest of the
 // input (still printing its errors) and returns that error. The summary
 // counts the results emitted and every input error.
-func (s *scanner) run(emit func(*analyzer.Result) error) (report.Summary, error) {
+func (s *scanner) run(emit func(*result.Result) error) (report.Summary, error) {
 	workers := max(s.workers, 1)
 	jobs := make(chan outcome)
 	done := make(chan outcome, workers)
@@ -203,7 +204,7 @@ func (s *scanner) run(emit func(*analyzer.Result) error) (report.Summary, error)
 
 // printDispute warns that the evidence of a call goes against its --roles
 // mapping, naming the file and both speakers.
-func printDispute(w io.Writer, source string, d *analyzer.RoleDispute) {
+func printDispute(w io.Writer, source string, d *result.RoleDispute) {
 	fmt.Fprintf(w, "callqa: %s: warning: --roles makes speaker %q the agent, but %q speaks like the customer and %q like the agent (confidence %.2f); the scan uses the mapping: check --roles\n",
 		source, d.Given, d.Given, d.Inferred.Agent, d.Inferred.Confidence)
 }
@@ -238,7 +239,7 @@ func (s *scanner) readItems(workers int, emit func(corpus.Item)) {
 // analyzeCall runs the analyzer on one call. A panic in the analyzer is a
 // bug, but it should cost one call, not the batch: it becomes an error for
 // this input.
-func (s *scanner) analyzeCall(c *corpus.Call) (res *analyzer.Result, err error) {
+func (s *scanner) analyzeCall(c *corpus.Call) (res *result.Result, err error) {
 	if c == nil {
 		return nil, errors.New("internal error: the reader returned neither a call nor an error")
 	}

@@ -14,22 +14,22 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/corpus"
 	"github.com/callqa/callqa/lexicon"
 	"github.com/callqa/callqa/report"
+	"github.com/callqa/callqa/result"
 	"github.com/callqa/callqa/score"
 )
 
 // fakeScanner reads n items; item i is an error when bad(i), and the fake
 // analyzer takes longer on early calls so that they finish out of order.
-func fakeScanner(n, workers int, bad func(int) bool, analyze func(*corpus.Call) *analyzer.Result) (*scanner, *bytes.Buffer) {
+func fakeScanner(n, workers int, bad func(int) bool, analyze func(*corpus.Call) *result.Result) (*scanner, *bytes.Buffer) {
 	var errOut bytes.Buffer
 	if analyze == nil {
-		analyze = func(c *corpus.Call) *analyzer.Result {
+		analyze = func(c *corpus.Call) *result.Result {
 			i, _ := strconv.Atoi(strings.TrimPrefix(c.ID, "F"))
 			time.Sleep(time.Duration((n-i)%5) * 200 * time.Microsecond)
-			return &analyzer.Result{CallID: c.ID, Source: c.Source, Pass: true}
+			return &result.Result{CallID: c.ID, Source: c.Source, Pass: true}
 		}
 	}
 	return &scanner{
@@ -54,7 +54,7 @@ func TestScannerKeepsInputOrder(t *testing.T) {
 		t.Run(fmt.Sprintf("workers_%d", workers), func(t *testing.T) {
 			sc, errOut := fakeScanner(60, workers, func(i int) bool { return i%7 == 3 }, nil)
 			var got []string
-			summary, err := sc.run(func(r *analyzer.Result) error {
+			summary, err := sc.run(func(r *result.Result) error {
 				got = append(got, r.CallID)
 				return nil
 			})
@@ -80,7 +80,7 @@ func TestScannerBoundsInFlight(t *testing.T) {
 	const workers = 2
 	var inFlight, peak atomic.Int64
 	release := make(chan struct{})
-	sc, _ := fakeScanner(40, workers, nil, func(c *corpus.Call) *analyzer.Result {
+	sc, _ := fakeScanner(40, workers, nil, func(c *corpus.Call) *result.Result {
 		n := inFlight.Add(1)
 		for {
 			p := peak.Load()
@@ -91,13 +91,13 @@ func TestScannerBoundsInFlight(t *testing.T) {
 		if c.ID == "F0" {
 			<-release // the head of the line is slow
 		}
-		return &analyzer.Result{CallID: c.ID}
+		return &result.Result{CallID: c.ID}
 	})
 	// Without the window the other worker would analyze all 39 calls
 	// behind the slow head while it waits.
 	time.AfterFunc(20*time.Millisecond, func() { close(release) })
 	var emitted int
-	_, err := sc.run(func(r *analyzer.Result) error {
+	_, err := sc.run(func(r *result.Result) error {
 		emitted++
 		inFlight.Add(-1)
 		return nil
@@ -108,17 +108,17 @@ func TestScannerBoundsInFlight(t *testing.T) {
 }
 
 func TestScannerRecoversFromAnalyzerPanic(t *testing.T) {
-	sc, errOut := fakeScanner(3, 2, nil, func(c *corpus.Call) *analyzer.Result {
+	sc, errOut := fakeScanner(3, 2, nil, func(c *corpus.Call) *result.Result {
 		switch c.ID {
 		case "F1":
 			panic("index out of range")
 		case "F2":
 			return nil
 		}
-		return &analyzer.Result{CallID: c.ID}
+		return &result.Result{CallID: c.ID}
 	})
 	var got []string
-	summary, err := sc.run(func(r *analyzer.Result) error {
+	summary, err := sc.run(func(r *result.Result) error {
 		got = append(got, r.CallID)
 		return nil
 	})
@@ -133,13 +133,13 @@ func TestScannerRecoversFromAnalyzerPanic(t *testing.T) {
 
 func TestScannerStopsOnWriteError(t *testing.T) {
 	var analyzed atomic.Int64
-	sc, _ := fakeScanner(200, 2, nil, func(c *corpus.Call) *analyzer.Result {
+	sc, _ := fakeScanner(200, 2, nil, func(c *corpus.Call) *result.Result {
 		analyzed.Add(1)
-		return &analyzer.Result{CallID: c.ID}
+		return &result.Result{CallID: c.ID}
 	})
 	writeErr := errors.New("broken pipe")
 	calls := 0
-	_, err := sc.run(func(r *analyzer.Result) error {
+	_, err := sc.run(func(r *result.Result) error {
 		calls++
 		return writeErr
 	})
@@ -220,7 +220,7 @@ func TestNewScanner(t *testing.T) {
 				assert.Contains(t, ids, tt.wantRule)
 			}
 			var calls []string
-			summary, err := sc.run(func(res *analyzer.Result) error {
+			summary, err := sc.run(func(res *result.Result) error {
 				calls = append(calls, res.CallID)
 				assert.Equal(t, tt.wantSuppressed, len(res.Suppressed) > 0, "suppressed matches recorded only with Explain")
 				return nil

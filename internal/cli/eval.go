@@ -9,8 +9,8 @@ import (
 
 	"github.com/callqa/callqa/corpus"
 
-	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/eval"
+	"github.com/callqa/callqa/result"
 )
 
 // EvalOptions are the inputs of callqa eval.
@@ -182,15 +182,15 @@ func runEval(opts *EvalOptions) error {
 		// Calls outside --only are read (their ids are in the files)
 		// but not analyzed.
 		analyze := sc.analyze
-		sc.analyze = func(c *corpus.Call) *analyzer.Result {
+		sc.analyze = func(c *corpus.Call) *result.Result {
 			if !only.Contains(c.ID) {
-				return &analyzer.Result{CallID: c.ID, Source: c.Source, Turns: len(c.Turns)}
+				return &result.Result{CallID: c.ID, Source: c.Source, Turns: len(c.Turns)}
 			}
 			return analyze(c)
 		}
 	}
-	var results []*analyzer.Result
-	summary, err := sc.run(func(r *analyzer.Result) error {
+	var results []*result.Result
+	summary, err := sc.run(func(r *result.Result) error {
 		if only == nil || only.Contains(r.CallID) {
 			results = append(results, r)
 		}

@@ -8,8 +8,8 @@ import (
 
 	"github.com/callqa/callqa/corpus"
 
-	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/index"
+	"github.com/callqa/callqa/result"
 )
 
 // IndexOptions are the inputs of callqa index.
@@ -77,7 +77,7 @@ func runIndex(opts *IndexOptions) error {
 		return &exitError{code: exitTrouble, err: err}
 	}
 	version := index.RulesVersion(s.set)
-	summary, runErr := s.run(func(res *analyzer.Result) error {
+	summary, runErr := s.run(func(res *result.Result) error {
 		_, err := ix.Add(res, version)
 		return err
 	})

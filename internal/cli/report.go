@@ -9,8 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/htmlreport"
+	"github.com/callqa/callqa/result"
 	"github.com/callqa/callqa/score"
 )
 
@@ -96,7 +96,7 @@ func runReport(opts *ReportOptions) error {
 		return &exitError{code: exitTrouble, err: err}
 	}
 	var calls []*score.CallScore
-	summary, err := s.run(func(res *analyzer.Result) error {
+	summary, err := s.run(func(res *result.Result) error {
 		calls = append(calls, score.Score(res, sc))
 		return nil
 	})

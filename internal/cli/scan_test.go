@@ -12,8 +12,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/corpus"
+	"github.com/callqa/callqa/result"
 )
 
 func TestNewScanCmd(t *testing.T) {
@@ -117,7 +117,7 @@ func TestRunScan(t *testing.T) {
 			opts: ScanOptions{Format: "json", BatchOptions: BatchOptions{Workers: 2}, FailOnViolation: true, Paths: []string{calls("C001.txt"), calls("C002.txt")}},
 			check: func(t *testing.T, code int, out, errOut string) {
 				var doc struct {
-					Calls   []analyzer.Result `json:"calls"`
+					Calls   []result.Result `json:"calls"`
 					Summary struct {
 						Calls               int `json:"calls"`
 						CallsWithViolations int `json:"calls_with_violations"`
@@ -218,11 +218,11 @@ func TestScanCSVForExcel(t *testing.T) {
 	assert.Equal(t, "true", insult[col["计入违规"]])
 }
 
-func decodeJSONL(t *testing.T, out string) []analyzer.Result {
+func decodeJSONL(t *testing.T, out string) []result.Result {
 	t.Helper()
-	var results []analyzer.Result
+	var results []result.Result
 	for i, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
-		var r analyzer.Result
+		var r result.Result
 		require.NoError(t, json.Unmarshal([]byte(line), &r), "line %d: %s", i+1, line)
 		require.NotNil(t, r.Findings, "line %d: findings is [] not null", i+1)
 		results = append(results, r)

@@ -8,11 +8,11 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/htmlreport"
 	"github.com/callqa/callqa/internal/termtab"
 	"github.com/callqa/callqa/labels"
 	"github.com/callqa/callqa/lexicon"
+	"github.com/callqa/callqa/result"
 	"github.com/callqa/callqa/score"
 )
 
@@ -91,7 +91,7 @@ func runScore(opts *ScoreOptions) error {
 		return &exitError{code: exitTrouble, err: err}
 	}
 	var all []*score.CallScore
-	summary, err := s.run(func(res *analyzer.Result) error {
+	summary, err := s.run(func(res *result.Result) error {
 		cs := score.Score(res, sc)
 		switch opts.Format {
 		case "json":
@@ -142,8 +142,8 @@ func writeScoreTable(w io.Writer, cs *score.CallScore) error {
 			fmt.Fprintln(w)
 		}
 	}
-	items("task", cs.Tasks, analyzer.TaskCodes)
-	items("step", cs.Steps, analyzer.StepCodes)
+	items("task", cs.Tasks, result.TaskCodes)
+	items("step", cs.Steps, result.StepCodes)
 	var req []string
 	for code := range cs.Required {
 		req = append(req, code)

@@ -1,13 +1,24 @@
-package analyzer
+// Package result is callqa's results contract: the analysis of one call
+// (Result, formats.md §4, the scan --format jsonl output) with its
+// findings, task and step coverage, coaching hints and role inference, and
+// the masked copy of it (Redacted). Output packages (report, index, score,
+// web, eval) import this package, not the analyzer that fills it.
+//
+// Fields may be added, never renamed or removed.
+package result
 
-import "github.com/callqa/callqa/corpus"
+import (
+	"github.com/callqa/callqa/corpus"
+	"github.com/callqa/callqa/lexicon"
+)
 
-// Violation categories (policy.md). Only these four are scored as violations.
+// Violation categories (policy.md). Only these four are scored as
+// violations; the names are lexicon's, where rule packs declare them.
 const (
-	CategoryInsult     = "insult"
-	CategoryThreat     = "threat"
-	CategoryFalseLegal = "false_legal_claim"
-	CategoryDisclosure = "third_party_disclosure"
+	CategoryInsult     = lexicon.CategoryInsult
+	CategoryThreat     = lexicon.CategoryThreat
+	CategoryFalseLegal = lexicon.CategoryFalseLegal
+	CategoryDisclosure = lexicon.CategoryDisclosure
 	// CategoryCustomerAbuse marks abuse by the other party. It is reported
 	// as a finding but never scored as a violation.
 	CategoryCustomerAbuse = "customer_abuse"
@@ -26,10 +37,10 @@ func IsViolation(category string) bool {
 	return false
 }
 
-// Task and step codes (policy.md), in report order.
+// Task and step codes (policy.md), in report order: lexicon's lists.
 var (
-	TaskCodes = []string{"demand_payment", "ask_reason", "explain_consequences", "get_commitment"}
-	StepCodes = []string{"self_introduce", "verify_identity"}
+	TaskCodes = lexicon.TaskCodes
+	StepCodes = lexicon.StepCodes
 )
 
 // Result is the analysis of one call. Its JSON form is the
@@ -113,8 +124,6 @@ type Hint struct {
 	// another turn: the other party's hedge that the agent accepted.
 	EvidenceTurn int    `json:"evidence_turn,omitempty"`
 	Evidence     string `json:"evidence,omitempty"`
-
-	start int // where Quote starts in its turn (normalized text; for a finding, the original), for ordering
 }
 
 // Coverage says whether a task or step was done, and on which turns.
@@ -143,4 +152,42 @@ func (r *Result) Violations() []Finding {
 		}
 	}
 	return out
+}
+
+// RoleInference says which speaker of a speech-recognition transcript the
+// analyzer took for the agent, when no mapping said so, and why.
+type RoleInference struct {
+	// Roles maps every speaker label that had no role to the role given.
+	Roles map[string]string `json:"roles"`
+	// Agent is the label taken for the agent.
+	Agent string `json:"agent"`
+	// Confidence runs from 0 (a guess) to 1 (clear evidence).
+	Confidence float64 `json:"confidence"`
+	// Weak is set when the evidence does not settle who the agent is; the
+	// result should be checked, or the roles given with --roles.
+	Weak bool `json:"weak"`
+	// Scores is the evidence count per label: agent-side rules that fired
+	// on its turns, less other-side rules.
+	Scores   map[string]int `json:"scores"`
+	Evidence []RoleEvidence `json:"evidence"`
+}
+
+// RoleEvidence is one rule that fired on a speaker's turn while the
+// speaker was tried in a role.
+type RoleEvidence struct {
+	Speaker string `json:"speaker"`
+	Turn    int    `json:"turn"`
+	Rule    string `json:"rule"`
+	As      string `json:"as"` // the role the speaker was tried in
+}
+
+// RoleDispute is a role mapping that the evidence goes strongly against:
+// the speaker it made the agent speaks like the other party, and another
+// speaker like the agent.
+type RoleDispute struct {
+	// Given is the speaker the mapping made the agent.
+	Given string `json:"given"`
+	// Inferred is what inference says with the mapping set aside; its
+	// Agent is the speaker the evidence takes for the agent.
+	Inferred *RoleInference `json:"inferred"`
 }
