@@ -187,6 +187,21 @@ func TestEvidenceQuotesOriginalText(t *testing.T) {
 	assert.NotEmpty(t, f.Refs)
 }
 
+// TestEvidenceLeavesOutFillers: a quote ends at the last word it
+// matched, not in the fillers or spaces Normalize removed after it
+// (「老赖嗯嗯」 was quoted).
+func TestEvidenceLeavesOutFillers(t *testing.T) {
+	for _, text := range []string{"你就是个老赖嗯嗯", "你就是个老赖嗯嗯，", "你 就是 个 老赖 嗯 "} {
+		t.Run(text, func(t *testing.T) {
+			r := analyze(t, "坐席："+text)
+			require.NotEmpty(t, r.Findings)
+			f := r.Findings[0]
+			assert.Equal(t, "老赖", f.Match)
+			assert.Equal(t, f.Match, f.Text[f.Start:f.End])
+		})
+	}
+}
+
 func TestUserPackOverridesAndDisables(t *testing.T) {
 	builtinPacks, err := lexicon.LoadFS(lexicon.Builtin, "lexicon/packs")
 	require.NoError(t, err)

@@ -260,20 +260,13 @@ func containsAny(s string, subs []string) bool {
 // required returns the sets of strings every match of re contains one of:
 // the parts of a concatenation that must match (not optional), each a
 // literal or a small set of literals, the set whose shortest string is
-// longest first. nil when there is none.
+// longest first. A part that is itself a concatenation (a group, or a
+// group repeated at least once) counts with all of its own parts, not
+// only its leading literals: c is required in a(b.{0,3}c)d. nil when there
+// is none.
 func required(re *syntax.Regexp) [][]string {
-	for re.Op == syntax.OpCapture {
-		re = re.Sub[0]
-	}
-	parts := []*syntax.Regexp{re}
-	if re.Op == syntax.OpConcat {
-		parts = re.Sub
-	}
 	var sets [][]string
-	for _, part := range parts {
-		for part.Op == syntax.OpCapture || part.Op == syntax.OpPlus || part.Op == syntax.OpRepeat && part.Min >= 1 {
-			part = part.Sub[0]
-		}
+	for _, part := range requiredParts(re, nil) {
 		set := literals(part)
 		if len(set) == 0 || len(set) > maxNeeds {
 			continue // each string is a scan of the turn: a long list costs more than it saves
@@ -289,6 +282,22 @@ func required(re *syntax.Regexp) [][]string {
 	}
 	slices.SortStableFunc(sets, func(a, b []string) int { return shortest(b) - shortest(a) })
 	return sets
+}
+
+// requiredParts appends to out the parts every match of re goes through:
+// re itself, or, for a concatenation, the required parts of each of its
+// parts, looking through groups and repeats of at least one.
+func requiredParts(re *syntax.Regexp, out []*syntax.Regexp) []*syntax.Regexp {
+	for re.Op == syntax.OpCapture || re.Op == syntax.OpPlus || re.Op == syntax.OpRepeat && re.Min >= 1 {
+		re = re.Sub[0]
+	}
+	if re.Op != syntax.OpConcat {
+		return append(out, re)
+	}
+	for _, sub := range re.Sub {
+		out = requiredParts(sub, out)
+	}
+	return out
 }
 
 // literals returns the strings a literal or an alternation of literals

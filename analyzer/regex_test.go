@@ -105,6 +105,10 @@ func TestRequired(t *testing.T) {
 		{`判{num}年`, [][]string{{"判"}, {"年"}}},
 		{`(a|b)x*征信黑名单`, [][]string{{"征信黑名单"}, {"a", "b"}}},
 		{`我(tm|他喵)`, [][]string{{"我"}, {"tm", "他喵"}}},
+		// every part of a group counts, not only its leading literals
+		{`(你再不还.{0,4}就)起诉`, [][]string{{"你再不还"}, {"起诉"}, {"就"}}},
+		{`a(b.{0,3}c)+d`, [][]string{{"a"}, {"b"}, {"c"}, {"d"}}},
+		{`(?:(x|y)(.*征信))报告`, [][]string{{"征信"}, {"报告"}, {"x", "y"}}},
 		{`x?y?`, nil},
 		{`(?i)abc`, nil},
 	}

@@ -16,25 +16,41 @@ type Normalized struct {
 	// in the original string of the rune it came from; Orig[len(Text)] is
 	// the length of the original.
 	Orig []int
+	// src is the original text, which Span reads to leave removed
+	// fillers and spaces out of a quote.
+	src string
 }
 
 // Span returns the original byte range [start, end) for the normalized byte
-// range [s, e).
+// range [s, e). The range starts at the first kept rune of the span and
+// ends after its last one, so a quote never starts or ends in a removed
+// filler or space; removed ones between two kept runes stay in it.
 func (n Normalized) Span(s, e int) (start, end int) {
 	start = n.Orig[s]
-	if e >= len(n.Text) {
-		return start, n.Orig[len(n.Text)]
-	}
-	// The end is where the first rune after the span began in the original,
-	// which leaves out any removed filler between the two.
-	end = n.Orig[e]
+	// last is the byte of the text the end is measured after: the end is
+	// where the rune after it began in the original.
+	last := min(e, len(n.Text)) - 1
+	end = n.Orig[last+1]
 	// A span that ends inside a rewritten phrase (没 of 没有 from 冇)
 	// quotes the whole original phrase.
-	for k := e; end <= start && k < len(n.Text); k++ {
-		end = n.Orig[k+1]
+	for end <= start && last+1 < len(n.Text) {
+		last++
+		end = n.Orig[last+1]
 	}
-	// Step back over a removed filler or space that sits right before the
-	// next kept rune, so evidence does not end in one.
+	if last < s {
+		return start, end
+	}
+	// Step back over the removed fillers and spaces between the last kept
+	// rune and the next one. Runes of a rewritten phrase that no byte of
+	// the text maps to are neither, so they stay.
+	lastOrig := n.Orig[last]
+	for end > lastOrig && end <= len(n.src) {
+		r, size := utf8.DecodeLastRuneInString(n.src[:end])
+		if end-size <= lastOrig || !removed(r) {
+			break
+		}
+		end -= size
+	}
 	return start, end
 }
 
@@ -42,6 +58,13 @@ func (n Normalized) Span(s, e int) (start, end int) {
 // meaning for any rule. Only pure fillers are listed: 啊 and 呀 are also
 // sentence particles, and 额 is part of 额度, so they stay.
 var fillers = map[rune]bool{'嗯': true, '呃': true}
+
+// removed reports whether Normalize may drop the original rune r: a
+// filler or white space (white space between words of other scripts is
+// kept as one space, and then maps to a byte of the text).
+func removed(r rune) bool {
+	return fillers[fold(r)] || unicode.IsSpace(r)
+}
 
 func asciiOnly(s string) bool {
 	for i := 0; i < len(s); i++ {
@@ -116,7 +139,7 @@ func Normalize(s string) Normalized {
 		prev = r
 	}
 	orig = append(orig, len(s))
-	return Normalized{Text: string(out), Orig: orig}
+	return Normalized{Text: string(out), Orig: orig, src: s}
 }
 
 // variants are Simplified characters that OpenCC's t2s leaves in a form

@@ -39,6 +39,40 @@ func TestNormalizeSpanQuotesOriginal(t *testing.T) {
 	assert.Equal(t, "騙子", in[start:end])
 }
 
+// TestNormalizeSpanLeavesOutRemoved: a quote starts at the first kept
+// rune of a match and ends after its last one, so fillers and spaces that
+// Normalize dropped around it stay out («老赖嗯嗯» was quoted), while those
+// between kept runes stay in.
+func TestNormalizeSpanLeavesOutRemoved(t *testing.T) {
+	tests := []struct {
+		name, in, match, want string
+	}{
+		{"trailing_fillers_at_end", "你就是个老赖嗯嗯", "老赖", "老赖"},
+		{"trailing_fillers_before_punct", "你就是个老赖嗯嗯，还钱", "老赖", "老赖"},
+		{"trailing_space_and_filler", "你 就是 个 老赖 嗯 ", "老赖", "老赖"},
+		{"trailing_space_mid_text", "你 就是 个 老赖 还 钱", "老赖", "老赖"},
+		{"trailing_ideographic_space", "老赖\u3000呃\u3000还钱", "老赖", "老赖"},
+		{"leading_filler", "嗯嗯 老赖 还钱", "老赖", "老赖"},
+		{"fillers_inside_stay", "逾期 五十 天 了 嗯 你 打算 怎么 办", "逾期五十天了你打算怎么", "逾期 五十 天 了 嗯 你 打算 怎么"},
+		{"ascii_words", "call  me   back", "call me", "call  me"},
+		{"traditional", "你個騙子嗯，", "骗子", "騙子"},
+		{"rewritten_phrase_kept", "佢冇嗯錢", "没有", "冇"},
+		{"inside_rewritten_phrase", "佢冇 嗯 錢", "没", "冇"},
+		{"phrase_dropped_rune_kept", "佢喺度 嗯 食饭", "在", "喺度"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			n := Normalize(tt.in)
+			s := strings.Index(n.Text, tt.match)
+			if !assert.GreaterOrEqual(t, s, 0, "%q not in %q", tt.match, n.Text) {
+				return
+			}
+			start, end := n.Span(s, s+len(tt.match))
+			assert.Equal(t, tt.want, tt.in[start:end])
+		})
+	}
+}
+
 // TestNormalizeIdempotentT2SChains: OpenCC's t2s tables map some
 // characters to ones they map again (薴 → 苧 → 苎); one pass left a
 // character a second Normalize converted (found by FuzzNormalize).

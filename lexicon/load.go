@@ -190,6 +190,31 @@ func (l *loader) str(n *yaml.Node, id string) string {
 }
 
 // strs reads a list of non-empty strings; a single scalar is a list of one.
+// regexForms reports, at its line, each regular expression of the list n
+// (as strs reads it) whose literal text normalization changes: the
+// matcher sees normalized text, so such a literal never matches (see
+// regexFormProblems). what names the list in the message.
+func (l *loader) regexForms(n *yaml.Node, id, what string) {
+	if n == nil {
+		return
+	}
+	items := []*yaml.Node{n}
+	if n.Kind == yaml.SequenceNode {
+		items = n.Content
+	}
+	i := 0
+	for _, c := range items {
+		v := strings.TrimSpace(c.Value)
+		if c.Kind != yaml.ScalarNode || v == "" {
+			continue
+		}
+		i++
+		for _, msg := range regexFormProblems(ExpandRegex(v)) {
+			l.add(c, id, "%s %d: %s", what, i, msg)
+		}
+	}
+}
+
 func (l *loader) strs(n *yaml.Node, id string) []string {
 	if n == nil {
 		return nil
@@ -390,6 +415,7 @@ func (l *loader) rule(n *yaml.Node, p *Pack) *Rule {
 			l.add(f["regex"], id, "regex %d does not compile: %v", i+1, err)
 		}
 	}
+	l.regexForms(f["regex"], id, "regex")
 	if len(r.Examples.Match) == 0 {
 		l.add(n, id, "no examples: give at least one `examples: match:` transcript line (and ideally `no_match`)")
 	}
@@ -464,6 +490,7 @@ func (l *loader) reactsTo(n *yaml.Node, parent *Rule) *Rule {
 			l.add(f["regex"], id, "reacts_to regex %d does not compile: %v", i+1, err)
 		}
 	}
+	l.regexForms(f["regex"], id, "reacts_to regex")
 	return r
 }
 

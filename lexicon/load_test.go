@@ -56,6 +56,22 @@ func TestParseErrors(t *testing.T) {
 		}},
 		// A pattern with a bad step is dropped, so a rule whose only
 		// matcher it was also matches nothing.
+		// Regular expressions run on normalized text: a literal written
+		// in a form the text never has is reported at its line, every
+		// one, with the form to write; one whose normalized form the same
+		// part also matches (還|还, and (?i) for upper case) is only
+		// redundant and passes.
+		{"regex_not_normalized", []string{
+			"10:9: rule task.get_commitment: regex 2: 「後天」 is Traditional/regional; write it as 「后天」 (the matcher sees normalized text)",
+			"10:9: rule task.get_commitment: regex 2: 「大後天」 is Traditional/regional; write it as 「大后天」 (the matcher sees normalized text)",
+			"10:9: rule task.get_commitment: regex 2: 「還」 is Traditional/regional; write it as 「还」 (the matcher sees normalized text)",
+			"11:9: rule task.get_commitment: regex 3: 「！」 is full-width or upper case; write it as 「!」 (the matcher sees normalized text)",
+			"11:9: rule task.get_commitment: regex 3: 「，」 is full-width or upper case; write it as 「,」 (the matcher sees normalized text)",
+			// 系 becomes 是 only beside 唔系 or 咪: the phrase is named whole
+			"12:9: rule task.get_commitment: regex 4: 「系唔系你还」 is Traditional/regional; write it as 「是不是你还」 (the matcher sees normalized text)",
+			"12:9: rule task.get_commitment: regex 4: 「系咪你还」 is Traditional/regional; write it as 「是不是你还」 (the matcher sees normalized text)",
+			"22:15: rule hint.vague_accepted: reacts_to regex 1: 「嗯」 never reaches the matcher (hesitation fillers such as 嗯 and 呃 are removed from the text); drop it",
+		}},
 		{"bad_gap_format", []string{
 			"5:5: rule threat.expose: the rule matches nothing: give `terms`, `patterns`, `near` or `regex`",
 			`7:29: rule threat.expose: gap must be N or N-M words, got "0-x"`,
