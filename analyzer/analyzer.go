@@ -103,6 +103,12 @@ func New(set *lexicon.Set, opts Options) (*Analyzer, error) {
 		}
 	}
 	a.terms.freeze()
+	a.terms.particles = map[rune]bool{}
+	for _, w := range set.Particles {
+		for _, r := range w {
+			a.terms.particles[r] = true
+		}
+	}
 	a.termRules = make([][]int, len(a.terms.terms))
 	for id, rules := range a.byTerm {
 		a.termRules[id] = rules

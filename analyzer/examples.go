@@ -121,6 +121,7 @@ func (a *Analyzer) ClassMember(name, text string) (string, bool) {
 	idx.rootBMP = nil // one small index a call: the map root is enough
 	ids := idx.addAll(rc.Members)
 	idx.freeze()
+	idx.particles = a.terms.particles
 	p := prepare(a.seg, idx, text)
 	best := span{start: -1}
 	found := -1

@@ -24,6 +24,9 @@ type termIndex struct {
 	rootBMP []int32
 	// edges holds every node's children (see trieNode); nil until freeze.
 	edges []edge
+	// particles are the sentence particles a one-character term may be
+	// followed by inside its word (prepared.aligned).
+	particles map[rune]bool
 }
 
 // freeze lays the children of every node out in edges, for find. Terms

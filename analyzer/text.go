@@ -54,7 +54,10 @@ type token struct {
 
 // prepared is one turn's text ready for matching.
 type prepared struct {
-	norm   corpus.Normalized
+	norm corpus.Normalized
+	// particles are the sentence particles that may follow a
+	// one-character term inside its word (the packs' `particles`).
+	particles map[rune]bool
 	tokens []token
 	// tokAt maps each byte offset of norm.Text to the index of the word
 	// that contains it; tokAt[len] is len(tokens).
@@ -137,7 +140,7 @@ var asciiBreaks = func() (t [utf8.RuneSelf]uint8) {
 }()
 
 func prepare(seg *segment.Segmenter, idx *termIndex, text string) *prepared {
-	p := &prepared{norm: corpus.Normalize(text)}
+	p := &prepared{norm: corpus.Normalize(text), particles: idx.particles}
 	t := p.norm.Text
 	p.tokAt = make([]int32, len(t)+1)
 	clause, sentence := 0, 0
@@ -255,12 +258,9 @@ func (p *prepared) aligned(s, e int) bool {
 		return true
 	}
 	for _, r := range p.norm.Text[e:tk.end] {
-		if !strings.ContainsRune(particles, r) {
+		if !p.particles[r] {
 			return false
 		}
 	}
 	return true
 }
-
-// particles may follow a term inside one segmented word.
-const particles = "吧啊呀了的吗呢啦嘛哦哈么喽咯噢"

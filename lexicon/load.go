@@ -11,12 +11,13 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
 
 var (
-	packKeys    = []string{"pack", "version", "category", "severity", "refs", "words", "negation", "quote", "disable", "rules", "advice", "classes"}
+	packKeys    = []string{"pack", "version", "category", "severity", "refs", "words", "negation", "quote", "disable", "rules", "advice", "classes", "particles"}
 	ruleKeys    = []string{"id", "category", "severity", "description", "refs", "code", "speaker", "party", "terms", "patterns", "near", "regex", "exceptions", "unless", "unless_finding", "scope", "negation", "quote", "examples", "advice", "unless_covered", "before_first", "about", "unless_same_turn", "unless_inside", "first_only", "on_findings", "reacts_to"}
 	reactsKeys  = []string{"terms", "patterns", "near", "regex", "exceptions", "unless", "unless_same_turn", "scope"}
 	cueKeys     = []string{"cues", "window", "scope", "except"}
@@ -81,6 +82,12 @@ func ParseNode(file string, root *yaml.Node) (*Pack, error) {
 	p.Severity = l.str(fields["severity"], "")
 	p.Refs = l.strs(fields["refs"], "")
 	p.Words = l.strs(fields["words"], "")
+	p.Particles = l.strs(fields["particles"], "")
+	for i, w := range p.Particles {
+		if utf8.RuneCountInString(w) != 1 {
+			l.add(fields["particles"].Content[i], "", "particles: %q is not one character (a particle is a single character such as 吧 or 呢)", w)
+		}
+	}
 	p.Negation = l.cues(fields["negation"], "", ScopeClause)
 	p.Quote = l.cues(fields["quote"], "", ScopeSentence)
 	p.Disable = l.strs(fields["disable"], "")
@@ -119,7 +126,7 @@ func ParseNode(file string, root *yaml.Node) (*Pack, error) {
 	if n := fields["classes"]; n != nil {
 		p.Classes = l.classes(n, p)
 	}
-	if len(p.Rules) == 0 && len(p.Disable) == 0 && len(p.Words) == 0 && fields["rules"] == nil && fields["classes"] == nil {
+	if len(p.Rules) == 0 && len(p.Disable) == 0 && len(p.Words) == 0 && len(p.Particles) == 0 && fields["rules"] == nil && fields["classes"] == nil {
 		l.add(root, "", "pack has no rules, classes, words or disable list")
 	}
 	if err := errs.Err(); err != nil {

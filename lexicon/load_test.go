@@ -72,6 +72,11 @@ func TestParseErrors(t *testing.T) {
 			"12:9: rule task.get_commitment: regex 4: 「系咪你还」 is Traditional/regional; write it as 「是不是你还」 (the matcher sees normalized text)",
 			"22:15: rule hint.vague_accepted: reacts_to regex 1: 「嗯」 never reaches the matcher (hesitation fillers such as 嗯 and 呃 are removed from the text); drop it",
 		}},
+		// A particle is one character that may follow a one-character
+		// term inside its word.
+		{"particles", []string{
+			"3:16: particles: \"吧呢\" is not one character (a particle is a single character such as 吧 or 呢)",
+		}},
 		{"bad_gap_format", []string{
 			"5:5: rule threat.expose: the rule matches nothing: give `terms`, `patterns`, `near` or `regex`",
 			`7:29: rule threat.expose: gap must be N or N-M words, got "0-x"`,

@@ -76,7 +76,11 @@ type Pack struct {
 	Refs     []string // default regulation references
 	// Words go into the segmenter dictionary before anything is cut, so
 	// domain words stay whole.
-	Words    []string
+	Words []string
+	// Particles are the sentence particles (吧, 呢, 了 …) that may follow a
+	// one-character term inside one segmented word: 滚 in 滚吧, never in
+	// 滚动.
+	Particles []string
 	Negation *Cues // default negation scope of the rules
 	Quote    *Cues // default quotation/attribution cues of the rules
 	Disable  []string

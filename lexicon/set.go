@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 )
 
 //go:embed packs/*.yaml
@@ -30,6 +31,8 @@ type Set struct {
 	Rules []*Rule
 	// Words is every pack's `words`, for the segmenter dictionary.
 	Words []string
+	// Particles is every pack's `particles`, without repeats.
+	Particles []string
 	// Notes says which rules were replaced or disabled, for -v output.
 	Notes []string
 	// Classes are the concept vocabularies by name, resolved; ClassNames
@@ -58,6 +61,11 @@ func NewSet(packs []*Pack) (*Set, error) {
 	var errs ErrorList
 	for _, p := range packs {
 		s.Words = append(s.Words, p.Words...)
+		for _, r := range p.Particles {
+			if !slices.Contains(s.Particles, r) {
+				s.Particles = append(s.Particles, r)
+			}
+		}
 		for _, r := range p.Rules {
 			if i, ok := index[r.ID]; ok {
 				if s.Rules[i] != nil {
