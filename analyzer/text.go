@@ -58,7 +58,7 @@ type prepared struct {
 	// particles are the sentence particles that may follow a
 	// one-character term inside its word (the packs' `particles`).
 	particles map[rune]bool
-	tokens []token
+	tokens    []token
 	// tokAt maps each byte offset of norm.Text to the index of the word
 	// that contains it; tokAt[len] is len(tokens).
 	tokAt []int32

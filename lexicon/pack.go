@@ -81,10 +81,10 @@ type Pack struct {
 	// one-character term inside one segmented word: 滚 in 滚吧, never in
 	// 滚动.
 	Particles []string
-	Negation *Cues // default negation scope of the rules
-	Quote    *Cues // default quotation/attribution cues of the rules
-	Disable  []string
-	Rules    []*Rule
+	Negation  *Cues // default negation scope of the rules
+	Quote     *Cues // default quotation/attribution cues of the rules
+	Disable   []string
+	Rules     []*Rule
 	// Classes are the concept vocabularies the pack declares (`classes`),
 	// in file order. Any rule of any pack refers to one as `$name` in a
 	// term list.
