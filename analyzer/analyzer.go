@@ -301,7 +301,7 @@ func (st *state) check(i int, c *compiled, m span) (reason string, cue span) {
 // lies in the same scope (clause, sentence, turn) as m: a lawful
 // consequence in its own sentence still counts beside a threat in the
 // next one.
-func (st *state) findingInScope(i int, cat, scope string, m span) bool {
+func (st *state) findingInScope(i int, cat string, scope lexicon.Scope, m span) bool {
 	p := st.turns[i]
 	for _, h := range st.hits {
 		if h.turn == i+1 && h.rule.Category == cat && p.sameScope(scope, h.m.first, m.first) {

@@ -42,14 +42,14 @@ type compiledNear struct {
 	groups []termSet
 	needs  []termSet // groups, rarest first
 	within int
-	scope  string
+	scope  lexicon.Scope
 }
 
 type compiledCues struct {
 	terms  termSet
 	except []int // phrases in which a cue word is no cue
 	window int
-	scope  string
+	scope  lexicon.Scope
 }
 
 func compileCues(x *termIndex, c *lexicon.Cues) *compiledCues {
@@ -147,7 +147,7 @@ func (c *compiled) matches(p *prepared) []span {
 // matchPattern finds each start of the pattern and, from it, the
 // shortest way through the remaining steps. Gaps count words; every step
 // must be in the same scope as the first.
-func matchPattern(p *prepared, steps []compiledStep, scope string) []span {
+func matchPattern(p *prepared, steps []compiledStep, scope lexicon.Scope) []span {
 	var out []span
 	var walk func(i int, first span, prev span) (span, bool)
 	walk = func(i int, first, prev span) (span, bool) {
@@ -376,7 +376,7 @@ func inside(o span, spans []span) bool {
 
 // inScope returns the first occurrence of one of ids in the same scope as
 // the match (anywhere in the clause, before or after).
-func inScope(p *prepared, ids termSet, scope string, m span) (span, bool) {
+func inScope(p *prepared, ids termSet, scope lexicon.Scope, m span) (span, bool) {
 	var hit span
 	found := false
 	ids.each(p, func(_ int, occs []span) {

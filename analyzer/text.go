@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/callqa/callqa/corpus"
+	"github.com/callqa/callqa/lexicon"
 	"github.com/callqa/callqa/segment"
 )
 
@@ -219,7 +220,7 @@ func (p *prepared) wordsOf(s, e int) (int, int) {
 
 // sameScope reports whether words a and b lie in one clause, one sentence
 // or (scope turn) anywhere.
-func (p *prepared) sameScope(scope string, a, b int) bool {
+func (p *prepared) sameScope(scope lexicon.Scope, a, b int) bool {
 	if a >= len(p.tokens) || b >= len(p.tokens) {
 		return scope == "turn"
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -131,13 +132,13 @@ func checkRule(t *testing.T, r *Rule) {
 	if !contains(severities, r.Severity) {
 		t.Errorf("rule %s: unknown severity %q kept", r.ID, r.Severity)
 	}
-	if !contains([]string{SpeakerAgent, SpeakerOther, SpeakerAny}, r.Speaker) {
+	if !slices.Contains([]Speaker{SpeakerAgent, SpeakerOther, SpeakerAny}, r.Speaker) {
 		t.Errorf("rule %s: unknown speaker %q kept", r.ID, r.Speaker)
 	}
 	if !contains([]string{PartyAny, PartyDebtor, PartyThirdParty, PartyNotLiable}, r.Party) {
 		t.Errorf("rule %s: unknown party %q kept", r.ID, r.Party)
 	}
-	if !contains([]string{ScopeClause, ScopeSentence, ScopeTurn}, r.Scope) {
+	if !slices.Contains([]Scope{ScopeClause, ScopeSentence, ScopeTurn}, r.Scope) {
 		t.Errorf("rule %s: unknown scope %q kept", r.ID, r.Scope)
 	}
 	codes := map[string][]string{CategoryTask: TaskCodes, CategoryStep: StepCodes, CategoryParty: PartyCodes, CategoryRole: RoleCodes}
@@ -174,7 +175,7 @@ func checkRule(t *testing.T, r *Rule) {
 		}
 	}
 	for _, c := range []*Cues{r.Negation, r.Quote} {
-		if c != nil && !c.Off && (c.Window < 0 || c.Window > 50 || !contains([]string{ScopeClause, ScopeSentence, ScopeTurn}, c.Scope)) {
+		if c != nil && !c.Off && (c.Window < 0 || c.Window > 50 || !slices.Contains([]Scope{ScopeClause, ScopeSentence, ScopeTurn}, c.Scope)) {
 			t.Errorf("rule %s: bad cues %+v kept", r.ID, *c)
 		}
 	}

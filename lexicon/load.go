@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -253,7 +254,7 @@ func (l *loader) strs(n *yaml.Node, id string) []string {
 	return out
 }
 
-func (l *loader) cues(n *yaml.Node, id, defScope string) *Cues {
+func (l *loader) cues(n *yaml.Node, id string, defScope Scope) *Cues {
 	if n == nil {
 		return nil
 	}
@@ -287,8 +288,8 @@ func (l *loader) cues(n *yaml.Node, id, defScope string) *Cues {
 	return c
 }
 
-func (l *loader) scope(n *yaml.Node, id string) string {
-	v := l.str(n, id)
+func (l *loader) scope(n *yaml.Node, id string) Scope {
+	v := Scope(l.str(n, id))
 	switch v {
 	case ScopeClause, ScopeSentence, ScopeTurn:
 		return v
@@ -327,7 +328,7 @@ func (l *loader) rule(n *yaml.Node, p *Pack) *Rule {
 		r.Refs = l.strs(f["refs"], id)
 	}
 	r.Code = l.str(f["code"], id)
-	r.Speaker = firstNonEmpty(l.str(f["speaker"], id), SpeakerAgent)
+	r.Speaker = Speaker(firstNonEmpty(l.str(f["speaker"], id), string(SpeakerAgent)))
 	r.Party = firstNonEmpty(l.str(f["party"], id), PartyAny)
 	r.Terms = l.strs(f["terms"], id)
 	r.Regex = l.strs(f["regex"], id)
@@ -378,7 +379,7 @@ func (l *loader) rule(n *yaml.Node, p *Pack) *Rule {
 	} else if f["severity"] != nil && !contains(severities, r.Severity) {
 		l.add(f["severity"], id, "unknown severity %q (want one of %s)", r.Severity, strings.Join(severities, ", "))
 	}
-	if !contains([]string{SpeakerAgent, SpeakerOther, SpeakerAny}, r.Speaker) {
+	if !slices.Contains([]Speaker{SpeakerAgent, SpeakerOther, SpeakerAny}, r.Speaker) {
 		l.add(f["speaker"], id, "unknown speaker %q (want agent, other or any)", r.Speaker)
 	}
 	if !contains([]string{PartyAny, PartyDebtor, PartyThirdParty, PartyNotLiable}, r.Party) {

@@ -41,12 +41,15 @@ var (
 	RoleCodes  = []string{"agent", "other"}
 )
 
-// Speakers a rule may be restricted to: the agent, the other party
-// (customer or third party), or anyone.
+// Speaker is who a rule listens to: the agent, the other party (customer
+// or third party), or anyone.
+type Speaker string
+
+// Speakers a rule may be restricted to.
 const (
-	SpeakerAgent = "agent"
-	SpeakerOther = "other"
-	SpeakerAny   = "any"
+	SpeakerAgent Speaker = "agent"
+	SpeakerOther Speaker = "other"
+	SpeakerAny   Speaker = "any"
 )
 
 // Parties a rule may be restricted to: who the agent is talking to at
@@ -60,11 +63,15 @@ const (
 	PartyNotLiable = "not_liable"
 )
 
-// Scopes bound how far a pattern, an `unless` term or a cue may reach.
+// Scope bounds how far a pattern, a near frame, an `unless` term or a
+// cue may reach.
+type Scope string
+
+// Scopes, from the narrowest.
 const (
-	ScopeClause   = "clause"   // between commas and stops
-	ScopeSentence = "sentence" // between 。？！ and their ASCII forms
-	ScopeTurn     = "turn"
+	ScopeClause   Scope = "clause"   // between commas and stops
+	ScopeSentence Scope = "sentence" // between 。？！ and their ASCII forms
+	ScopeTurn     Scope = "turn"
 )
 
 // Pack is one rule pack file.
@@ -106,7 +113,7 @@ type Cues struct {
 	// estimates a sum, it does not hedge the promise after it.
 	Except []string
 	Window int
-	Scope  string
+	Scope  Scope
 	Off    bool
 }
 
@@ -125,7 +132,7 @@ type Rule struct {
 	// Code is the task or step code (category task/step) or the party
 	// signal (category party).
 	Code     string
-	Speaker  string
+	Speaker  Speaker
 	Party    string
 	Terms    []string
 	Patterns []Pattern
@@ -141,7 +148,7 @@ type Rule struct {
 	// UnlessFinding cancels a match on a turn that already has a finding of
 	// one of these categories (a threat never counts as stating consequences).
 	UnlessFinding []string
-	Scope         string
+	Scope         Scope
 	// Advice says what to do instead (a hint's text, or the advice shown
 	// with a violation); empty means the pack's.
 	Advice string
@@ -201,7 +208,7 @@ type Pattern struct {
 type Near struct {
 	Groups [][]string
 	Within int
-	Scope  string
+	Scope  Scope
 	Line   int
 }
 
