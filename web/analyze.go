@@ -14,6 +14,7 @@ import (
 
 	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/corpus"
+	_ "github.com/callqa/callqa/corpus/asr" // the speech-recognition formats
 	"github.com/callqa/callqa/score"
 )
 
