@@ -71,7 +71,7 @@ func TestSniffSubtitle(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			assert.Equal(t, tt.want, sniffSubtitle(tt.in))
+			assert.Equal(t, tt.want, sniffExt(tt.in))
 		})
 	}
 }

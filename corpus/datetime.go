@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/callqa/callqa/corpus/internal/textread"
 )
 
 // A turn line may start with the date and time it was said, as call
@@ -145,7 +147,7 @@ func splitDateTime(line string) (d dateTime, rest string, ok bool, err error) {
 	d, n, result := scanDateTime(line)
 	switch result {
 	case stampOK:
-		return d, trimLine(line[n:]), true, nil
+		return d, textread.TrimLine(line[n:]), true, nil
 	case badStamp:
 		return d, line, false, fmt.Errorf("bad date-time stamp %q (want %s)", line[:n], dateTimeExample)
 	}
@@ -170,7 +172,7 @@ func splitStamp(line string) (st stamp, rest string, ok bool, err error) {
 		if result != stampOK || m != len(inner) {
 			return st, line, false, fmt.Errorf("bad date-time stamp %q (want %s)", line[:n], bracketedDateTimeExample)
 		}
-		return stamp{at: d, dated: true}, trimLine(line[n:]), true, nil
+		return stamp{at: d, dated: true}, textread.TrimLine(line[n:]), true, nil
 	}
 	if d, rest, ok, err := splitDateTime(line); ok || err != nil {
 		return stamp{at: d, dated: true}, rest, ok, err

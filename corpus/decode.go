@@ -10,6 +10,8 @@ import (
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/traditionalchinese"
+
+	"github.com/callqa/callqa/corpus/internal/textread"
 )
 
 // The encodings Decode reports.
@@ -147,7 +149,7 @@ func blank(s string) bool {
 
 // decodeUTF8 checks that b (found at offset base of the input) is UTF-8 text.
 func decodeUTF8(b []byte, base int) (string, error) {
-	if i := invalidUTF8(b); i >= 0 {
+	if i := textread.InvalidUTF8(b); i >= 0 {
 		return "", textErrorf(base+i, true, "not UTF-8 text after a UTF-8 byte order mark (invalid byte 0x%02x at offset %d)", b[i], base+i)
 	}
 	if i := bytes.IndexByte(b, 0); i >= 0 {
@@ -163,7 +165,7 @@ func decodeUTF8(b []byte, base int) (string, error) {
 // at offset i of b: a damaged text file when the rest is UTF-8 text with
 // no more than a stray control character or two, else a binary file.
 func nulErr(b []byte, base, i int) error {
-	if invalidUTF8(b) < 0 && checkControls(b, base, true) == nil {
+	if textread.InvalidUTF8(b) < 0 && checkControls(b, base, true) == nil {
 		return textErrorf(base+i, true, "NUL byte at offset %d (a text transcript has none: the file is damaged, or not text)", base+i)
 	}
 	return textErrorf(base+i, false, "binary file (NUL byte at offset %d)", base+i)
@@ -178,7 +180,7 @@ func decodeUnmarked(b []byte) (string, string, error) {
 		}
 		return "", "", nulErr(b, 0, i)
 	}
-	u8 := invalidUTF8(b)
+	u8 := textread.InvalidUTF8(b)
 	if u8 < 0 {
 		if err := checkControls(b, 0, true); err != nil {
 			return "", "", err
@@ -252,22 +254,6 @@ func decodeBig5(b []byte) (string, int) {
 		i += 2
 	}
 	return sb.String(), -1
-}
-
-// invalidUTF8 returns the offset of the first byte of b that is not part of
-// a valid UTF-8 sequence, or -1.
-func invalidUTF8(b []byte) int {
-	if utf8.Valid(b) {
-		return -1
-	}
-	for i := 0; i < len(b); {
-		r, size := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && size <= 1 {
-			return i
-		}
-		i += size
-	}
-	return -1
 }
 
 // decodeGB18030 decodes b as GB18030. It returns the text and -1, or the

@@ -27,6 +27,21 @@
 // fields and a "turns" array of {"speaker", "text", "start", "end"}; a
 // .jsonl file holds one such object per line.
 //
+// Speech-recognition outputs and exports (vendor JSON, SRT, WebVTT, CSV)
+// are read by package corpus/asr, which registers its formats here with
+// RegisterFormat when it is imported:
+//
+//	import _ "github.com/callqa/callqa/corpus/asr"
+//
+// A Format says which extensions select it, how to recognize it in a JSON
+// document or in text without a name, and how to read it into a
+// Transcript: segments of speech that BuildCall merges into turns and
+// maps to roles (BuildOptions). The readers then pick a registered format
+// by extension, by content, or when ReadOptions.Format names it. Imports
+// point one way: corpus/asr imports corpus, never the other way round,
+// and a program that imports corpus alone reads the native formats only.
+// callqa's command line and web console import corpus/asr.
+//
 // Files may be UTF-8 (with or without a byte order mark), UTF-16 (with a
 // byte order mark, or without one when that is unmistakable), or
 // GB18030/GBK; Decode sorts that out, and refuses binary and undecodable

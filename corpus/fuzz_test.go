@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/callqa/callqa/corpus/internal/textread"
 )
 
 // fixtureFiles returns the contents of every file in testdata/calls and
@@ -145,7 +147,7 @@ func FuzzReadText(f *testing.F) {
 		c, err := ReadText("calls/fuzz.txt", s)
 		checkResult(t, c, err)
 		if c != nil {
-			checkNative(t, c, len(splitLines(s)), true)
+			checkNative(t, c, len(textread.SplitLines(s)), true)
 			for _, tr := range c.Turns {
 				if strings.ContainsAny(tr.Text, "\r\n") {
 					t.Fatalf("turn %d spans lines: %q", tr.N, tr.Text)
@@ -176,7 +178,7 @@ func FuzzReadJSON(f *testing.F) {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		lines := len(splitLines(string(bytes.TrimPrefix(b, bomUTF8))))
+		lines := len(textread.SplitLines(string(bytes.TrimPrefix(b, bomUTF8))))
 		c, err := ReadJSON("calls/fuzz.json", b)
 		checkResult(t, c, err)
 		if c != nil {
@@ -187,7 +189,7 @@ func FuzzReadJSON(f *testing.F) {
 		// (or a single error for input without any).
 		items := readJSONL("calls/fuzz.jsonl", b)
 		nonBlank := 0
-		for _, l := range splitLines(string(bytes.TrimPrefix(b, bomUTF8))) {
+		for _, l := range textread.SplitLines(string(bytes.TrimPrefix(b, bomUTF8))) {
 			if strings.TrimSpace(l) != "" {
 				nonBlank++
 			}

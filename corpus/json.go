@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/callqa/callqa/corpus/internal/textread"
 )
 
 // ReadJSON parses one call in the JSON form of formats.md §2:
@@ -43,7 +45,7 @@ func readJSONL(name string, data []byte) []Item {
 	data = bytes.TrimPrefix(data, bomUTF8)
 	base := defaultID(name)
 	var items []Item
-	for i, line := range splitLines(string(data)) {
+	for i, line := range textread.SplitLines(string(data)) {
 		n := i + 1
 		if strings.TrimSpace(line) == "" {
 			continue
@@ -235,7 +237,7 @@ func (p *jsonParser) call(defID string) (*Call, error) {
 
 // checkSyntax checks that p.data is UTF-8 and exactly one JSON value.
 func (p *jsonParser) checkSyntax() error {
-	if i := invalidUTF8(p.data); i >= 0 {
+	if i := textread.InvalidUTF8(p.data); i >= 0 {
 		return p.errAt(int64(i), "invalid UTF-8 (byte 0x%02x)", p.data[i])
 	}
 	dec := json.NewDecoder(bytes.NewReader(p.data))

@@ -6,6 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/callqa/callqa/corpus/internal/textread"
 	"github.com/stretchr/testify/assert"
 	"golang.org/x/text/width"
 )
@@ -98,7 +99,7 @@ func FuzzNormalize(f *testing.F) {
 	}
 	for _, b := range fixtureFiles(f) {
 		if text, _, err := Decode(b); err == nil {
-			for _, line := range splitLines(text) {
+			for _, line := range textread.SplitLines(text) {
 				if strings.TrimSpace(line) != "" {
 					f.Add(line)
 				}

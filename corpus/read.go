@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/callqa/callqa/corpus/internal/textread"
 )
 
 // Item is one result of reading paths: a call or an error, never both.
@@ -29,19 +31,13 @@ const (
 )
 
 // kindOf returns the kind of input a file name says, or "": a native
-// kind, or the extension of a speech-recognition format (.srt, .vtt, .csv).
+// kind, or the extension of a registered format (.srt, .vtt, .csv).
 func kindOf(name string) string {
-	switch ext := strings.ToLower(filepath.Ext(name)); ext {
-	case kindText, kindJSON, kindJSONL:
+	switch ext := strings.ToLower(filepath.Ext(name)); {
+	case ext == kindText || ext == kindJSON || ext == kindJSONL:
 		return ext
-	default:
-		for _, f := range asrFormats {
-			for _, e := range f.exts {
-				if e == ext {
-					return ext
-				}
-			}
-		}
+	case formatByExt(ext) != nil:
+		return ext
 	}
 	return ""
 }
@@ -312,7 +308,7 @@ func (o *ReadOptions) readStdin(r io.Reader) []Item {
 // sniff guesses the kind of decoded input without a file name.
 func sniff(text string) string {
 	var lines []string
-	for _, l := range splitLines(strings.TrimPrefix(text, "\ufeff")) {
+	for _, l := range textread.SplitLines(strings.TrimPrefix(text, "\ufeff")) {
 		if l = strings.TrimSpace(l); l != "" {
 			lines = append(lines, l)
 		}
@@ -348,8 +344,8 @@ func (o *ReadOptions) parseDecoded(name, kind, text string) []Item {
 	if o.forced() && findFormat(o.Format) == nil {
 		kind = "." + o.Format // a native format named for every input
 	}
-	f := o.asrFormatFor(kind, text)
-	if kind == kindText && f == nil || f != nil && len(f.exts) > 0 {
+	f := o.formatFor(kind, text)
+	if kind == kindText && f == nil || f != nil && len(f.Exts) > 0 {
 		// A line-based format (.txt, subtitles, CSV): no line may exceed
 		// the limit. JSON is bounded by the file size.
 		if err := o.Limits.checkLines(name, text); err != nil {
@@ -367,11 +363,11 @@ func (o *ReadOptions) parseDecoded(name, kind, text string) []Item {
 	return items
 }
 
-// parseKind reads decoded text with the speech-recognition format f, or
+// parseKind reads decoded text with the registered format f, or
 // when f is nil with the native reader of kind.
-func (o *ReadOptions) parseKind(f *asrFormat, name, kind, text string) []Item {
+func (o *ReadOptions) parseKind(f *Format, name, kind, text string) []Item {
 	if f != nil {
-		return o.readASR(f, name, text)
+		return o.readFormat(f, name, text)
 	}
 	var (
 		c   *Call
@@ -504,20 +500,16 @@ func (w *walker) link(path string, enclosing []string) {
 	}
 }
 
-// asrFormatFor returns the speech-recognition format to read an input
-// with, or nil for the native readers: the named format when one is forced,
-// else the one its extension selects, else, for JSON without the native
-// "turns", the first whose shape the document has.
-func (o *ReadOptions) asrFormatFor(kind, text string) *asrFormat {
+// formatFor returns the registered format to read an input with, or nil
+// for the native readers: the named format when one is forced, else the
+// one its extension selects, else, for JSON without the native "turns",
+// the first whose shape the document has.
+func (o *ReadOptions) formatFor(kind, text string) *Format {
 	if o.forced() {
 		return findFormat(o.Format)
 	}
-	for i := range asrFormats {
-		for _, e := range asrFormats[i].exts {
-			if e == kind {
-				return &asrFormats[i]
-			}
-		}
+	if f := formatByExt(kind); f != nil {
+		return f
 	}
 	if kind != kindJSON {
 		return nil
@@ -535,27 +527,27 @@ func (o *ReadOptions) asrFormatFor(kind, text string) *asrFormat {
 	case !strings.HasPrefix(trimmed, "["):
 		return nil
 	}
-	for i := range asrFormats {
-		if f := &asrFormats[i]; f.sniffJSON != nil && f.sniffJSON(top, []byte(trimmed)) {
+	for i := range formats {
+		if f := &formats[i]; f.SniffJSON != nil && f.SniffJSON(top, []byte(trimmed)) {
 			return f
 		}
 	}
 	return nil
 }
 
-// readASR reads a speech-recognition output with format f: one call, or
+// readFormat reads an input with the registered format f: one call, or
 // one call per call id for formats that hold several (CSV exports, whose
 // calls get the source name#ID). Errors read "file:line: format: what".
-func (o *ReadOptions) readASR(f *asrFormat, name, text string) []Item {
+func (o *ReadOptions) readFormat(f *Format, name, text string) []Item {
 	fail := func(line int, err error) []Item {
 		var pe *ParseError
 		if errors.As(err, &pe) {
-			return []Item{{Err: &ParseError{Path: name, Line: pe.Line, Err: fmt.Errorf("%s: %w", f.name, pe.Err)}}}
+			return []Item{{Err: &ParseError{Path: name, Line: pe.Line, Err: fmt.Errorf("%s: %w", f.Name, pe.Err)}}}
 		}
-		return []Item{{Err: &ParseError{Path: name, Line: line, Err: fmt.Errorf("%s: %w", f.name, err)}}}
+		return []Item{{Err: &ParseError{Path: name, Line: line, Err: fmt.Errorf("%s: %w", f.Name, err)}}}
 	}
-	if f.readMany != nil {
-		ts, lines, err := f.readMany(name, []byte(text), o)
+	if f.ReadMany != nil {
+		ts, lines, err := f.ReadMany(name, []byte(text), o)
 		if err != nil {
 			return fail(0, err)
 		}
@@ -574,7 +566,7 @@ func (o *ReadOptions) readASR(f *asrFormat, name, text string) []Item {
 		}
 		return items
 	}
-	t, err := f.read(name, []byte(text), o)
+	t, err := f.Read(name, []byte(text), o)
 	if err != nil {
 		return fail(0, err)
 	}
@@ -588,8 +580,8 @@ func (o *ReadOptions) readASR(f *asrFormat, name, text string) []Item {
 // extList names the supported extensions, for messages.
 func extList() string {
 	exts := []string{kindText, kindJSON, kindJSONL}
-	for _, f := range asrFormats {
-		exts = append(exts, f.exts...)
+	for _, f := range formats {
+		exts = append(exts, f.Exts...)
 	}
 	return strings.Join(exts, ", ")
 }

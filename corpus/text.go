@@ -3,11 +3,12 @@ package corpus
 import (
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/callqa/callqa/corpus/internal/textread"
 )
 
 // roleTable maps the role labels of formats.md §1 to roles. Traditional
@@ -111,6 +112,13 @@ func resolveRole(label string, mapped *roleMap) (Role, bool) {
 	return "", false
 }
 
+// LabelRole returns the role a speaker label names by itself, without a
+// mapping: a label of the role table (坐席, 客户, 家属, agent, A…), or a
+// Chinese role word the label starts with (客服小刘, 坐席A).
+func LabelRole(label string) (Role, bool) {
+	return resolveRole(label, newRoleMap())
+}
+
 // roleValue reads the right-hand side of a roles mapping: agent, customer,
 // third_party, or any label of the role table (坐席, 客户, 家属, A…).
 func roleValue(v string) (Role, bool) {
@@ -129,7 +137,7 @@ func roleValue(v string) (Role, bool) {
 // and time stand for), or continues the turn before it. Errors are *ParseError values with the
 // line of the problem.
 func ReadText(name string, text string) (*Call, error) {
-	lines := splitLines(text)
+	lines := textread.SplitLines(text)
 	if len(lines) > 0 {
 		lines[0] = strings.TrimPrefix(lines[0], "\ufeff")
 	}
@@ -160,40 +168,13 @@ func ReadText(name string, text string) (*Call, error) {
 // hasHeader reports whether some line is a "# key: value" header.
 func hasHeader(lines []string) bool {
 	for _, l := range lines {
-		if l = trimLine(l); strings.HasPrefix(l, "#") {
+		if l = textread.TrimLine(l); strings.HasPrefix(l, "#") {
 			if _, _, ok := splitHeader(l); ok {
 				return true
 			}
 		}
 	}
 	return false
-}
-
-// splitLines splits text at "\n", "\r\n" and "\r". A final line break does
-// not start another line.
-func splitLines(text string) []string {
-	var lines []string
-	for len(text) > 0 {
-		i := strings.IndexAny(text, "\r\n")
-		if i < 0 {
-			lines = append(lines, text)
-			break
-		}
-		lines = append(lines, text[:i])
-		if text[i] == '\r' && i+1 < len(text) && text[i+1] == '\n' {
-			i++
-		}
-		text = text[i+1:]
-	}
-	return lines
-}
-
-// trimLine drops white space (including the ideographic space U+3000),
-// control characters and stray byte order marks from both ends of s.
-func trimLine(s string) string {
-	return strings.TrimFunc(s, func(r rune) bool {
-		return unicode.IsSpace(r) || unicode.IsControl(r) || r == '\ufeff'
-	})
 }
 
 // defaultID is the call_id of a call whose transcript does not give one.
@@ -232,10 +213,10 @@ func readHeaders(name string, lines []string, c *Call, roles *roleMap) *ParseErr
 	for i, raw := range lines {
 		n := i + 1
 		if !utf8.ValidString(raw) {
-			off := invalidUTF8([]byte(raw))
+			off := textread.InvalidUTF8([]byte(raw))
 			return parseErr(name, n, "invalid UTF-8 (byte 0x%02x); decode the file first", raw[off])
 		}
-		line := trimLine(raw)
+		line := textread.TrimLine(raw)
 		if !strings.HasPrefix(line, "#") {
 			continue
 		}
@@ -313,7 +294,7 @@ func splitHeader(line string) (key, val string, ok bool) {
 		}
 	}
 	_, size := utf8.DecodeRuneInString(s[i:])
-	return key, trimLine(s[i+size:]), true
+	return key, textread.TrimLine(s[i+size:]), true
 }
 
 // checkStartedAt accepts an empty value (not known) or an RFC 3339 time.
@@ -349,7 +330,7 @@ func parseRoles(v string, roles *roleMap) error {
 		return false
 	})
 	for _, e := range entries {
-		e = trimLine(e)
+		e = textread.TrimLine(e)
 		if e == "" {
 			continue
 		}
@@ -358,7 +339,7 @@ func parseRoles(v string, roles *roleMap) error {
 			return fmt.Errorf("roles: bad entry %q (want LABEL=agent, LABEL=customer or LABEL=third_party)", e)
 		}
 		_, size := utf8.DecodeRuneInString(e[i:])
-		label, val := trimLine(e[:i]), trimLine(e[i+size:])
+		label, val := textread.TrimLine(e[:i]), textread.TrimLine(e[i+size:])
 		if label == "" {
 			return fmt.Errorf("roles: bad entry %q (want LABEL=agent, LABEL=customer or LABEL=third_party)", e)
 		}
@@ -377,7 +358,7 @@ func parseRoles(v string, roles *roleMap) error {
 func readTurns(name string, lines []string, c *Call, roles *roleMap) error {
 	// The text of the last turn grows in a builder: appending continuation
 	// lines to a string would be quadratic in a long turn.
-	var text textBuilder
+	var text textread.Builder
 	flush := func() {
 		if len(c.Turns) > 0 {
 			c.Turns[len(c.Turns)-1].Text = text.String()
@@ -387,7 +368,7 @@ func readTurns(name string, lines []string, c *Call, roles *roleMap) error {
 	var dated []datedTurn
 	for i, raw := range lines {
 		n := i + 1
-		line := trimLine(raw)
+		line := textread.TrimLine(raw)
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
@@ -447,11 +428,11 @@ func splitTimestamp(line string) (sec float64, rest string, ok bool, err error) 
 		return 0, line, false, nil
 	}
 	_, closeSize := utf8.DecodeRuneInString(line[size+end:])
-	sec, ok = parseClock(strings.TrimSpace(inner))
+	sec, ok = textread.ParseClock(strings.TrimSpace(inner))
 	if !ok {
 		return 0, line, false, fmt.Errorf("bad timestamp %q (want [hh:mm:ss] or [mm:ss], optionally with .mmm)", line[:size+end+closeSize])
 	}
-	return sec, trimLine(line[size+end+closeSize:]), true, nil
+	return sec, textread.TrimLine(line[size+end+closeSize:]), true, nil
 }
 
 // timeLike reports whether a bracket's content is meant as a time: it
@@ -460,60 +441,6 @@ func timeLike(s string) bool {
 	s = strings.TrimSpace(s)
 	return s != "" && '0' <= s[0] && s[0] <= '9' && strings.ContainsAny(s, ":：")
 }
-
-// parseClock parses "hh:mm:ss", "mm:ss" or either with ".fff" or ",fff"
-// into seconds.
-func parseClock(s string) (float64, bool) {
-	s = strings.ReplaceAll(s, "：", ":")
-	frac := 0.0
-	if i := strings.IndexAny(s, ".,"); i >= 0 {
-		f := s[i+1:]
-		if f == "" || len(f) > 9 || !allDigits(f) {
-			return 0, false
-		}
-		v, err := strconv.ParseFloat("0."+f, 64)
-		if err != nil {
-			return 0, false
-		}
-		frac, s = v, s[:i]
-	}
-	parts := strings.Split(s, ":")
-	if len(parts) < 2 || len(parts) > 3 {
-		return 0, false
-	}
-	var v [3]int
-	for i, p := range parts {
-		if p == "" || len(p) > 3 || !allDigits(p) || i > 0 && len(p) > 2 {
-			return 0, false
-		}
-		v[i], _ = strconv.Atoi(p)
-	}
-	if len(parts) == 2 {
-		m, sec := v[0], v[1]
-		if sec >= 60 {
-			return 0, false
-		}
-		return float64(m*60+sec) + frac, true
-	}
-	h, m, sec := v[0], v[1], v[2]
-	if m >= 60 || sec >= 60 {
-		return 0, false
-	}
-	return float64(h*3600+m*60+sec) + frac, true
-}
-
-func allDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return s != ""
-}
-
-// maxLabel is the longest role label, in characters. A colon further into
-// the line belongs to the text.
-const maxLabel = 12
 
 // splitLabel splits "ROLE: text" (half- or full-width colon, spaces around
 // it allowed). ok is false when the line does not start with something
@@ -525,7 +452,7 @@ func splitLabel(line string) (label, text string, ok bool) {
 		return "", "", false
 	}
 	prefix := line[:i]
-	if utf8.RuneCountInString(prefix) > maxLabel+4 {
+	if utf8.RuneCountInString(prefix) > textread.MaxLabel+4 {
 		return "", "", false
 	}
 	_, size := utf8.DecodeRuneInString(line[i:])
@@ -541,89 +468,10 @@ func splitLabel(line string) (label, text string, ok bool) {
 		}
 	}
 	label = strings.TrimRight(prefix, " \t\u3000")
-	if !labelLike(label) {
+	if !textread.LabelLike(label) {
 		return "", "", false
 	}
-	return label, trimLine(after), true
-}
-
-// labelLike reports whether s could be a role label.
-func labelLike(s string) bool {
-	if s == "" || utf8.RuneCountInString(s) > maxLabel {
-		return false
-	}
-	core := s
-	if i := strings.IndexAny(s, "(（"); i >= 0 {
-		core = s[:i]
-		_, size := utf8.DecodeRuneInString(s[i:])
-		inner := s[i+size:]
-		last, lsize := utf8.DecodeLastRuneInString(inner)
-		if last != ')' && last != '）' {
-			return false
-		}
-		inner = inner[:len(inner)-lsize]
-		if inner == "" || !wordLike(inner) {
-			return false
-		}
-	}
-	if core == "" || !wordLike(core) {
-		return false
-	}
-	for _, r := range core {
-		if !unicode.IsDigit(r) {
-			return true
-		}
-	}
-	return false // all digits: a number, not a speaker
-}
-
-// wordLike reports whether s is made of letters, digits, marks and '_' only.
-func wordLike(s string) bool {
-	for _, r := range s {
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r) && r != '_' {
-			return false
-		}
-	}
-	return true
-}
-
-// textBuilder joins a turn's first line and its continuation lines:
-// directly when either side of the join is CJK (Chinese has no spaces
-// between words), with a space otherwise.
-type textBuilder struct {
-	sb   strings.Builder
-	last rune
-}
-
-// Add appends one line; empty lines add nothing.
-func (b *textBuilder) Add(s string) {
-	if s == "" {
-		return
-	}
-	if b.sb.Len() > 0 {
-		first, _ := utf8.DecodeRuneInString(s)
-		if !joinsTight(b.last) && !joinsTight(first) {
-			b.sb.WriteByte(' ')
-		}
-	}
-	b.sb.WriteString(s)
-	b.last, _ = utf8.DecodeLastRuneInString(s)
-}
-
-func (b *textBuilder) String() string { return b.sb.String() }
-
-func (b *textBuilder) Reset() { b.sb.Reset(); b.last = 0 }
-
-// joinsTight reports whether r is a CJK character, CJK punctuation or a
-// full-width form.
-func joinsTight(r rune) bool {
-	switch {
-	case unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul):
-		return true
-	case 0x3000 <= r && r <= 0x303f, 0xff00 <= r && r <= 0xffef, r == '…', r == '—':
-		return true
-	}
-	return false
+	return label, textread.TrimLine(after), true
 }
 
 // asciiLabel reports whether s is all ASCII, so compares case-insensitively.

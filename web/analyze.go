@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/callqa/callqa/corpus"
+	_ "github.com/callqa/callqa/corpus/asr" // the speech-recognition formats
 	"github.com/callqa/callqa/result"
 	"github.com/callqa/callqa/score"
 )

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/callqa/callqa/corpus"
+	_ "github.com/callqa/callqa/corpus/asr" // the speech-recognition formats
 )
 
 // inputFlags are the raw values of the flags that say how to read inputs:

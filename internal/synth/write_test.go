@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/callqa/callqa/corpus"
+	_ "github.com/callqa/callqa/corpus/asr" // the srt, vtt and csv readers
 )
 
 // TestWriteReadsBack writes long, ASR-style and Traditional calls in every

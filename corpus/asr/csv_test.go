@@ -1,4 +1,4 @@
-package corpus
+package asr
 
 import (
 	"errors"
@@ -9,24 +9,26 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/callqa/callqa/corpus"
 )
 
 func TestCSVSamples(t *testing.T) {
 	for _, tc := range []struct {
 		file string
-		opts ReadOptions
+		opts corpus.ReadOptions
 	}{
-		{"call.csv", ReadOptions{Build: BuildOptions{Roles: map[string]Role{"agent": RoleAgent, "customer": RoleCustomer}}}},
-		{"call_ms.csv", ReadOptions{ // the header says 毫秒
-			Build: BuildOptions{Roles: map[string]Role{"0": RoleAgent, "1": RoleCustomer}},
+		{"call.csv", corpus.ReadOptions{Build: corpus.BuildOptions{Roles: map[string]corpus.Role{"agent": corpus.RoleAgent, "customer": corpus.RoleCustomer}}}},
+		{"call_ms.csv", corpus.ReadOptions{ // the header says 毫秒
+			Build: corpus.BuildOptions{Roles: map[string]corpus.Role{"0": corpus.RoleAgent, "1": corpus.RoleCustomer}},
 		}},
-		{"call_ms.csv", ReadOptions{
-			Build: BuildOptions{Roles: map[string]Role{"0": RoleAgent, "1": RoleCustomer}},
-			CSV:   CSVColumns{TimeUnit: "ms"},
+		{"call_ms.csv", corpus.ReadOptions{
+			Build: corpus.BuildOptions{Roles: map[string]corpus.Role{"0": corpus.RoleAgent, "1": corpus.RoleCustomer}},
+			CSV:   corpus.CSVColumns{TimeUnit: "ms"},
 		}},
-		{"call_ms.csv", ReadOptions{
-			Build: BuildOptions{Roles: map[string]Role{"0": RoleAgent, "1": RoleCustomer}},
-			CSV:   CSVColumns{CallID: "通话id", Speaker: "说话人", Text: "3", Start: "开始时间", End: "5", TimeUnit: "MS"},
+		{"call_ms.csv", corpus.ReadOptions{
+			Build: corpus.BuildOptions{Roles: map[string]corpus.Role{"0": corpus.RoleAgent, "1": corpus.RoleCustomer}},
+			CSV:   corpus.CSVColumns{CallID: "通话id", Speaker: "说话人", Text: "3", Start: "开始时间", End: "5", TimeUnit: "MS"},
 		}},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
@@ -60,20 +62,20 @@ func TestCSVRead(t *testing.T) {
 	type seg = csvSeg
 	for _, tc := range []struct {
 		name string
-		cols CSVColumns
+		cols corpus.CSVColumns
 		in   string
 		id   string
 		want []seg
 	}{
 		{
 			name: "columns by number, no header",
-			cols: CSVColumns{Speaker: "1", Text: "2", Start: "3"},
+			cols: corpus.CSVColumns{Speaker: "1", Text: "2", Start: "3"},
 			in:   "0,您好,1.5\n1,嗯,2\n",
 			want: []seg{{"0", "您好", 1500, -1, 1}, {"1", "嗯", 2000, -1, 2}},
 		},
 		{
 			name: "columns by number under a header",
-			cols: CSVColumns{Speaker: "2", Text: "1"},
+			cols: corpus.CSVColumns{Speaker: "2", Text: "1"},
 			in:   "text,speaker\n您好,A\n",
 			want: []seg{{"A", "您好", -1, -1, 2}},
 		},
@@ -89,7 +91,7 @@ func TestCSVRead(t *testing.T) {
 		},
 		{
 			name: "an explicit unit wins over the header",
-			cols: CSVColumns{TimeUnit: "s"},
+			cols: corpus.CSVColumns{TimeUnit: "s"},
 			in:   "role,text,begin_ms\nagent,您好,7\n",
 			want: []seg{{"agent", "您好", 7000, -1, 2}},
 		},
@@ -121,7 +123,7 @@ func TestCSVRead(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			tr, err := readCSV("x.csv", []byte(tc.in), &ReadOptions{CSV: tc.cols})
+			tr, err := readCSV("x.csv", []byte(tc.in), &corpus.ReadOptions{CSV: tc.cols})
 			require.NoError(t, err)
 			assert.Equal(t, tc.id, tr.ID)
 			var got []seg
@@ -158,38 +160,38 @@ func TestCSVCalls(t *testing.T) {
 func TestCSVErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name string
-		cols CSVColumns
+		cols corpus.CSVColumns
 		in   string
 		line int
 		msg  string
 	}{
-		{"empty", CSVColumns{}, "", 0, "empty file"},
-		{"blank", CSVColumns{}, "\ufeff \r\n", 0, "empty file"},
-		{"only a header", CSVColumns{}, "speaker,text,start\n", 1, "only a header, no rows"},
-		{"only a header and blank rows", CSVColumns{}, "speaker,text\n,\n", 1, "only a header, no rows"},
-		{"no text column", CSVColumns{}, "speaker,start,end\nagent,1,2\n", 1, `no text column in the header (it has: "speaker", "start", "end"; want one of text`},
-		{"a named column missing", CSVColumns{Speaker: "who"}, "speaker,text\nagent,您好\n", 1, `no speaker column "who" in the header`},
-		{"a column past the header", CSVColumns{Text: "3"}, "speaker,text\nagent,您好\n", 1, "text column 3 is past the last column of the header (it has 2"},
-		{"numbered columns, text not numbered", CSVColumns{Speaker: "1"}, "agent,您好\n", 1, "no text column: the first row is not a header"},
-		{"column number zero", CSVColumns{Text: "0"}, "text\n您好\n", 0, "text column number 0 out of range"},
-		{"row too short", CSVColumns{}, "speaker,start,text\nagent,1,您好\ncustomer,2\n", 3, "row has 2 fields; the text column is number 3"},
-		{"bad start", CSVColumns{}, "speaker,text,start\nagent,您好,1\ncustomer,嗯,1秒\n", 3, `start: bad time "1秒" (want seconds, or [hh:]mm:ss[.fff])`},
-		{"negative time", CSVColumns{}, "speaker,text,end\nagent,您好,-1\n", 2, `end: bad time "-1"`},
-		{"bad clock", CSVColumns{}, "speaker,text,start\nagent,您好,00:61\n", 2, `start: bad time "00:61"`},
-		{"end before start", CSVColumns{}, "speaker,text,start,end\nagent,您好,3,2\n", 2, "end 2 is before start 3"},
-		{"milliseconds without a unit", CSVColumns{}, "speaker,text,start\nagent,您好,760\nagent,嗯,15000\n", 3, "start: time 15000 is more than 4 hours into the call; if the times are milliseconds, set the CSV time unit to ms (unit=ms)"},
-		{"huge number", CSVColumns{TimeUnit: "ms"}, "speaker,text,start\nagent,您好,1" + strings.Repeat("0", 400) + "\n", 2, "too large"},
-		{"unknown unit", CSVColumns{TimeUnit: "min"}, "speaker,text\nagent,您好\n", 0, `unknown CSV time unit "min" (want s or ms)`},
-		{"unterminated quote", CSVColumns{}, "speaker,text\nagent,\"您好\ncustomer,嗯\n", 3, `extraneous or missing " in quoted-field (in a quoted field that starts on line 2)`},
-		{"bare quote", CSVColumns{}, "speaker,text\nagent,他说\"好\"\n", 2, `bare " in non-quoted-field`},
-		{"first speaker empty", CSVColumns{}, "speaker,text\n,您好\nagent,嗯\n", 2, "empty speaker, and no row before it in this call has one"},
-		{"no speaker anywhere", CSVColumns{}, "text\n您好\n", 2, "no speaker: the file has no speaker column"},
-		{"invalid UTF-8", CSVColumns{}, "speaker,text\nagent,\xff\n", 2, "invalid UTF-8 (byte 0xff)"},
+		{"empty", corpus.CSVColumns{}, "", 0, "empty file"},
+		{"blank", corpus.CSVColumns{}, "\ufeff \r\n", 0, "empty file"},
+		{"only a header", corpus.CSVColumns{}, "speaker,text,start\n", 1, "only a header, no rows"},
+		{"only a header and blank rows", corpus.CSVColumns{}, "speaker,text\n,\n", 1, "only a header, no rows"},
+		{"no text column", corpus.CSVColumns{}, "speaker,start,end\nagent,1,2\n", 1, `no text column in the header (it has: "speaker", "start", "end"; want one of text`},
+		{"a named column missing", corpus.CSVColumns{Speaker: "who"}, "speaker,text\nagent,您好\n", 1, `no speaker column "who" in the header`},
+		{"a column past the header", corpus.CSVColumns{Text: "3"}, "speaker,text\nagent,您好\n", 1, "text column 3 is past the last column of the header (it has 2"},
+		{"numbered columns, text not numbered", corpus.CSVColumns{Speaker: "1"}, "agent,您好\n", 1, "no text column: the first row is not a header"},
+		{"column number zero", corpus.CSVColumns{Text: "0"}, "text\n您好\n", 0, "text column number 0 out of range"},
+		{"row too short", corpus.CSVColumns{}, "speaker,start,text\nagent,1,您好\ncustomer,2\n", 3, "row has 2 fields; the text column is number 3"},
+		{"bad start", corpus.CSVColumns{}, "speaker,text,start\nagent,您好,1\ncustomer,嗯,1秒\n", 3, `start: bad time "1秒" (want seconds, or [hh:]mm:ss[.fff])`},
+		{"negative time", corpus.CSVColumns{}, "speaker,text,end\nagent,您好,-1\n", 2, `end: bad time "-1"`},
+		{"bad clock", corpus.CSVColumns{}, "speaker,text,start\nagent,您好,00:61\n", 2, `start: bad time "00:61"`},
+		{"end before start", corpus.CSVColumns{}, "speaker,text,start,end\nagent,您好,3,2\n", 2, "end 2 is before start 3"},
+		{"milliseconds without a unit", corpus.CSVColumns{}, "speaker,text,start\nagent,您好,760\nagent,嗯,15000\n", 3, "start: time 15000 is more than 4 hours into the call; if the times are milliseconds, set the CSV time unit to ms (unit=ms)"},
+		{"huge number", corpus.CSVColumns{TimeUnit: "ms"}, "speaker,text,start\nagent,您好,1" + strings.Repeat("0", 400) + "\n", 2, "too large"},
+		{"unknown unit", corpus.CSVColumns{TimeUnit: "min"}, "speaker,text\nagent,您好\n", 0, `unknown CSV time unit "min" (want s or ms)`},
+		{"unterminated quote", corpus.CSVColumns{}, "speaker,text\nagent,\"您好\ncustomer,嗯\n", 3, `extraneous or missing " in quoted-field (in a quoted field that starts on line 2)`},
+		{"bare quote", corpus.CSVColumns{}, "speaker,text\nagent,他说\"好\"\n", 2, `bare " in non-quoted-field`},
+		{"first speaker empty", corpus.CSVColumns{}, "speaker,text\n,您好\nagent,嗯\n", 2, "empty speaker, and no row before it in this call has one"},
+		{"no speaker anywhere", corpus.CSVColumns{}, "text\n您好\n", 2, "no speaker: the file has no speaker column"},
+		{"invalid UTF-8", corpus.CSVColumns{}, "speaker,text\nagent,\xff\n", 2, "invalid UTF-8 (byte 0xff)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			tr, err := readCSV("x.csv", []byte(tc.in), &ReadOptions{CSV: tc.cols})
+			tr, err := readCSV("x.csv", []byte(tc.in), &corpus.ReadOptions{CSV: tc.cols})
 			assert.Nil(t, tr)
-			var pe *ParseError
+			var pe *corpus.ParseError
 			require.True(t, errors.As(err, &pe), "%v", err)
 			assert.Equal(t, "x.csv", pe.Path)
 			assert.Equal(t, tc.line, pe.Line, "%v", err)

@@ -1,4 +1,4 @@
-package corpus
+package asr
 
 import (
 	"os"
@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/callqa/callqa/corpus"
 )
 
 // vendorSamples are testdata/asr/call.*.json: call S02 in every vendor
@@ -27,12 +29,36 @@ var vendorSamples = []struct {
 	{"call.transcribe_channels.json", formatTranscribe, "ch_0", "ch_1", true},
 }
 
+// vendorFormat returns the vendor format named name.
+func vendorFormat(t testing.TB, name string) corpus.Format {
+	t.Helper()
+	for _, f := range vendorFormats {
+		if f.Name == name {
+			return f
+		}
+	}
+	t.Fatalf("no vendor format %q", name)
+	return corpus.Format{}
+}
+
+// parseJSON reads in as the file calls/x.json, with the format forced
+// when one is named, and returns its one call or error.
+func parseJSON(t *testing.T, in, format string) (*corpus.Call, error) {
+	t.Helper()
+	calls, errs := corpus.ParseBytes("calls/x.json", []byte(in), corpus.ReadOptions{Format: format})
+	require.Equal(t, 1, len(calls)+len(errs), "want one call or one error, got %d calls and errors %v", len(calls), errs)
+	if len(errs) > 0 {
+		return nil, errs[0]
+	}
+	return calls[0], nil
+}
+
 type vendorTurn struct {
-	Role Role
+	Role corpus.Role
 	Text string
 }
 
-func vendorTurns(c *Call) []vendorTurn {
+func vendorTurns(c *corpus.Call) []vendorTurn {
 	var out []vendorTurn
 	for _, t := range c.Turns {
 		out = append(out, vendorTurn{t.Role, t.Text})
@@ -41,10 +67,10 @@ func vendorTurns(c *Call) []vendorTurn {
 }
 
 // readVendorOne reads one path with opts and requires exactly one call.
-func readVendorOne(t *testing.T, path string, opts ReadOptions) *Call {
+func readVendorOne(t *testing.T, path string, opts corpus.ReadOptions) *corpus.Call {
 	t.Helper()
-	var items []Item
-	ReadPathsWith([]string{path}, nil, opts, func(it Item) { items = append(items, it) })
+	var items []corpus.Item
+	corpus.ReadPathsWith([]string{path}, nil, opts, func(it corpus.Item) { items = append(items, it) })
 	require.Len(t, items, 1)
 	require.NoError(t, items[0].Err)
 	require.NotNil(t, items[0].Call)
@@ -52,30 +78,28 @@ func readVendorOne(t *testing.T, path string, opts ReadOptions) *Call {
 }
 
 func TestASRVendorSamples(t *testing.T) {
-	native, errs := ReadFile("../testdata/calls/S02_insult_threat.txt")
+	native, errs := corpus.ReadFile("../../testdata/calls/S02_insult_threat.txt")
 	require.Empty(t, errs)
 	require.Len(t, native, 1)
 	want := vendorTurns(native[0])
 
 	for _, tt := range vendorSamples {
 		t.Run(strings.TrimSuffix(strings.TrimPrefix(tt.file, "call."), ".json"), func(t *testing.T) {
-			path := filepath.Join("..", "testdata", "asr", tt.file)
-			build := BuildOptions{Roles: map[string]Role{tt.agent: RoleAgent, tt.customer: RoleCustomer}}
+			path := filepath.Join("..", "..", "testdata", "asr", tt.file)
+			build := corpus.BuildOptions{Roles: map[string]corpus.Role{tt.agent: corpus.RoleAgent, tt.customer: corpus.RoleCustomer}}
 
-			auto := readVendorOne(t, path, ReadOptions{Build: build})
+			auto := readVendorOne(t, path, corpus.ReadOptions{Build: build})
 			assert.Equal(t, want, vendorTurns(auto))
 			assert.Equal(t, path, auto.Source)
 			assert.Equal(t, "call."+strings.TrimSuffix(strings.TrimPrefix(tt.file, "call."), ".json"), auto.ID)
 			assert.Equal(t, tt.agent, auto.Turns[0].Label)
 			assert.Equal(t, tt.customer, auto.Turns[1].Label)
 
-			// Detection picks the format, and forcing it reads the same call.
+			// Forcing the format reads the same call as detection (corpus's
+			// TestFormatSniff checks that detection picks it).
 			b, err := os.ReadFile(path)
 			require.NoError(t, err)
-			f := (&ReadOptions{}).asrFormatFor(kindJSON, string(b))
-			require.NotNil(t, f, "not detected")
-			assert.Equal(t, tt.format, f.name)
-			forced := readVendorOne(t, path, ReadOptions{Format: tt.format, Build: build})
+			forced := readVendorOne(t, path, corpus.ReadOptions{Format: tt.format, Build: build})
 			assert.Equal(t, auto, forced)
 
 			// Times: seconds, increasing, within the 37 s call.
@@ -91,7 +115,7 @@ func TestASRVendorSamples(t *testing.T) {
 			assert.InDelta(t, 0.62, *auto.Turns[0].Start, 0.001)
 
 			// The merge is exercised: more segments than turns.
-			tr, err := f.read(path, b, &ReadOptions{})
+			tr, err := vendorFormat(t, tt.format).Read(path, b, &corpus.ReadOptions{})
 			require.NoError(t, err)
 			if tt.merged {
 				assert.Greater(t, len(tr.Segments), len(auto.Turns))
@@ -100,7 +124,7 @@ func TestASRVendorSamples(t *testing.T) {
 			}
 
 			// Without a mapping every role is unknown, for inference.
-			bare := readVendorOne(t, path, ReadOptions{})
+			bare := readVendorOne(t, path, corpus.ReadOptions{})
 			assert.Equal(t, []string{tt.agent, tt.customer}, bare.Speakers())
 		})
 	}
@@ -111,14 +135,14 @@ func TestASRVendorSamples(t *testing.T) {
 func TestASRVendorWrongFormat(t *testing.T) {
 	names := []string{formatAliyun, formatTencent, formatIflytek, formatFunASR, formatWhisper, formatTranscribe}
 	for _, tt := range vendorSamples {
-		path := filepath.Join("..", "testdata", "asr", tt.file)
+		path := filepath.Join("..", "..", "testdata", "asr", tt.file)
 		for _, name := range names {
 			if name == tt.format {
 				continue
 			}
 			t.Run(tt.file+"/"+name, func(t *testing.T) {
-				var items []Item
-				ReadPathsWith([]string{path}, nil, ReadOptions{Format: name}, func(it Item) { items = append(items, it) })
+				var items []corpus.Item
+				corpus.ReadPathsWith([]string{path}, nil, corpus.ReadOptions{Format: name}, func(it corpus.Item) { items = append(items, it) })
 				require.Len(t, items, 1)
 				require.Error(t, items[0].Err)
 				assert.Nil(t, items[0].Call)
@@ -143,71 +167,14 @@ func TestASRVendorWrongFormatMessages(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file+"/"+tt.format, func(t *testing.T) {
-			path := filepath.Join("..", "testdata", "asr", tt.file)
-			var items []Item
-			ReadPathsWith([]string{path}, nil, ReadOptions{Format: tt.format}, func(it Item) { items = append(items, it) })
+			path := filepath.Join("..", "..", "testdata", "asr", tt.file)
+			var items []corpus.Item
+			corpus.ReadPathsWith([]string{path}, nil, corpus.ReadOptions{Format: tt.format}, func(it corpus.Item) { items = append(items, it) })
 			require.Len(t, items, 1)
 			require.Error(t, items[0].Err)
 			assert.Equal(t, path+": "+tt.want, items[0].Err.Error())
-			var pe *ParseError
+			var pe *corpus.ParseError
 			assert.ErrorAs(t, items[0].Err, &pe)
-		})
-	}
-}
-
-func TestASRVendorSniff(t *testing.T) {
-	tests := []struct{ name, in, want string }{
-		{"aliyun", `{"TaskId":"t","StatusText":"SUCCESS","Result":{"Sentences":[]}}`, formatAliyun},
-		{"aliyun_running", `{"TaskId":"t","StatusText":"RUNNING"}`, formatAliyun},
-		{"aliyun_result_string", `{"Result":"{\"Sentences\":[]}"}`, formatAliyun},
-		{"aliyun_bare_result", `{"Sentences":[{"BeginTime":0,"EndTime":1,"Text":"a"}]}`, formatAliyun},
-		{"aliyun_sca_tickets", `{"tickets":[{"tid":"1","dialogue":[]}]}`, formatAliyun},
-		{"aliyun_sca_dialogue", `{"dialogue":[{"role":"客服","words":"您好","begin":0,"end":900}]}`, formatAliyun},
-		{"aliyun_sca_array", `[{"Role":"客户","Words":"喂","Begin":0,"End":500}]`, formatAliyun},
-		{"aliyun_dianjin", `{"conversationList":{"dialogueList":[]}}`, formatAliyun},
-		{"aliyun_dianjin_data", `{"data":{"conversationList":[{"dialogueList":[]}]}}`, formatAliyun},
-		{"aliyun_dianjin_list", `{"dialogueList":[{"role":"1","content":"您好","begin":0,"end":1}]}`, formatAliyun},
-		{"tencent", `{"Response":{"Data":{"TaskId":1,"Status":2,"StatusStr":"success","ResultDetail":[]},"RequestId":"r"}}`, formatTencent},
-		{"tencent_data", `{"Data":{"TaskId":1,"StatusStr":"success","Result":""}}`, formatTencent},
-		{"tencent_bare", `{"TaskId":1,"Status":2,"StatusStr":"success","Result":"[0:0.020,0:2.380,0]  您好"}`, formatTencent},
-		{"tencent_error", `{"Response":{"Error":{"Code":"AuthFailure","Message":"x"},"RequestId":"r"}}`, formatTencent},
-		{"iflytek_v2", `{"code":"000000","content":{"orderInfo":{"status":4},"orderResult":"{}"}}`, formatIflytek},
-		{"iflytek_order", `{"orderResult":"{\"lattice\":[]}"}`, formatIflytek},
-		{"iflytek_lattice", `{"lattice":[{"json_1best":"{}"}]}`, formatIflytek},
-		{"iflytek_v1", `{"ok":0,"err_no":0,"failed":null,"data":"[{\"bg\":\"0\",\"ed\":\"1\",\"onebest\":\"a\",\"speaker\":\"1\"}]"}`, formatIflytek},
-		{"iflytek_v1_pending", `{"ok":-1,"err_no":26605,"failed":"任务正在处理中","data":null}`, formatIflytek},
-		{"iflytek_v1_array", `[{"bg":"0","ed":"1","onebest":"a","speaker":"1"}]`, formatIflytek},
-		{"funasr", `[{"key":"a","text":"b","sentence_info":[]}]`, formatFunASR},
-		{"funasr_no_sentences", `[{"key":"a","text":"b","timestamp":[[0,1]]}]`, formatFunASR},
-		{"funasr_object", `{"key":"a","sentence_info":[]}`, formatFunASR},
-		{"whisper", `{"text":"a","segments":[{"id":0,"start":0,"end":1,"text":"a"}],"language":"zh"}`, formatWhisper},
-		{"whisper_empty", `{"text":"","segments":[],"language":"zh"}`, formatWhisper},
-		{"transcribe", `{"jobName":"j","results":{"transcripts":[],"items":[]}}`, formatTranscribe},
-
-		// Not vendor output: the native readers take these.
-		{"native", `{"call_id":"x","turns":[{"speaker":"agent","text":"a"}]}`, ""},
-		{"native_with_result", `{"turns":[],"Result":{"Sentences":[]}}`, ""},
-		{"segments_other", `{"segments":[{"from":0,"to":1}]}`, ""},
-		{"segments_object", `{"segments":{"start":0}}`, ""},
-		{"result_other", `{"Result":{"items":[]}}`, ""},
-		{"results_other", `{"results":{"channels":[]}}`, ""},
-		{"data_other", `{"data":"hello"}`, ""},
-		{"dialogue_other", `{"dialogue":[{"speaker":"a","text":"b"}]}`, ""},
-		{"array_other", `[{"speaker":"a","text":"b"}]`, ""},
-		{"array_scalars", `[1,2,3]`, ""},
-		{"array_empty", `[]`, ""},
-		{"array_broken", `[{"sentence_info":`, ""},
-		{"object_broken", `{"Result":{"Sentences":[`, ""},
-		{"empty_object", `{}`, ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			f := (&ReadOptions{}).asrFormatFor(kindJSON, tt.in)
-			got := ""
-			if f != nil {
-				got = f.name
-			}
-			assert.Equal(t, tt.want, got)
 		})
 	}
 }
@@ -329,9 +296,7 @@ func TestASRVendorRead(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := findFormat(tt.format)
-			require.NotNil(t, f)
-			tr, err := f.read("x.json", []byte(tt.in), &ReadOptions{})
+			tr, err := vendorFormat(t, tt.format).Read("x.json", []byte(tt.in), &corpus.ReadOptions{})
 			require.NoError(t, err)
 			var got []seg
 			for _, s := range tr.Segments {
@@ -351,10 +316,12 @@ func TestASRVendorRead(t *testing.T) {
 				assert.InDelta(t, tt.want[i].start, got[i].start, 1e-9, "segment %d", i+1)
 				assert.InDelta(t, tt.want[i].end, got[i].end, 1e-9, "segment %d", i+1)
 			}
-			// And auto-detection agrees.
-			if d := (&ReadOptions{}).asrFormatFor(kindJSON, tt.in); assert.NotNil(t, d) {
-				assert.Equal(t, tt.format, d.name)
-			}
+			// And auto-detection reads the same call.
+			auto, err := parseJSON(t, tt.in, "")
+			require.NoError(t, err)
+			forced, err := parseJSON(t, tt.in, tt.format)
+			require.NoError(t, err)
+			assert.Equal(t, forced, auto)
 		})
 	}
 }
@@ -443,18 +410,20 @@ func TestASRVendorMalformed(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := findFormat(tt.format)
-			require.NotNil(t, f)
-			tr, err := f.read("x.json", []byte(tt.in), &ReadOptions{})
+			tr, err := vendorFormat(t, tt.format).Read("x.json", []byte(tt.in), &corpus.ReadOptions{})
 			require.Error(t, err)
 			assert.Nil(t, tr)
 			assert.True(t, strings.HasPrefix(err.Error(), tt.want), "got %q\nwant %q", err.Error(), tt.want)
 
-			// Through the reading path the file and the format come first.
-			items := (&ReadOptions{Format: tt.format}).parseDecoded("calls/x.json", kindJSON, tt.in)
-			require.Len(t, items, 1)
-			require.Error(t, items[0].Err)
-			assert.Equal(t, "calls/x.json: "+tt.format+": "+err.Error(), items[0].Err.Error())
+			// Through the reading path the file and the format come first;
+			// a blank file is refused before any format reads it.
+			want := "calls/x.json: " + tt.format + ": " + err.Error()
+			if strings.TrimSpace(tt.in) == "" {
+				want = "calls/x.json: empty file"
+			}
+			_, perr := parseJSON(t, tt.in, tt.format)
+			require.Error(t, perr)
+			assert.Equal(t, want, perr.Error())
 		})
 	}
 }
@@ -462,10 +431,10 @@ func TestASRVendorMalformed(t *testing.T) {
 // TestASRVendorMerge checks that BuildCall joins an agent turn split by the
 // recognizer, and keeps it apart with merging off.
 func TestASRVendorMerge(t *testing.T) {
-	path := filepath.Join("..", "testdata", "asr", "call.funasr.json")
-	roles := map[string]Role{"0": RoleAgent, "1": RoleCustomer}
-	merged := readVendorOne(t, path, ReadOptions{Build: BuildOptions{Roles: roles}})
-	apart := readVendorOne(t, path, ReadOptions{Build: BuildOptions{Roles: roles, MergeGap: -1}})
+	path := filepath.Join("..", "..", "testdata", "asr", "call.funasr.json")
+	roles := map[string]corpus.Role{"0": corpus.RoleAgent, "1": corpus.RoleCustomer}
+	merged := readVendorOne(t, path, corpus.ReadOptions{Build: corpus.BuildOptions{Roles: roles}})
+	apart := readVendorOne(t, path, corpus.ReadOptions{Build: corpus.BuildOptions{Roles: roles, MergeGap: -1}})
 	assert.Len(t, merged.Turns, 9)
 	assert.Len(t, apart.Turns, 11)
 	assert.Equal(t, "我是嘉禾消费金融的小赵，", apart.Turns[2].Text)
@@ -483,12 +452,48 @@ func TestASRVendorRoleWords(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			items := (&ReadOptions{}).parseDecoded("calls/x.json", kindJSON, tt.in)
-			require.Len(t, items, 1)
-			require.NoError(t, items[0].Err)
-			c := items[0].Call
-			assert.Equal(t, []vendorTurn{{RoleAgent, "您好，请问是刘洋吗？"}, {RoleCustomer, "是我。"}}, vendorTurns(c))
+			c, err := parseJSON(t, tt.in, "")
+			require.NoError(t, err)
+			assert.Equal(t, []vendorTurn{{corpus.RoleAgent, "您好，请问是刘洋吗？"}, {corpus.RoleCustomer, "是我。"}}, vendorTurns(c))
 			assert.False(t, c.NeedsRoles())
+		})
+	}
+}
+
+// TestLayoutOrder pins what the layout table's helper keeps from the
+// vendors' own loops: which fault of an entry is reported first, that an
+// entry without text needs no speaker while an optional speaker field is
+// still checked, and the speaker values a vendor defines.
+func TestLayoutOrder(t *testing.T) {
+	tests := []struct {
+		name, format, in string
+		want             string // the error, or the speakers of the segments
+	}{
+		{"text_before_times", formatAliyun, `{"Result":{"Sentences":[{"Text":7,"BeginTime":"x","ChannelId":0}]}}`, "Result.Sentences[1].Text: expected a string, got number"},
+		{"times_before_speaker", formatFunASR, `{"sentence_info":[{"text":"a","start":"x"}]}`, `sentence_info[1].start: "x" is not a number`},
+		{"no_text_needs_no_speaker", formatAliyun, `{"Result":{"Sentences":[{"Text":"","BeginTime":0},{"Text":"a","ChannelId":0}]}}`, "0"},
+		{"optional_speaker_checked_without_text", formatIflytek, `[{"bg":"0","ed":"1","onebest":"","speaker":true},{"bg":"1","ed":"2","onebest":"a","speaker":"1"}]`, "[1].speaker: expected a string or a number, got boolean"},
+		{"whisper_speaker_checked_without_text", formatWhisper, `{"segments":[{"start":0,"end":1,"text":"","speaker":[]}]}`, "segments[1].speaker: expected a string or a number, got array"},
+		{"iflytek_words_after_times", formatIflytek, `{"lattice":[{"json_1best":{"st":{"bg":"x","ed":"1","rl":"1","rt":5}}}]}`, `lattice[1].json_1best.st.bg: "x" is not a number`},
+		{"iflytek_words_checked", formatIflytek, `{"lattice":[{"json_1best":{"st":{"bg":"0","ed":"1","rl":"1","rt":5}}}]}`, "lattice[1].json_1best.st.rt: expected an array, got number"},
+		{"iflytek_no_role_is_0", formatIflytek, `[{"bg":"0","ed":"1","onebest":"a"},{"bg":"1","ed":"2","onebest":"b","speaker":"2"}]`, "0 2"},
+		{"required_speaker_hint", formatTencent, `{"Data":{"ResultDetail":[{"FinalSentence":"a","SpeakerId":null}]}}`, "Data.ResultDetail[1].SpeakerId: is null (start the task with SpeakerDiarization=1 or ChannelNum=2)"},
+		{"vendor_role_values", formatAliyun, `{"dialogueList":[{"role":"1","content":"您好"},{"role":"0","content":"喂"},{"role":"2","content":"嗯"}]}`, "坐席 客户 2"},
+		{"sca_spellings", formatAliyun, `{"dialogue":[{"Role":"客服","Words":"您好","Begin":0}]}`, "客服"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tr, err := vendorFormat(t, tt.format).Read("x.json", []byte(tt.in), &corpus.ReadOptions{})
+			if err != nil {
+				assert.Nil(t, tr)
+				assert.Equal(t, tt.want, err.Error())
+				return
+			}
+			var speakers []string
+			for _, s := range tr.Segments {
+				speakers = append(speakers, s.Speaker)
+			}
+			assert.Equal(t, tt.want, strings.Join(speakers, " "))
 		})
 	}
 }

@@ -1,11 +1,11 @@
 package corpus
 
 import (
-	"encoding/json"
 	"fmt"
-	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/callqa/callqa/corpus/internal/textread"
 )
 
 // Segment is one utterance of a speech-recognition result, before turns
@@ -98,7 +98,7 @@ func BuildCall(name string, t *Transcript, opts BuildOptions) (*Call, error) {
 		if n := len(c.Turns); n > 0 {
 			last := &c.Turns[n-1]
 			if last.Label == speaker && gap >= 0 && within(last.End, s.Start, gap) {
-				last.Text = joinText(last.Text, text)
+				last.Text = textread.JoinText(last.Text, text)
 				if s.End != nil && (last.End == nil || *s.End > *last.End) {
 					last.End = s.End // segments may overlap: keep the latest end
 				}
@@ -110,7 +110,7 @@ func BuildCall(name string, t *Transcript, opts BuildOptions) (*Call, error) {
 			// A label that is itself a role word (坐席, 客户, agent) needs
 			// no mapping; ids such as 0, 1 or SPEAKER_00 are left to
 			// inference.
-			if role, ok = resolveRole(speaker, newRoleMap()); !ok || isSingleLetter(speaker) {
+			if role, ok = LabelRole(speaker); !ok || isSingleLetter(speaker) {
 				role = RoleUnknown
 			}
 		}
@@ -187,17 +187,6 @@ func within(end, start *float64, gap float64) bool {
 	return *start-*end <= gap
 }
 
-// joinText joins two pieces of one turn: directly between CJK text, with a
-// space between words of other scripts.
-func joinText(a, b string) string {
-	ra, _ := utf8.DecodeLastRuneInString(a)
-	rb, _ := utf8.DecodeRuneInString(b)
-	if isHanOrKana(ra) || isHanOrKana(rb) || strings.ContainsRune("，。？！、；：", ra) {
-		return a + b
-	}
-	return a + " " + b
-}
-
 // Speakers returns the distinct speaker labels of a call's turns whose role
 // is unknown, in order of first appearance.
 func (c *Call) Speakers() []string {
@@ -239,47 +228,6 @@ func ParseRoleMap(s string) (map[string]Role, error) {
 		return nil, fmt.Errorf("roles: empty mapping")
 	}
 	return out, nil
-}
-
-// asrFormat is one speech-recognition or export format.
-type asrFormat struct {
-	name string
-	// exts are the file extensions that select the format outright.
-	exts []string
-	// sniffJSON reports whether a JSON document's top level is this format.
-	sniffJSON func(top map[string]json.RawMessage, raw []byte) bool
-	read      func(name string, data []byte, opts *ReadOptions) (*Transcript, error)
-	// readMany, when set, reads a file that may hold several calls (a CSV
-	// export with a call id column), with the line each call starts at.
-	readMany func(name string, data []byte, opts *ReadOptions) ([]*Transcript, []int, error)
-}
-
-// asrFormats lists the readers of ASR outputs; each file adds its own in
-// an init function.
-var asrFormats []asrFormat
-
-func registerFormat(f asrFormat) {
-	asrFormats = append(asrFormats, f)
-	sort.SliceStable(asrFormats, func(i, j int) bool { return asrFormats[i].name < asrFormats[j].name })
-}
-
-// FormatNames lists every --input-format value: the native formats and
-// the speech-recognition ones.
-func FormatNames() []string {
-	out := []string{"auto", "txt", "json", "jsonl"}
-	for _, f := range asrFormats {
-		out = append(out, f.name)
-	}
-	return out
-}
-
-func findFormat(name string) *asrFormat {
-	for i := range asrFormats {
-		if asrFormats[i].name == name {
-			return &asrFormats[i]
-		}
-	}
-	return nil
 }
 
 // CSVColumns names the columns of a CSV export (by header name, or by

@@ -1,4 +1,4 @@
-package corpus
+package asr
 
 import (
 	"fmt"
@@ -7,6 +7,9 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/callqa/callqa/corpus"
+	"github.com/callqa/callqa/corpus/internal/textread"
 )
 
 // SubRip (.srt) and WebVTT (.vtt) subtitles, as speech-recognition
@@ -36,15 +39,42 @@ import (
 // starts).
 
 func init() {
-	registerFormat(asrFormat{name: "srt", exts: []string{".srt"}, read: readSRT})
-	registerFormat(asrFormat{name: "vtt", exts: []string{".vtt"}, read: readVTT})
+	corpus.RegisterFormat(corpus.Format{Name: "srt", Exts: []string{".srt"}, SniffText: sniffSRT, Read: readSRT})
+	corpus.RegisterFormat(corpus.Format{Name: "vtt", Exts: []string{".vtt"}, SniffText: sniffVTT, Read: readVTT})
 }
 
-func readSRT(name string, data []byte, opts *ReadOptions) (*Transcript, error) {
+// sniffSRT reports whether text starts with a cue number and a "-->" time
+// line.
+func sniffSRT(text string) bool {
+	lines := firstLines(text, 2)
+	return len(lines) == 2 && textread.AllDigits(lines[0]) && strings.Contains(lines[1], "-->")
+}
+
+// sniffVTT reports whether text starts with the WebVTT header.
+func sniffVTT(text string) bool {
+	lines := firstLines(text, 1)
+	return len(lines) == 1 && isWebVTTHeader(lines[0])
+}
+
+// firstLines returns the first n lines of text that are not blank, trimmed.
+func firstLines(text string, n int) []string {
+	var lines []string
+	for _, l := range textread.SplitLines(strings.TrimPrefix(text, "\ufeff")) {
+		if l = strings.TrimSpace(l); l != "" {
+			lines = append(lines, l)
+			if len(lines) == n {
+				break
+			}
+		}
+	}
+	return lines
+}
+
+func readSRT(name string, data []byte, opts *corpus.ReadOptions) (*corpus.Transcript, error) {
 	return readSubtitles(name, string(data), false, opts)
 }
 
-func readVTT(name string, data []byte, opts *ReadOptions) (*Transcript, error) {
+func readVTT(name string, data []byte, opts *corpus.ReadOptions) (*corpus.Transcript, error) {
 	return readSubtitles(name, string(data), true, opts)
 }
 
@@ -60,12 +90,12 @@ type cueLine struct {
 	s string
 }
 
-func readSubtitles(name, text string, vtt bool, opts *ReadOptions) (*Transcript, error) {
+func readSubtitles(name, text string, vtt bool, opts *corpus.ReadOptions) (*corpus.Transcript, error) {
 	cues, err := parseCues(name, text, vtt)
 	if err != nil {
 		return nil, err
 	}
-	var roles map[string]Role
+	var roles map[string]corpus.Role
 	if opts != nil {
 		roles = opts.Build.Roles
 	}
@@ -77,10 +107,10 @@ func readSubtitles(name, text string, vtt bool, opts *ReadOptions) (*Transcript,
 			}
 		}
 	}
-	t := &Transcript{}
+	t := &corpus.Transcript{}
 	speaker := ""
 	for _, c := range cues {
-		var text textBuilder
+		var text textread.Builder
 		cur := -1 // the segment of this cue being filled
 		flush := func() {
 			if cur >= 0 {
@@ -112,7 +142,7 @@ func readSubtitles(name, text string, vtt bool, opts *ReadOptions) (*Transcript,
 				if cur >= 0 {
 					line = p.line
 				}
-				t.Segments = append(t.Segments, Segment{Speaker: speaker, Start: cueTime(c.start), End: cueTime(c.end), Line: line})
+				t.Segments = append(t.Segments, corpus.Segment{Speaker: speaker, Start: cueTime(c.start), End: cueTime(c.end), Line: line})
 				cur = len(t.Segments) - 1
 				text.Reset()
 				text.Add(body)
@@ -138,18 +168,18 @@ func noSpeaker(name string, line int, anyLabel, vtt bool) error {
 
 // parseCues splits subtitle text into cues.
 func parseCues(name, text string, vtt bool) ([]cue, error) {
-	lines := splitLines(text)
+	lines := textread.SplitLines(text)
 	if len(lines) > 0 {
 		lines[0] = strings.TrimPrefix(lines[0], "\ufeff")
 	}
 	first := 0
-	for first < len(lines) && trimLine(lines[first]) == "" {
+	for first < len(lines) && textread.TrimLine(lines[first]) == "" {
 		first++
 	}
 	if first == len(lines) {
-		return nil, &ParseError{Path: name, Err: errEmpty}
+		return nil, &corpus.ParseError{Path: name, Err: textread.ErrEmpty}
 	}
-	header := isWebVTTHeader(trimLine(lines[first]))
+	header := isWebVTTHeader(textread.TrimLine(lines[first]))
 	if vtt && !header {
 		return nil, parseErr(name, first+1, `missing the WEBVTT header (a WebVTT file starts with the line "WEBVTT")`)
 	}
@@ -164,9 +194,9 @@ func parseCues(name, text string, vtt bool) ([]cue, error) {
 	for i := first; i < len(lines); i++ {
 		n, raw := i+1, lines[i]
 		if !utf8.ValidString(raw) {
-			return nil, parseErr(name, n, "invalid UTF-8 (byte 0x%02x); decode the file first", raw[invalidUTF8([]byte(raw))])
+			return nil, parseErr(name, n, "invalid UTF-8 (byte 0x%02x); decode the file first", raw[textread.InvalidUTF8([]byte(raw))])
 		}
-		line := trimLine(raw)
+		line := textread.TrimLine(raw)
 		switch {
 		case line == "":
 			if pending > 0 {
@@ -179,11 +209,11 @@ func parseCues(name, text string, vtt bool) ([]cue, error) {
 			// a cue that lacks one.
 			start, end, err := parseTiming(line, vtt || header)
 			if err != nil {
-				return nil, &ParseError{Path: name, Line: n, Err: err}
+				return nil, &corpus.ParseError{Path: name, Line: n, Err: err}
 			}
 			if cur >= 0 && !vtt {
 				// An SRT cue number right above: the blank line is missing.
-				if t := cues[cur].text; len(t) > 0 && allDigits(t[len(t)-1].s) {
+				if t := cues[cur].text; len(t) > 0 && textread.AllDigits(t[len(t)-1].s) {
 					cues[cur].text = t[:len(t)-1]
 				}
 			}
@@ -243,10 +273,10 @@ func parseTiming(line string, vtt bool) (start, end float64, err error) {
 		return 0, 0, fmt.Errorf("time line without an end time (want %s --> %s)", want, want)
 	}
 	var ok bool
-	if start, ok = parseClock(ls); !ok {
+	if start, ok = textread.ParseClock(ls); !ok {
 		return 0, 0, fmt.Errorf("bad start time %q (want %s)", ls, want)
 	}
-	if end, ok = parseClock(rf[0]); !ok {
+	if end, ok = textread.ParseClock(rf[0]); !ok {
 		return 0, 0, fmt.Errorf("bad end time %q (want %s)", rf[0], want)
 	}
 	if end < start {
@@ -304,17 +334,17 @@ func cleanCueText(s string) string {
 	if strings.Contains(s, "&") {
 		s = html.UnescapeString(s)
 	}
-	return trimLine(s)
+	return textread.TrimLine(s)
 }
 
 // labelFinder decides which "Name:" prefixes name speakers.
 type labelFinder struct {
 	counts map[string]int // weak prefixes: how many lines they start
-	roles  map[string]Role
+	roles  map[string]corpus.Role
 	found  bool // some line names a speaker
 }
 
-func newLabelFinder(roles map[string]Role) *labelFinder {
+func newLabelFinder(roles map[string]corpus.Role) *labelFinder {
 	return &labelFinder{counts: map[string]int{}, roles: roles}
 }
 
@@ -344,9 +374,6 @@ func (lf *labelFinder) split(s string) (label, rest string, ok bool) {
 	return "", s, false
 }
 
-// emptyRoles is the mapping of a file that maps nothing.
-var emptyRoles = newRoleMap()
-
 // splitSpeakerPrefix splits "Name: text", "Name：text", "[Name]: text" or
 // "[Name] text" (brackets 【】 and ［］ too). A bracketed name without a
 // colon must be strong, so that [音乐] or [laughter] stay text. strong says
@@ -373,7 +400,7 @@ func splitSpeakerPrefix(s string) (label, rest string, strong, ok bool) {
 		if !colon && !strong {
 			return "", s, false, false
 		}
-		return label, trimLine(after), strong, true
+		return label, textread.TrimLine(after), strong, true
 	}
 	i := strings.IndexAny(s, ":：")
 	if i <= 0 {
@@ -392,14 +419,14 @@ func splitSpeakerPrefix(s string) (label, rest string, strong, ok bool) {
 	if !speakerName(label) {
 		return "", s, false, false
 	}
-	return label, trimLine(after), strongLabel(label), true
+	return label, textread.TrimLine(after), strongLabel(label), true
 }
 
 // speakerName reports whether s could name a speaker: a role label of the
 // text format (up to 12 letters or digits, perhaps with a parenthesized
 // name), or two or three such words separated by spaces (Speaker 1).
 func speakerName(s string) bool {
-	if labelLike(s) {
+	if textread.LabelLike(s) {
 		return true
 	}
 	if utf8.RuneCountInString(s) > 24 {
@@ -411,7 +438,7 @@ func speakerName(s string) bool {
 	}
 	letters := false
 	for _, w := range words {
-		if !wordLike(w) {
+		if !textread.WordLike(w) {
 			return false
 		}
 		letters = letters || strings.IndexFunc(w, func(r rune) bool { return !unicode.IsDigit(r) }) >= 0
@@ -430,7 +457,7 @@ var numberedSpeakers = map[string]bool{
 // strongLabel reports whether a label names a speaker on its own: a role
 // word, or one of numberedSpeakers followed by a number.
 func strongLabel(s string) bool {
-	if _, ok := resolveRole(s, emptyRoles); ok {
+	if _, ok := corpus.LabelRole(s); ok {
 		return true
 	}
 	word := strings.TrimRightFunc(s, func(r rune) bool { return unicode.IsDigit(r) || r == '_' || r == '-' || r == ' ' })

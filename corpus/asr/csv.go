@@ -1,4 +1,4 @@
-package corpus
+package asr
 
 import (
 	"encoding/csv"
@@ -9,11 +9,14 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/callqa/callqa/corpus"
+	"github.com/callqa/callqa/corpus/internal/textread"
 )
 
 // CSV exports of call-center platforms: one row per utterance.
 //
-// Columns are found by ReadOptions.CSV: a header name (compared without
+// Columns are found by corpus.ReadOptions.CSV: a header name (compared without
 // case, spaces, '_' and '-') or a 1-based column number. A column left
 // empty takes the first header that is one of its usual names (see
 // csvDefaults; role before speaker, so that a role column wins over a
@@ -32,11 +35,11 @@ import (
 // empty belongs to the call of the row before it. The delimiter is ',',
 // or ';' or a tab when the first line holds more of those.
 //
-// The reader returns one transcript; a file that holds several call ids is
-// an error for now (readCSVCalls already splits it).
+// readCSV returns one transcript and refuses a file of several call ids;
+// readCSVMany, which corpus.ReadPaths uses, returns one per call id.
 
 func init() {
-	registerFormat(asrFormat{name: "csv", exts: []string{".csv", ".tsv"}, read: readCSV, readMany: readCSVMany})
+	corpus.RegisterFormat(corpus.Format{Name: "csv", Exts: []string{".csv", ".tsv"}, Read: readCSV, ReadMany: readCSVMany})
 }
 
 // The columns a CSV export may have.
@@ -63,11 +66,11 @@ var csvDefaults = [numCols][]string{
 
 // csvCall is one call of a CSV export and the line of its first row.
 type csvCall struct {
-	t    *Transcript
+	t    *corpus.Transcript
 	line int
 }
 
-func readCSV(name string, data []byte, opts *ReadOptions) (*Transcript, error) {
+func readCSV(name string, data []byte, opts *corpus.ReadOptions) (*corpus.Transcript, error) {
 	calls, err := readCSVCalls(name, data, opts)
 	if err != nil {
 		return nil, err
@@ -88,12 +91,12 @@ func readCSV(name string, data []byte, opts *ReadOptions) (*Transcript, error) {
 
 // readCSVMany reads every call of a CSV export, one transcript a call id,
 // with the line of each call's first row.
-func readCSVMany(name string, data []byte, opts *ReadOptions) ([]*Transcript, []int, error) {
+func readCSVMany(name string, data []byte, opts *corpus.ReadOptions) ([]*corpus.Transcript, []int, error) {
 	calls, err := readCSVCalls(name, data, opts)
 	if err != nil {
 		return nil, nil, err
 	}
-	ts := make([]*Transcript, len(calls))
+	ts := make([]*corpus.Transcript, len(calls))
 	lines := make([]int, len(calls))
 	for i, c := range calls {
 		ts[i], lines[i] = c.t, c.line
@@ -121,22 +124,22 @@ type csvRow struct {
 
 // readCSVCalls reads a CSV export into its calls, in order of first
 // appearance; rows keep their file order within a call.
-func readCSVCalls(name string, data []byte, opts *ReadOptions) ([]csvCall, error) {
-	var cols CSVColumns
-	var roles map[string]Role
+func readCSVCalls(name string, data []byte, opts *corpus.ReadOptions) ([]csvCall, error) {
+	var cols corpus.CSVColumns
+	var roles map[string]corpus.Role
 	if opts != nil {
 		cols, roles = opts.CSV, opts.Build.Roles
 	}
 	text := strings.TrimPrefix(string(data), "\ufeff")
 	if strings.TrimSpace(text) == "" {
-		return nil, &ParseError{Path: name, Err: errEmpty}
+		return nil, &corpus.ParseError{Path: name, Err: textread.ErrEmpty}
 	}
-	if off := invalidUTF8([]byte(text)); off >= 0 {
+	if off := textread.InvalidUTF8([]byte(text)); off >= 0 {
 		return nil, parseErr(name, 1+strings.Count(text[:off], "\n"), "invalid UTF-8 (byte 0x%02x); decode the file first", text[off])
 	}
 	ms, explicit, err := csvUnit(cols.TimeUnit)
 	if err != nil {
-		return nil, &ParseError{Path: name, Err: err}
+		return nil, &corpus.ParseError{Path: name, Err: err}
 	}
 	r := csv.NewReader(strings.NewReader(text))
 	r.Comma = csvComma(text)
@@ -201,7 +204,7 @@ func readCSVCalls(name string, data []byte, opts *ReadOptions) ([]csvCall, error
 }
 
 // resolve finds the columns in the first row.
-func (lay *csvLayout) resolve(name string, cols CSVColumns) error {
+func (lay *csvLayout) resolve(name string, cols corpus.CSVColumns) error {
 	conf := [numCols]string{cols.CallID, cols.Speaker, cols.Text, cols.Start, cols.End}
 	numbered, given := true, false
 	for c := range conf {
@@ -212,7 +215,7 @@ func (lay *csvLayout) resolve(name string, cols CSVColumns) error {
 			continue
 		}
 		given = true
-		if !allDigits(conf[c]) {
+		if !textread.AllDigits(conf[c]) {
 			numbered = false
 			continue
 		}
@@ -256,7 +259,7 @@ func (lay *csvLayout) resolve(name string, cols CSVColumns) error {
 func (lay *csvLayout) row(name string, line int, rec []string) (row csvRow, skip bool, err error) {
 	empty := true
 	for _, f := range rec {
-		if trimLine(f) != "" {
+		if textread.TrimLine(f) != "" {
 			empty = false
 			break
 		}
@@ -273,10 +276,10 @@ func (lay *csvLayout) row(name string, line int, rec []string) (row csvRow, skip
 	if i := lay.idx[colText]; i >= len(rec) {
 		return row, false, parseErr(name, line, "row has %d fields; the text column is number %d", len(rec), i+1)
 	}
-	row = csvRow{line: line, callID: trimLine(cell(colCallID)), speaker: trimLine(cell(colSpeaker))}
-	var tb textBuilder
-	for _, l := range splitLines(cell(colText)) {
-		tb.Add(trimLine(l))
+	row = csvRow{line: line, callID: textread.TrimLine(cell(colCallID)), speaker: textread.TrimLine(cell(colSpeaker))}
+	var tb textread.Builder
+	for _, l := range textread.SplitLines(cell(colText)) {
+		tb.Add(textread.TrimLine(l))
 	}
 	row.text = tb.String()
 	for c := colStart; c <= colEnd; c++ {
@@ -291,13 +294,13 @@ func (lay *csvLayout) row(name string, line int, rec []string) (row csvRow, skip
 		}
 	}
 	if row.start != nil && row.end != nil && *row.end < *row.start {
-		return row, false, parseErr(name, line, "end %s is before start %s", trimLine(cell(colEnd)), trimLine(cell(colStart)))
+		return row, false, parseErr(name, line, "end %s is before start %s", textread.TrimLine(cell(colEnd)), textread.TrimLine(cell(colStart)))
 	}
 	return row, false, nil
 }
 
 // groupCSVRows splits rows into calls and resolves their speakers.
-func groupCSVRows(name string, rows []csvRow, speakerColumn bool, roles map[string]Role) ([]csvCall, error) {
+func groupCSVRows(name string, rows []csvRow, speakerColumn bool, roles map[string]corpus.Role) ([]csvCall, error) {
 	// Rows before the first call id belong to the first call.
 	id := ""
 	for _, r := range rows {
@@ -323,7 +326,7 @@ func groupCSVRows(name string, rows []csvRow, speakerColumn bool, roles map[stri
 		if !ok {
 			k = len(calls)
 			index[id] = k
-			calls = append(calls, csvCall{t: &Transcript{ID: id}, line: r.line})
+			calls = append(calls, csvCall{t: &corpus.Transcript{ID: id}, line: r.line})
 		}
 		speaker, text := r.speaker, r.text
 		if !speakerColumn {
@@ -344,12 +347,12 @@ func groupCSVRows(name string, rows []csvRow, speakerColumn bool, roles map[stri
 			return nil, parseErr(name, r.line, "empty speaker, and no row before it in this call has one")
 		}
 		speakers[id] = speaker
-		calls[k].t.Segments = append(calls[k].t.Segments, Segment{Speaker: speaker, Start: r.start, End: r.end, Text: text, Line: r.line})
+		calls[k].t.Segments = append(calls[k].t.Segments, corpus.Segment{Speaker: speaker, Start: r.start, End: r.end, Text: text, Line: r.line})
 	}
 	return calls, nil
 }
 
-// csvUnit reads CSVColumns.TimeUnit. explicit is false when none is given.
+// csvUnit reads corpus.CSVColumns.TimeUnit. explicit is false when none is given.
 func csvUnit(u string) (ms, explicit bool, err error) {
 	switch strings.ToLower(strings.TrimSpace(u)) {
 	case "":
@@ -383,12 +386,12 @@ const maxGuessedTime = 4 * 3600
 // csvTime reads a time cell: empty (unknown), a number of seconds or
 // milliseconds, or a clock time.
 func csvTime(cell string, ms, guessed bool) (*float64, error) {
-	s := trimLine(cell)
+	s := textread.TrimLine(cell)
 	if s == "" {
 		return nil, nil
 	}
 	if strings.ContainsAny(s, ":：") {
-		v, ok := parseClock(s)
+		v, ok := textread.ParseClock(s)
 		if !ok {
 			return nil, fmt.Errorf("bad time %q (want seconds, or [hh:]mm:ss[.fff])", s)
 		}
@@ -435,7 +438,7 @@ func normHeader(h string) string {
 			return -1
 		}
 		return r
-	}, strings.ToLower(trimLine(h)))
+	}, strings.ToLower(textread.TrimLine(h)))
 }
 
 // findHeader returns the index of the header cell that is name, or -1. A
@@ -479,10 +482,10 @@ func csvComma(text string) rune {
 	return comma
 }
 
-// csvErr turns an encoding/csv error into a *ParseError at its line.
+// csvErr turns an encoding/csv error into a *corpus.ParseError at its line.
 func csvErr(name string, err error) error {
 	if err == io.EOF {
-		return &ParseError{Path: name, Err: errEmpty}
+		return &corpus.ParseError{Path: name, Err: textread.ErrEmpty}
 	}
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
@@ -490,9 +493,9 @@ func csvErr(name string, err error) error {
 		if pe.StartLine != pe.Line {
 			e = fmt.Errorf("%w (in a quoted field that starts on line %d)", e, pe.StartLine)
 		}
-		return &ParseError{Path: name, Line: pe.Line, Err: e}
+		return &corpus.ParseError{Path: name, Line: pe.Line, Err: e}
 	}
-	return &ParseError{Path: name, Err: err}
+	return &corpus.ParseError{Path: name, Err: err}
 }
 
 // cellList shows a header in a message, shortened.
@@ -503,7 +506,7 @@ func cellList(rec []string) string {
 			out = append(out, "…")
 			break
 		}
-		c = trimLine(c)
+		c = textread.TrimLine(c)
 		if utf8.RuneCountInString(c) > 20 {
 			c = string([]rune(c)[:20]) + "…"
 		}

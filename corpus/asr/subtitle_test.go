@@ -1,4 +1,4 @@
-package corpus
+package asr
 
 import (
 	"errors"
@@ -8,34 +8,36 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/callqa/callqa/corpus"
 )
 
 // asrSamples holds one call, S02 of testdata/calls, in every ASR format.
-const asrSamples = "../testdata/asr"
+const asrSamples = "../../testdata/asr"
 
 // sampleRoles maps the speaker labels of every sample in asrSamples.
-var sampleRoles = map[string]Role{
-	"坐席": RoleAgent, "客户": RoleCustomer,
-	"SPEAKER_00": RoleAgent, "SPEAKER_01": RoleCustomer,
-	"agent": RoleAgent, "customer": RoleCustomer,
-	"0": RoleAgent, "1": RoleCustomer,
+var sampleRoles = map[string]corpus.Role{
+	"坐席": corpus.RoleAgent, "客户": corpus.RoleCustomer,
+	"SPEAKER_00": corpus.RoleAgent, "SPEAKER_01": corpus.RoleCustomer,
+	"agent": corpus.RoleAgent, "customer": corpus.RoleCustomer,
+	"0": corpus.RoleAgent, "1": corpus.RoleCustomer,
 }
 
 // readOne reads one path with ReadPathsWith and requires exactly one item.
-func readOne(t *testing.T, path string, opts ReadOptions) Item {
+func readOne(t *testing.T, path string, opts corpus.ReadOptions) corpus.Item {
 	t.Helper()
-	var items []Item
-	ReadPathsWith([]string{path}, nil, opts, func(it Item) { items = append(items, it) })
+	var items []corpus.Item
+	corpus.ReadPathsWith([]string{path}, nil, opts, func(it corpus.Item) { items = append(items, it) })
 	require.Len(t, items, 1)
 	return items[0]
 }
 
 type roleText struct {
-	Role Role
+	Role corpus.Role
 	Text string
 }
 
-func turnsOf(c *Call) []roleText {
+func turnsOf(c *corpus.Call) []roleText {
 	var out []roleText
 	for _, t := range c.Turns {
 		out = append(out, roleText{t.Role, t.Text})
@@ -45,9 +47,9 @@ func turnsOf(c *Call) []roleText {
 
 // assertSameAsText reads an ASR sample and compares its turns, role and
 // text, with the native transcript of the same call.
-func assertSameAsText(t *testing.T, path string, opts ReadOptions) *Call {
+func assertSameAsText(t *testing.T, path string, opts corpus.ReadOptions) *corpus.Call {
 	t.Helper()
-	want, errs := ReadFile("../testdata/calls/S02_insult_threat.txt")
+	want, errs := corpus.ReadFile("../../testdata/calls/S02_insult_threat.txt")
 	require.Empty(t, errs)
 	require.Len(t, want, 1)
 	it := readOne(t, path, opts)
@@ -59,15 +61,15 @@ func assertSameAsText(t *testing.T, path string, opts ReadOptions) *Call {
 func TestSubtitleSamples(t *testing.T) {
 	for _, tc := range []struct {
 		file  string
-		roles map[string]Role
+		roles map[string]corpus.Role
 		lines []int // the line of each turn
 	}{
-		{"call.srt", map[string]Role{"坐席": RoleAgent, "客户": RoleCustomer}, []int{2, 6, 10, 14, 18, 22, 26, 31, 35}},
-		{"call_prefix.srt", map[string]Role{"SPEAKER_00": RoleAgent, "SPEAKER_01": RoleCustomer}, []int{2, 6, 10, 18, 22, 26, 30, 34, 38}},
-		{"call_voices.vtt", map[string]Role{"坐席": RoleAgent, "客户": RoleCustomer}, []int{13, 17, 20, 23, 29, 33, 37, 42, 46}},
+		{"call.srt", map[string]corpus.Role{"坐席": corpus.RoleAgent, "客户": corpus.RoleCustomer}, []int{2, 6, 10, 14, 18, 22, 26, 31, 35}},
+		{"call_prefix.srt", map[string]corpus.Role{"SPEAKER_00": corpus.RoleAgent, "SPEAKER_01": corpus.RoleCustomer}, []int{2, 6, 10, 18, 22, 26, 30, 34, 38}},
+		{"call_voices.vtt", map[string]corpus.Role{"坐席": corpus.RoleAgent, "客户": corpus.RoleCustomer}, []int{13, 17, 20, 23, 29, 33, 37, 42, 46}},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
-			c := assertSameAsText(t, filepath.Join(asrSamples, tc.file), ReadOptions{Build: BuildOptions{Roles: tc.roles}})
+			c := assertSameAsText(t, filepath.Join(asrSamples, tc.file), corpus.ReadOptions{Build: corpus.BuildOptions{Roles: tc.roles}})
 			var lines []int
 			for _, tr := range c.Turns {
 				lines = append(lines, tr.Line)
@@ -87,14 +89,14 @@ func TestSubtitleSamples(t *testing.T) {
 // its times are milliseconds), then the whole folder as one batch with no
 // options at all: every sample is a call of its own, under its own call_id.
 func TestASRSamplesTogether(t *testing.T) {
-	want, errs := ReadFile("../testdata/calls/S02_insult_threat.txt")
+	want, errs := corpus.ReadFile("../../testdata/calls/S02_insult_threat.txt")
 	require.Empty(t, errs)
 	files := []string{"call.csv", "call.srt", "call_voices.vtt", "call_ms.csv", "call_prefix.srt"}
 	var paths, sources []string
 	for _, f := range files {
 		paths = append(paths, filepath.Join(asrSamples, f))
 	}
-	ReadPathsWith(paths, nil, ReadOptions{Build: BuildOptions{Roles: sampleRoles}}, func(it Item) {
+	corpus.ReadPathsWith(paths, nil, corpus.ReadOptions{Build: corpus.BuildOptions{Roles: sampleRoles}}, func(it corpus.Item) {
 		require.NoError(t, it.Err)
 		assert.Equal(t, turnsOf(want[0]), turnsOf(it.Call), it.Call.Source)
 		sources = append(sources, it.Call.Source)
@@ -104,7 +106,7 @@ func TestASRSamplesTogether(t *testing.T) {
 	entries, err := os.ReadDir(asrSamples)
 	require.NoError(t, err)
 	ids := map[string]string{}
-	ReadPathsWith([]string{asrSamples}, nil, ReadOptions{}, func(it Item) {
+	corpus.ReadPathsWith([]string{asrSamples}, nil, corpus.ReadOptions{}, func(it corpus.Item) {
 		require.NoError(t, it.Err)
 		assert.NotContains(t, ids, it.Call.ID, it.Call.Source)
 		ids[it.Call.ID] = it.Call.Source
@@ -130,7 +132,7 @@ func TestSubtitleLabels(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		vtt   bool
-		roles map[string]Role
+		roles map[string]corpus.Role
 		in    string
 		want  []seg
 	}{
@@ -164,7 +166,7 @@ func TestSubtitleLabels(t *testing.T) {
 		},
 		{
 			name:  "or one the roles map",
-			roles: map[string]Role{"李四": RoleCustomer},
+			roles: map[string]corpus.Role{"李四": corpus.RoleCustomer},
 			in: "1\n00:00:01,000 --> 00:00:02,000\n张三：您好\n\n" +
 				"2\n00:00:02,000 --> 00:00:03,000\n李四：嗯\n\n" +
 				"3\n00:00:03,000 --> 00:00:04,000\n张三：好的\n",
@@ -205,7 +207,7 @@ func TestSubtitleLabels(t *testing.T) {
 			if tc.vtt {
 				read = readVTT
 			}
-			tr, err := read("x", []byte(tc.in), &ReadOptions{Build: BuildOptions{Roles: tc.roles}})
+			tr, err := read("x", []byte(tc.in), &corpus.ReadOptions{Build: corpus.BuildOptions{Roles: tc.roles}})
 			require.NoError(t, err)
 			var got []seg
 			for _, s := range tr.Segments {
@@ -256,9 +258,9 @@ func TestSubtitleErrors(t *testing.T) {
 			if tc.vtt {
 				read = readVTT
 			}
-			tr, err := read("x.sub", []byte(tc.in), &ReadOptions{})
+			tr, err := read("x.sub", []byte(tc.in), &corpus.ReadOptions{})
 			assert.Nil(t, tr)
-			var pe *ParseError
+			var pe *corpus.ParseError
 			require.True(t, errors.As(err, &pe), "%v", err)
 			assert.Equal(t, "x.sub", pe.Path)
 			assert.Equal(t, tc.line, pe.Line, "%v", err)
@@ -272,8 +274,8 @@ func TestSubtitleErrors(t *testing.T) {
 func TestSubtitleErrorThroughReadPaths(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "bad.srt")
 	require.NoError(t, os.WriteFile(path, []byte("1\n00:00:01,000 --> 00:00:0x,000\n坐席：a\n"), 0o644))
-	it := readOne(t, path, ReadOptions{})
-	var pe *ParseError
+	it := readOne(t, path, corpus.ReadOptions{})
+	var pe *corpus.ParseError
 	require.True(t, errors.As(it.Err, &pe), "%v", it.Err)
 	assert.Equal(t, path, pe.Path)
 	assert.Equal(t, 2, pe.Line)

@@ -1,4 +1,4 @@
-package corpus
+package asr
 
 import (
 	"errors"
@@ -8,6 +8,10 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/callqa/callqa/corpus"
+
+	"github.com/callqa/callqa/corpus/internal/textread"
 )
 
 // FuzzASRText runs the text-based speech-recognition readers (SRT, WebVTT,
@@ -32,31 +36,31 @@ func FuzzASRText(f *testing.F) {
 		f.Add(s)
 	}
 	for _, name := range []string{"call.srt", "call_prefix.srt", "call_voices.vtt", "call.csv", "call_ms.csv"} {
-		b, err := os.ReadFile(filepath.Join("../testdata/asr", name))
+		b, err := os.ReadFile(filepath.Join("../../testdata/asr", name))
 		if err != nil {
 			f.Fatal(err)
 		}
 		f.Add(string(b))
 	}
-	roles := map[string]Role{"坐席": RoleAgent, "客户": RoleCustomer, "0": RoleAgent}
-	numbered := CSVColumns{Speaker: "1", Text: "2", Start: "3", End: "4", TimeUnit: "ms"}
+	roles := map[string]corpus.Role{"坐席": corpus.RoleAgent, "客户": corpus.RoleCustomer, "0": corpus.RoleAgent}
+	numbered := corpus.CSVColumns{Speaker: "1", Text: "2", Start: "3", End: "4", TimeUnit: "ms"}
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, run := range []struct {
 			name string
-			read func(string, []byte, *ReadOptions) (*Transcript, error)
-			opts ReadOptions
+			read func(string, []byte, *corpus.ReadOptions) (*corpus.Transcript, error)
+			opts corpus.ReadOptions
 		}{
-			{"fuzz.srt", readSRT, ReadOptions{}},
-			{"fuzz.vtt", readVTT, ReadOptions{Build: BuildOptions{Roles: roles}}},
-			{"fuzz.csv", readCSV, ReadOptions{}},
-			{"fuzz.csv", readCSV, ReadOptions{CSV: numbered, Build: BuildOptions{Roles: roles}}},
+			{"fuzz.srt", readSRT, corpus.ReadOptions{}},
+			{"fuzz.vtt", readVTT, corpus.ReadOptions{Build: corpus.BuildOptions{Roles: roles}}},
+			{"fuzz.csv", readCSV, corpus.ReadOptions{}},
+			{"fuzz.csv", readCSV, corpus.ReadOptions{CSV: numbered, Build: corpus.BuildOptions{Roles: roles}}},
 		} {
 			tr, err := run.read(run.name, []byte(s), &run.opts)
 			checkTranscript(t, run.name, s, tr, err)
 			if tr == nil {
 				continue
 			}
-			c, err := BuildCall(run.name, tr, run.opts.Build)
+			c, err := corpus.BuildCall(run.name, tr, run.opts.Build)
 			if (c == nil) == (err == nil) {
 				t.Fatalf("%s: BuildCall: want a call or an error, got %v and %v", run.name, c, err)
 			}
@@ -73,25 +77,21 @@ func FuzzASRText(f *testing.F) {
 		}
 		for _, kind := range []string{".srt", ".vtt", ".csv", ".tsv"} {
 			name := "fuzz" + kind
-			for _, opts := range []ReadOptions{{}, {CSV: numbered, Build: BuildOptions{Roles: roles, MergeGap: -1}}} {
-				items := opts.parseDecoded(name, kind, s)
-				if len(items) == 0 {
-					t.Fatalf("%s: no items", name)
+			for _, opts := range []corpus.ReadOptions{{}, {CSV: numbered, Build: corpus.BuildOptions{Roles: roles, MergeGap: -1}}} {
+				calls, errs := corpus.ParseBytes(name, []byte(s), opts)
+				if len(calls)+len(errs) == 0 {
+					t.Fatalf("%s: no calls and no errors", name)
 				}
-				for _, it := range items {
-					if (it.Call == nil) == (it.Err == nil) {
-						t.Fatalf("%s: want a call or an error, got %v and %v", name, it.Call, it.Err)
+				for _, err := range errs {
+					var pe *corpus.ParseError
+					if !errors.As(err, &pe) || pe.Path != name || !strings.HasPrefix(err.Error(), name) {
+						t.Fatalf("%s: error does not name the file: %v", name, err)
 					}
-					if it.Err != nil {
-						var pe *ParseError
-						if !errors.As(it.Err, &pe) || pe.Path != name || !strings.HasPrefix(it.Err.Error(), name) {
-							t.Fatalf("%s: error does not name the file: %v", name, it.Err)
-						}
-						continue
-					}
-					checkTurns(t, name, it.Call)
-					if it.Call.Source != name && (len(items) == 1 || !strings.HasPrefix(it.Call.Source, name+"#")) {
-						t.Fatalf("%s: source %q for one of %d items", name, it.Call.Source, len(items))
+				}
+				for _, c := range calls {
+					checkTurns(t, name, c)
+					if c.Source != name && (len(calls)+len(errs) == 1 || !strings.HasPrefix(c.Source, name+"#")) {
+						t.Fatalf("%s: source %q for one of %d items", name, c.Source, len(calls)+len(errs))
 					}
 				}
 			}
@@ -99,17 +99,17 @@ func FuzzASRText(f *testing.F) {
 	})
 }
 
-func checkTranscript(t *testing.T, name, input string, tr *Transcript, err error) {
+func checkTranscript(t *testing.T, name, input string, tr *corpus.Transcript, err error) {
 	t.Helper()
 	if (tr == nil) == (err == nil) {
 		t.Fatalf("%s: want a transcript or an error, got %v and %v", name, tr, err)
 	}
 	if err != nil {
-		var pe *ParseError
+		var pe *corpus.ParseError
 		if !errors.As(err, &pe) {
 			t.Fatalf("%s: error is %T, not *ParseError: %v", name, err, err)
 		}
-		if pe.Path != name || pe.Line < 0 || pe.Line > len(splitLines(input))+1 || pe.Err == nil || pe.Err.Error() == "" {
+		if pe.Path != name || pe.Line < 0 || pe.Line > len(textread.SplitLines(input))+1 || pe.Err == nil || pe.Err.Error() == "" {
 			t.Fatalf("%s: bad error %#v: %v", name, pe, err)
 		}
 		return
@@ -130,7 +130,7 @@ func checkTranscript(t *testing.T, name, input string, tr *Transcript, err error
 	}
 }
 
-func checkTurns(t *testing.T, name string, c *Call) {
+func checkTurns(t *testing.T, name string, c *corpus.Call) {
 	t.Helper()
 	if c.ID == "" || len(c.Turns) == 0 {
 		t.Fatalf("%s: call %q with %d turns", name, c.ID, len(c.Turns))
@@ -139,7 +139,7 @@ func checkTurns(t *testing.T, name string, c *Call) {
 		if tr.N != i+1 {
 			t.Fatalf("%s: turn %d numbered %d", name, i+1, tr.N)
 		}
-		if tr.Role != RoleUnknown && !tr.Role.Valid() {
+		if tr.Role != corpus.RoleUnknown && !tr.Role.Valid() {
 			t.Fatalf("%s: turn %d: bad role %q", name, tr.N, tr.Role)
 		}
 		if strings.TrimSpace(tr.Text) == "" || !utf8.ValidString(tr.Text) || strings.ContainsAny(tr.Text, "\r\n") {

@@ -1,4 +1,4 @@
-package corpus
+package asr
 
 import (
 	"errors"
@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/callqa/callqa/corpus"
 )
 
 // vendorFormatNames are the formats of asr_vendor.go.
@@ -42,7 +44,7 @@ func FuzzASRVendor(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	for _, s := range vendorSamples {
-		b, err := os.ReadFile(filepath.Join("..", "testdata", "asr", s.file))
+		b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "asr", s.file))
 		if err != nil {
 			f.Fatal(err)
 		}
@@ -50,12 +52,12 @@ func FuzzASRVendor(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		for _, name := range vendorFormatNames {
-			tr, err := findFormat(name).read("fuzz.json", b, &ReadOptions{})
+			tr, err := vendorFormat(t, name).Read("fuzz.json", b, &corpus.ReadOptions{})
 			checkVendorTranscript(t, name, tr, err)
 			if tr == nil {
 				continue
 			}
-			c, err := BuildCall("fuzz.json", tr, BuildOptions{Roles: map[string]Role{"0": RoleAgent}})
+			c, err := corpus.BuildCall("fuzz.json", tr, corpus.BuildOptions{Roles: map[string]corpus.Role{"0": corpus.RoleAgent}})
 			if (c == nil) == (err == nil) {
 				t.Fatalf("%s: BuildCall: want a call or an error, got %v and %v", name, c, err)
 			}
@@ -65,44 +67,40 @@ func FuzzASRVendor(f *testing.F) {
 		}
 
 		// As a .json file is read: decoded first.
-		text, _, err := Decode(b)
+		text, _, err := corpus.Decode(b)
 		if err != nil {
 			return
 		}
 		// Named with --input-format, each vendor reads the file or says
 		// why not, naming the file and the format.
 		for _, name := range vendorFormatNames {
-			forced := (&ReadOptions{Format: name}).parseDecoded("x.json", kindJSON, text)
-			if len(forced) != 1 || (forced[0].Call == nil) == (forced[0].Err == nil) {
-				t.Fatalf("%s: want one call or one error, got %v", name, forced)
+			calls, errs := corpus.ParseBytes("x.json", []byte(text), corpus.ReadOptions{Format: name})
+			if len(calls)+len(errs) != 1 {
+				t.Fatalf("%s: want one call or one error, got %d calls and %v", name, len(calls), errs)
 			}
-			if err := forced[0].Err; err != nil {
-				var pe *ParseError
-				if !errors.As(err, &pe) || pe.Path != "x.json" || !strings.HasPrefix(err.Error(), "x.json") || !strings.Contains(err.Error(), name) {
+			if len(errs) > 0 {
+				var pe *corpus.ParseError
+				if err := errs[0]; !errors.As(err, &pe) || pe.Path != "x.json" || !strings.HasPrefix(err.Error(), "x.json") || !strings.Contains(err.Error(), name) {
 					t.Fatalf("%s: error does not name the file and format: %v", name, err)
 				}
 				continue
 			}
-			checkVendorCall(t, name, forced[0].Call)
+			checkVendorCall(t, name, calls[0])
 		}
 
 		// Auto-detection.
-		items := (&ReadOptions{}).parseDecoded("x.json", kindJSON, text)
-		if len(items) != 1 {
-			t.Fatalf("auto: %d items for one .json file", len(items))
+		calls, errs := corpus.ParseBytes("x.json", []byte(text), corpus.ReadOptions{})
+		if len(calls)+len(errs) != 1 {
+			t.Fatalf("auto: %d calls and %d errors for one .json file", len(calls), len(errs))
 		}
-		it := items[0]
-		if (it.Call == nil) == (it.Err == nil) {
-			t.Fatalf("auto: want a call or an error, got %v and %v", it.Call, it.Err)
-		}
-		if it.Err != nil {
-			var pe *ParseError
-			if !errors.As(it.Err, &pe) || pe.Path != "x.json" || !strings.HasPrefix(it.Err.Error(), "x.json") {
-				t.Fatalf("auto: error does not name the file: %v", it.Err)
+		if len(errs) > 0 {
+			var pe *corpus.ParseError
+			if err := errs[0]; !errors.As(err, &pe) || pe.Path != "x.json" || !strings.HasPrefix(err.Error(), "x.json") {
+				t.Fatalf("auto: error does not name the file: %v", err)
 			}
 			return
 		}
-		checkVendorCall(t, "auto", it.Call)
+		checkVendorCall(t, "auto", calls[0])
 	})
 }
 
@@ -111,7 +109,7 @@ func FuzzASRVendor(f *testing.F) {
 // when every one had one (found by FuzzASRVendor).
 func TestVendorPartialTimesOrder(t *testing.T) {
 	b := []byte(`{"Result":{"Sentences":[{"Text":"a","ChannelId":0},{"BeginTime":7,"Text":"b","ChannelId":0},{"BeginTime":0,"Text":"c","ChannelId":0}]}}`)
-	tr, err := findFormat(formatAliyun).read("x.json", b, &ReadOptions{})
+	tr, err := vendorFormat(t, formatAliyun).Read("x.json", b, &corpus.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +125,7 @@ func TestVendorPartialTimesOrder(t *testing.T) {
 }
 
 // checkVendorTranscript checks what a vendor reader returned.
-func checkVendorTranscript(t *testing.T, name string, tr *Transcript, err error) {
+func checkVendorTranscript(t *testing.T, name string, tr *corpus.Transcript, err error) {
 	t.Helper()
 	if (tr == nil) == (err == nil) {
 		t.Fatalf("%s: want a transcript or an error, got %v and %v", name, tr, err)
@@ -164,7 +162,7 @@ func checkVendorTranscript(t *testing.T, name string, tr *Transcript, err error)
 }
 
 // checkVendorCall checks a call built from a transcript or read natively.
-func checkVendorCall(t *testing.T, name string, c *Call) {
+func checkVendorCall(t *testing.T, name string, c *corpus.Call) {
 	t.Helper()
 	if c.ID == "" || len(c.Turns) == 0 {
 		t.Fatalf("%s: call %q with %d turns", name, c.ID, len(c.Turns))
@@ -173,7 +171,7 @@ func checkVendorCall(t *testing.T, name string, c *Call) {
 		if tr.N != i+1 {
 			t.Fatalf("%s: turn %d numbered %d", name, i+1, tr.N)
 		}
-		if tr.Role != RoleUnknown && !tr.Role.Valid() {
+		if tr.Role != corpus.RoleUnknown && !tr.Role.Valid() {
 			t.Fatalf("%s: turn %d: bad role %q", name, tr.N, tr.Role)
 		}
 		if strings.TrimSpace(tr.Text) == "" || !utf8.ValidString(tr.Text) {
