@@ -23,7 +23,7 @@
 //
 // How a call is checked: each turn is normalized (Simplified, regional
 // forms to Mandarin, half-width, lower case, fillers dropped;
-// corpus.Normalize) and segmented into words
+// textnorm.Normalize) and segmented into words
 // (package segment, gse's dictionary plus the packs' words); the terms of
 // every rule are found in one pass over the turn (a trie), and only rules
 // one of whose words or regular expressions can occur are tried. The

@@ -11,6 +11,7 @@ import (
 	"github.com/callqa/callqa/corpus"
 	"github.com/callqa/callqa/internal/synth"
 	"github.com/callqa/callqa/lexicon"
+	"github.com/callqa/callqa/textnorm"
 )
 
 // TestRuleRegexpSameAsRegexp checks that every regular expression of the
@@ -24,13 +25,13 @@ func TestRuleRegexpSameAsRegexp(t *testing.T) {
 	corpus.ReadPaths([]string{filepath.Join("..", "testdata", "calls")}, nil, func(it corpus.Item) {
 		if it.Call != nil {
 			for _, tn := range it.Call.Turns {
-				texts = append(texts, corpus.Normalize(tn.Text).Text)
+				texts = append(texts, textnorm.Normalize(tn.Text).Text)
 			}
 		}
 	})
 	for _, c := range synth.Generate(300, 5) {
 		for _, tn := range c.Turns {
-			texts = append(texts, corpus.Normalize(tn.Text).Text)
+			texts = append(texts, textnorm.Normalize(tn.Text).Text)
 		}
 	}
 	optimized := 0

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	"github.com/callqa/callqa/corpus"
+	"github.com/callqa/callqa/textnorm"
 )
 
 // termIndex finds every term of every rule in one pass over a turn. Terms
@@ -102,7 +102,7 @@ func (x *termIndex) rootChild(r rune) (int32, bool) {
 
 // add registers a term and returns its id; the empty string gets -1.
 func (x *termIndex) add(term string) int {
-	n := corpus.Normalize(term).Text
+	n := textnorm.Normalize(term).Text
 	if n == "" {
 		return -1
 	}

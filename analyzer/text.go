@@ -6,9 +6,9 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	"github.com/callqa/callqa/corpus"
 	"github.com/callqa/callqa/lexicon"
 	"github.com/callqa/callqa/segment"
+	"github.com/callqa/callqa/textnorm"
 )
 
 // newSegmenter returns a segmenter with gse's Simplified dictionary (text
@@ -25,7 +25,7 @@ func newSegmenter(words []string) (*segment.Segmenter, error) {
 	}
 	norm := make([]string, 0, len(words))
 	for _, w := range words {
-		if n := corpus.Normalize(w).Text; n != "" {
+		if n := textnorm.Normalize(w).Text; n != "" {
 			norm = append(norm, n)
 		}
 	}
@@ -55,7 +55,7 @@ type token struct {
 
 // prepared is one turn's text ready for matching.
 type prepared struct {
-	norm corpus.Normalized
+	norm textnorm.Normalized
 	// particles are the sentence particles that may follow a
 	// one-character term inside its word (the packs' `particles`).
 	particles map[rune]bool
@@ -141,7 +141,7 @@ var asciiBreaks = func() (t [utf8.RuneSelf]uint8) {
 }()
 
 func prepare(seg *segment.Segmenter, idx *termIndex, text string) *prepared {
-	p := &prepared{norm: corpus.Normalize(text), particles: idx.particles}
+	p := &prepared{norm: textnorm.Normalize(text), particles: idx.particles}
 	t := p.norm.Text
 	p.tokAt = make([]int32, len(t)+1)
 	clause, sentence := 0, 0

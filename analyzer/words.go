@@ -4,8 +4,8 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/callqa/callqa/corpus"
 	"github.com/callqa/callqa/segment"
+	"github.com/callqa/callqa/textnorm"
 )
 
 // Word is one segmented word of a text: its normalized form (Simplified,
@@ -36,7 +36,7 @@ func NewWordTokenizer(words []string) (*WordTokenizer, error) {
 // Words returns the words of text in order, leaving out punctuation and
 // white space.
 func (t *WordTokenizer) Words(text string) []Word {
-	n := corpus.Normalize(text)
+	n := textnorm.Normalize(text)
 	var out []Word
 	for _, s := range t.seg.Segment(n.Text, nil) {
 		term := n.Text[s.Start:s.End]

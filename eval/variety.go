@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/callqa/callqa/corpus"
+	"github.com/callqa/callqa/textnorm"
 )
 
 // The varieties DetectVariety tells apart, for `callqa eval --by variety`.
@@ -150,7 +151,7 @@ func cantoneseCopula(rs []rune, i int) bool {
 func isTraditional(texts []string) bool {
 	han, trad := 0, 0
 	for _, text := range texts {
-		simp := corpus.ToSimplified(text)
+		simp := textnorm.ToSimplified(text)
 		orig := []rune(text)
 		conv := []rune(simp)
 		sameLen := len(orig) == len(conv)
@@ -167,7 +168,7 @@ func isTraditional(texts []string) bool {
 				if conv[i] != r {
 					trad++
 				}
-			case corpus.ToSimplified(string(r)) != string(r):
+			case textnorm.ToSimplified(string(r)) != string(r):
 				trad++
 			}
 		}

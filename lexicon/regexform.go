@@ -7,12 +7,12 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/callqa/callqa/corpus"
+	"github.com/callqa/callqa/textnorm"
 )
 
 // regexFormProblems describes each literal of a rule's regular
 // expression that the matcher can never see. Regular expressions run on
-// normalized text (corpus.Normalize: Simplified, Mandarin for regional
+// normalized text (textnorm.Normalize: Simplified, Mandarin for regional
 // forms, half-width, lower case, no fillers), so an alternative written
 // 這裡是, 系唔系 or ＡＰＰ never matches: its author meant text in that
 // form, which reaches the matcher as 这里是, 是不是 or app.
@@ -66,7 +66,7 @@ func literalProblems(re *syntax.Regexp, report func(string)) bool {
 	}
 	var bad []string
 	for _, s := range set {
-		n := corpus.Normalize(s).Text
+		n := textnorm.Normalize(s).Text
 		if n != s && !slices.Contains(set, n) && strings.TrimFunc(s, unicode.IsSpace) != "" {
 			bad = append(bad, s)
 		}
@@ -84,7 +84,7 @@ func literalProblems(re *syntax.Regexp, report func(string)) bool {
 		}
 	}
 	for _, s := range bad {
-		report(formProblem(s, corpus.Normalize(s).Text))
+		report(formProblem(s, textnorm.Normalize(s).Text))
 	}
 	return true
 }
@@ -100,13 +100,13 @@ func partsNormalize(re *syntax.Regexp, set []string) bool {
 		var next []string
 		for _, a := range combos {
 			for _, b := range strs {
-				next = appendNew(next, a+corpus.Normalize(b).Text)
+				next = appendNew(next, a+textnorm.Normalize(b).Text)
 			}
 		}
 		combos = next
 	}
 	for _, s := range set {
-		if !slices.Contains(combos, corpus.Normalize(s).Text) {
+		if !slices.Contains(combos, textnorm.Normalize(s).Text) {
 			return false
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/callqa/callqa/corpus"
 	"github.com/callqa/callqa/internal/synth"
 	"github.com/callqa/callqa/lexicon"
+	"github.com/callqa/callqa/textnorm"
 )
 
 // TestSameAsGseWithPackWords loads the rule packs' own vocabulary (the
@@ -26,7 +27,7 @@ func TestSameAsGseWithPackWords(t *testing.T) {
 	require.NoError(t, err)
 	var words []string
 	for _, w := range set.Words {
-		if n := corpus.Normalize(w).Text; n != "" {
+		if n := textnorm.Normalize(w).Text; n != "" {
 			words = append(words, n)
 		}
 	}
@@ -42,7 +43,7 @@ func TestSameAsGseWithPackWords(t *testing.T) {
 	require.NoError(t, err)
 
 	var texts []string
-	add := func(s string) { texts = append(texts, s, corpus.Normalize(s).Text) }
+	add := func(s string) { texts = append(texts, s, textnorm.Normalize(s).Text) }
 	for _, r := range set.Rules {
 		for _, ex := range append(r.Examples.Match, r.Examples.NoMatch...) {
 			add(ex)

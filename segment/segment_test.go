@@ -19,6 +19,7 @@ import (
 	"github.com/callqa/callqa/corpus"
 	"github.com/callqa/callqa/internal/specdata"
 	"github.com/callqa/callqa/internal/synth"
+	"github.com/callqa/callqa/textnorm"
 )
 
 // The reference: gse itself, loaded once per test binary (seconds).
@@ -139,7 +140,7 @@ func TestSameAsGseOnCases(t *testing.T) {
 func TestSameAsGseOnCorpora(t *testing.T) {
 	var texts []string
 	add := func(s string) {
-		texts = append(texts, s, corpus.Normalize(s).Text)
+		texts = append(texts, s, textnorm.Normalize(s).Text)
 	}
 	paths := []string{filepath.Join("..", "testdata", "calls")}
 	dev, err := specdata.DevSetDir()
@@ -297,7 +298,7 @@ func benchTexts() ([]string, int) {
 	n := 0
 	for _, c := range synth.Generate(200, 3) {
 		for _, tn := range c.Turns {
-			s := corpus.Normalize(tn.Text).Text
+			s := textnorm.Normalize(tn.Text).Text
 			texts = append(texts, s)
 			n += len(s)
 		}

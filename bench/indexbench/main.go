@@ -39,6 +39,7 @@ import (
 	"github.com/callqa/callqa/internal/synth"
 	"github.com/callqa/callqa/lexicon"
 	"github.com/callqa/callqa/result"
+	"github.com/callqa/callqa/textnorm"
 )
 
 type config struct {
@@ -579,7 +580,7 @@ func stats(calls []*corpus.Call, results []*result.Result) corpusStats {
 			st.bytes += len(t.Text)
 			st.runes += len([]rune(t.Text))
 		}
-		if corpus.ToSimplified(c.Turns[0].Text) != c.Turns[0].Text {
+		if textnorm.ToSimplified(c.Turns[0].Text) != c.Turns[0].Text {
 			st.traditional++
 		}
 		res := results[i]

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/callqa/callqa/corpus"
+	"github.com/callqa/callqa/textnorm"
 )
 
 func TestGenerateDeterministic(t *testing.T) {
@@ -57,7 +58,7 @@ func TestGenerateValid(t *testing.T) {
 		if c.Party == "third_party" || other {
 			third++
 		}
-		if corpus.ToSimplified(c.Turns[0].Text) != c.Turns[0].Text {
+		if textnorm.ToSimplified(c.Turns[0].Text) != c.Turns[0].Text {
 			trad++
 		}
 	}

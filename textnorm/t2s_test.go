@@ -1,4 +1,4 @@
-package corpus
+package textnorm
 
 import (
 	"math/rand/v2"
@@ -9,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/longbridgeapp/opencc"
+
+	"github.com/callqa/callqa/corpus"
 )
 
 // referenceT2S is OpenCC's Go library, which corpus's converter replaces
@@ -68,7 +70,7 @@ func TestToSimplifiedMatchesOpenCC(t *testing.T) {
 	for i, k := range keys {
 		texts = append(texts, k, "我"+k+"了", k+keys[(i*7+1)%len(keys)], keys[(i*13+5)%len(keys)]+k+keys[(i*31+2)%len(keys)])
 	}
-	ReadPaths([]string{filepath.Join("..", "testdata", "calls")}, nil, func(it Item) {
+	corpus.ReadPaths([]string{filepath.Join("..", "testdata", "calls")}, nil, func(it corpus.Item) {
 		if it.Err == nil {
 			for _, turn := range it.Call.Turns {
 				texts = append(texts, turn.Text)

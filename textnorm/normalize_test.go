@@ -1,12 +1,14 @@
-package corpus
+package textnorm
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/callqa/callqa/corpus/internal/textread"
+	"github.com/callqa/callqa/corpus"
 	"github.com/stretchr/testify/assert"
 	"golang.org/x/text/width"
 )
@@ -97,11 +99,22 @@ func FuzzNormalize(f *testing.F) {
 	} {
 		f.Add(s)
 	}
-	for _, b := range fixtureFiles(f) {
-		if text, _, err := Decode(b); err == nil {
-			for _, line := range textread.SplitLines(text) {
-				if strings.TrimSpace(line) != "" {
-					f.Add(line)
+	// Every line of the sample transcripts, in every encoding they come in.
+	for _, dir := range []string{"../corpus/testdata/calls", "../corpus/testdata/bad", "../testdata/calls", "../testdata/asr"} {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, e := range entries {
+			b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+			if e.IsDir() || err != nil {
+				continue
+			}
+			if text, _, err := corpus.Decode(b); err == nil {
+				for _, line := range strings.Split(text, "\n") {
+					if strings.TrimSpace(line) != "" {
+						f.Add(line)
+					}
 				}
 			}
 		}
