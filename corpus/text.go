@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	_ "embed"
 	"fmt"
 	"sort"
 	"strings"
@@ -11,22 +12,45 @@ import (
 	"github.com/callqa/callqa/corpus/internal/textread"
 )
 
-// roleTable maps the role labels of formats.md §1 to roles. Traditional
-// forms are listed too, because some transcripts are written in
-// Traditional characters. ASCII labels are stored in lower case and
-// compared case-insensitively.
-var roleTable = map[string]Role{
-	"坐席": RoleAgent, "催收员": RoleAgent, "催收員": RoleAgent, "客服": RoleAgent,
-	"客户经理": RoleAgent, "客戶經理": RoleAgent, "业务员": RoleAgent, "業務員": RoleAgent,
-	"agent": RoleAgent, "a": RoleAgent,
+// roleTable maps the role labels of formats.md §1 to roles. It is data
+// (roles.tsv), not code: a new label is a line there.
+var roleTable = mustRoleTable(rolesTSV)
 
-	"客户": RoleCustomer, "客戶": RoleCustomer, "借款人": RoleCustomer,
-	"债务人": RoleCustomer, "債務人": RoleCustomer,
-	"customer": RoleCustomer, "c": RoleCustomer, "b": RoleCustomer,
+//go:embed roles.tsv
+var rolesTSV string
 
-	"家属": RoleThirdParty, "家屬": RoleThirdParty, "同事": RoleThirdParty, "朋友": RoleThirdParty,
-	"联系人": RoleThirdParty, "聯繫人": RoleThirdParty, "聯絡人": RoleThirdParty,
-	"第三方": RoleThirdParty, "third_party": RoleThirdParty,
+// mustRoleTable reads the embedded role table; TestRoleTable keeps it
+// valid.
+func mustRoleTable(data string) map[string]Role {
+	t, err := parseRoleTable("roles.tsv", data)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// parseRoleTable reads `label<TAB>role` lines; # starts a comment line.
+func parseRoleTable(name, data string) (map[string]Role, error) {
+	t := map[string]Role{}
+	for i, line := range strings.Split(data, "\n") {
+		line = strings.TrimRight(line, "\r")
+		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		label, role, ok := strings.Cut(line, "\t")
+		if !ok || strings.TrimSpace(label) == "" {
+			return nil, fmt.Errorf("%s:%d: want a label, a tab and a role", name, i+1)
+		}
+		r := Role(strings.TrimSpace(role))
+		if r != RoleAgent && r != RoleCustomer && r != RoleThirdParty {
+			return nil, fmt.Errorf("%s:%d: unknown role %q (want agent, customer or third_party)", name, i+1, role)
+		}
+		if old, dup := t[label]; dup {
+			return nil, fmt.Errorf("%s:%d: %s is already %s", name, i+1, label, old)
+		}
+		t[label] = r
+	}
+	return t, nil
 }
 
 // rolePrefixes are the Chinese role words of at least two characters,

@@ -358,3 +358,26 @@ func TestReadTextDateTimeStampErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestRoleTable: the embedded role table reads, holds the labels of
+// formats.md §1, and a bad line is an error naming it.
+func TestRoleTable(t *testing.T) {
+	tab, err := parseRoleTable("roles.tsv", rolesTSV)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for label, want := range map[string]Role{"坐席": RoleAgent, "客戶": RoleCustomer, "家属": RoleThirdParty, "agent": RoleAgent} {
+		if tab[label] != want {
+			t.Errorf("%s is %q, want %q", label, tab[label], want)
+		}
+	}
+	for data, want := range map[string]string{
+		"坐席 agent":                     "roles.tsv:1: want a label, a tab and a role",
+		"坐席\tboss":                     `roles.tsv:1: unknown role "boss" (want agent, customer or third_party)`,
+		"# c\n坐席\tagent\n坐席\tcustomer": "roles.tsv:3: 坐席 is already agent",
+	} {
+		if _, err := parseRoleTable("roles.tsv", data); err == nil || err.Error() != want {
+			t.Errorf("parseRoleTable(%q) = %v, want %s", data, err, want)
+		}
+	}
+}
