@@ -63,12 +63,20 @@ func uploadName(name string) string {
 	return name
 }
 
-// analyze reads one call from data and analyzes it. A transcript that does
-// not read, or that holds no call or several, is a *badRequest.
+// analyze reads one call from data and analyzes it, on one of the
+// queue's workers. A transcript that does not read, or that holds no call
+// or several, is a *badRequest. When ctx is done (the client went away)
+// while it waits for a worker or before the analysis, it gives up with
+// ctx's error.
 func (s *Server) analyze(ctx context.Context, name string, data []byte, opts corpus.ReadOptions) (*result.Result, error) {
 	if len(strings.TrimSpace(string(data))) == 0 {
 		return nil, badf("the transcript is empty: paste one, or choose a file")
 	}
+	done, err := s.queue.work(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
 	calls, errs := corpus.ParseBytes(name, data, opts)
 	if len(errs) > 0 {
 		var msgs []string
@@ -84,11 +92,8 @@ func (s *Server) analyze(ctx context.Context, name string, data []byte, opts cor
 	default:
 		return nil, badf("%s: the transcript holds %d calls; send one at a time", name, len(calls))
 	}
-	select {
-	case s.analyses <- struct{}{}:
-		defer func() { <-s.analyses }()
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	res := s.cfg.Analyzer.Analyze(calls[0])
 	if !s.cfg.NoRedact {
@@ -129,6 +134,11 @@ func (s *Server) handleAnalyze(w http.ResponseWriter, r *http.Request) {
 		fill()
 		s.render(w, r, status, "analyze", &page)
 	}
+	if s.queue.admit() != nil {
+		s.busy(w, r)
+		return
+	}
+	defer s.queue.release()
 	name, data, err := s.readForm(r, &page)
 	if err != nil {
 		if isTooLarge(err) {
@@ -146,11 +156,12 @@ func (s *Server) handleAnalyze(w http.ResponseWriter, r *http.Request) {
 	res, err := s.analyze(r.Context(), name, data, opts)
 	if err != nil {
 		var bad *badRequest
-		if errors.As(err, &bad) {
+		switch {
+		case errors.As(err, &bad):
 			fail(http.StatusBadRequest, err.Error())
-			return
+		case !gone(r, err):
+			s.internal(w, r, err)
 		}
-		s.internal(w, r, err)
 		return
 	}
 	cs := score.Score(res, s.cfg.Scorecard)
@@ -202,6 +213,12 @@ func readUpload(fh *multipart.FileHeader) ([]byte, error) {
 	return io.ReadAll(f)
 }
 
+// gone reports whether err is r's context ending: the client went away,
+// and nobody reads an answer.
+func gone(r *http.Request, err error) bool {
+	return r.Context().Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded))
+}
+
 // handleAPIAnalyze is POST /api/analyze: the body is one transcript in any
 // supported format; format=, roles= and name= (a file name, whose
 // extension selects the reader) are optional query parameters.
@@ -216,6 +233,11 @@ func (s *Server) handleAPIAnalyze(w http.ResponseWriter, r *http.Request) {
 	if n := v.Get("name"); n != "" {
 		name = uploadName(n)
 	}
+	if s.queue.admit() != nil {
+		s.busy(w, r)
+		return
+	}
+	defer s.queue.release()
 	data, err := io.ReadAll(r.Body)
 	if err != nil {
 		if isTooLarge(err) {
@@ -228,11 +250,12 @@ func (s *Server) handleAPIAnalyze(w http.ResponseWriter, r *http.Request) {
 	res, err := s.analyze(r.Context(), name, data, opts)
 	if err != nil {
 		var bad *badRequest
-		if errors.As(err, &bad) {
+		switch {
+		case errors.As(err, &bad):
 			s.apiError(w, http.StatusBadRequest, err.Error())
-			return
+		case !gone(r, err):
+			s.internal(w, r, err)
 		}
-		s.internal(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, res)

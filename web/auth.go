@@ -1,13 +1,15 @@
 package web
 
 import (
-	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
+	"time"
 )
 
 // sessionCookie is the cookie a browser gets when it signs in.
@@ -25,7 +27,7 @@ func (s *Server) authorized(r *http.Request) bool {
 		return ok && strings.EqualFold(scheme, "Bearer") && s.tokenOK(strings.TrimSpace(tok))
 	}
 	if c, err := r.Cookie(sessionCookie); err == nil {
-		return hmac.Equal([]byte(c.Value), []byte(s.sessionValue()))
+		return s.sessions.valid(c.Value, time.Now())
 	}
 	return false
 }
@@ -38,14 +40,67 @@ func (s *Server) tokenOK(tok string) bool {
 	return subtle.ConstantTimeCompare(a[:], b[:]) == 1
 }
 
-// sessionValue is the session cookie's value: an HMAC of the token under a
-// key made when the server started. The cookie never holds the token, and
-// a restart (or a new token) signs everyone out.
-func (s *Server) sessionValue() string {
-	m := hmac.New(sha256.New, s.sessionKey)
-	m.Write([]byte("callqa session\x00"))
-	m.Write([]byte(s.cfg.Token))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+// Sessions last sessionLife at most; at most maxSessions are kept (the
+// oldest goes first).
+const (
+	sessionLife = 12 * time.Hour
+	maxSessions = 10000
+)
+
+// sessions are the browsers signed in, by the random value of their
+// cookie, kept on the server: signing out ends one for good, and a
+// restart ends them all. The cookie never holds the token.
+type sessions struct {
+	mu      sync.Mutex
+	expires map[string]time.Time
+}
+
+func newSessions() *sessions { return &sessions{expires: map[string]time.Time{}} }
+
+// start makes a new session and returns its cookie value.
+func (ss *sessions) start(now time.Time) (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	id := base64.RawURLEncoding.EncodeToString(b)
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	if len(ss.expires) >= maxSessions {
+		ss.prune(now)
+	}
+	ss.expires[id] = now.Add(sessionLife)
+	return id, nil
+}
+
+// prune drops the expired sessions, and the oldest when none expired.
+func (ss *sessions) prune(now time.Time) {
+	oldest, first := "", time.Time{}
+	for id, exp := range ss.expires {
+		if !now.Before(exp) {
+			delete(ss.expires, id)
+		} else if oldest == "" || exp.Before(first) {
+			oldest, first = id, exp
+		}
+	}
+	if len(ss.expires) >= maxSessions {
+		delete(ss.expires, oldest)
+	}
+}
+
+// valid reports whether id is a live session.
+func (ss *sessions) valid(id string, now time.Time) bool {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	exp, ok := ss.expires[id]
+	return ok && now.Before(exp)
+}
+
+// end ends session id.
+func (ss *sessions) end(id string) {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	delete(ss.expires, id)
 }
 
 // signedIn reports whether a page should offer to sign out.
@@ -103,14 +158,27 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Next = localPath(r.PostForm.Get("next"))
+	client, now := clientAddr(r), time.Now()
+	if wait := s.logins.take(client, now); wait > 0 {
+		w.Header().Set("Retry-After", seconds(wait))
+		p.Error = "Too many wrong tokens: wait " + seconds(wait) + " s and try again. 错误次数过多，请稍后再试。"
+		s.render(w, r, http.StatusTooManyRequests, "login", &p)
+		return
+	}
 	if !s.tokenOK(r.PostForm.Get("token")) {
 		p.Error = "Wrong token. 令牌不正确。"
 		s.render(w, r, http.StatusUnauthorized, "login", &p)
 		return
 	}
+	s.logins.refund(client, now)
+	id, err := s.sessions.start(now)
+	if err != nil {
+		s.internal(w, r, err)
+		return
+	}
 	http.SetCookie(w, &http.Cookie{
 		Name:     sessionCookie,
-		Value:    s.sessionValue(),
+		Value:    id,
 		Path:     "/",
 		HttpOnly: true,
 		SameSite: http.SameSiteStrictMode,
@@ -120,6 +188,9 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		s.sessions.end(c.Value)
+	}
 	http.SetCookie(w, &http.Cookie{
 		Name:     sessionCookie,
 		Value:    "",

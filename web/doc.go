@@ -33,6 +33,14 @@
 //	GET  /api/stats        ?by=team|agent|month|category → index.Stats rows
 //	GET  /healthz          {"ok":true,"calls":N}, without authentication
 //
+// Under load and attack: transcripts posted for analysis go through a
+// bounded queue (Config.Workers parse and analyze, Config.Queue more wait
+// with their bodies read, the rest get 503 with Retry-After at once), and
+// one whose client went away is dropped; a POST that a browser sends from
+// another site is refused (403); sign-in allows a few wrong tokens per
+// client address, then one a second (429); sessions are kept on the server
+// and signing out ends them; a URL over MaxURL gets 414.
+//
 // A server is built once and shared by every request:
 //
 //	srv, err := web.New(web.Config{Index: bi, Analyzer: an, Token: token})

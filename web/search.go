@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp/syntax"
 	"slices"
 	"strconv"
 	"strings"
@@ -188,9 +189,19 @@ func withQuery(path string, p searchParams) string {
 	return path
 }
 
+// pathSegment escapes id as one segment of a URL path. The dot segments
+// "." and ".." are escaped too (%2E): as they are, a browser would resolve
+// them away before asking, and the call would never be reached.
+func pathSegment(id string) string {
+	if id == "." || id == ".." {
+		return strings.ReplaceAll(id, ".", "%2E")
+	}
+	return url.PathEscape(id)
+}
+
 // callHref is the call page of a hit, carrying the search.
 func callHref(id string, p searchParams) string {
-	return withQuery("/calls/"+url.PathEscape(id), p)
+	return withQuery("/calls/"+pathSegment(id), p)
 }
 
 type option struct {
@@ -309,8 +320,12 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 // isQuerySyntax reports whether a search failed on the query-string
 // syntax the text may use (a bad quote, a lone +), which the user can fix.
 func isQuerySyntax(err error) bool {
+	var re *syntax.Error
+	if errors.As(err, &re) {
+		return true
+	}
 	msg := err.Error()
-	return strings.Contains(msg, "parse") || strings.Contains(msg, "syntax") || strings.Contains(msg, "unknown sort") ||
+	return strings.Contains(msg, "parse") || strings.Contains(msg, "parsing regexp") || strings.Contains(msg, "syntax") || strings.Contains(msg, "unknown sort") ||
 		strings.Contains(msg, "fuzziness") || strings.Contains(msg, "date range")
 }
 

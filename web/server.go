@@ -2,7 +2,7 @@ package web
 
 import (
 	"bytes"
-	"crypto/rand"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 
@@ -55,6 +56,15 @@ type Config struct {
 	Log *log.Logger
 	// Version is shown in the page footer.
 	Version string
+	// Workers is the number of transcripts posted to /analyze and
+	// /api/analyze that are parsed and analyzed at once; 0 means one per
+	// CPU.
+	Workers int
+	// Queue is the number of further posted transcripts that may wait
+	// for a worker, their bodies read; 0 means as many as Workers. Past
+	// that the server answers 503 with Retry-After, so at most
+	// (Workers + Queue) × MaxBody of bodies are held in memory.
+	Queue int
 	// NoRedact shows the transcripts posted to /analyze and /api/analyze
 	// as they are; by default their phone, ID and card numbers and e-mail
 	// addresses are masked (package redact). What the console shows from
@@ -65,11 +75,15 @@ type Config struct {
 // Server is the web console and the JSON API. It is an http.Handler, safe
 // for concurrent use.
 type Server struct {
-	cfg        Config
-	mux        *http.ServeMux
-	sessionKey []byte
-	// analyses bounds the analyses running at once: each takes a core.
-	analyses chan struct{}
+	cfg Config
+	mux *http.ServeMux
+	// queue bounds the transcripts posted for analysis held and
+	// analyzed at once.
+	queue *queue
+	// logins limits failed sign-ins per client address.
+	logins *limiter
+	// sessions are the browsers signed in.
+	sessions *sessions
 
 	optMu      sync.Mutex
 	optTime    time.Time
@@ -98,15 +112,18 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Version == "" {
 		cfg.Version = "dev"
 	}
-	key := make([]byte, 32)
-	if _, err := rand.Read(key); err != nil {
-		return nil, fmt.Errorf("web: making the session key: %w", err)
+	if cfg.Workers <= 0 {
+		cfg.Workers = max(1, runtime.GOMAXPROCS(0))
+	}
+	if cfg.Queue <= 0 {
+		cfg.Queue = cfg.Workers
 	}
 	s := &Server{
 		cfg:        cfg,
 		mux:        http.NewServeMux(),
-		sessionKey: key,
-		analyses:   make(chan struct{}, max(1, runtime.GOMAXPROCS(0))),
+		queue:      newQueue(cfg.Workers, cfg.Queue),
+		logins:     newLimiter(loginBurst, loginEvery),
+		sessions:   newSessions(),
 		optTimeout: time.Minute,
 	}
 	s.routes()
@@ -190,6 +207,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusForbidden, fmt.Sprintf("host %q is not allowed: without a token callqa serve answers requests to localhost only", r.Host))
 		return
 	}
+	if len(r.RequestURI) > MaxURL {
+		w.Header().Set("Connection", "close")
+		s.fail(w, r, http.StatusRequestURITooLong, fmt.Sprintf("the URL is too long (the limit is %s)", sizeString(MaxURL)))
+		return
+	}
+	if err := crossOrigin.Check(r); err != nil {
+		s.fail(w, r, http.StatusForbidden, "cross-origin request refused: "+r.Method+" is only accepted from this server's own pages (or from clients that send no Origin)")
+		return
+	}
 	if r.ContentLength > s.cfg.MaxBody {
 		s.tooLarge(w, r)
 		return
@@ -230,24 +256,61 @@ func loopbackHost(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// CheckAddr decides whether the server may listen on addr (host:port):
-// a loopback address always; any other address, all interfaces included
-// (":8080", "0.0.0.0:8080"), only with a token, because every call in the
-// index would be open to whoever reaches the port.
-func CheckAddr(addr string, hasToken bool) error {
+// MinTokenLength is the shortest token accepted when the server listens
+// off loopback.
+const MinTokenLength = 16
+
+// CheckAddr decides whether the server may listen on addr (host:port)
+// with token: a loopback address always; any other address, all
+// interfaces included (":8080", "0.0.0.0:8080"), only with a token of at
+// least MinTokenLength characters, because every call in the index would
+// be open to whoever reaches the port. A host name counts as loopback only
+// when every address it resolves to is a loopback address.
+func CheckAddr(addr, token string) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return fmt.Errorf("--addr %q: want HOST:PORT, e.g. 127.0.0.1:8080", addr)
 	}
-	if loopbackHost(host) || hasToken {
+	if loopbackAddr(host) {
 		return nil
 	}
 	where := host
 	if host == "" || host == "0.0.0.0" || host == "::" {
 		where = "every network interface"
 	}
-	return fmt.Errorf("refusing to listen on %s (%s) without a token: anyone who reaches it could read every call in the index; "+
-		"give --token-file FILE or set CALLQA_TOKEN, or listen on 127.0.0.1", addr, where)
+	if token == "" {
+		return fmt.Errorf("refusing to listen on %s (%s) without a token: anyone who reaches it could read every call in the index; "+
+			"give --token-file FILE or set CALLQA_TOKEN, or listen on 127.0.0.1", addr, where)
+	}
+	if n := utf8.RuneCountInString(token); n < MinTokenLength {
+		return fmt.Errorf("refusing to listen on %s (%s) with a token of %d characters: off this machine the token must have at least %d; "+
+			"make one with e.g. `openssl rand -hex 16`", addr, where, n, MinTokenLength)
+	}
+	return nil
+}
+
+// loopbackAddr reports whether a host to listen on is this machine only:
+// a loopback address, or a name all of whose addresses are loopback ones.
+func loopbackAddr(host string) bool {
+	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	if host == "" {
+		return false
+	}
+	if ip := net.ParseIP(host); ip != nil {
+		return ip.IsLoopback()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	addrs, err := net.DefaultResolver.LookupIPAddr(ctx, host)
+	if err != nil || len(addrs) == 0 {
+		return false
+	}
+	for _, a := range addrs {
+		if !a.IP.IsLoopback() {
+			return false
+		}
+	}
+	return true
 }
 
 // fail answers an error in the form the path calls for: JSON on the API,

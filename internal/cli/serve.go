@@ -64,10 +64,10 @@ transcript is checked at once without being indexed; a dashboard. The same
 functions answer as JSON under /api/ (see docs/api.md).
 
 The index is opened read-only. By default the server listens on 127.0.0.1
-only. Listening on any other address needs an access token, read from
---token-file or the CALLQA_TOKEN environment variable: API clients send
-"Authorization: Bearer TOKEN", browsers sign in once. Without a token such
-an address is refused.
+only. Listening on any other address needs an access token of at least 16
+characters, read from --token-file or the CALLQA_TOKEN environment variable:
+API clients send "Authorization: Bearer TOKEN", browsers sign in once.
+Without such a token the address is refused.
 
 Exit status: 0 after a clean shutdown (SIGINT or SIGTERM); 2 when the index
 cannot be opened (another process, such as callqa index, holds it), the
@@ -143,11 +143,11 @@ func runServe(opts *ServeOptions) error {
 	if err != nil {
 		return trouble(err)
 	}
-	if err := web.CheckAddr(opts.Addr, token != ""); err != nil {
+	if err := web.CheckAddr(opts.Addr, token); err != nil {
 		return trouble(err)
 	}
-	if token != "" && len(token) < 16 {
-		fmt.Fprintf(opts.IO.ErrOut, "callqa: warning: the access token is short (%d characters); use 16 or more random characters\n", len(token))
+	if token != "" && len(token) < web.MinTokenLength {
+		fmt.Fprintf(opts.IO.ErrOut, "callqa: warning: the access token is short (%d characters); use %d or more random characters\n", len(token), web.MinTokenLength)
 	}
 	maxBody, _ := parseSize(opts.MaxBody)
 
@@ -187,7 +187,7 @@ func runServe(opts *ServeOptions) error {
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,
 		IdleTimeout:       idleTimeout,
-		MaxHeaderBytes:    64 << 10,
+		MaxHeaderBytes:    web.MaxHeaderBytes,
 		ErrorLog:          log.New(opts.IO.ErrOut, "callqa: serve: ", log.LstdFlags),
 	}
 

@@ -137,6 +137,14 @@ func TestServeRefusesOpenAddressWithoutToken(t *testing.T) {
 	assert.Contains(t, errOut, "--token-file FILE or set CALLQA_TOKEN")
 }
 
+func TestServeRefusesShortTokenOffLoopback(t *testing.T) {
+	t.Setenv(tokenEnv, "abc")
+	code, out, errOut := callqa("serve", "--index", "nowhere.bleve", "--addr", "0.0.0.0:0")
+	assert.Equal(t, exitTrouble, code)
+	assert.Empty(t, out)
+	assert.Contains(t, errOut, "callqa: refusing to listen on 0.0.0.0:0 (every network interface) with a token of 3 characters: off this machine the token must have at least 16")
+}
+
 func TestServeIndexInUse(t *testing.T) {
 	t.Setenv(tokenEnv, "")
 	dir := filepath.Join(t.TempDir(), "callqa.bleve")
