@@ -95,3 +95,39 @@ func TestJSONCursorValueEnd(t *testing.T) {
 	assert.Equal(t, -1, valueEnd([]byte(`"abc`), 0))
 	assert.Equal(t, -1, valueEnd([]byte(`[1,2`), 0))
 }
+
+// TestStreamInputsSameAsReadPaths checks that Inputs and StreamInputs,
+// their items taken in visit order through one IDCheck, give what
+// ReadPathsWith gives.
+func TestStreamInputsSameAsReadPaths(t *testing.T) {
+	paths := []string{"testdata/calls", "testdata/bad", "testdata/calls/calls.jsonl"}
+	var want []Item
+	ReadPathsWith(paths, nil, ReadOptions{}, func(it Item) { want = append(want, it) })
+	require.NotEmpty(t, want)
+
+	var fromInputs, fromStreams []Item
+	var ids, sids IDCheck
+	Inputs(paths, nil, ReadOptions{}, func(read func() []Item) {
+		for _, it := range read() {
+			fromInputs = append(fromInputs, ids.Check(it))
+		}
+	})
+	StreamInputs(paths, nil, ReadOptions{}, func(read func(emit func(Item))) {
+		read(func(it Item) { fromStreams = append(fromStreams, sids.Check(it)) })
+	})
+	for _, got := range [][]Item{fromInputs, fromStreams} {
+		require.Equal(t, len(want), len(got))
+		for i := range want {
+			assert.Equal(t, want[i].Input, got[i].Input, "item %d", i)
+			assert.Equal(t, want[i].Call, got[i].Call, "item %d", i)
+			assert.Equal(t, errString(want[i].Err), errString(got[i].Err), "item %d", i)
+		}
+	}
+}
+
+func errString(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
