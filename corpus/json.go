@@ -81,14 +81,14 @@ func splitItems(items []Item) ([]*Call, []error) {
 
 // jsonParser reads one JSON call. It first checks the syntax of the whole
 // value, so that syntax errors carry their own offset, then walks the
-// value token by token, which keeps the offset of every field for errors
-// and for Turn.Line.
+// value token by token in place (jsonCursor), which keeps the offset of
+// every field for errors and for Turn.Line.
 type jsonParser struct {
 	path  string
 	data  []byte
 	base  int // added to line numbers: the line of data in its file, minus 1
 	whole int // the line of "whole input" errors: 0 for a file, the line for JSONL
-	dec   *json.Decoder
+	dec   *jsonCursor
 
 	breaks []int64 // offsets of the line breaks in data, once needed
 }
@@ -146,8 +146,7 @@ func (p *jsonParser) call(defID string) (*Call, error) {
 	if err := p.checkSyntax(); err != nil {
 		return nil, err
 	}
-	p.dec = json.NewDecoder(bytes.NewReader(p.data))
-	p.dec.UseNumber()
+	p.dec = &jsonCursor{data: p.data}
 	off := p.next()
 	if k := jsonKind(p.data[off]); k != "object" {
 		hint := ""
@@ -239,6 +238,10 @@ func (p *jsonParser) call(defID string) (*Call, error) {
 func (p *jsonParser) checkSyntax() error {
 	if i := textread.InvalidUTF8(p.data); i >= 0 {
 		return p.errAt(int64(i), "invalid UTF-8 (byte 0x%02x)", p.data[i])
+	}
+	if json.Valid(p.data) {
+		// One value and nothing else; checked without a copy of it.
+		return nil
 	}
 	dec := json.NewDecoder(bytes.NewReader(p.data))
 	var raw json.RawMessage
@@ -508,14 +511,12 @@ func (p *jsonParser) turn(n int, off int64) (jsonTurn, error) {
 				t.label, t.labelField, t.labelOff = label, key, voff
 			}
 		case "text":
-			raw, err := p.value()
-			if err != nil {
-				return t, err
-			}
-			if k := jsonKind(raw[0]); k != "string" {
+			if k := jsonKind(p.data[voff]); k != "string" {
 				return t, p.errAt(voff, "%s: expected a string, got %s", field, k)
 			}
-			if err := json.Unmarshal(raw, &t.text); err != nil {
+			// Decoded straight from the decoder's buffer: a long text
+			// is not copied once more as a json.RawMessage.
+			if err := p.dec.Decode(&t.text); err != nil {
 				return t, p.walkErr(err)
 			}
 			hasText, textOff = true, voff

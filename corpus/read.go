@@ -107,14 +107,30 @@ func CountInputs(paths []string, opts ReadOptions) int {
 // and returns its items (Input set). The read functions may run at once,
 // on other goroutines, in any order; to get ReadPathsWith's items, take
 // their results in visit order and pass every item through one IDCheck.
+// A read function holds all the items of its input; StreamInputs hands
+// them on one at a time.
 func Inputs(paths []string, stdin io.Reader, opts ReadOptions, visit func(read func() []Item)) {
-	walkPathsWith(paths, stdin, &opts, func(n int, read func() []Item) {
+	StreamInputs(paths, stdin, opts, func(read func(emit func(Item))) {
 		visit(func() []Item {
-			items := read()
-			for i := range items {
-				items[i].Input = n
-			}
+			var items []Item
+			read(func(it Item) { items = append(items, it) })
 			return items
+		})
+	})
+}
+
+// StreamInputs is Inputs with read functions that call emit with each
+// item of their input (Input set) as soon as it is read, in input order.
+// A JSONL file in UTF-8 is read line by line, so when emit waits for the
+// calls to be used, reading it holds about one line and one call at a
+// time, whatever the size of the file.
+func StreamInputs(paths []string, stdin io.Reader, opts ReadOptions, visit func(read func(emit func(Item)))) {
+	walkPathsWith(paths, stdin, &opts, func(n int, read func(emit func(Item))) {
+		visit(func(emit func(Item)) {
+			read(func(it Item) {
+				it.Input = n
+				emit(it)
+			})
 		})
 	})
 }
@@ -129,39 +145,39 @@ func (c *IDCheck) Check(it Item) Item { return c.ids.check(it) }
 // walkPaths reads paths, or with count only visits the inputs, emitting
 // one placeholder item for each.
 func walkPaths(paths []string, stdin io.Reader, o *ReadOptions, count bool, emit func(Item)) {
-	walkPathsWith(paths, stdin, o, func(n int, read func() []Item) {
+	walkPathsWith(paths, stdin, o, func(n int, read func(emit func(Item))) {
 		if count {
 			emit(Item{Input: n})
 			return
 		}
-		for _, it := range read() {
+		read(func(it Item) {
 			it.Input = n
 			emit(it)
-		}
+		})
 	})
 }
 
 // walkPathsWith calls visit with the number and the reader of each input.
-func walkPathsWith(paths []string, stdin io.Reader, o *ReadOptions, visit func(n int, read func() []Item)) {
+func walkPathsWith(paths []string, stdin io.Reader, o *ReadOptions, visit func(n int, read func(emit func(Item)))) {
 	w := &walker{o: o, visit: visit, read: map[string]bool{}}
 	for _, p := range paths {
 		if p == "-" {
-			w.input(func() []Item { return o.readStdin(stdin) })
+			w.input(items(func() []Item { return o.readStdin(stdin) }))
 			continue
 		}
 		fi, err := os.Stat(p)
 		switch {
 		case err != nil:
-			w.input(func() []Item { return []Item{{Err: statErr(p, err)}} })
+			w.fail(statErr(p, err))
 		case fi.IsDir():
 			real, err := realPath(p)
 			if err != nil {
-				w.input(func() []Item { return []Item{{Err: statErr(p, err)}} })
+				w.fail(statErr(p, err))
 				continue
 			}
 			w.dir(p, real, nil)
 		case kindOf(p) == "" && !o.forced():
-			w.input(func() []Item { return []Item{{Err: unsupported(p)}} })
+			w.fail(unsupported(p))
 		default:
 			w.file(p)
 		}
@@ -181,7 +197,9 @@ func ReadFile(path string) ([]*Call, []error) {
 		}
 		return nil, []error{unsupported(path)}
 	}
-	return splitItems((&ReadOptions{}).readFile(path))
+	var items []Item
+	(&ReadOptions{}).readFile(path, func(it Item) { items = append(items, it) })
+	return splitItems(items)
 }
 
 func unsupported(path string) error {
@@ -237,29 +255,52 @@ func (o *ReadOptions) checkFile(path string, fi fs.FileInfo) error {
 	return nil
 }
 
-// readFile reads a file whose extension is supported. What the file is and
-// its size are checked before it is opened: a pipe is never opened (that
-// would block) and a file over the limit is never read.
-func (o *ReadOptions) readFile(path string) []Item {
+// readFile reads a file whose extension is supported and emits its items.
+// What the file is and its size are checked before it is opened: a pipe is
+// never opened (that would block) and a file over the limit is never read.
+// A JSONL file in UTF-8 is read line by line (streamJSONL), any other
+// whole.
+func (o *ReadOptions) readFile(path string, emit func(Item)) {
 	fi, err := os.Stat(path)
 	if err != nil {
-		return []Item{{Err: statErr(path, err)}}
+		emit(Item{Err: statErr(path, err)})
+		return
 	}
 	if err := o.checkFile(path, fi); err != nil {
-		return []Item{{Err: err}}
+		emit(Item{Err: err})
+		return
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return []Item{{Err: fileErr(path, err)}}
+		emit(Item{Err: fileErr(path, err)})
+		return
 	}
 	defer f.Close()
 	// The same checks on the file opened, in case it changed in between.
 	if fi, err = f.Stat(); err != nil {
-		return []Item{{Err: fileErr(path, err)}}
+		emit(Item{Err: fileErr(path, err)})
+		return
 	}
 	if err := o.checkFile(path, fi); err != nil {
-		return []Item{{Err: err}}
+		emit(Item{Err: err})
+		return
 	}
+	if o.nativeKind(kindOf(path)) == kindJSONL {
+		if o.streamJSONL(path, f, emit) {
+			return
+		}
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			emit(Item{Err: fileErr(path, err)})
+			return
+		}
+	}
+	for _, it := range o.readWhole(path, f) {
+		emit(it)
+	}
+}
+
+// readWhole reads the open file f, named path, into memory and parses it.
+func (o *ReadOptions) readWhole(path string, f *os.File) []Item {
 	limit := o.Limits.fileSize()
 	b, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
@@ -269,6 +310,21 @@ func (o *ReadOptions) readFile(path string) []Item {
 		return []Item{{Err: o.Limits.inputTooLarge(path)}}
 	}
 	return o.parse(path, kindOf(path), b)
+}
+
+// nativeKind returns the native kind (.txt, .json, .jsonl) an input of
+// kind is read as, or "" when a registered format reads it.
+func (o *ReadOptions) nativeKind(kind string) string {
+	if o.forced() {
+		if findFormat(o.Format) != nil {
+			return ""
+		}
+		return "." + o.Format
+	}
+	if formatByExt(kind) != nil {
+		return ""
+	}
+	return kind
 }
 
 // sizeString writes a size in bytes the way people read it.
@@ -402,25 +458,34 @@ func realPath(p string) (string, error) {
 // folders, and the walk ends even when links form a loop.
 type walker struct {
 	o     *ReadOptions
-	visit func(n int, read func() []Item)
+	visit func(n int, read func(emit func(Item)))
 	read  map[string]bool // real paths of the folders read so far
 	n     int             // inputs so far
 }
 
 // input numbers the next input and hands it, with its reader, to visit.
-func (w *walker) input(read func() []Item) {
+func (w *walker) input(read func(emit func(Item))) {
 	w.n++
 	w.visit(w.n, read)
 }
 
+// items turns a reader that returns its items into one that emits them.
+func items(read func() []Item) func(emit func(Item)) {
+	return func(emit func(Item)) {
+		for _, it := range read() {
+			emit(it)
+		}
+	}
+}
+
 // file reads the file at path as one input.
 func (w *walker) file(path string) {
-	w.input(func() []Item { return w.o.readFile(path) })
+	w.input(func(emit func(Item)) { w.o.readFile(path, emit) })
 }
 
 // fail emits err as an input of its own.
 func (w *walker) fail(err error) {
-	w.input(func() []Item { return []Item{{Err: err}} })
+	w.input(func(emit func(Item)) { emit(Item{Err: err}) })
 }
 
 // dir reads the folder at path, whose real path is real. enclosing holds

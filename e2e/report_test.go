@@ -42,11 +42,19 @@ const injected = `# call_id: X01
 坐席：我是嘉禾消费金融的小李，你就是个老赖，今天必须还钱。</textarea><svg onload=alert(3)>
 `
 
+// cspListener collects the page's Content-Security-Policy violations in
+// window.__cspViolations.
+const cspListener = `window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', function (e) {
+	window.__cspViolations.push(e.violatedDirective + ': ' + (e.blockedURI || 'inline') + ' at line ' + e.lineNumber);
+});`
+
 // TestReportInChromium writes the HTML report of the sample calls and an
 // injected transcript with the real binary, opens it in headless Chromium
 // and checks what a team lead sees: the page loads with no console error,
 // the charts are drawn, the table sorts, a call view shows its highlighted
-// violation in a CJK font, and nothing from a transcript runs.
+// violation in a CJK font, nothing from a transcript runs, and the page's
+// Content-Security-Policy holds with no violation.
 func TestReportInChromium(t *testing.T) {
 	if _, err := os.Stat(chromiumPath); err != nil {
 		t.Fatalf("the e2e tests need Chromium at %s (apt-get install chromium fonts-noto-cjk): %v", chromiumPath, err)
@@ -65,6 +73,10 @@ func TestReportInChromium(t *testing.T) {
 	assert.Empty(t, stderr.String())
 
 	ctx, b := newBrowser(t)
+	// Record the page's Content-Security-Policy violations from its first
+	// byte on: a script the browser adds is not bound by the page's policy.
+	_, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: cspListener})
+	require.NoError(t, err)
 	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate("file://"+report)))
 	require.NoError(t, chromedp.Do(ctx, chromedp.WaitReady(chromedp.CSS("#calls-table tbody tr[data-call]"))))
 
@@ -280,6 +292,15 @@ func TestReportInChromium(t *testing.T) {
 		agent := evaluate[string](t, ctx, `document.querySelector('#calls-table tr[data-call="X01"]').cells[1].textContent`)
 		assert.Equal(t, `测试员"><img src=x onerror="window.__pwned=4">`, agent)
 		assert.Equal(t, "老赖", evaluate[string](t, ctx, `document.querySelector('#call-X01 mark.violation').textContent`))
+	})
+
+	t.Run("content_security_policy", func(t *testing.T) {
+		policy := evaluate[string](t, ctx, `(document.querySelector('meta[http-equiv="Content-Security-Policy"]') || {}).content || ''`)
+		assert.Contains(t, policy, "default-src 'none'")
+		assert.Contains(t, policy, "script-src 'sha256-")
+		// The page worked under it (the subtests above), and broke no rule.
+		openCall(t, ctx, "call-X01")
+		assert.Equal(t, []string{}, evaluate[[]string](t, ctx, `window.__cspViolations`), "Content-Security-Policy violations")
 	})
 
 	// Last: everything the page did is in.

@@ -17,7 +17,10 @@
 // seconds. The JSON is written with <, > and & escaped, so no text can end
 // the element, and the script sets every text from it with textContent,
 // never as HTML: a transcript that contains <script> shows as text and
-// never runs:
+// never runs. A Content-Security-Policy meta tag makes that hold even if
+// text did get in as HTML: nothing may load (default-src 'none'), and the
+// only script that may run is the page's own, listed by its SHA-256 hash,
+// computed from the embedded script when the package loads:
 //
 //	calls := make([]*score.CallScore, 0, len(results))
 //	for _, res := range results {

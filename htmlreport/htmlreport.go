@@ -1,7 +1,9 @@
 package htmlreport
 
 import (
+	"crypto/sha256"
 	_ "embed"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"html/template"
@@ -36,6 +38,10 @@ var (
 	//go:embed report.js
 	pageJS string
 
+	// csp is the report's Content-Security-Policy: nothing may load or
+	// run but the page's own script, known by its hash, and its styles.
+	csp = contentSecurityPolicy("\n" + pageJS + "\n") // as the template writes it
+
 	tmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 		"ui":    func(code string) Label { return label(groupUI, code) },
 		"bi":    bilingual,
@@ -44,6 +50,17 @@ var (
 		"svg":   (*callview.BarChart).SVG,
 	}).Parse(pageTemplate))
 )
+
+// contentSecurityPolicy is the policy of a page whose one script is
+// script: nothing is fetched (default-src 'none': no image, font, frame
+// or connection), the script runs because its SHA-256 hash is listed, so
+// any other script, injected or inline handler, does not; styles are the
+// page's own, inline.
+func contentSecurityPolicy(script string) string {
+	sum := sha256.Sum256([]byte(script))
+	return "default-src 'none'; script-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) +
+		"'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+}
 
 // Write writes the report on calls, in the order given, to w as one HTML
 // document.
@@ -71,6 +88,7 @@ type page struct {
 	Data      template.JS // pageData as JSON, safe inside a <script> element
 	CSS       template.CSS
 	JS        template.JS
+	CSP       string // the Content-Security-Policy meta tag's content
 }
 
 type totals struct {
@@ -184,6 +202,7 @@ func buildPage(calls []*score.CallScore, opts Options) (page, error) {
 		Scorecard: opts.Scorecard,
 		CSS:       template.CSS(callview.BaseCSS + "\n" + pageCSS),
 		JS:        template.JS(pageJS),
+		CSP:       csp,
 	}
 	gen := opts.Generated
 	if gen.IsZero() {

@@ -2,11 +2,15 @@ package htmlreport
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"flag"
+	"html"
 	"html/template"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -502,5 +506,43 @@ func TestCompliance(t *testing.T) {
 	}
 	for _, code := range []string{"compliant", "nonCompliant", "notApplicable", "practicePassMark", "passMark"} {
 		assert.Contains(t, pageJS, `"`+code+`"`, "the script shows %s", code)
+	}
+}
+
+// TestContentSecurityPolicy checks the report's Content-Security-Policy
+// meta tag: it comes first in <head>, before anything it governs, nothing
+// is fetched, and the hash it lists is that of the one script the page
+// runs, as rendered, so that script runs and no other.
+func TestContentSecurityPolicy(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		calls []*score.CallScore
+	}{
+		{"sample", sampleCalls()},
+		{"empty", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := render(t, tc.calls, Options{Generated: generated})
+			m := regexp.MustCompile(`<meta http-equiv="Content-Security-Policy" content="([^"]*)">`).FindStringSubmatchIndex(out)
+			require.NotNil(t, m, "a CSP meta tag")
+			policy := html.UnescapeString(out[m[2]:m[3]])
+			assert.Less(t, m[0], strings.Index(out, "<title>"), "the meta tag precedes the rest of <head>")
+
+			directives := map[string]string{}
+			for _, d := range strings.Split(policy, ";") {
+				name, value, _ := strings.Cut(strings.TrimSpace(d), " ")
+				directives[name] = value
+			}
+			assert.Equal(t, "'none'", directives["default-src"], policy)
+			assert.Equal(t, "'unsafe-inline'", directives["style-src"], policy)
+			assert.Equal(t, "'none'", directives["base-uri"], policy)
+			assert.NotContains(t, policy, "unsafe-eval")
+
+			scripts := regexp.MustCompile(`(?s)<script>(.*?)</script>`).FindAllStringSubmatch(out, -1)
+			require.Len(t, scripts, 1, "one script runs (the data is a JSON block)")
+			sum := sha256.Sum256([]byte(scripts[0][1]))
+			assert.Equal(t, "'sha256-"+base64.StdEncoding.EncodeToString(sum[:])+"'", directives["script-src"], "the hash of the script as rendered")
+			assert.False(t, regexp.MustCompile(`<[^>]*\son[a-z]+=`).MatchString(out), "no inline event handler attribute")
+		})
 	}
 }

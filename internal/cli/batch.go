@@ -21,9 +21,10 @@ type scanner struct {
 	// inputs is nil (tests feed items this way).
 	read func(emit func(corpus.Item))
 	// inputs, when set, is used instead of read: it hands over each input's
-	// reader in order (corpus.Inputs), so that inputs are read and parsed
-	// on several goroutines while their items still go on in input order.
-	inputs func(visit func(read func() []corpus.Item))
+	// reader in order (corpus.StreamInputs), so that inputs are read and
+	// parsed on several goroutines while their items still go on in input
+	// order.
+	inputs func(visit func(read func(emit func(corpus.Item))))
 	// count returns the number of inputs read will read (for the progress
 	// display); nil when unknown.
 	count func() int
@@ -72,8 +73,8 @@ func newScanner(ios *IOStreams, opts scannerOptions) (*scanner, error) {
 	input.Skip = skipped.Add
 	return &scanner{
 		read: func(emit func(corpus.Item)) { corpus.ReadPathsWith(paths, ios.In, input, emit) },
-		inputs: func(visit func(read func() []corpus.Item)) {
-			corpus.Inputs(paths, ios.In, input, visit)
+		inputs: func(visit func(read func(emit func(corpus.Item)))) {
+			corpus.StreamInputs(paths, ios.In, input, visit)
 		},
 		count:   func() int { return corpus.CountInputs(paths, input) },
 		analyze: an.Analyze,
@@ -209,6 +210,10 @@ func printDispute(w io.Writer, source string, d *result.RoleDispute) {
 		source, d.Given, d.Given, d.Inferred.Agent, d.Inferred.Confidence)
 }
 
+// itemsAhead is how many items of one input may be read ahead of the
+// analysis.
+const itemsAhead = 16
+
 // readItems calls emit with every input item in input order. With
 // s.inputs, up to workers inputs are read and parsed at once, ahead of the
 // one whose items are being handed on (parsing JSON is a quarter of the
@@ -219,18 +224,23 @@ func (s *scanner) readItems(workers int, emit func(corpus.Item)) {
 		s.read(emit)
 		return
 	}
-	ahead := make(chan chan []corpus.Item, workers)
+	ahead := make(chan chan corpus.Item, workers)
 	go func() {
-		s.inputs(func(read func() []corpus.Item) {
-			done := make(chan []corpus.Item, 1)
-			ahead <- done // waits while workers inputs are ahead
-			go func() { done <- read() }()
+		s.inputs(func(read func(emit func(corpus.Item))) {
+			// An input's items wait here, a few at a time: a big file
+			// is read as its calls are analyzed, not all at once.
+			items := make(chan corpus.Item, itemsAhead)
+			ahead <- items // waits while workers inputs are ahead
+			go func() {
+				read(func(it corpus.Item) { items <- it })
+				close(items)
+			}()
 		})
 		close(ahead)
 	}()
 	var ids corpus.IDCheck
-	for done := range ahead {
-		for _, it := range <-done {
+	for items := range ahead {
+		for it := range items {
 			emit(ids.Check(it))
 		}
 	}
