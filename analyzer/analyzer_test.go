@@ -202,6 +202,33 @@ func TestEvidenceLeavesOutFillers(t *testing.T) {
 	}
 }
 
+// TestInvisiblesDoNotEvade: an invisible character inside a word (a
+// zero-width space, a soft hyphen, a direction override) does not hide it
+// from the rules, and the evidence quotes the original bytes, invisibles
+// included.
+func TestInvisiblesDoNotEvade(t *testing.T) {
+	tests := []struct {
+		name, text, category, match string
+	}{
+		{"zero_width_space", "你就是个老\u200b赖", "insult", "老\u200b赖"},
+		{"soft_hyphen", "不还钱就要坐\u00ad牢的", "false_legal_claim", "坐\u00ad牢"},
+		{"word_joiner_and_bom", "你这个骗\u2060\ufeff子", "insult", "骗\u2060\ufeff子"},
+		{"direction_override", "你就是个老\u202e赖\u202c", "insult", "老\u202e赖"},
+		{"variation_selector", "你就是个垃\ufe0f圾", "insult", "垃\ufe0f圾"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := analyze(t, "坐席："+tt.text)
+			require.Len(t, r.Findings, 1)
+			f := r.Findings[0]
+			assert.Equal(t, tt.category, f.Category)
+			assert.Contains(t, f.Match, tt.match)
+			assert.Equal(t, tt.text, f.Text)
+			assert.Equal(t, f.Match, f.Text[f.Start:f.End])
+		})
+	}
+}
+
 func TestUserPackOverridesAndDisables(t *testing.T) {
 	builtinPacks, err := lexicon.LoadFS(lexicon.Builtin, "lexicon/packs")
 	require.NoError(t, err)

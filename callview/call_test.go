@@ -155,3 +155,26 @@ func TestBaseCSS(t *testing.T) {
 	}
 	assert.Equal(t, strings.Count(BaseCSS, "{"), strings.Count(BaseCSS, "}"))
 }
+
+// TestBaseCSSIsolatesText: a direction override (U+202E) in a turn or a
+// quote reorders only that piece, in the console and in the report, which
+// both start from BaseCSS.
+func TestBaseCSSIsolatesText(t *testing.T) {
+	var rule string
+	for _, r := range strings.Split(BaseCSS, "}") {
+		if strings.Contains(r, "unicode-bidi: isolate") {
+			rule = r
+		}
+	}
+	if _, after, ok := strings.Cut(rule, "*/"); ok {
+		rule = after
+	}
+	sel, _, _ := strings.Cut(rule, "{")
+	var got []string
+	for _, s := range strings.Split(sel, ",") {
+		got = append(got, strings.TrimSpace(s))
+	}
+	for _, want := range []string{"p.text", "p.text mark", ".quote", ".hint-quote"} {
+		assert.Contains(t, got, want)
+	}
+}

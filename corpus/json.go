@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/callqa/callqa/corpus/internal/textread"
+	"github.com/callqa/callqa/redact"
 )
 
 // ReadJSON parses one call in the JSON form of formats.md §2:
@@ -224,7 +225,7 @@ func (p *jsonParser) call(defID string) (*Call, error) {
 		role, ok := resolveRole(jt.label, roles)
 		if !ok {
 			return nil, p.errAt(jt.labelOff, "turns[%d].%s: unknown role %q; map it in \"roles\": {%q: \"agent\"}",
-				i+1, jt.labelField, jt.label, jt.label)
+				i+1, jt.labelField, redact.Mask(jt.label), redact.Mask(jt.label))
 		}
 		c.Turns = append(c.Turns, Turn{
 			N: i + 1, Role: role, Label: jt.label, Text: jt.text,
@@ -404,7 +405,7 @@ func (p *jsonParser) roles(off int64, roles *roleMap) error {
 		key, _ := tok.(string)
 		label := strings.TrimSpace(key) // speakers are trimmed too
 		voff := p.next()
-		field := "roles." + key
+		field := "roles." + redact.Mask(key)
 		raw, err := p.value()
 		if err != nil {
 			return err
@@ -421,10 +422,10 @@ func (p *jsonParser) roles(off int64, roles *roleMap) error {
 		}
 		role, ok := roleValue(v)
 		if !ok {
-			return p.errAt(voff, "%s: unknown role %q (want agent, customer or third_party)", field, v)
+			return p.errAt(voff, "%s: unknown role %q (want agent, customer or third_party)", field, redact.Mask(v))
 		}
 		if old, ok := roles.set(label, role); !ok {
-			return p.errAt(voff, "roles: %s is mapped to both %s and %s", label, old, role)
+			return p.errAt(voff, "roles: %s is mapped to both %s and %s", redact.Mask(label), old, role)
 		}
 	}
 	_, err := p.dec.Token()
@@ -505,7 +506,7 @@ func (p *jsonParser) turn(n int, off int64) (jsonTurn, error) {
 			}
 			label = strings.TrimSpace(label)
 			if t.labelField != "" && label != t.label {
-				return t, p.errAt(voff, "%s: speaker %q and role %q disagree", where, t.label, label)
+				return t, p.errAt(voff, "%s: speaker %q and role %q disagree", where, redact.Mask(t.label), redact.Mask(label))
 			}
 			if t.labelField == "" {
 				t.label, t.labelField, t.labelOff = label, key, voff

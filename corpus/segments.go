@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/callqa/callqa/corpus/internal/textread"
+	"github.com/callqa/callqa/redact"
 )
 
 // Segment is one utterance of a speech-recognition result, before turns
@@ -216,11 +217,11 @@ func ParseRoleMap(s string) (map[string]Role, error) {
 		}
 		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
 		if !ok || k == "" || v == "" {
-			return nil, fmt.Errorf("roles: %q is not ID=ROLE", strings.TrimSpace(part))
+			return nil, fmt.Errorf("roles: %q is not ID=ROLE", redact.Mask(strings.TrimSpace(part)))
 		}
 		role, ok := roleValue(v)
 		if !ok {
-			return nil, fmt.Errorf("roles: %q: unknown role %q (want agent, customer or third_party)", k, v)
+			return nil, fmt.Errorf("roles: %q: unknown role %q (want agent, customer or third_party)", redact.Mask(k), redact.Mask(v))
 		}
 		out[k] = role
 	}

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/callqa/callqa/corpus/internal/textread"
+	"github.com/callqa/callqa/redact"
 )
 
 // roleTable maps the role labels of formats.md §1 to roles. It is data
@@ -43,7 +44,7 @@ func parseRoleTable(name, data string) (map[string]Role, error) {
 		}
 		r := Role(strings.TrimSpace(role))
 		if r != RoleAgent && r != RoleCustomer && r != RoleThirdParty {
-			return nil, fmt.Errorf("%s:%d: unknown role %q (want agent, customer or third_party)", name, i+1, role)
+			return nil, fmt.Errorf("%s:%d: unknown role %q (want agent, customer or third_party)", name, i+1, redact.Mask(role))
 		}
 		if old, dup := t[label]; dup {
 			return nil, fmt.Errorf("%s:%d: %s is already %s", name, i+1, label, old)
@@ -360,19 +361,19 @@ func parseRoles(v string, roles *roleMap) error {
 		}
 		i := strings.IndexAny(e, "=＝")
 		if i < 0 {
-			return fmt.Errorf("roles: bad entry %q (want LABEL=agent, LABEL=customer or LABEL=third_party)", e)
+			return fmt.Errorf("roles: bad entry %q (want LABEL=agent, LABEL=customer or LABEL=third_party)", redact.Mask(e))
 		}
 		_, size := utf8.DecodeRuneInString(e[i:])
 		label, val := textread.TrimLine(e[:i]), textread.TrimLine(e[i+size:])
 		if label == "" {
-			return fmt.Errorf("roles: bad entry %q (want LABEL=agent, LABEL=customer or LABEL=third_party)", e)
+			return fmt.Errorf("roles: bad entry %q (want LABEL=agent, LABEL=customer or LABEL=third_party)", redact.Mask(e))
 		}
 		r, ok := roleValue(val)
 		if !ok {
-			return fmt.Errorf("roles: unknown role %q for %s (want agent, customer or third_party)", val, label)
+			return fmt.Errorf("roles: unknown role %q for %s (want agent, customer or third_party)", redact.Mask(val), redact.Mask(label))
 		}
 		if old, ok := roles.set(label, r); !ok {
-			return fmt.Errorf("roles: %s is mapped to both %s and %s", label, old, r)
+			return fmt.Errorf("roles: %s is mapped to both %s and %s", redact.Mask(label), old, r)
 		}
 	}
 	return nil
@@ -403,7 +404,7 @@ func readTurns(name string, lines []string, c *Call, roles *roleMap) error {
 		if label, body, ok := splitLabel(rest); ok {
 			role, known := resolveRole(label, roles)
 			if !known {
-				return parseErr(name, n, "unknown role %q; map it in the header: # roles: %s=agent", label, label)
+				return parseErr(name, n, "unknown role %q; map it in the header: # roles: %s=agent", redact.Mask(label), redact.Mask(label))
 			}
 			flush()
 			t := Turn{N: len(c.Turns) + 1, Role: role, Label: label, Line: n}

@@ -1,9 +1,13 @@
 package redact
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // findEmails finds the e-mail-like regions of f.s, local@domain.tld with an
-// ASCII '@' or a full-width '＠', and reports those whose local part has no
+// ASCII '@' or a full-width '＠', in ASCII or full-width letters, digits
+// and dots (ｔｅｓｔ＠ｅｘａｍｐｌｅ．ｃｏｍ), and reports those whose local part has no
 // mask character as Email.
 //
 // A region whose local part holds a '*' (an address masked already, such
@@ -23,13 +27,21 @@ func (f *finder) findEmails() {
 			continue
 		}
 		start := i
-		for start > 0 && isLocalChar(s[start-1]) {
-			start--
+		for start > 0 {
+			r, w := utf8.DecodeLastRuneInString(s[:start])
+			if !isLocalRune(r) {
+				break
+			}
+			start -= w
 		}
-		for start < i && s[start] == '.' {
-			start++
+		for start < i {
+			r, w := utf8.DecodeRuneInString(s[start:])
+			if !isDot(r) {
+				break
+			}
+			start += w
 		}
-		if start == i || s[i-1] == '.' {
+		if last, _ := utf8.DecodeLastRuneInString(s[:i]); start == i || isDot(last) {
 			continue
 		}
 		if n := len(f.emails); n > 0 && start < f.emails[n-1].end {
@@ -40,10 +52,10 @@ func (f *finder) findEmails() {
 			continue
 		}
 		f.emails = append(f.emails, region{start, end})
-		if strings.IndexByte(s[start:i], '*') < 0 {
+		if local := s[start:i]; !strings.ContainsRune(local, '*') && !strings.ContainsRune(local, '＊') {
 			k := len(f.localOffs)
-			for off := start; off < i; off++ {
-				f.localOffs = append(f.localOffs, off)
+			for off := range local {
+				f.localOffs = append(f.localOffs, start+off)
 			}
 			core := f.localOffs[k:]
 			keep := 1
@@ -56,50 +68,66 @@ func (f *finder) findEmails() {
 	}
 }
 
-// domainEnd returns the end of the longest domain at i, labels of ASCII
-// letters, digits and hyphens joined by dots, at least two labels, the last
-// of two or more letters; or -1 if there is none.
+// domainEnd returns the end of the longest domain at i, labels of letters,
+// digits and hyphens (ASCII or full-width) joined by dots ('.' or '．'), at
+// least two labels, the last of two or more letters; or -1 if there is
+// none.
 func domainEnd(s string, i int) int {
 	end, labels := -1, 0
 	for {
-		start := i
-		for i < len(s) && isDomainChar(s[i]) {
-			i++
+		start, letters := i, true
+		for i < len(s) {
+			r, w := utf8.DecodeRuneInString(s[i:])
+			if !isDomainRune(r) {
+				break
+			}
+			letters = letters && isLetter(r)
+			i += w
 		}
 		if i == start {
 			return end
 		}
 		labels++
-		if labels >= 2 && isTLD(s[start:i]) {
+		if labels >= 2 && letters && utf8.RuneCountInString(s[start:i]) >= 2 {
 			end = i
 		}
-		if i+1 < len(s) && s[i] == '.' && isDomainChar(s[i+1]) {
-			i++
+		r, w := utf8.DecodeRuneInString(s[i:])
+		if next, _ := utf8.DecodeRuneInString(s[min(i+w, len(s)):]); isDot(r) && isDomainRune(next) {
+			i += w
 			continue
 		}
 		return end
 	}
 }
 
-// isLocalChar reports whether c may be part of the local part of an
-// address. The mask character '*' is included so that a masked address is
-// still seen as one.
-func isLocalChar(c byte) bool {
-	return isDomainChar(c) || strings.IndexByte("._%+*", c) >= 0
+// isLocalRune reports whether r may be part of the local part of an
+// address, in ASCII or full-width. The mask characters '*' and '＊' are
+// included so that a masked address is still seen as one.
+func isLocalRune(r rune) bool {
+	if r >= 0xFF01 && r <= 0xFF5E {
+		r -= 0xFF01 - '!' // full-width ASCII
+	}
+	return r < utf8.RuneSelf && (isDomainChar(byte(r)) || strings.IndexByte("._%+*", byte(r)) >= 0) || r == '＊'
 }
+
+// isDomainRune reports whether r may be part of a label of a domain: an
+// ASCII or full-width letter, digit or hyphen.
+func isDomainRune(r rune) bool {
+	if r >= 0xFF01 && r <= 0xFF5E {
+		r -= 0xFF01 - '!'
+	}
+	return r < utf8.RuneSelf && isDomainChar(byte(r))
+}
+
+func isLetter(r rune) bool {
+	if r >= 0xFF01 && r <= 0xFF5E {
+		r -= 0xFF01 - '!'
+	}
+	return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z'
+}
+
+func isDot(r rune) bool { return r == '.' || r == '．' }
 
 func isDomainChar(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-'
-}
-
-func isTLD(label string) bool {
-	if len(label) < 2 {
-		return false
-	}
-	for i := 0; i < len(label); i++ {
-		if c := label[i] | 0x20; c < 'a' || c > 'z' {
-			return false
-		}
-	}
-	return true
 }

@@ -68,7 +68,7 @@ func (f *finder) numberIn(set *groupSet, i, j int) (match, bool) {
 		span.Kind = Mobile
 		return match{Span: span, core: offs[p:], keepHead: 3, keepTail: 4}, true
 	}
-	if len(gs) == 2 && isLandline(gs, d) {
+	if (len(gs) == 2 || len(gs) == 3 && gs[2].size() == 4) && isLandline(gs, d) {
 		return landline(span, gs, offs), true
 	}
 	return match{}, false
@@ -163,12 +163,18 @@ func isMobile(d string) bool {
 	return len(d) == 11 && d[0] == '1' && d[1] >= '3' && d[1] <= '9'
 }
 
-// isLandline reports whether the two groups, with digits d, are an area
-// code and a local number: 010 or 02x with 8 digits, 0[3-9]xx with 7 or 8
-// digits, the local number not starting with 0 or 1.
+// isLandline reports whether the groups, with digits d, are an area code
+// and a local number in one group or two (021 5555 1234, 0755 234 5678):
+// 010 or 02x with 8 digits, 0[3-9]xx with 7 or 8 digits, the local number
+// not starting with 0 or 1.
 func isLandline(gs []group, d string) bool {
-	area, local := gs[0].size(), gs[1].size()
-	if gs[0].x || gs[1].x || d[0] != '0' || d[area] < '2' {
+	area, local := gs[0].size(), len(d)-gs[0].size()
+	for _, g := range gs {
+		if g.x {
+			return false
+		}
+	}
+	if d[0] != '0' || d[area] < '2' {
 		return false
 	}
 	switch {

@@ -109,6 +109,11 @@ func find(s string) *finder {
 	f.scan()
 	f.matchGroups(&f.arabic, f.arabicAt)
 	f.matchGroups(&f.chinese, chineseAt)
+	if len(f.chinese.groups) > 0 {
+		// Only a text with Chinese numerals may hold a spoken number.
+		f.scanSpoken()
+		f.addSpoken()
+	}
 	if len(f.out) > 1 {
 		slices.SortFunc(f.out, func(a, b match) int { return a.Start - b.Start })
 	}
@@ -118,12 +123,13 @@ func find(s string) *finder {
 // release empties f and puts it back in the pool; the buffers of a very
 // long text are dropped rather than kept.
 func (f *finder) release() {
-	if cap(f.arabic.offs)+cap(f.chinese.offs)+cap(f.localOffs) > 1<<16 {
+	if cap(f.arabic.offs)+cap(f.chinese.offs)+cap(f.spoken.offs)+cap(f.localOffs) > 1<<16 {
 		*f = finder{}
 	}
 	f.s = ""
 	f.emails, f.localOffs, f.out = f.emails[:0], f.localOffs[:0], f.out[:0]
 	f.arabic.reset()
 	f.chinese.reset()
+	f.spoken.reset()
 	finders.Put(f)
 }

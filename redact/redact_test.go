@@ -78,6 +78,27 @@ var positives = []maskCase{
 	{"email with one-character local part", "a@example.org", "*@example.org", []Kind{Email}},
 	{"email with subdomain and trailing dot", "发到li_na+call@mail.example.com.cn。", "发到l*********@mail.example.com.cn。", []Kind{Email}},
 
+	// Issue 17: zero-width characters inside, landlines with a grouped
+	// local number, digits then Chinese numerals, full-width addresses,
+	// ID numbers in Chinese numerals.
+	{"mobile with zero-width spaces inside", "手机138\u200b1234\u200b5678", "手机138\u200b****\u200b5678", []Kind{Mobile}},
+	{"mobile with soft hyphen and word joiner inside", "1\u00ad38\u20601234\ufeff5678吧", "1\u00ad38\u2060****\ufeff5678吧", []Kind{Mobile}},
+	{"grouped mobile with zero-width joiner inside", "138 12\u200d34 5678", "138 **\u200d** 5678", []Kind{Mobile}},
+	{"Chinese numeral mobile with zero-width space", "幺三八\u200b一二三四五六七八", "幺三八\u200b＊＊＊＊五六七八", []Kind{Mobile}},
+	{"landline with space-grouped local number", "座机021 5555 1234", "座机021 **** 1234", []Kind{Landline}},
+	{"landline with hyphen then space", "010-8888 6666", "010-**** 6666", []Kind{Landline}},
+	{"landline four-digit area code and three-four local", "0755 234 5678", "0755 *** 5678", []Kind{Landline}},
+	{"mobile digits then Chinese numerals", "手机138一二三四五六七八", "手机138＊＊＊＊五六七八", []Kind{Mobile}},
+	{"mobile digits then grouped Chinese numerals", "是138 一二三四 五六七八吧", "是138 ＊＊＊＊ 五六七八吧", []Kind{Mobile}},
+	{"mobile digits and numerals mixed", "1三8一2三四五6七八", "1三8＊*＊＊五6七八", []Kind{Mobile}},
+	{"mobile full-width digits then numerals", "１３９零零一二三四五六", "１３９＊＊＊＊三四五六", []Kind{Mobile}},
+	{"email in full-width letters", "邮箱ｔｅｓｔ＠ｅｘａｍｐｌｅ．ｃｏｍ谢谢", "邮箱ｔ＊＊＊＠ｅｘａｍｐｌｅ．ｃｏｍ谢谢", []Kind{Email}},
+	{"email full-width local part ascii domain", "ｚｈａｎｇ@example.com", "ｚ＊＊＊＊@example.com", []Kind{Email}},
+	{"email ascii local part full-width dot", "wang.li@example．cn", "w******@example．cn", []Kind{Email}},
+	{"id card in Chinese numerals", "身份证幺幺零幺零幺幺九九零零三零七幺二三三", "身份证幺幺零＊＊＊＊＊＊＊＊＊＊＊幺二三三", []Kind{IDCard}},
+	{"id card in Chinese numerals with X", "一一零一零五一九八五零六一二一零七X", "一一零＊＊＊＊＊＊＊＊＊＊＊一零七X", []Kind{IDCard}},
+	{"id card digits then Chinese numerals", "110101一九九零零三零七一二三三", "110***＊＊＊＊＊＊＊＊一二三三", []Kind{IDCard}},
+
 	// Several kinds.
 	{"mobile id card and card in one turn", "手机13812345678，身份证110101199003071233，卡6228480012345671",
 		"手机138****5678，身份证110***********1233，卡************5671", []Kind{Mobile, IDCard, BankCard}},
@@ -139,6 +160,21 @@ var lookAlikes = []maskCase{
 	{name: "Chinese numerals before a decimal word", in: "一三八一二三四五六七八点五"},
 	{name: "address without top-level domain", in: "user@localhost"},
 	{name: "email masked already", in: "z*******@example.com"},
+	{name: "amount with thousands separator and yuan", in: "欠款8,650元"},
+	{name: "repayment date in Chinese", in: "还款日3月1日"},
+	{name: "date and time", in: "2024-03-01 10:30"},
+	{name: "time with zero-width space", in: "10:\u200b30"},
+	{name: "date with zero-width spaces", in: "2024\u200b-05\u200b-18"},
+	{name: "amount in digits and numerals", in: "欠款1万三千八百元"},
+	{name: "digits then numerals as a quantity", in: "138一二三四五六七八万"},
+	{name: "digits then twelve numerals", in: "138一二三四五六七八九"},
+	{name: "digits then numerals glued to letters", in: "SN138一二三四五六七八"},
+	{name: "full-width email masked already", in: "ｔ＊＊＊＠ｅｘａｍｐｌｅ．ｃｏｍ"},
+	{name: "full-width address without top-level domain", in: "ｔｅｓｔ＠ｌｏｃａｌｈｏｓｔ"},
+	{name: "landline local number badly grouped", in: "021 55 551234"},
+	{name: "landline with three groups too long", in: "021 5555 12345"},
+	{name: "id card in Chinese numerals with bad checksum", in: "幺幺零幺零幺幺九九零零三零七幺二三四"},
+	{name: "Chinese-numeral mobile masked already", in: "138＊＊＊＊五六七八"},
 }
 
 func allCases() []maskCase {

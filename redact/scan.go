@@ -18,6 +18,7 @@ type finder struct {
 	localOffs []int    // byte offsets of the local parts' characters
 	arabic    groupSet // groups of ASCII and full-width digits
 	chinese   groupSet // groups of Chinese numerals
+	spoken    groupSet // groups of digits and Chinese numerals together
 	out       []match
 }
 
@@ -95,6 +96,14 @@ func (f *finder) arabicToken(i int, next *int) int {
 			continue
 		}
 		r, w := utf8.DecodeRuneInString(s[i:])
+		if isInvisible(r) {
+			j := skipInvisible(s, i)
+			if q, _ := utf8.DecodeRuneInString(s[j:]); !isArabic(q) && !isWord(q) {
+				break
+			}
+			i = j
+			continue
+		}
 		if d, ok := arabicDigit(r); ok {
 			pure = pure && !x
 			set.digits = append(set.digits, d)
@@ -155,6 +164,14 @@ func (f *finder) chineseRun(i int) int {
 	start, d0 := i, len(set.digits)
 	for i < len(s) {
 		r, w := utf8.DecodeRuneInString(s[i:])
+		if isInvisible(r) {
+			j := skipInvisible(s, i)
+			if q, _ := utf8.DecodeRuneInString(s[j:]); !isChinese(q) {
+				break
+			}
+			i = j
+			continue
+		}
 		d, ok := chineseDigit(r)
 		if !ok {
 			break
@@ -335,4 +352,35 @@ func blocksChinese(r rune) bool {
 		return true
 	}
 	return isArabic(r) || isWord(r)
+}
+
+// isInvisible reports whether r shows nothing: the zero-width space,
+// non-joiner and joiner, direction marks and controls, the word joiner and
+// invisible operators, the byte order mark, the soft hyphen, the Mongolian
+// vowel separator and variation selectors. Inside a number they are
+// skipped (138\u200b1234\u200b5678 is a number) and left as they are.
+func isInvisible(r rune) bool {
+	switch {
+	case r < 0xAD:
+		return false
+	case r == 0xAD, r == 0x34F, r == 0x61C, r == 0x180E,
+		0x200B <= r && r <= 0x200F, 0x202A <= r && r <= 0x202E,
+		0x2060 <= r && r <= 0x2064, 0x2066 <= r && r <= 0x2069,
+		r == 0xFEFF, 0xFE00 <= r && r <= 0xFE0F, 0xE0100 <= r && r <= 0xE01EF:
+		return true
+	}
+	return false
+}
+
+// skipInvisible returns the index of the first rune at or after i that is
+// not invisible.
+func skipInvisible(s string, i int) int {
+	for i < len(s) {
+		r, w := utf8.DecodeRuneInString(s[i:])
+		if !isInvisible(r) {
+			break
+		}
+		i += w
+	}
+	return i
 }

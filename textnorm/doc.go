@@ -2,8 +2,9 @@
 // Simplified (OpenCC's t2s tables, converted by our own code, t2s.go),
 // written Cantonese, Taiwan and regional words to Mandarin (the tables in
 // regional/, regional.go), full-width forms to half-width, letters to
-// lower case, and hesitation fillers (嗯, 呃) and runs of white space
-// removed. Normalize keeps a map from every byte of the normalized text
+// lower case, and hesitation fillers (嗯, 呃), invisible characters
+// (zero-width spaces, soft hyphens, direction controls, variation
+// selectors: Invisible) and runs of white space removed. Normalize keeps a map from every byte of the normalized text
 // back to the original, so evidence is always quoted as it was said.
 //
 // The analyzer normalizes turns and the rule packs' terms with it, the

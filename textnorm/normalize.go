@@ -10,7 +10,8 @@ import (
 // original through Orig.
 type Normalized struct {
 	// Text is the normalized text: Simplified characters, half-width ASCII,
-	// lower case, hesitation fillers and spaces between CJK characters removed.
+	// lower case, hesitation fillers, invisible characters and spaces
+	// between CJK characters removed.
 	Text string
 	// Orig maps each byte offset of Text (0..len(Text)) to the byte offset
 	// in the original string of the rune it came from; Orig[len(Text)] is
@@ -60,10 +61,35 @@ func (n Normalized) Span(s, e int) (start, end int) {
 var fillers = map[rune]bool{'嗯': true, '呃': true}
 
 // removed reports whether Normalize may drop the original rune r: a
-// filler or white space (white space between words of other scripts is
-// kept as one space, and then maps to a byte of the text).
+// filler, an invisible character or white space (white space between
+// words of other scripts is kept as one space, and then maps to a byte of
+// the text).
 func removed(r rune) bool {
-	return fillers[fold(r)] || unicode.IsSpace(r)
+	return fillers[fold(r)] || Invisible(r) || unicode.IsSpace(r)
+}
+
+// Invisible reports whether r is a character that shows nothing and means
+// nothing for matching, and that could be slipped inside a word to defeat
+// the rules (老\u200b赖): the zero-width space, non-joiner and joiner,
+// the direction marks and embeddings, overrides and isolates
+// (U+200B–U+200F, U+202A–U+202E, U+2066–U+2069), the word joiner and
+// invisible operators (U+2060–U+2064), the byte order mark (U+FEFF), the
+// soft hyphen (U+00AD), the combining grapheme joiner (U+034F), the
+// Arabic letter mark (U+061C), the Mongolian vowel separator (U+180E),
+// the Hangul fillers, and variation selectors (U+FE00–U+FE0F,
+// U+E0100–U+E01EF).
+func Invisible(r rune) bool {
+	switch {
+	case r < 0xAD:
+		return false
+	case r == 0xAD, r == 0x34F, r == 0x61C, r == 0x115F, r == 0x1160, r == 0x180E,
+		0x200B <= r && r <= 0x200F, 0x202A <= r && r <= 0x202E,
+		0x2060 <= r && r <= 0x2064, 0x2066 <= r && r <= 0x2069,
+		r == 0x3164, r == 0xFEFF, r == 0xFFA0,
+		0xFE00 <= r && r <= 0xFE0F, 0xE0100 <= r && r <= 0xE01EF:
+		return true
+	}
+	return false
 }
 
 func asciiOnly(s string) bool {
@@ -82,7 +108,8 @@ func isHanOrKana(r rune) bool {
 // Normalize prepares s for matching: Traditional → Simplified (OpenCC
 // t2s), regional forms → Mandarin (regional.go: 唔→不, 劳保→社保 …),
 // full-width → half-width ASCII (x/text/width), lower case, the
-// hesitation fillers 嗯 and 呃 dropped, and white space dropped next to CJK
+// hesitation fillers 嗯 and 呃 and the invisible characters (Invisible)
+// dropped, and white space dropped next to CJK
 // characters (ASR output often spaces every word) and folded to one space
 // elsewhere.
 func Normalize(s string) Normalized {
@@ -107,7 +134,7 @@ func Normalize(s string) Normalized {
 	var nextAfter []rune
 	for i, r := range simpRunes {
 		r = fold(r)
-		if fillers[r] {
+		if fillers[r] || Invisible(r) {
 			continue
 		}
 		if unicode.IsSpace(r) {
@@ -116,7 +143,7 @@ func Normalize(s string) Normalized {
 				next := rune(-1)
 				for j := len(simpRunes) - 1; j >= 0; j-- {
 					nextAfter[j] = next
-					if !unicode.IsSpace(simpRunes[j]) {
+					if !unicode.IsSpace(simpRunes[j]) && !Invisible(simpRunes[j]) {
 						next = fold(simpRunes[j])
 					}
 				}

@@ -23,6 +23,11 @@ func TestNormalize(t *testing.T) {
 		{"fillers_and_spaces", "嗯 你 就是 个 呃 骗子", "你就是个骗子"},
 		{"ascii_words_keep_one_space", "call  me   back", "call me back"},
 		{"empty", "", ""},
+		{"zero_width_space_in_word", "老\u200b赖", "老赖"},
+		{"soft_hyphen_in_word", "坐\u00ad牢", "坐牢"},
+		{"invisibles", "\ufeff骗\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064子\u180e啊\ufe0f\U000e0100\u034f", "骗子啊"},
+		{"direction_controls", "\u202e你\u202a\u202b\u202c\u202d是\u2066\u2067\u2068\u2069", "你是"},
+		{"invisible_between_ascii_words", "call \u200b me", "call me"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -62,6 +67,8 @@ func TestNormalizeSpanLeavesOutRemoved(t *testing.T) {
 		{"rewritten_phrase_kept", "佢冇嗯錢", "没有", "冇"},
 		{"inside_rewritten_phrase", "佢冇 嗯 錢", "没", "冇"},
 		{"phrase_dropped_rune_kept", "佢喺度 嗯 食饭", "在", "喺度"},
+		{"zero_width_inside_kept", "你个老\u200b赖\u200b", "老赖", "老\u200b赖"},
+		{"soft_hyphen_inside_kept", "\u00ad坐\u00ad牢\u00ad吧", "坐牢", "坐\u00ad牢"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -96,6 +103,7 @@ func FuzzNormalize(f *testing.F) {
 	for _, s := range []string{
 		"電話催收，你要坐牢", "ＡＰＰ 嗯 还款", "a  b", "\xff\xfe", "", "這期帳單", "嗯 你 就是 个 呃 骗子",
 		"call  me   back", "a 嗯 b", "\u3000Ａ\u3000", "乾隆 乾淨", "ΣΑΣ", "İ", "\u00a0\u2028x\u2029",
+		"老\u200b赖", "坐\u00ad牢", "a\u200b b", "\u202e\u200b\ufeff", "x \u200b", "\u200b \u200by",
 	} {
 		f.Add(s)
 	}

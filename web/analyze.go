@@ -14,6 +14,7 @@ import (
 
 	"github.com/callqa/callqa/corpus"
 	_ "github.com/callqa/callqa/corpus/asr" // the speech-recognition formats
+	"github.com/callqa/callqa/redact"
 	"github.com/callqa/callqa/result"
 	"github.com/callqa/callqa/score"
 )
@@ -189,7 +190,13 @@ func (s *Server) readForm(r *http.Request, page *analyzePage) (string, []byte, e
 	if r.MultipartForm != nil {
 		defer r.MultipartForm.RemoveAll()
 	}
-	page.Text = r.FormValue("transcript")
+	text := r.FormValue("transcript")
+	page.Text = text
+	if !s.cfg.NoRedact {
+		// The text box shows the transcript back as the result does:
+		// masked, unless the server runs with --no-redact.
+		page.Text = redact.Mask(text)
+	}
 	page.Format = r.FormValue("format")
 	page.Roles = r.FormValue("roles")
 	if r.MultipartForm != nil {
@@ -201,7 +208,7 @@ func (s *Server) readForm(r *http.Request, page *analyzePage) (string, []byte, e
 			return uploadName(fhs[0].Filename), data, nil
 		}
 	}
-	return pastedName, []byte(page.Text), nil
+	return pastedName, []byte(text), nil
 }
 
 func readUpload(fh *multipart.FileHeader) ([]byte, error) {

@@ -256,8 +256,8 @@ func TestHealthz(t *testing.T) {
 
 // TestAnalyzeRedacts posts a call with invented phone, ID and card numbers:
 // the API's result and the analyze page's result show them masked, unless
-// the server runs with NoRedact. (The page's form shows back the pasted
-// text as it was.)
+// the server runs with NoRedact. The page's text box, which shows back the
+// pasted text, is masked too.
 func TestAnalyzeRedacts(t *testing.T) {
 	body, err := os.ReadFile(filepath.Join("..", "testdata", "pii", "P01_numbers.txt"))
 	require.NoError(t, err)
@@ -272,13 +272,6 @@ func TestAnalyzeRedacts(t *testing.T) {
 				r = post(t, base+u, "text/plain; charset=utf-8", string(body))
 			}
 			require.Equal(t, http.StatusOK, r.status, r.body)
-			if u == "/analyze" {
-				// The form shows back what was pasted, as it was; the
-				// result below it is what the server made of it.
-				_, after, ok := strings.Cut(r.body, `<section id="result"`)
-				require.True(t, ok)
-				r.body = after
-			}
 			found := 0
 			for _, n := range numbers {
 				if strings.Contains(r.body, n) {
