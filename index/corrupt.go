@@ -1,0 +1,119 @@
+package index
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2"
+)
+
+// CorruptError is an index whose files are damaged: index_meta.json that
+// does not parse, a store/root.bolt that is not a database, or a segment
+// file that is missing or unreadable. Nothing is repaired: the index is
+// built again from the sources with `callqa index --rebuild`.
+type CorruptError struct {
+	// Dir is the index folder.
+	Dir string
+	// What says which file is damaged and how.
+	What string
+}
+
+// Error says, in one line, which index, what is damaged and what to do.
+func (e *CorruptError) Error() string {
+	return fmt.Sprintf("%s: the index is damaged (%s); build it again from the sources with: callqa index --rebuild --index %s PATH...", e.Dir, e.What, e.Dir)
+}
+
+// bleveLog serializes the capture of the standard logger, through which
+// Bleve's scorch reports snapshots it could not load (and then opens an
+// older one, or none, without an error).
+var bleveLog sync.Mutex
+
+// openBleve opens the Bleve index in dir with cfg, keeping Bleve's log
+// lines off stderr. A snapshot that did not load (a segment file missing
+// or damaged) or files Bleve cannot read give a *CorruptError; a lock
+// held by another process gives ErrLocked; a folder without an index,
+// ErrNoIndex.
+func openBleve(dir string, cfg map[string]interface{}) (bleve.Index, error) {
+	bleveLog.Lock()
+	var logged bytes.Buffer
+	prev := log.Writer()
+	log.SetOutput(&logged)
+	bi, err := bleve.OpenUsing(dir, cfg)
+	log.SetOutput(prev)
+	bleveLog.Unlock()
+	switch {
+	case err == nil:
+	case errors.Is(err, bleve.ErrorIndexPathDoesNotExist):
+		return nil, fmt.Errorf("%s: %w", dir, ErrNoIndex)
+	case strings.Contains(err.Error(), "timeout"):
+		return nil, fmt.Errorf("%s: %w", dir, ErrLocked)
+	default:
+		if state, _ := inspect(dir); state == folderCreating {
+			// A writer started creating the index since we looked.
+			return nil, fmt.Errorf("%s: %w", dir, ErrNoIndex)
+		}
+		return nil, &CorruptError{Dir: dir, What: damage(dir, err)}
+	}
+	if bad := logged.String(); strings.Contains(bad, "unable to") || strings.Contains(bad, "missing") {
+		bi.Close()
+		return nil, &CorruptError{Dir: dir, What: segmentDamage(dir, bad)}
+	}
+	return bi, nil
+}
+
+// damage says which file Bleve could not read, from its error.
+func damage(dir string, err error) string {
+	switch {
+	case errors.Is(err, bleve.ErrorIndexMetaCorrupt):
+		return metaFile + " is not valid"
+	case errors.Is(err, bleve.ErrorIndexMetaMissing):
+		return metaFile + " is missing"
+	}
+	bolt := filepath.Join(storeDir, "root.bolt")
+	info, serr := os.Stat(filepath.Join(dir, bolt))
+	switch {
+	case errors.Is(serr, fs.ErrNotExist):
+		return bolt + " is missing"
+	case serr == nil && info.Size() == 0:
+		return bolt + " is empty"
+	case serr == nil:
+		return bolt + " is damaged: " + oneLine(err.Error())
+	}
+	return oneLine(err.Error())
+}
+
+// segmentFile finds a segment file's name in Bleve's log.
+var segmentFile = regexp.MustCompile(`[0-9a-f]{12}\.zap`)
+
+// segmentDamage says which segment file is damaged, from Bleve's log
+// line, or by looking for an empty one.
+func segmentDamage(dir, logged string) string {
+	if name := segmentFile.FindString(logged); name != "" {
+		rel := filepath.Join(storeDir, name)
+		if _, err := os.Stat(filepath.Join(dir, rel)); errors.Is(err, fs.ErrNotExist) {
+			return "segment file " + rel + " is missing"
+		}
+		return "segment file " + rel + " is damaged"
+	}
+	segs, _ := filepath.Glob(filepath.Join(dir, storeDir, "*.zap"))
+	for _, s := range segs {
+		if info, err := os.Stat(s); err == nil && info.Size() == 0 {
+			return "segment file " + filepath.Join(storeDir, filepath.Base(s)) + " is empty"
+		}
+	}
+	return "a segment file in " + storeDir + " is missing or damaged"
+}
+
+// oneLine keeps the first line of s.
+func oneLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
+}
