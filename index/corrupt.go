@@ -49,6 +49,15 @@ func openBleve(dir string, cfg map[string]interface{}) (bleve.Index, error) {
 	bi, err := bleve.OpenUsing(dir, cfg)
 	log.SetOutput(prev)
 	bleveLog.Unlock()
+	if bad := logged.String(); strings.Contains(bad, "unable to") || strings.Contains(bad, "missing") {
+		// With no snapshot left, Bleve fails on the mapping it could not
+		// read; with an older one, it opens that: either way the cause is
+		// the segment.
+		if err == nil {
+			bi.Close()
+		}
+		return nil, &CorruptError{Dir: dir, What: segmentDamage(dir, bad)}
+	}
 	switch {
 	case err == nil:
 	case errors.Is(err, bleve.ErrorIndexPathDoesNotExist):
@@ -61,10 +70,6 @@ func openBleve(dir string, cfg map[string]interface{}) (bleve.Index, error) {
 			return nil, fmt.Errorf("%s: %w", dir, ErrNoIndex)
 		}
 		return nil, &CorruptError{Dir: dir, What: damage(dir, err)}
-	}
-	if bad := logged.String(); strings.Contains(bad, "unable to") || strings.Contains(bad, "missing") {
-		bi.Close()
-		return nil, &CorruptError{Dir: dir, What: segmentDamage(dir, bad)}
 	}
 	return bi, nil
 }
