@@ -2,8 +2,10 @@ package index
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io/fs"
 	"log"
 	"os"
@@ -42,6 +44,9 @@ var bleveLog sync.Mutex
 // held by another process gives ErrLocked; a folder without an index,
 // ErrNoIndex.
 func openBleve(dir string, cfg map[string]interface{}) (bleve.Index, error) {
+	if boltTruncated(filepath.Join(dir, storeDir, "root.bolt")) {
+		return nil, &CorruptError{Dir: dir, What: filepath.Join(storeDir, "root.bolt") + " is cut short"}
+	}
 	bleveLog.Lock()
 	var logged bytes.Buffer
 	prev := log.Writer()
@@ -114,11 +119,60 @@ func segmentDamage(dir, logged string) string {
 			return "segment file " + filepath.Join(storeDir, filepath.Base(s)) + " is empty"
 		}
 	}
-	return "a segment file in " + storeDir + " is missing or damaged"
+	if len(segs) == 1 {
+		return "segment file " + filepath.Join(storeDir, filepath.Base(segs[0])) + " is damaged"
+	}
+	return "a segment file in " + storeDir + "/ is missing or damaged"
 }
 
 // oneLine keeps the first line of s.
 func oneLine(s string) string {
 	s, _, _ = strings.Cut(s, "\n")
 	return s
+}
+
+// boltTruncated says whether the bolt file at path is shorter than its
+// own meta page says: bbolt maps the file and would read past its end,
+// which the system answers with SIGBUS, a crash instead of an error. A
+// file whose meta pages are both unreadable is left to bbolt to refuse.
+func boltTruncated(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return false
+	}
+	const pageHeader, metaSize, magic = 16, 64, 0xED0CDAED
+	var best struct{ txid, end uint64 }
+	found := false
+	read := func(off int64) (size uint32) {
+		buf := make([]byte, pageHeader+metaSize)
+		if _, err := f.ReadAt(buf, off); err != nil {
+			return 0
+		}
+		m := buf[pageHeader:]
+		le := binary.LittleEndian
+		if le.Uint32(m[0:]) != magic {
+			return 0
+		}
+		h := fnv.New64a()
+		h.Write(m[:56])
+		if h.Sum64() != le.Uint64(m[56:]) {
+			return 0
+		}
+		pageSize, pgid, txid := le.Uint32(m[8:]), le.Uint64(m[40:]), le.Uint64(m[48:])
+		if !found || txid > best.txid {
+			best.txid, best.end, found = txid, pgid*uint64(pageSize), true
+		}
+		return pageSize
+	}
+	pageSize := read(0)
+	if pageSize == 0 {
+		pageSize = uint32(os.Getpagesize())
+	}
+	read(int64(pageSize))
+	return found && uint64(info.Size()) < best.end
 }

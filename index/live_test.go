@@ -49,7 +49,7 @@ func TestLive(t *testing.T) {
 	var corrupt *index.CorruptError
 	require.True(t, errors.As(err, &corrupt), "%v", err)
 	assert.Equal(t, dir, corrupt.Dir)
-	assert.Equal(t, "store/root.bolt is damaged: invalid database", corrupt.What)
+	assert.Equal(t, "store/root.bolt is cut short", corrupt.What)
 	assert.EqualValues(t, 3, calls(), "the last good snapshot goes on answering")
 
 	snaps, _ := filepath.Glob(filepath.Join(filepath.Dir(dir), ".callqa.bleve.serve-*"))

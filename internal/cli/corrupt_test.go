@@ -54,6 +54,13 @@ func TestCorruptIndex(t *testing.T) {
 			require.NoError(t, os.Truncate(seg, 0))
 			return "segment file store/" + filepath.Base(seg) + " is empty"
 		}},
+		{name: "truncated_segment", damage: func(t *testing.T, dir string) string {
+			seg := segment(t, dir)
+			info, err := os.Stat(seg)
+			require.NoError(t, err)
+			require.NoError(t, os.Truncate(seg, info.Size()/2))
+			return "segment file store/" + filepath.Base(seg) + " is damaged"
+		}},
 		{name: "deleted_segment", damage: func(t *testing.T, dir string) string {
 			seg := segment(t, dir)
 			require.NoError(t, os.Remove(seg))
@@ -61,7 +68,12 @@ func TestCorruptIndex(t *testing.T) {
 		}},
 		{name: "truncated_root_bolt", damage: func(t *testing.T, dir string) string {
 			require.NoError(t, os.Truncate(filepath.Join(dir, "store", "root.bolt"), 1000))
-			return "store/root.bolt is damaged: invalid database"
+			return "store/root.bolt is cut short"
+		}},
+		{name: "root_bolt_cut_short", damage: func(t *testing.T, dir string) string {
+			// bbolt would read past the end of the file it maps: SIGBUS.
+			require.NoError(t, os.Truncate(filepath.Join(dir, "store", "root.bolt"), 8192))
+			return "store/root.bolt is cut short"
 		}},
 		{name: "emptied_root_bolt", damage: func(t *testing.T, dir string) string {
 			require.NoError(t, os.Truncate(filepath.Join(dir, "store", "root.bolt"), 0))
