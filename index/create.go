@@ -194,3 +194,42 @@ func createLocked(dir string, timeout time.Duration) (bi bleve.Index, again bool
 	os.Remove(path)
 	return bi, false, nil
 }
+
+// discard marks what dir holds of an index as a creation cut short, so
+// that create removes it and creates the index anew: what `callqa index
+// --rebuild` does with a damaged index. A folder holding other files is
+// left alone, and an index that another process has open gives ErrLocked
+// after timeout.
+func discard(dir string, timeout time.Duration) error {
+	state, other := inspect(dir)
+	switch {
+	case state == folderMissing || state == folderEmpty:
+		return nil
+	case other:
+		return fmt.Errorf("%s: the folder holds files that are not an index's; not rebuilding it", dir)
+	}
+	if bolt, err := os.OpenFile(filepath.Join(dir, storeDir, "root.bolt"), os.O_RDWR, 0); err == nil {
+		defer bolt.Close()
+		if err := lockFile(bolt, timeout); err != nil {
+			if errors.Is(err, ErrLocked) {
+				return fmt.Errorf("%s: %w", dir, err)
+			}
+			return fmt.Errorf("%s: rebuilding the index: %w", dir, err)
+		}
+	}
+	f, err := os.OpenFile(filepath.Join(dir, creatingFile), os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return fmt.Errorf("%s: rebuilding the index: %w", dir, err)
+	}
+	defer f.Close()
+	if err := lockFile(f, timeout); err != nil {
+		if errors.Is(err, ErrLocked) {
+			return fmt.Errorf("%s: %w", dir, err)
+		}
+		return fmt.Errorf("%s: rebuilding the index: %w", dir, err)
+	}
+	if _, err := f.WriteAt([]byte("callqa: rebuilding the index; it is incomplete while this file is not empty\n"), 0); err != nil {
+		return fmt.Errorf("%s: rebuilding the index: %w", dir, err)
+	}
+	return nil
+}

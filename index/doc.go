@@ -29,6 +29,13 @@
 // redone by the next writer instead of leaving a folder that does not
 // open. e2e's TestCrashIndex kills `callqa index` many times to check it.
 //
+// A long-running reader (callqa serve) opens its indexes with OpenLive,
+// which searches snapshots of them and holds no lock between them, so that
+// a writer can add calls meanwhile; Refresh swaps in what was added. A
+// damaged index (a segment file missing or emptied, a broken root.bolt or
+// index_meta.json) gives a *CorruptError that says what to do, and Bleve's
+// log lines are kept off stderr.
+//
 // A call document also keeps its local day ("2006-01-02", for charts per
 // day) and the role of each turn, so that Call can give back a whole call
 // for display; IDs pages through a search cheaply, and Count counts

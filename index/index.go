@@ -41,6 +41,9 @@ type Options struct {
 	LockTimeout time.Duration
 	// ReadOnly opens an existing index for searching only.
 	ReadOnly bool
+	// Rebuild throws away what dir holds of an index, damaged or not, and
+	// creates it anew (writers only).
+	Rebuild bool
 	// OnCommit, when set, is called after each batch is committed with the
 	// number of calls committed so far in this session.
 	OnCommit func(calls int)
@@ -90,6 +93,11 @@ func Open(dir string, opts Options) (*Index, error) {
 		opts.LockTimeout = time.Second
 	}
 	var bi bleve.Index
+	if opts.Rebuild && !opts.ReadOnly {
+		if err := discard(dir, opts.LockTimeout); err != nil {
+			return nil, err
+		}
+	}
 	if opts.ReadOnly {
 		if state, _ := inspect(dir); state == folderMissing || state == folderEmpty || state == folderCreating {
 			return nil, fmt.Errorf("%s: %w", dir, ErrNoIndex)
@@ -104,23 +112,21 @@ func Open(dir string, opts Options) (*Index, error) {
 	}
 	if bi == nil {
 		cfg := map[string]interface{}{"bolt_timeout": opts.LockTimeout.String()}
-		if opts.ReadOnly {
+		if !opts.ReadOnly {
+			// A writer that opened an index with a damaged snapshot would
+			// fall back to an older one and delete the newer: check it
+			// read-only first.
+			check, err := openBleve(dir, map[string]interface{}{"bolt_timeout": cfg["bolt_timeout"], "read_only": true})
+			if err != nil {
+				return nil, err
+			}
+			check.Close()
+		} else {
 			cfg["read_only"] = true
 		}
 		var err error
-		bi, err = bleve.OpenUsing(dir, cfg)
-		switch {
-		case err == nil:
-		case errors.Is(err, bleve.ErrorIndexPathDoesNotExist):
-			return nil, fmt.Errorf("%s: %w", dir, ErrNoIndex)
-		case strings.Contains(err.Error(), "timeout"):
-			return nil, fmt.Errorf("%s: %w", dir, ErrLocked)
-		default:
-			if state, _ := inspect(dir); state == folderCreating {
-				// A writer started creating the index since we looked.
-				return nil, fmt.Errorf("%s: %w", dir, ErrNoIndex)
-			}
-			return nil, fmt.Errorf("%s: %w", dir, err)
+		if bi, err = openBleve(dir, cfg); err != nil {
+			return nil, err
 		}
 	}
 	ix := &Index{bi: bi, dir: dir, opts: opts, readOnly: opts.ReadOnly}

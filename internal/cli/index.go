@@ -19,6 +19,9 @@ type IndexOptions struct {
 	Dir   string
 	BatchOptions
 	BatchSize int
+	// Rebuild throws the index away (damaged or not) and builds it anew
+	// from Paths.
+	Rebuild bool
 	// Progress prints a line on stderr after each committed batch.
 	Progress bool
 }
@@ -36,10 +39,13 @@ change is skipped, a changed one is replaced with its old findings removed.
 Batches are committed as they fill: if the process dies, every committed
 batch is kept and running the command again completes the work. Inputs
 that cannot be read are reported as in scan and never touch the index.
+--rebuild throws the index in DIR away, damaged or not, and builds it anew
+from PATH... (give every source: what is not given is no longer indexed).
 
 Exit status: 0 when every input was indexed; 2 when an input failed, the
 index is in use by another process, or the rules did not load.`,
 		Example: `  callqa index calls/
+  callqa index --rebuild --index callqa.bleve calls/
   callqa index --index archive/2026-03.bleve calls/2026-03/`,
 		Args: requirePaths,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -56,6 +62,7 @@ index is in use by another process, or the rules did not load.`,
 	addBatchFlags(cmd, &opts.BatchOptions)
 	cmd.Flags().StringVar(&opts.Dir, "index", index.DefaultDir, "index `DIR`")
 	cmd.Flags().IntVar(&opts.BatchSize, "batch-size", index.DefaultBatchSize, "calls per committed batch")
+	cmd.Flags().BoolVar(&opts.Rebuild, "rebuild", false, "throw the index away (a damaged one too) and build it anew from PATH...")
 	cmd.Flags().BoolVar(&opts.Progress, "progress", false, "print a line on stderr after each committed batch")
 	return cmd
 }
@@ -67,6 +74,7 @@ func runIndex(opts *IndexOptions) error {
 	}
 	ix, err := index.Open(opts.Dir, index.Options{
 		BatchSize: opts.BatchSize,
+		Rebuild:   opts.Rebuild,
 		OnCommit: func(n int) {
 			if opts.Progress {
 				fmt.Fprintf(opts.IO.ErrOut, "callqa: committed %d calls\n", n)

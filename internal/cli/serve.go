@@ -34,6 +34,28 @@ const (
 	shutdownTimeout   = 10 * time.Second
 )
 
+// liveRefresh is how often serve looks whether callqa index changed the
+// index, and if so takes a new snapshot of it (index.Live).
+const liveRefresh = 2 * time.Second
+
+// refresh takes a new snapshot of each index that changed every interval
+// until stop is closed, logging the snapshots that failed (a damaged
+// index: the last good snapshot goes on answering).
+func refresh(live *index.Live, every time.Duration, stop <-chan struct{}, logger *log.Logger) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			if err := live.Refresh(); err != nil {
+				logger.Printf("%v; still serving the index as it was before", err)
+			}
+		}
+	}
+}
+
 // ServeOptions are the inputs of callqa serve.
 type ServeOptions struct {
 	IO        *IOStreams
@@ -48,6 +70,9 @@ type ServeOptions struct {
 	ctx context.Context
 	// ready, when set, is called with the base URL once the server listens.
 	ready func(url string)
+	// refreshEvery, when set, is how often the index is looked at for
+	// calls that callqa index added (tests); otherwise liveRefresh.
+	refreshEvery time.Duration
 	// NoRedact shows analyzed transcripts unmasked.
 	NoRedact bool
 }
@@ -151,14 +176,20 @@ func runServe(opts *ServeOptions) error {
 	}
 	maxBody, _ := parseSize(opts.MaxBody)
 
-	bi, closeIndex, err := openIndexes(opts.Indexes)
+	dirs, err := expandIndexes(opts.Indexes)
+	if err != nil {
+		return trouble(err)
+	}
+	live, err := index.OpenLive(dirs, time.Second)
 	if err != nil {
 		if errors.Is(err, index.ErrLocked) {
-			err = fmt.Errorf("%w (callqa index?): stop it or wait until it is done, then start serve again", err)
+			err = fmt.Errorf("%w (callqa index?): wait until it is done, then start serve again; once serve is up, callqa index can run beside it", err)
 		}
 		return trouble(err)
 	}
-	defer closeIndex()
+	defer live.Close()
+	bi := live.Index()
+	logger := log.New(opts.IO.ErrOut, "callqa: serve: ", log.LstdFlags)
 
 	sc, extra, err := loadScorecard("")
 	if err != nil {
@@ -170,7 +201,7 @@ func runServe(opts *ServeOptions) error {
 	}
 	srv, err := web.New(web.Config{
 		Index: bi, Analyzer: an, Scorecard: sc, Token: token, MaxBody: maxBody,
-		Log: log.New(opts.IO.ErrOut, "callqa: serve: ", log.LstdFlags), Version: version(),
+		Log: logger, Version: version(),
 		NoRedact: opts.NoRedact,
 	})
 	if err != nil {
@@ -188,7 +219,7 @@ func runServe(opts *ServeOptions) error {
 		WriteTimeout:      writeTimeout,
 		IdleTimeout:       idleTimeout,
 		MaxHeaderBytes:    web.MaxHeaderBytes,
-		ErrorLog:          log.New(opts.IO.ErrOut, "callqa: serve: ", log.LstdFlags),
+		ErrorLog:          logger,
 	}
 
 	ctx := opts.ctx
@@ -210,6 +241,17 @@ func runServe(opts *ServeOptions) error {
 
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(l) }()
+	every := opts.refreshEvery
+	if every <= 0 {
+		every = liveRefresh
+	}
+	refreshed := make(chan struct{})
+	stopRefresh := make(chan struct{})
+	go func() {
+		defer close(refreshed)
+		refresh(live, every, stopRefresh, logger)
+	}()
+	defer func() { close(stopRefresh); <-refreshed }()
 	select {
 	case err := <-served:
 		return trouble(err)

@@ -3,10 +3,14 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -160,4 +164,118 @@ func TestServeIndexInUse(t *testing.T) {
 	code, _, errOut = callqa("serve", "--index", filepath.Join(t.TempDir(), "missing.bleve"), "--addr", "127.0.0.1:0")
 	assert.Equal(t, exitTrouble, code)
 	assert.Contains(t, errOut, "no index here (create one with callqa index)")
+}
+
+// TestServeLiveReindex: callqa index adds calls to the index that a
+// running serve answers from, as a separate process; queries run
+// throughout and none fails, and the new calls are served within a
+// bounded time after the run ends.
+func TestServeLiveReindex(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads the analyzer")
+	}
+	t.Setenv(tokenEnv, "")
+	dir := filepath.Join(t.TempDir(), "callqa.bleve")
+	code, _, errOut := callqa("index", "--index", dir, sample("S02_insult_threat.txt"))
+	require.Equal(t, exitOK, code, errOut)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	urls := make(chan string, 1)
+	ios, _, errBuf := testIO("")
+	opts := &ServeOptions{IO: ios, Indexes: []string{dir}, Addr: "127.0.0.1:0", MaxBody: "2MiB", ctx: ctx,
+		ready: func(u string) { urls <- u }, refreshEvery: 100 * time.Millisecond}
+	done := make(chan error, 1)
+	go func() { done <- runServe(opts) }()
+	var base string
+	select {
+	case base = <-urls:
+	case err := <-done:
+		t.Fatalf("serve stopped: %v\n%s", err, errBuf)
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not start within 30 s")
+	}
+
+	calls := func() (int, error) {
+		resp, err := http.Get(base + "/healthz")
+		if err != nil {
+			return 0, err
+		}
+		defer resp.Body.Close()
+		var health struct{ Calls int }
+		if err := json.NewDecoder(resp.Body).Decode(&health); err != nil || resp.StatusCode != http.StatusOK {
+			return 0, fmt.Errorf("healthz: %d %v", resp.StatusCode, err)
+		}
+		return health.Calls, nil
+	}
+	var queries, failures atomic.Int64
+	var firstFailure atomic.Value
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				for _, path := range []string{"/api/search?q=" + url.QueryEscape("出门最好小心"), "/api/stats?by=team", "/api/calls/S02", "/"} {
+					resp, err := http.Get(base + path)
+					if err == nil {
+						io.Copy(io.Discard, resp.Body)
+						resp.Body.Close()
+						if resp.StatusCode != http.StatusOK {
+							err = fmt.Errorf("%s: status %d", path, resp.StatusCode)
+						}
+					}
+					queries.Add(1)
+					if err != nil {
+						failures.Add(1)
+						firstFailure.CompareAndSwap(nil, err.Error())
+					}
+				}
+			}
+		}()
+	}
+
+	// Two runs of callqa index as child processes, a batch per call, while
+	// the queries go on.
+	before := queries.Load()
+	for _, files := range [][]string{
+		{sample("S01_compliant.txt"), sample("S03_false_legal.txt"), sample("S04_third_party.txt")},
+		{sample("S05_third_party_ok.txt"), sample("S06_traditional.txt"), sample("S07_asr.json")},
+	} {
+		code, out, errOut := runChild(t, append([]string{"index", "--batch-size", "1", "--index", dir}, files...)...)
+		require.Equal(t, exitOK, code, errOut)
+		assert.Contains(t, out, "3 added")
+	}
+	assert.Greater(t, queries.Load(), before, "queries ran during the index runs")
+
+	deadline := time.Now().Add(5 * time.Second)
+	n, err := calls()
+	for (err != nil || n != 7) && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+		n, err = calls()
+	}
+	require.NoError(t, err)
+	assert.Equal(t, 7, n, "the calls added are served within 5 s")
+	time.Sleep(300 * time.Millisecond) // queries on the new snapshot too
+	close(stop)
+	wg.Wait()
+	assert.Zero(t, failures.Load(), "queries failed during the re-index, the first: %v", firstFailure.Load())
+	assert.Greater(t, queries.Load(), int64(20))
+
+	cancel()
+	select {
+	case err := <-done:
+		assert.NoError(t, err)
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+	assert.NotContains(t, errBuf.String(), "callqa: serve:", "nothing logged")
+	snaps, _ := filepath.Glob(filepath.Join(filepath.Dir(dir), ".callqa.bleve.serve-*"))
+	assert.Empty(t, snaps, "serve removes its snapshots when it stops")
 }
