@@ -6,7 +6,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +15,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/callqa/callqa/internal/procmem"
 )
 
 // rssBase is the memory callqa scan takes whatever it reads (the rules,
@@ -122,7 +123,7 @@ func scanPeakRSS(t *testing.T, bin, path string) (peak int64, status int, stderr
 		tick := time.NewTicker(2 * time.Millisecond)
 		defer tick.Stop()
 		for {
-			if v, ok := vmHWM(cmd.Process.Pid, exe); ok {
+			if v, ok := procmem.VmHWM(cmd.Process.Pid, exe); ok {
 				hwm = max(hwm, v)
 			}
 			select {
@@ -143,24 +144,4 @@ func scanPeakRSS(t *testing.T, bin, path string) (peak int64, status int, stderr
 	}
 	require.Positive(t, peak, "VmHWM was read")
 	return peak, status, errBuf.String()
-}
-
-// vmHWM reads the peak resident memory of process pid, once it runs exe.
-func vmHWM(pid int, exe string) (int64, bool) {
-	if l, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid)); err != nil || l != exe {
-		return 0, false // not yet exec'd: the memory is still ours
-	}
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0, false
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			var kb int64
-			if _, err := fmt.Sscanf(strings.TrimSpace(v), "%d kB", &kb); err == nil {
-				return kb * 1024, true
-			}
-		}
-	}
-	return 0, false
 }

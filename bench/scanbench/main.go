@@ -45,6 +45,7 @@ import (
 
 	"github.com/go-ego/gse"
 
+	"github.com/callqa/callqa/internal/procmem"
 	"github.com/callqa/callqa/internal/synth"
 	"github.com/callqa/callqa/lexicon"
 	"github.com/callqa/callqa/segment"
@@ -309,7 +310,7 @@ func scanBest(c config, n int, env []string, args ...string) (result, error) {
 			tick := time.NewTicker(2 * time.Millisecond)
 			defer tick.Stop()
 			for {
-				if v, ok := vmHWM(cmd.Process.Pid, exe); ok {
+				if v, ok := procmem.VmHWM(cmd.Process.Pid, exe); ok {
 					hwm = max(hwm, v)
 				}
 				select {
@@ -331,26 +332,6 @@ func scanBest(c config, n int, env []string, args ...string) (result, error) {
 		r.rss = max(r.rss, hwm)
 	}
 	return r, nil
-}
-
-// vmHWM reads the peak resident memory of process pid, once it runs exe.
-func vmHWM(pid int, exe string) (int64, bool) {
-	if l, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid)); err != nil || l != exe {
-		return 0, false // not yet exec'd: the memory is still ours
-	}
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0, false
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			var kb int64
-			if _, err := fmt.Sscanf(strings.TrimSpace(v), "%d kB", &kb); err == nil {
-				return kb * 1024, true
-			}
-		}
-	}
-	return 0, false
 }
 
 func best(n int, f func()) float64 {

@@ -119,12 +119,23 @@ func Need(t testing.TB, base string, err error, what, env string, rel ...string)
 	if msg == "" {
 		return p
 	}
-	if Required() {
-		t.Fatalf("%s (%s=1: the data must be there)", msg, EnvRequire)
+	if failIfRequired(t, msg) {
 		return ""
 	}
 	t.Skip(msg + " — SKIPPED, this test did not run")
 	return ""
+}
+
+// failIfRequired fails t with msg, and reports true, when
+// CALLQA_REQUIRE_DATA is set: where the data must be there, missing data
+// is a failure, not a skip.
+func failIfRequired(t testing.TB, msg string) bool {
+	t.Helper()
+	if !Required() {
+		return false
+	}
+	t.Fatalf("%s (%s=1: the data must be there)", msg, EnvRequire)
+	return true
 }
 
 // Find is Need without a test: the path, or a message saying what is
@@ -149,8 +160,7 @@ func Optional(t testing.TB, base string, err error, what, env string, rel ...str
 	if msg == "" {
 		return p
 	}
-	if Required() {
-		t.Fatalf("%s (%s=1: the data must be there)", msg, EnvRequire)
+	if failIfRequired(t, msg) {
 		return ""
 	}
 	t.Logf("%s — this part of the test did not run", msg)

@@ -1,0 +1,34 @@
+// Package procmem reads a child process's peak resident memory on Linux,
+// for the benchmarks and the memory tests that run callqa as a child.
+package procmem
+
+import (
+	"fmt"
+	"os"
+	"strings"
+)
+
+// VmHWM returns the peak resident memory, in bytes, of process pid once
+// it runs exe (read from /proc/PID/status), and whether it could be read.
+// Before the child has exec'd exe its memory is still the parent's, which
+// the rusage of a child would count too (Linux keeps the high-water mark
+// across exec): hence the check of /proc/PID/exe. VmHWM only rises, so
+// polling it while the child runs gives the peak up to the last reading.
+func VmHWM(pid int, exe string) (int64, bool) {
+	if l, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid)); err != nil || l != exe {
+		return 0, false // not yet exec'd: the memory is still ours
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, false
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			var kb int64
+			if _, err := fmt.Sscanf(strings.TrimSpace(v), "%d kB", &kb); err == nil {
+				return kb * 1024, true
+			}
+		}
+	}
+	return 0, false
+}
