@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -116,27 +115,7 @@ func scanPeakRSS(t *testing.T, bin, path string) (peak int64, status int, stderr
 	var errBuf bytes.Buffer
 	cmd.Stderr = &errBuf // stdout to /dev/null
 	require.NoError(t, cmd.Start())
-	done := make(chan struct{})
-	result := make(chan int64)
-	go func() {
-		var hwm int64
-		tick := time.NewTicker(2 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			if v, ok := procmem.VmHWM(cmd.Process.Pid, exe); ok {
-				hwm = max(hwm, v)
-			}
-			select {
-			case <-done:
-				result <- hwm
-				return
-			case <-tick.C:
-			}
-		}
-	}()
-	err = cmd.Wait()
-	close(done)
-	peak = <-result
+	peak, err = procmem.Wait(cmd, exe)
 	if ee, ok := err.(*exec.ExitError); ok {
 		status = ee.ExitCode()
 	} else {

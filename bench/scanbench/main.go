@@ -49,6 +49,7 @@ import (
 	"github.com/callqa/callqa/internal/synth"
 	"github.com/callqa/callqa/lexicon"
 	"github.com/callqa/callqa/segment"
+	"github.com/callqa/callqa/textnorm"
 )
 
 type config struct {
@@ -303,28 +304,8 @@ func scanBest(c config, n int, env []string, args ...string) (result, error) {
 		if err := cmd.Start(); err != nil {
 			return r, err
 		}
-		done := make(chan struct{})
-		peak := make(chan int64)
-		go func() {
-			var hwm int64
-			tick := time.NewTicker(2 * time.Millisecond)
-			defer tick.Stop()
-			for {
-				if v, ok := procmem.VmHWM(cmd.Process.Pid, exe); ok {
-					hwm = max(hwm, v)
-				}
-				select {
-				case <-done:
-					peak <- hwm
-					return
-				case <-tick.C:
-				}
-			}
-		}()
-		err := cmd.Wait()
+		hwm, err := procmem.Wait(cmd, exe)
 		sec := time.Since(t0).Seconds()
-		close(done)
-		hwm := <-peak
 		if err != nil {
 			return r, fmt.Errorf("%s: %v\n%s", strings.Join(cmd.Args, " "), err, stderr.String())
 		}
@@ -408,11 +389,12 @@ func writeSyntheticRules(path string, texts []string, seed int64) (int, error) {
 	}
 	n := len(set.Rules)
 	perRule := max(terms/n, 1)
-	// Words: two-character runs of Han characters from the corpus.
+	// Words: two-character runs of Han characters from the corpus, as the
+	// matcher sees it (normalized: packs must write what it sees).
 	seen := map[string]bool{}
 	var words []string
 	for _, t := range texts {
-		rs := []rune(t)
+		rs := []rune(textnorm.Normalize(t).Text)
 		for i := 0; i+1 < len(rs) && len(words) < 5000; i += 3 {
 			w := string(rs[i : i+2])
 			if isHan(rs[i]) && isHan(rs[i+1]) && !seen[w] {

@@ -5,7 +5,9 @@ package procmem
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"strings"
+	"time"
 )
 
 // VmHWM returns the peak resident memory, in bytes, of process pid once
@@ -31,4 +33,31 @@ func VmHWM(pid int, exe string) (int64, bool) {
 		}
 	}
 	return 0, false
+}
+
+// Wait waits for the started command cmd, which runs exe, polling its
+// VmHWM every 2 ms, and returns its peak resident memory (0 when it could
+// not be read) with cmd.Wait's error.
+func Wait(cmd *exec.Cmd, exe string) (int64, error) {
+	done := make(chan struct{})
+	peak := make(chan int64)
+	go func() {
+		var hwm int64
+		tick := time.NewTicker(2 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			if v, ok := VmHWM(cmd.Process.Pid, exe); ok {
+				hwm = max(hwm, v)
+			}
+			select {
+			case <-done:
+				peak <- hwm
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	err := cmd.Wait()
+	close(done)
+	return <-peak, err
 }
