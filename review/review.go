@@ -47,9 +47,10 @@ type Decision struct {
 	Added bool `json:"added,omitempty"`
 	// Rule, PackVersion and Match describe the finding as the reviewer saw
 	// it (empty for an added violation).
-	Rule        string `json:"rule,omitempty"`
-	PackVersion string `json:"pack_version,omitempty"`
-	Match       string `json:"match,omitempty"`
+	Rule         string `json:"rule,omitempty"`
+	PackVersion  string `json:"pack_version,omitempty"`
+	RulesVersion string `json:"rules_version,omitempty"`
+	Match        string `json:"match,omitempty"`
 	// Text is the turn's text as the reviewer saw it.
 	Text string `json:"text,omitempty"`
 	// Reason is a code of Reasons for a dismissal (or the added violation's
@@ -58,9 +59,10 @@ type Decision struct {
 	Note   string    `json:"note,omitempty"`
 	By     string    `json:"by"`
 	At     time.Time `json:"at"`
-	// Team is the call's team when the decision was made, for narrowing
-	// exports.
-	Team string `json:"team,omitempty"`
+	// Team and Agent are the call's when the decision was made, for
+	// narrowing exports.
+	Team  string `json:"team,omitempty"`
+	Agent string `json:"agent,omitempty"`
 	// Version counts the changes to this decision; a change must name the
 	// version it saw, so two reviewers deciding at once get a conflict.
 	Version int `json:"version"`
