@@ -20,14 +20,15 @@ import (
 var ErrNotFound = errors.New("no such call in the index")
 
 // Call returns the stored result of one call, with Result.Call rebuilt from
-// the index: the call's metadata and its turns, numbered from 1, with their
-// original text and their role. An index built before turn roles were
+// the index: the call's metadata (with the party only when the transcript
+// gave it) and its turns, numbered from 1, with their original text and
+// their role. An index built before turn roles were
 // stored gives turns without a role. An id the index does not hold gives an
 // error wrapping ErrNotFound; an alias over shards that hold the same call
 // id gives any one of them.
 func Call(bi bleve.Index, callID string) (*result.Result, error) {
 	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery([]string{CallDocID(callID)}), 1, 0, false)
-	req.Fields = []string{"result", "turns", "turn_roles"}
+	req.Fields = []string{"result", "turns", "turn_roles", "header"}
 	sr, err := bi.Search(req)
 	if err != nil {
 		return nil, err
@@ -49,6 +50,12 @@ func Call(bi bleve.Index, callID string) (*result.Result, error) {
 	c := &corpus.Call{
 		ID: res.CallID, Agent: res.Agent, Team: res.Team, StartedAt: res.StartedAt,
 		Kind: res.Kind, Source: res.Source, Turns: make([]corpus.Turn, len(turns)),
+	}
+	if hs, _ := h.Fields["header"].(string); hs != "" {
+		var sh storedHeader
+		if err := json.Unmarshal([]byte(hs), &sh); err == nil {
+			c.Party, c.Meta = sh.Party, sh.Meta
+		}
 	}
 	for i, text := range turns {
 		c.Turns[i] = corpus.Turn{N: i + 1, Text: text}

@@ -31,6 +31,12 @@ func TestCall(t *testing.T) {
 		assert.Equal(t, turn.Role, got.Role, "turn %d", i+1)
 	}
 	assert.Equal(t, corpus.RoleCustomer, res.Call.Turns[1].Role)
+	assert.Equal(t, "debtor", res.Call.Party, "the party the transcript gave is restored")
+
+	// A stored call analyzed again gives the findings it was indexed with.
+	an, _ := setup(t)
+	again := an.Analyze(res.Call)
+	assert.Equal(t, want.Findings, again.Findings)
 
 	_, err = index.Call(bi, "nope")
 	assert.True(t, errors.Is(err, index.ErrNotFound), "%v", err)

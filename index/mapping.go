@@ -86,6 +86,7 @@ func newMapping() (mapping.IndexMapping, error) {
 	call.AddFieldMappingsAt("turns", textField())
 	call.AddFieldMappingsAt("result", storedOnly())
 	call.AddFieldMappingsAt("turn_roles", storedOnly()) // the role of each turn, for showing a call
+	call.AddFieldMappingsAt("header", storedOnly())     // the transcript's own party and other header keys, for re-analysis
 	m.AddDocumentMapping(TypeCall, call)
 
 	finding := bleve.NewDocumentStaticMapping()
