@@ -54,6 +54,8 @@ func subcommands(ios *IOStreams) []*cobra.Command {
 		newReportCmd(ios, nil),
 		newServeCmd(ios, nil),
 		newGenCmd(ios),
+		newDBCmd(ios),
+		newVerdictsCmd(ios),
 	}
 }
 
