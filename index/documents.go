@@ -37,11 +37,14 @@ func documents(res *result.Result, hash, rulesVersion string) (map[string]interf
 		}
 	}
 	sort.Strings(tasks)
-	var turns, roles []string
+	var turns, roles, labels []string
+	givenParty := ""
 	if res.Call != nil {
+		givenParty = res.Call.Party
 		for _, t := range res.Call.Turns {
 			turns = append(turns, t.Text)
 			roles = append(roles, string(t.Role))
+			labels = append(labels, t.Label)
 		}
 	}
 	stored, _ := json.Marshal(res)
@@ -54,7 +57,7 @@ func documents(res *result.Result, hash, rulesVersion string) (map[string]interf
 		"kind": res.Kind, "party": res.Party, "source": res.Source, "categories": cats,
 		"tasks": tasks, "month": month, "day": day, "hash": hash, "rules_version": rulesVersion,
 		"pass": pass, "score": float64(res.Score), "turns": turns, "turn_roles": roles,
-		"result": string(stored),
+		"turn_labels": labels, "given_party": givenParty, "result": string(stored),
 	}
 	if started != nil {
 		call["started_at"] = started

@@ -95,3 +95,22 @@ func TestCount(t *testing.T) {
 	assert.Equal(t, uint64(2), total)
 	assert.Equal(t, facet("赵强 2"), f["agent"])
 }
+
+// TestCallAnalyzesAgain: a call rebuilt by Call keeps the party its
+// transcript gave and each turn's label, so analyzing it again gives the
+// findings the index stored (A3 is a third-party call only by its header).
+func TestCallAnalyzesAgain(t *testing.T) {
+	bi := reader(t, build(t, samples...))
+	an, _ := setup(t)
+	for _, c := range samples {
+		t.Run(c.id, func(t *testing.T) {
+			stored, err := index.Call(bi, c.id)
+			require.NoError(t, err)
+			assert.Equal(t, c.party, stored.Call.Party)
+			assert.Equal(t, "坐席", stored.Call.Turns[0].Label)
+			again := an.Analyze(stored.Call)
+			assert.Equal(t, stored.Findings, again.Findings)
+			assert.Equal(t, stored.Party, again.Party)
+		})
+	}
+}
