@@ -37,8 +37,9 @@
 // log lines are kept off stderr.
 //
 // A call document also keeps its local day ("2006-01-02", for charts per
-// day) and the role of each turn, so that Call can give back a whole call
-// for display; IDs pages through a search cheaply, and Count counts
+// day) and the role and label of each turn and the party the transcript
+// gave, so that Call can give back a whole call for display or to analyze
+// again (callqa backtest); IDs pages through a search cheaply, and Count counts
 // facets of calls or violations without loading any document:
 //
 //	res, err := index.Call(bi, "S02")              // res.Call holds the turns

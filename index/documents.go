@@ -37,16 +37,14 @@ func documents(res *result.Result, hash, rulesVersion string) (map[string]interf
 		}
 	}
 	sort.Strings(tasks)
-	var turns, roles []string
-	header := ""
+	var turns, roles, labels []string
+	givenParty := ""
 	if res.Call != nil {
-		if res.Call.Party != "" || len(res.Call.Meta) > 0 {
-			b, _ := json.Marshal(storedHeader{Party: res.Call.Party, Meta: res.Call.Meta})
-			header = string(b)
-		}
+		givenParty = res.Call.Party
 		for _, t := range res.Call.Turns {
 			turns = append(turns, t.Text)
 			roles = append(roles, string(t.Role))
+			labels = append(labels, t.Label)
 		}
 	}
 	stored, _ := json.Marshal(res)
@@ -59,7 +57,7 @@ func documents(res *result.Result, hash, rulesVersion string) (map[string]interf
 		"kind": res.Kind, "party": res.Party, "source": res.Source, "categories": cats,
 		"tasks": tasks, "month": month, "day": day, "hash": hash, "rules_version": rulesVersion,
 		"pass": pass, "score": float64(res.Score), "turns": turns, "turn_roles": roles,
-		"result": string(stored), "header": header,
+		"turn_labels": labels, "given_party": givenParty, "result": string(stored),
 	}
 	if started != nil {
 		call["started_at"] = started
@@ -87,16 +85,6 @@ func documents(res *result.Result, hash, rulesVersion string) (map[string]interf
 		findings = append(findings, d)
 	}
 	return call, findings
-}
-
-// storedHeader is what a call's transcript said of itself beyond the
-// fields the result carries: the party, when the transcript gave it (the
-// result's party may be inferred), and header keys the model does not
-// know. Call restores it, so that re-analyzing a stored call (backtest)
-// sees the call as it was read.
-type storedHeader struct {
-	Party string            `json:"party,omitempty"`
-	Meta  map[string]string `json:"meta,omitempty"`
 }
 
 // dropEmpty leaves out empty keyword values, so a call without a team is

@@ -20,15 +20,17 @@ import (
 var ErrNotFound = errors.New("no such call in the index")
 
 // Call returns the stored result of one call, with Result.Call rebuilt from
-// the index: the call's metadata (with the party only when the transcript
-// gave it) and its turns, numbered from 1, with their original text and
-// their role. An index built before turn roles were
-// stored gives turns without a role. An id the index does not hold gives an
+// the index: the call's metadata (with the party the transcript gave, not
+// the one the analysis decided) and its turns, numbered from 1, with their
+// original text, their role and the label they were written under, so
+// that analyzing Result.Call again gives what the index holds for the same
+// rules. An index built before turn roles (or labels, or the given party)
+// were stored gives turns without them. An id the index does not hold gives an
 // error wrapping ErrNotFound; an alias over shards that hold the same call
 // id gives any one of them.
 func Call(bi bleve.Index, callID string) (*result.Result, error) {
 	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery([]string{CallDocID(callID)}), 1, 0, false)
-	req.Fields = []string{"result", "turns", "turn_roles", "header"}
+	req.Fields = []string{"result", "turns", "turn_roles", "turn_labels", "given_party"}
 	sr, err := bi.Search(req)
 	if err != nil {
 		return nil, err
@@ -47,20 +49,22 @@ func Call(bi bleve.Index, callID string) (*result.Result, error) {
 	if len(roles) != len(turns) {
 		roles = nil
 	}
+	labels := storedStrings(h.Fields["turn_labels"])
+	if len(labels) != len(turns) {
+		labels = nil
+	}
+	party, _ := h.Fields["given_party"].(string)
 	c := &corpus.Call{
 		ID: res.CallID, Agent: res.Agent, Team: res.Team, StartedAt: res.StartedAt,
-		Kind: res.Kind, Source: res.Source, Turns: make([]corpus.Turn, len(turns)),
-	}
-	if hs, _ := h.Fields["header"].(string); hs != "" {
-		var sh storedHeader
-		if err := json.Unmarshal([]byte(hs), &sh); err == nil {
-			c.Party, c.Meta = sh.Party, sh.Meta
-		}
+		Kind: res.Kind, Party: party, Source: res.Source, Turns: make([]corpus.Turn, len(turns)),
 	}
 	for i, text := range turns {
 		c.Turns[i] = corpus.Turn{N: i + 1, Text: text}
 		if roles != nil {
 			c.Turns[i].Role = corpus.Role(roles[i])
+		}
+		if labels != nil {
+			c.Turns[i].Label = labels[i]
 		}
 	}
 	res.Call = c

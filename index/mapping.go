@@ -86,7 +86,10 @@ func newMapping() (mapping.IndexMapping, error) {
 	call.AddFieldMappingsAt("turns", textField())
 	call.AddFieldMappingsAt("result", storedOnly())
 	call.AddFieldMappingsAt("turn_roles", storedOnly()) // the role of each turn, for showing a call
-	call.AddFieldMappingsAt("header", storedOnly())     // the transcript's own party and other header keys, for re-analysis
+	// The label each turn was written under and the party the transcript
+	// gave, so that a call rebuilt from the index analyzes as it did.
+	call.AddFieldMappingsAt("turn_labels", storedOnly())
+	call.AddFieldMappingsAt("given_party", storedOnly())
 	m.AddDocumentMapping(TypeCall, call)
 
 	finding := bleve.NewDocumentStaticMapping()

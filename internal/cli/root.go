@@ -50,6 +50,7 @@ func subcommands(ios *IOStreams) []*cobra.Command {
 		newIndexCmd(ios, nil),
 		newSearchCmd(ios, nil),
 		newStatsCmd(ios, nil),
+		newBacktestCmd(ios, nil),
 		newScoreCmd(ios, nil),
 		newReportCmd(ios, nil),
 		newServeCmd(ios, nil),

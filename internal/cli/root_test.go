@@ -67,7 +67,7 @@ func TestRun(t *testing.T) {
 		{name: "unknown_command", args: []string{"scna"}, wantCode: exitTrouble,
 			wantErrOut: "callqa: unknown command \"scna\" for \"callqa\" (did you mean scan?)\nsee 'callqa --help'\n"},
 		{name: "unknown_rules_subcommand", args: []string{"rules", "lst"}, wantCode: exitTrouble,
-			wantErrOut: "callqa: unknown command \"lst\" for \"callqa rules\" (want list or test)\nsee 'callqa rules --help'\n"},
+			wantErrOut: "callqa: unknown command \"lst\" for \"callqa rules\" (want list, test or health)\nsee 'callqa rules --help'\n"},
 		{name: "rules_alone_prints_its_help", args: []string{"rules"}, wantCode: exitOK, wantOut: "Available Commands"},
 		{name: "argument_to_a_command_without_any", args: []string{"gen", "extra"}, wantCode: exitTrouble,
 			wantErrOut: "callqa: unknown command \"extra\" for \"callqa gen\"\nsee 'callqa gen --help'\n"},

@@ -21,7 +21,7 @@ type RulesOptions struct {
 func newRulesCmd(ios *IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "rules",
-		Short: "List the loaded rules or run their examples",
+		Short: "List the loaded rules, run their examples or check their health",
 		Long: `Rules live in YAML rule packs: the built-in ones (lexicon/packs) and any
 given with --rules FILE|DIR. A user rule with a built-in id replaces it;
 a pack's disable: [id, ...] switches rules off.`,
@@ -29,12 +29,12 @@ a pack's disable: [id, ...] switches rules off.`,
 		// error (cobra would print the help and exit 0).
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
-				return flagErrorf("unknown command %q for %q (want list or test)", args[0], cmd.CommandPath())
+				return flagErrorf("unknown command %q for %q (want list, test or health)", args[0], cmd.CommandPath())
 			}
 			return cmd.Help()
 		},
 	}
-	cmd.AddCommand(newRulesListCmd(ios, nil), newRulesTestCmd(ios, nil))
+	cmd.AddCommand(newRulesListCmd(ios, nil), newRulesTestCmd(ios, nil), newRulesHealthCmd(ios, nil))
 	return cmd
 }
 
