@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"slices"
 	"strings"
@@ -25,6 +26,8 @@ type BacktestOptions struct {
 	// Rules are the candidate's user packs (loaded after the built-in
 	// packs); BaseRules the baseline's, what runs today.
 	Rules, BaseRules []string
+	// DB is the decisions database (--db).
+	DB string
 	// Decisions, when set, gives the reviewers' decisions.
 	Decisions  backtest.DecisionSource
 	Format     string
@@ -84,9 +87,11 @@ load, or on a usage error.`,
 			if err := checkWorkers(opts.Workers); err != nil {
 				return err
 			}
-			if decisions != "" {
-				opts.Decisions = decisionSource(decisions)
+			src, err := decisionsFrom(decisions, opts.DB, opts.Indexes)
+			if err != nil {
+				return err
 			}
+			opts.Decisions = src
 			if runF != nil {
 				return runF(opts)
 			}
@@ -97,15 +102,50 @@ load, or on a usage error.`,
 	f.StringArrayVar(&opts.Indexes, "index", nil, "index `DIR` or glob (repeatable; default "+index.DefaultDir+")")
 	f.StringArrayVar(&opts.Rules, "rules", nil, "a candidate user rule pack `PATH` (file or folder), loaded after the built-in packs; repeatable")
 	f.StringArrayVar(&opts.BaseRules, "base-rules", nil, "a baseline user rule pack `PATH` (what runs today); repeatable")
-	f.StringVar(&decisions, "decisions", "", "reviewers' decisions, a JSON lines `FILE` of review decisions")
+	f.StringVar(&decisions, "decisions", "", "reviewers' decisions, a JSON lines `FILE` of review decisions (callqa verdicts export --format decisions); default: the decisions database")
+	addDBFlag(cmd, &opts.DB)
 	f.StringVarP(&opts.Format, "format", "f", "table", "output: table or json")
 	f.BoolVar(&opts.FailOnLoss, "fail-on-loss", false, "exit with status 1 when the candidate loses a reviewer-confirmed violation")
 	f.IntVarP(&opts.Workers, "jobs", "j", runtime.GOMAXPROCS(0), "number of calls analyzed at once, on as many cores")
 	return cmd
 }
 
-// decisionSource is where --decisions FILE reads the decisions from.
-func decisionSource(path string) backtest.DecisionSource { return backtest.File(path) }
+// decisionsFrom is where the reviewers' decisions come from: --decisions
+// FILE, else the decisions database (--db, else the SQLite file beside the
+// first index). Without --db, a missing SQLite file means no decisions yet.
+func decisionsFrom(file, db string, indexes []string) (backtest.DecisionSource, error) {
+	if file != "" && db != "" {
+		return nil, flagErrorf("--decisions and --db both name the decisions; give one")
+	}
+	if file != "" {
+		return backtest.File(file), nil
+	}
+	dirs, err := expandIndexes(indexes)
+	if err != nil {
+		return nil, &FlagError{Err: err}
+	}
+	path := reviewDBPath(db, dirs[0])
+	if db == "" && !review.IsURL(path) {
+		if _, err := os.Stat(path); err != nil {
+			return nil, nil
+		}
+	}
+	return storeSource(path), nil
+}
+
+// storeSource is a DecisionSource reading every decision of a decisions
+// database.
+type storeSource string
+
+// Decisions opens the database, reads the decisions and closes it.
+func (s storeSource) Decisions(ctx context.Context) ([]review.Decision, error) {
+	st, err := review.Open(ctx, string(s))
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	return st.Decisions(ctx, review.Filter{})
+}
 
 func checkReviewFormat(format string) error {
 	if !slices.Contains(reviewFormats, format) {

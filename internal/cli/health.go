@@ -17,6 +17,8 @@ type RulesHealthOptions struct {
 	IO      *IOStreams
 	Indexes []string
 	Rules   []string
+	// DB is the decisions database (--db).
+	DB string
 	// Decisions, when set, gives the reviewers' decisions.
 	Decisions   backtest.DecisionSource
 	Format      string
@@ -57,9 +59,11 @@ or on a usage error.`,
 			if opts.MinReviewed < 1 {
 				return flagErrorf("invalid --min-reviewed %d (want 1 or more)", opts.MinReviewed)
 			}
-			if decisions != "" {
-				opts.Decisions = decisionSource(decisions)
+			src, err := decisionsFrom(decisions, opts.DB, opts.Indexes)
+			if err != nil {
+				return err
 			}
+			opts.Decisions = src
 			if runF != nil {
 				return runF(opts)
 			}
@@ -69,7 +73,8 @@ or on a usage error.`,
 	f := cmd.Flags()
 	f.StringArrayVar(&opts.Indexes, "index", nil, "index `DIR` or glob (repeatable; default "+index.DefaultDir+")")
 	f.StringArrayVar(&opts.Rules, "rules", nil, "extra rule pack `FILE|DIR` (repeatable; same id replaces)")
-	f.StringVar(&decisions, "decisions", "", "reviewers' decisions, a JSON lines `FILE` of review decisions")
+	f.StringVar(&decisions, "decisions", "", "reviewers' decisions, a JSON lines `FILE` of review decisions (callqa verdicts export --format decisions); default: the decisions database")
+	addDBFlag(cmd, &opts.DB)
 	f.StringVarP(&opts.Format, "format", "f", "table", "output: table or json")
 	f.IntVar(&opts.MinReviewed, "min-reviewed", 5, "decided findings a rule needs to be ranked by its dismissed share")
 	return cmd

@@ -179,3 +179,30 @@ func TestDBMigrate(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, out, "schema version 1 (postgres)")
 }
+
+// backtest and rules health read the decisions database beside the index
+// when no --decisions file is given.
+func TestBacktestAndHealthReadTheDatabase(t *testing.T) {
+	dir, _ := reviewSample(t, "")
+	code, out, errOut := callqa("rules", "health", "--index", dir, "--format", "json")
+	require.Equal(t, 0, code, errOut)
+	var h struct {
+		Missed []struct {
+			CallID   string `json:"call_id"`
+			Turn     int    `json:"turn"`
+			Category string `json:"category"`
+		} `json:"missed"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &h), out)
+	require.Len(t, h.Missed, 1, out)
+	assert.Equal(t, "S03", h.Missed[0].CallID)
+	assert.Equal(t, 2, h.Missed[0].Turn)
+
+	code, out, errOut = callqa("backtest", "--index", dir, "--rules", filepath.Join("..", "..", "testdata", "backtest", "insult_candidate.yaml"))
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "6 decisions")
+
+	code, _, errOut = callqa("backtest", "--index", dir, "--rules", "x.yaml", "--db", "a.db", "--decisions", "b.jsonl")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "give one")
+}
