@@ -53,6 +53,7 @@ func subcommands(ios *IOStreams) []*cobra.Command {
 		newScoreCmd(ios, nil),
 		newReportCmd(ios, nil),
 		newServeCmd(ios, nil),
+		newUsersCmd(ios),
 		newGenCmd(ios),
 	}
 }
