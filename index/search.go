@@ -32,6 +32,13 @@ type Query struct {
 	Sort     string // date (newest first, default), score (lowest first), relevance
 	// Findings searches finding documents instead of calls.
 	Findings bool
+	// DocIDs, when not nil, keeps only the documents with these ids
+	// (CallDocID, FindingDocID); an empty, non-nil list matches nothing.
+	// ExcludeDocIDs leaves out the documents with these ids. Both narrow
+	// a search by what is recorded outside the index, such as reviewers'
+	// decisions.
+	DocIDs        []string
+	ExcludeDocIDs []string
 }
 
 // Hit is one call that matched.
@@ -149,6 +156,15 @@ func buildQuery(q Query, docType string) (query.Query, error) {
 				must = append(must, bleve.NewDisjunctionQuery(alts...))
 			}
 		}
+	}
+	if q.DocIDs != nil {
+		must = append(must, bleve.NewDocIDQuery(q.DocIDs))
+	}
+	if len(q.ExcludeDocIDs) > 0 {
+		b := bleve.NewBooleanQuery()
+		b.AddMust(bleve.NewConjunctionQuery(must...))
+		b.AddMustNot(bleve.NewDocIDQuery(q.ExcludeDocIDs))
+		return b, nil
 	}
 	return bleve.NewConjunctionQuery(must...), nil
 }

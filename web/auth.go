@@ -5,39 +5,77 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/hex"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/callqa/callqa/review"
 )
 
 // sessionCookie is the cookie a browser gets when it signs in.
 const sessionCookie = "callqa_session"
 
-// authorized reports whether r carries the token: as a bearer token, or as
-// the session cookie of a browser that signed in. Without a token every
-// request is.
-func (s *Server) authorized(r *http.Request) bool {
-	if s.cfg.Token == "" {
-		return true
+// authRequired reports whether requests need credentials: a token or a
+// users file was given. Without either, the server answers this machine
+// only, and every request acts as the user "local" with role admin.
+func (s *Server) authRequired() bool { return s.cfg.Token != "" || len(s.cfg.Users) > 0 }
+
+// localUser is who a request is without a token or users file.
+var localUser = review.Actor{Name: LocalName, Role: review.RoleAdmin}
+
+// user is who sent r: the user of its bearer token (the --token-file token
+// is the user "admin" with role admin; a users file token is that user),
+// or of the session of a browser that signed in.
+func (s *Server) user(r *http.Request) (review.Actor, bool) {
+	if !s.authRequired() {
+		return localUser, true
 	}
 	if auth := r.Header.Get("Authorization"); auth != "" {
 		scheme, tok, ok := strings.Cut(auth, " ")
-		return ok && strings.EqualFold(scheme, "Bearer") && s.tokenOK(strings.TrimSpace(tok))
+		if !ok || !strings.EqualFold(scheme, "Bearer") {
+			return review.Actor{}, false
+		}
+		return s.userByToken(strings.TrimSpace(tok))
 	}
 	if c, err := r.Cookie(sessionCookie); err == nil {
-		return s.sessions.valid(c.Value, time.Now())
+		return s.sessions.user(c.Value, time.Now())
 	}
-	return false
+	return review.Actor{}, false
 }
 
-// tokenOK compares a token with the configured one in constant time: the
-// digests have the same length whatever was sent.
-func (s *Server) tokenOK(tok string) bool {
-	a := sha256.Sum256([]byte(tok))
-	b := sha256.Sum256([]byte(s.cfg.Token))
-	return subtle.ConstantTimeCompare(a[:], b[:]) == 1
+// userByToken finds whose token tok is, comparing digests in constant
+// time: the admin token first, then every user of the users file.
+func (s *Server) userByToken(tok string) (review.Actor, bool) {
+	if tok == "" {
+		return review.Actor{}, false
+	}
+	sum := sha256.Sum256([]byte(tok))
+	found, who := false, review.Actor{}
+	if s.cfg.Token != "" {
+		want := sha256.Sum256([]byte(s.cfg.Token))
+		if subtle.ConstantTimeCompare(sum[:], want[:]) == 1 {
+			found, who = true, review.Actor{Name: AdminName, Role: review.RoleAdmin}
+		}
+	}
+	got := []byte(hex.EncodeToString(sum[:]))
+	for _, u := range s.cfg.Users {
+		if subtle.ConstantTimeCompare(got, []byte(u.TokenSHA256)) == 1 && !found {
+			found, who = true, review.Actor{Name: u.Name, Role: u.Role}
+		}
+	}
+	return who, found
+}
+
+// actorKey is the context key of the user a request acts as.
+type actorKey struct{}
+
+// actor is the user of a request that ServeHTTP let through.
+func actor(r *http.Request) (review.Actor, bool) {
+	a, ok := r.Context().Value(actorKey{}).(review.Actor)
+	return a, ok
 }
 
 // Sessions last sessionLife at most; at most maxSessions are kept (the
@@ -53,12 +91,15 @@ const (
 type sessions struct {
 	mu      sync.Mutex
 	expires map[string]time.Time
+	users   map[string]review.Actor
 }
 
-func newSessions() *sessions { return &sessions{expires: map[string]time.Time{}} }
+func newSessions() *sessions {
+	return &sessions{expires: map[string]time.Time{}, users: map[string]review.Actor{}}
+}
 
-// start makes a new session and returns its cookie value.
-func (ss *sessions) start(now time.Time) (string, error) {
+// start makes a new session of user u and returns its cookie value.
+func (ss *sessions) start(now time.Time, u review.Actor) (string, error) {
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
 		return "", err
@@ -70,6 +111,7 @@ func (ss *sessions) start(now time.Time) (string, error) {
 		ss.prune(now)
 	}
 	ss.expires[id] = now.Add(sessionLife)
+	ss.users[id] = u
 	return id, nil
 }
 
@@ -79,21 +121,26 @@ func (ss *sessions) prune(now time.Time) {
 	for id, exp := range ss.expires {
 		if !now.Before(exp) {
 			delete(ss.expires, id)
+			delete(ss.users, id)
 		} else if oldest == "" || exp.Before(first) {
 			oldest, first = id, exp
 		}
 	}
 	if len(ss.expires) >= maxSessions {
 		delete(ss.expires, oldest)
+		delete(ss.users, oldest)
 	}
 }
 
-// valid reports whether id is a live session.
-func (ss *sessions) valid(id string, now time.Time) bool {
+// user returns the user of session id, when it is live.
+func (ss *sessions) user(id string, now time.Time) (review.Actor, bool) {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
 	exp, ok := ss.expires[id]
-	return ok && now.Before(exp)
+	if !ok || !now.Before(exp) {
+		return review.Actor{}, false
+	}
+	return ss.users[id], true
 }
 
 // end ends session id.
@@ -101,15 +148,17 @@ func (ss *sessions) end(id string) {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
 	delete(ss.expires, id)
+	delete(ss.users, id)
 }
 
 // signedIn reports whether a page should offer to sign out.
 func (s *Server) signedIn(r *http.Request) bool {
-	if s.cfg.Token == "" {
+	if !s.authRequired() {
 		return false
 	}
 	_, err := r.Cookie(sessionCookie)
-	return err == nil && s.authorized(r)
+	_, ok := s.user(r)
+	return err == nil && ok
 }
 
 // secure reports whether the request came over HTTPS, directly or through
@@ -138,7 +187,7 @@ type loginPage struct {
 }
 
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
-	if s.cfg.Token == "" {
+	if !s.authRequired() {
 		// Nothing to sign in to.
 		http.Redirect(w, r, localPath(r.FormValue("next")), http.StatusSeeOther)
 		return
@@ -165,13 +214,14 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusTooManyRequests, "login", &p)
 		return
 	}
-	if !s.tokenOK(r.PostForm.Get("token")) {
+	u, ok := s.userByToken(strings.TrimSpace(r.PostForm.Get("token")))
+	if !ok {
 		p.Error = "Wrong token. 令牌不正确。"
 		s.render(w, r, http.StatusUnauthorized, "login", &p)
 		return
 	}
 	s.logins.refund(client, now)
-	id, err := s.sessions.start(now)
+	id, err := s.sessions.start(now, u)
 	if err != nil {
 		s.internal(w, r, err)
 		return
@@ -201,7 +251,7 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 		Secure:   secure(r),
 	})
 	target := "/"
-	if s.cfg.Token != "" {
+	if s.authRequired() {
 		target = "/login"
 	}
 	http.Redirect(w, r, target, http.StatusSeeOther)

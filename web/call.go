@@ -41,6 +41,9 @@ type callView struct {
 	// roles: turns without a finding show no role.
 	RolesUnknown  bool
 	RolesInferred *result.RoleInference
+	// Review is the review of the call (call page with a decisions
+	// database only).
+	Review *reviewPanel
 }
 
 // failReason is one reason a call did not pass: in Chinese, with the
@@ -71,6 +74,8 @@ type findingView struct {
 	Severity  string
 	Match     string
 	Violation bool
+	// Review is the finding's review state and controls, when reviewed.
+	Review *decisionView
 }
 
 // turnView is a turn (callview.Turn) with its hints named.
@@ -191,7 +196,13 @@ func (s *Server) handleCall(w http.ResponseWriter, r *http.Request) {
 	}
 	cs := score.Score(res, s.cfg.Scorecard)
 	page := callPage{base: s.base(r, "call", id+" · Call 通话"), Call: buildCallView(res, cs, s.cfg.Scorecard)}
-	p, q, err := parseSearch(r.URL.Query())
+	if s.cfg.Review != nil {
+		if err := s.attachReview(r, page.Call, res); err != nil {
+			s.internal(w, r, err)
+			return
+		}
+	}
+	p, q, err := s.parseSearch(r)
 	if err == nil {
 		page.BackHref = p.href()
 		s.neighbours(&page, id, p, q)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/callqa/callqa/callview"
 	"github.com/callqa/callqa/index"
+	"github.com/callqa/callqa/internal/reviewidx"
 	"github.com/callqa/callqa/result"
 )
 
@@ -39,6 +40,17 @@ type dashboardPage struct {
 	PerCategory    *barChart
 	TeamPassRate   *barChart
 	Rules          *barChart
+	// Review is the review progress over every call (with a decisions
+	// database only); RuleShares its rules with the confirmed share
+	// formatted.
+	Review     *reviewidx.Progress
+	RuleShares []ruleShare
+}
+
+// ruleShare is one row of the dashboard's table of rules under review.
+type ruleShare struct {
+	reviewidx.RuleProgress
+	Share string
 }
 
 func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) {
@@ -59,6 +71,21 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) {
 	if err := s.fillDashboard(&page, q); err != nil {
 		s.internal(w, r, err)
 		return
+	}
+	if s.cfg.Review != nil {
+		p, err := reviewidx.ReviewProgress(r.Context(), s.cfg.Review, s.cfg.Index)
+		if err != nil {
+			s.internal(w, r, err)
+			return
+		}
+		page.Review = p
+		for _, rp := range p.Rules {
+			share := "—"
+			if rp.ConfirmedShare != nil {
+				share = callview.Percent(rp.Confirmed+rp.Appealed, rp.Confirmed+rp.Appealed+rp.Dismissed)
+			}
+			page.RuleShares = append(page.RuleShares, ruleShare{RuleProgress: rp, Share: share})
+		}
 	}
 	s.render(w, r, http.StatusOK, "dashboard", &page)
 }
@@ -232,14 +259,28 @@ func dateOf(t time.Time) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
-// handleAPIStats is GET /api/stats?by=team|agent|month|category.
+// handleAPIStats is GET /api/stats?by=team|agent|month|category, and
+// by=review for the review progress.
 func (s *Server) handleAPIStats(w http.ResponseWriter, r *http.Request) {
 	by := r.URL.Query().Get("by")
 	if by == "" {
 		by = "team"
 	}
+	if by == "review" {
+		if s.cfg.Review == nil {
+			s.apiError(w, http.StatusNotFound, "this server has no decisions database (callqa serve --db)")
+			return
+		}
+		p, err := reviewidx.ReviewProgress(r.Context(), s.cfg.Review, s.cfg.Index)
+		if err != nil {
+			s.internal(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, p)
+		return
+	}
 	if !slices.Contains(index.StatsBy, by) {
-		s.apiError(w, http.StatusBadRequest, "unknown by "+strconv.Quote(by)+" (want one of "+strings.Join(index.StatsBy, ", ")+")")
+		s.apiError(w, http.StatusBadRequest, "unknown by "+strconv.Quote(by)+" (want one of "+strings.Join(index.StatsBy, ", ")+" or review)")
 		return
 	}
 	rows, err := index.Stats(s.cfg.Index, by)

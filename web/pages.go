@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/callqa/callqa/callview"
+	"github.com/callqa/callqa/review"
 )
 
 var (
@@ -86,12 +87,15 @@ var funcs = template.FuncMap{
 	"itemKind": itemKindLabel,
 	"svg":      (*callview.BarChart).SVG,
 	"words":    func(s []string) string { return strings.Join(s, " ") },
+	"state":    stateLabel,
+	"reason":   reasonLabel,
+	"addAt":    func(p *reviewPanel, turn int) turnAdd { return turnAdd{Panel: p, Turn: turn} },
 }
 
 // parsePages parses each page with the layout and the shared parts; the
 // page defines "content".
 func parsePages() map[string]*template.Template {
-	common := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/parts.html"))
+	common := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/parts.html", "templates/review.html"))
 	out := map[string]*template.Template{}
 	for _, name := range []string{"search", "call", "analyze", "dashboard", "login", "error"} {
 		t := template.Must(template.Must(common.Clone()).ParseFS(templateFS, "templates/"+name+".html"))
@@ -106,10 +110,14 @@ type base struct {
 	Page     string // the page's name, for the body class and the current link
 	SignedIn bool
 	Version  string
+	// User is who the request acts as ("" on pages served without
+	// credentials, such as /login).
+	User review.Actor
 }
 
 func (s *Server) base(r *http.Request, page, title string) base {
-	return base{Title: title, Page: page, SignedIn: s.signedIn(r), Version: s.cfg.Version}
+	u, _ := actor(r)
+	return base{Title: title, Page: page, SignedIn: s.signedIn(r), Version: s.cfg.Version, User: u}
 }
 
 // render executes a page into a buffer first, so that a template error is

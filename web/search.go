@@ -14,8 +14,10 @@ import (
 
 	"github.com/callqa/callqa/callview"
 	"github.com/callqa/callqa/index"
+	"github.com/callqa/callqa/internal/reviewidx"
 	"github.com/callqa/callqa/lexicon"
 	"github.com/callqa/callqa/result"
+	"github.com/callqa/callqa/review"
 )
 
 // PageSize is the number of hits on a page of the search page.
@@ -33,10 +35,12 @@ const maxAPILimit = 200
 type searchParams struct {
 	Q, Category, Team, Agent, Party, Pass, From, To, Sort string
 	Page                                                  int
+	// Verdict is a review state: calls with a finding in it.
+	Verdict string
 }
 
 // paramNames are the search parameters, in the order URLs list them.
-var paramNames = []string{"q", "category", "team", "agent", "party", "pass", "from", "to", "sort", "page"}
+var paramNames = []string{"q", "category", "team", "agent", "party", "pass", "from", "to", "sort", "page", "verdict"}
 
 // badRequest is an error in what the client asked: 400. page is set when
 // the error is a page out of reach, whose right message depends on how
@@ -57,6 +61,7 @@ func parseSearch(v url.Values) (searchParams, index.Query, error) {
 		Q: strings.TrimSpace(v.Get("q")), Category: v.Get("category"), Team: v.Get("team"),
 		Agent: v.Get("agent"), Party: v.Get("party"), Pass: v.Get("pass"),
 		From: v.Get("from"), To: v.Get("to"), Sort: v.Get("sort"), Page: 1,
+		Verdict: v.Get("verdict"),
 	}
 	q := index.Query{Text: p.Q, Category: p.Category, Team: p.Team, Agent: p.Agent, Party: p.Party, Sort: p.Sort, Limit: PageSize}
 	if utf8.RuneCountInString(p.Q) > 500 {
@@ -64,6 +69,11 @@ func parseSearch(v url.Values) (searchParams, index.Query, error) {
 	}
 	if err := q.Check(); err != nil { // category, party and sort, as callqa search checks them
 		return p, q, &badRequest{msg: err.Error()}
+	}
+	if p.Verdict != "" {
+		if _, err := reviewidx.ParseVerdict(p.Verdict); err != nil {
+			return p, q, &badRequest{msg: err.Error()}
+		}
 	}
 	switch p.Pass {
 	case "":
@@ -150,7 +160,7 @@ func (s *Server) pageOutOfReach(err *badRequest, pageSize int, q index.Query) er
 // values are the parameters that are set, page 1 left out.
 func (p searchParams) values() url.Values {
 	v := url.Values{}
-	for _, kv := range [][2]string{{"q", p.Q}, {"category", p.Category}, {"team", p.Team}, {"agent", p.Agent}, {"party", p.Party}, {"pass", p.Pass}, {"from", p.From}, {"to", p.To}, {"sort", p.Sort}} {
+	for _, kv := range [][2]string{{"q", p.Q}, {"category", p.Category}, {"team", p.Team}, {"agent", p.Agent}, {"party", p.Party}, {"pass", p.Pass}, {"from", p.From}, {"to", p.To}, {"sort", p.Sort}, {"verdict", p.Verdict}} {
 		if kv[1] != "" {
 			v.Set(kv[0], kv[1])
 		}
@@ -248,6 +258,7 @@ type searchPage struct {
 	base
 	P                                                 searchParams
 	Categories, Teams, Agents, Parties, Passes, Sorts []option
+	Verdicts                                          []option
 	CategoryFacets, TeamFacets, AgentFacets           []facetLink
 	MonthFacets                                       []facetLink
 	Error                                             string
@@ -265,7 +276,7 @@ type searchPage struct {
 }
 
 func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
-	p, q, err := parseSearch(r.URL.Query())
+	p, q, err := s.parseSearch(r)
 	page := searchPage{base: s.base(r, "search", "Search 检索"), P: p, ClearHref: "/"}
 	if p.Q != "" {
 		page.Title = p.Q + " · Search 检索"
@@ -309,6 +320,9 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	page.Passes = selectOptions(p.Pass, "合规与违规 all", []string{"pass", "fail"}, func(v string) string {
 		return map[string]string{"pass": "合规 compliant", "fail": "违规 violation"}[v]
 	})
+	if s.cfg.Review != nil {
+		page.Verdicts = selectOptions(p.Verdict, "任何复核状态 any review state", reviewidx.Verdicts, func(v string) string { return stateLabel(review.State(v)).String() })
+	}
 	page.Sorts = []option{
 		{Value: "", Label: "Newest first 最新", Selected: p.Sort == "" || p.Sort == "date"},
 		{Value: "score", Label: "Lowest score first 低分优先", Selected: p.Sort == "score"},
@@ -513,10 +527,14 @@ func facetValues(counts []index.FacetCount) []string {
 // (1–200, default 20) and offset (default: from page).
 func (s *Server) handleAPISearch(w http.ResponseWriter, r *http.Request) {
 	v := r.URL.Query()
-	_, q, err := parseSearch(v)
+	_, q, err := s.parseSearch(r)
 	if err != nil {
 		var bad *badRequest
-		if errors.As(err, &bad) && bad.page > 0 {
+		if !errors.As(err, &bad) {
+			s.internal(w, r, err)
+			return
+		}
+		if bad.page > 0 {
 			size := PageSize
 			if n, lerr := strconv.Atoi(v.Get("limit")); lerr == nil && 1 <= n && n <= maxAPILimit {
 				size = n

@@ -21,6 +21,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 
 	"github.com/callqa/callqa/analyzer"
+	"github.com/callqa/callqa/review"
 	"github.com/callqa/callqa/score"
 )
 
@@ -46,8 +47,18 @@ type Config struct {
 	Scorecard *score.Scorecard
 	// Token, when not empty, is required on every request but /healthz,
 	// /login and /static/: API clients send "Authorization: Bearer TOKEN",
-	// browsers sign in once at /login.
+	// browsers sign in once at /login. It acts as the user "admin" with
+	// role admin.
 	Token string
+	// Users are the people of the users file (LoadUsers), each with a
+	// token of its own and a role; with users, a token is required as
+	// with Token. Without Token and Users the server answers loopback
+	// requests only, each acting as the user "local" with role admin.
+	Users []User
+	// Review is the decisions database: with it the call page shows the
+	// review controls and /api/calls/{id}/review answers; nil leaves
+	// them out.
+	Review *review.Store
 	// MaxBody is the largest request body accepted, in bytes; 0 means
 	// DefaultMaxBody. A larger body gets 413.
 	MaxBody int64
@@ -149,6 +160,8 @@ func (s *Server) routes() {
 	s.mux.Handle("/api/", api(s.handleAPINotFound))
 	s.mux.Handle("/api/search", api(s.handleAPISearch, http.MethodGet))
 	s.mux.Handle("/api/calls/{id}", api(s.handleAPICall, http.MethodGet))
+	s.mux.Handle("/api/calls/{id}/review", api(s.handleAPIReview, http.MethodGet, http.MethodPost))
+	s.mux.Handle("/api/calls/{id}/review/complete", api(s.handleAPIReviewComplete, http.MethodPost))
 	s.mux.Handle("/api/analyze", api(s.handleAPIAnalyze, http.MethodPost))
 	s.mux.Handle("/api/stats", api(s.handleAPIStats, http.MethodGet))
 	s.mux.Handle("/healthz", api(s.handleHealth, http.MethodGet))
@@ -200,7 +213,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, http.StatusInternalServerError, "internal error")
 		}
 	}()
-	if s.cfg.Token == "" && !loopbackHost(r.Host) {
+	if !s.authRequired() && !loopbackHost(r.Host) {
 		// Without a token the server listens on a loopback address only;
 		// a request naming another host is a web page in the browser
 		// trying to reach it through DNS rebinding.
@@ -223,7 +236,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Body != nil {
 		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBody)
 	}
-	if !s.authorized(r) && !public(r.URL.Path) {
+	who, ok := s.user(r)
+	if !ok && !public(r.URL.Path) {
 		if isAPI(r.URL.Path) {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="callqa"`)
 			s.apiError(w, http.StatusUnauthorized, "unauthorized: send the token as Authorization: Bearer TOKEN")
@@ -231,6 +245,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 		return
+	}
+	if ok {
+		r = r.WithContext(context.WithValue(r.Context(), actorKey{}, who))
 	}
 	s.mux.ServeHTTP(w, r)
 }

@@ -2,6 +2,8 @@ package cli
 
 import (
 	"context"
+	"errors"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -29,5 +31,11 @@ func reviewDBPath(db, indexDir string) string {
 // openReview opens the decisions database (applying its migrations) for a
 // command; errors name the database without its password.
 func openReview(ctx context.Context, db, indexDir string) (*review.Store, error) {
-	return review.Open(ctx, reviewDBPath(db, indexDir))
+	s, err := review.Open(ctx, reviewDBPath(db, indexDir))
+	if err != nil {
+		// Drivers may explain over several lines (pgx lists each address
+		// it tried): one line, as every callqa error.
+		return nil, errors.New(strings.Join(strings.Fields(err.Error()), " "))
+	}
+	return s, nil
 }

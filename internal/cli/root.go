@@ -54,6 +54,7 @@ func subcommands(ios *IOStreams) []*cobra.Command {
 		newScoreCmd(ios, nil),
 		newReportCmd(ios, nil),
 		newServeCmd(ios, nil),
+		newUsersCmd(ios),
 		newGenCmd(ios),
 		newDBCmd(ios),
 		newVerdictsCmd(ios),

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,8 +15,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/callqa/callqa/index"
+	"github.com/callqa/callqa/internal/reviewidx"
 	"github.com/callqa/callqa/internal/termtab"
 	"github.com/callqa/callqa/lexicon"
+	"github.com/callqa/callqa/review"
 )
 
 // SearchOptions are the inputs of callqa search.
@@ -27,6 +30,10 @@ type SearchOptions struct {
 	PassOnly bool
 	FailOnly bool
 	Format   string
+	// Verdict keeps the calls (or findings) with a finding in this review
+	// state; DB is the decisions database it is read from.
+	Verdict string
+	DB      string
 }
 
 var searchFormats = []string{"table", "json", "jsonl"}
@@ -86,6 +93,11 @@ the shards are searched together and totals and facets cover all of them.`,
 			if err := checkSearchFilters(opts.Query); err != nil {
 				return err
 			}
+			if opts.Verdict != "" {
+				if _, err := reviewidx.ParseVerdict(opts.Verdict); err != nil {
+					return flagErrorf("invalid --verdict %q%s; want one of %s", opts.Verdict, lexicon.DidYouMean(opts.Verdict, reviewidx.Verdicts), strings.Join(reviewidx.Verdicts, ", "))
+				}
+			}
 			if opts.Query.Limit < 1 {
 				return flagErrorf("--limit must be at least 1")
 			}
@@ -110,6 +122,8 @@ the shards are searched together and totals and facets cover all of them.`,
 	f.StringVar(&opts.Query.Sort, "sort", "date", "order: date, score or relevance")
 	f.StringVarP(&opts.Format, "format", "f", "table", "output: table, json or jsonl")
 	f.BoolVar(&opts.Query.Findings, "findings", false, "return finding documents instead of calls")
+	f.StringVar(&opts.Verdict, "verdict", "", "only calls with a finding in this review state: "+strings.Join(reviewidx.Verdicts, ", ")+" (open: not decided yet)")
+	addDBFlag(cmd, &opts.DB)
 	return cmd
 }
 
@@ -185,6 +199,11 @@ func runSearch(opts *SearchOptions) error {
 		return &exitError{code: exitTrouble, err: err}
 	}
 	defer closeAll()
+	if opts.Verdict != "" {
+		if err := narrowVerdict(opts, bi); err != nil {
+			return &exitError{code: exitTrouble, err: err}
+		}
+	}
 	res, err := index.Search(bi, opts.Query)
 	if err != nil {
 		return &exitError{code: exitTrouble, err: err}
@@ -209,6 +228,22 @@ func runSearch(opts *SearchOptions) error {
 		return nil
 	}
 	return writeSearchTable(opts.IO.Out, res, opts.Query)
+}
+
+// narrowVerdict restricts the search to --verdict, reading the decisions
+// from --db (by default the database beside the first index).
+func narrowVerdict(opts *SearchOptions, bi bleve.Index) error {
+	dirs, err := expandIndexes(opts.Indexes)
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	store, err := openReview(ctx, opts.DB, dirs[0])
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	return reviewidx.Narrow(ctx, store, bi, &opts.Query, review.State(opts.Verdict))
 }
 
 func writeJSON(w io.Writer, v any, indent bool) error {

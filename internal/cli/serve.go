@@ -64,6 +64,10 @@ type ServeOptions struct {
 	TokenFile string
 	MaxBody   string
 	Rules     []string
+	// DB is the decisions database (--db); "" is the SQLite file beside
+	// the first index. Users is the users file (--users).
+	DB    string
+	Users string
 
 	// ctx, when set, stops the server when done (tests); otherwise
 	// SIGINT or SIGTERM does.
@@ -80,7 +84,7 @@ type ServeOptions struct {
 func newServeCmd(ios *IOStreams, runF func(*ServeOptions) error) *cobra.Command {
 	opts := &ServeOptions{IO: ios}
 	cmd := &cobra.Command{
-		Use:   "serve --index DIR [--addr 127.0.0.1:8080] [--token-file FILE]",
+		Use:   "serve --index DIR [--addr 127.0.0.1:8080] [--token-file FILE] [--users FILE] [--db FILE|URL]",
 		Short: "Serve the web console and JSON API over the index",
 		Long: `Serve the supervisors' web console over an index built by callqa index:
 search with filters, facets and highlights; each call as a conversation with
@@ -94,9 +98,18 @@ characters, read from --token-file or the CALLQA_TOKEN environment variable:
 API clients send "Authorization: Bearer TOKEN", browsers sign in once.
 Without such a token the address is refused.
 
+Reviewers confirm and dismiss findings on the call pages; the decisions
+go to the database of --db (by default the SQLite file beside the first
+index). --users names a users file (callqa users add writes it): each user
+has a token of its own and a role, viewer, reviewer or lead. The token of
+--token-file acts as the user "admin" with every right. Without a token or
+users file (this machine only), every request acts as the user "local"
+with every right.
+
 Exit status: 0 after a clean shutdown (SIGINT or SIGTERM); 2 when the index
-cannot be opened (another process, such as callqa index, holds it), the
-rules do not load or the address is refused.`,
+or the decisions database cannot be opened (another process, such as
+callqa index, holds the index), the users file or the rules do not load or
+the address is refused.`,
 		Example: `  callqa serve --index callqa.bleve
   callqa serve --index 'archive/2026-*.bleve' --addr 127.0.0.1:9000
   CALLQA_TOKEN=$(cat /etc/callqa/token) callqa serve --index callqa.bleve --addr 0.0.0.0:8080`,
@@ -121,6 +134,8 @@ rules do not load or the address is refused.`,
 	f.StringVar(&opts.MaxBody, "max-body", "2MiB", "largest request body accepted (`SIZE`: bytes, KiB, MiB)")
 	f.BoolVar(&opts.NoRedact, "no-redact", false, "show transcripts posted to the analyze page unmasked (phone, ID and card numbers and e-mail addresses are masked by default)")
 	f.StringArrayVar(&opts.Rules, "rules", nil, "extra rule pack `PATH` for the analyze page (file or folder; repeatable)")
+	addDBFlag(cmd, &opts.DB)
+	f.StringVar(&opts.Users, "users", "", "users file (`FILE`, YAML): names, roles and token digests; see callqa users add")
 	return cmd
 }
 
@@ -168,8 +183,18 @@ func runServe(opts *ServeOptions) error {
 	if err != nil {
 		return trouble(err)
 	}
-	if err := web.CheckAddr(opts.Addr, token); err != nil {
-		return trouble(err)
+	var users []web.User
+	if opts.Users != "" {
+		if users, err = web.LoadUsers(opts.Users); err != nil {
+			return trouble(err)
+		}
+	}
+	if token != "" || len(users) == 0 {
+		// A users file needs its tokens as a token file does; their
+		// length cannot be checked, only their digests are known.
+		if err := web.CheckAddr(opts.Addr, token); err != nil {
+			return trouble(err)
+		}
 	}
 	if token != "" && len(token) < web.MinTokenLength {
 		fmt.Fprintf(opts.IO.ErrOut, "callqa: warning: the access token is short (%d characters); use %d or more random characters\n", len(token), web.MinTokenLength)
@@ -189,6 +214,13 @@ func runServe(opts *ServeOptions) error {
 	}
 	defer live.Close()
 	bi := live.Index()
+	ctxOpen, cancelOpen := context.WithTimeout(context.Background(), 30*time.Second)
+	store, err := openReview(ctxOpen, opts.DB, dirs[0])
+	cancelOpen()
+	if err != nil {
+		return trouble(err)
+	}
+	defer store.Close()
 	logger := log.New(opts.IO.ErrOut, "callqa: serve: ", log.LstdFlags)
 
 	sc, extra, err := loadScorecard("")
@@ -200,7 +232,7 @@ func runServe(opts *ServeOptions) error {
 		return trouble(err)
 	}
 	srv, err := web.New(web.Config{
-		Index: bi, Analyzer: an, Scorecard: sc, Token: token, MaxBody: maxBody,
+		Index: bi, Analyzer: an, Scorecard: sc, Token: token, Users: users, Review: store, MaxBody: maxBody,
 		Log: logger, Version: version(),
 		NoRedact: opts.NoRedact,
 	})
@@ -230,10 +262,11 @@ func runServe(opts *ServeOptions) error {
 	}
 	calls, _, _ := index.Count(bi, index.Query{}, 0)
 	url := "http://" + displayAddr(l.Addr().String())
-	auth := "no token: this machine only"
-	if token != "" {
-		auth = "token required"
+	auth := "no token: this machine only, as user local (admin)"
+	if token != "" || len(users) > 0 {
+		auth = fmt.Sprintf("token required; %d users", len(users))
 	}
+	auth += "; decisions in " + store.Where()
 	fmt.Fprintf(opts.IO.Out, "callqa: serving %d calls at %s (%s; Ctrl-C to stop)\n", calls, url+"/", auth)
 	if opts.ready != nil {
 		opts.ready(url)

@@ -129,7 +129,9 @@ func TestRunServe(t *testing.T) {
 	case <-time.After(15 * time.Second):
 		t.Fatal("serve did not stop")
 	}
-	assert.Regexp(t, `^callqa: serving 1 calls at http://127\.0\.0\.1:\d+/ \(no token: this machine only; Ctrl-C to stop\)\ncallqa: stopped\n$`, out.String())
+	assert.Regexp(t, `^callqa: serving 1 calls at http://127\.0\.0\.1:\d+/ \(no token: this machine only, as user local \(admin\); decisions in .*callqa\.review\.db; Ctrl-C to stop\)\ncallqa: stopped\n$`, out.String())
+	_, err = os.Stat(filepath.Join(filepath.Dir(dir), "callqa.review.db"))
+	assert.NoError(t, err, "the decisions database is the SQLite file beside the index")
 }
 
 func TestServeRefusesOpenAddressWithoutToken(t *testing.T) {
