@@ -233,12 +233,8 @@ func runSearch(opts *SearchOptions) error {
 // narrowVerdict restricts the search to --verdict, reading the decisions
 // from --db (by default the database beside the first index).
 func narrowVerdict(opts *SearchOptions, bi bleve.Index) error {
-	dirs, err := expandIndexes(opts.Indexes)
-	if err != nil {
-		return err
-	}
 	ctx := context.Background()
-	store, err := openReview(ctx, opts.DB, dirs[0])
+	store, err := openReviewExisting(ctx, opts.DB, opts.Indexes)
 	if err != nil {
 		return err
 	}

@@ -175,7 +175,7 @@ func openReviewExisting(ctx context.Context, db string, indexes []string) (*revi
 			return nil, fmt.Errorf("no decisions database at %s (review calls in callqa serve first, or give --db)", path)
 		}
 	}
-	return review.Open(ctx, path)
+	return openReview(ctx, path, "")
 }
 
 // output opens --out, or standard output.

@@ -206,3 +206,16 @@ func TestBacktestAndHealthReadTheDatabase(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, "give one")
 }
+
+// --verdict without a decisions database says so instead of creating an
+// empty one beside the index.
+func TestSearchVerdictWithoutDatabase(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "calls.bleve")
+	code, _, errOut := callqa("index", "-q", "--index", dir, filepath.Join("..", "..", "testdata", "calls", "S02_insult_threat.txt"))
+	require.Equal(t, 0, code, errOut)
+	code, _, errOut = callqa("search", "--index", dir, "--verdict", "open")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "no decisions database at "+review.DefaultPath(dir))
+	_, err := os.Stat(review.DefaultPath(dir))
+	assert.True(t, os.IsNotExist(err), "no file was created")
+}
