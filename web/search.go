@@ -32,11 +32,13 @@ const maxAPILimit = 200
 // in the URL, so it can be shared and the back button works.
 type searchParams struct {
 	Q, Category, Team, Agent, Party, Pass, From, To, Sort string
-	Page                                                  int
+	// Review is "1" to keep only calls with a finding that needs review.
+	Review string
+	Page   int
 }
 
 // paramNames are the search parameters, in the order URLs list them.
-var paramNames = []string{"q", "category", "team", "agent", "party", "pass", "from", "to", "sort", "page"}
+var paramNames = []string{"q", "category", "team", "agent", "party", "pass", "review", "from", "to", "sort", "page"}
 
 // badRequest is an error in what the client asked: 400. page is set when
 // the error is a page out of reach, whose right message depends on how
@@ -56,7 +58,7 @@ func parseSearch(v url.Values) (searchParams, index.Query, error) {
 	p := searchParams{
 		Q: strings.TrimSpace(v.Get("q")), Category: v.Get("category"), Team: v.Get("team"),
 		Agent: v.Get("agent"), Party: v.Get("party"), Pass: v.Get("pass"),
-		From: v.Get("from"), To: v.Get("to"), Sort: v.Get("sort"), Page: 1,
+		From: v.Get("from"), To: v.Get("to"), Sort: v.Get("sort"), Review: v.Get("review"), Page: 1,
 	}
 	q := index.Query{Text: p.Q, Category: p.Category, Team: p.Team, Agent: p.Agent, Party: p.Party, Sort: p.Sort, Limit: PageSize}
 	if utf8.RuneCountInString(p.Q) > 500 {
@@ -64,6 +66,13 @@ func parseSearch(v url.Values) (searchParams, index.Query, error) {
 	}
 	if err := q.Check(); err != nil { // category, party and sort, as callqa search checks them
 		return p, q, &badRequest{msg: err.Error()}
+	}
+	switch p.Review {
+	case "":
+	case "1":
+		q.NeedsReview = true
+	default:
+		return p, q, badf("unknown review %q (want 1)", p.Review)
 	}
 	switch p.Pass {
 	case "":
@@ -150,7 +159,7 @@ func (s *Server) pageOutOfReach(err *badRequest, pageSize int, q index.Query) er
 // values are the parameters that are set, page 1 left out.
 func (p searchParams) values() url.Values {
 	v := url.Values{}
-	for _, kv := range [][2]string{{"q", p.Q}, {"category", p.Category}, {"team", p.Team}, {"agent", p.Agent}, {"party", p.Party}, {"pass", p.Pass}, {"from", p.From}, {"to", p.To}, {"sort", p.Sort}} {
+	for _, kv := range [][2]string{{"q", p.Q}, {"category", p.Category}, {"team", p.Team}, {"agent", p.Agent}, {"party", p.Party}, {"pass", p.Pass}, {"review", p.Review}, {"from", p.From}, {"to", p.To}, {"sort", p.Sort}} {
 		if kv[1] != "" {
 			v.Set(kv[0], kv[1])
 		}
