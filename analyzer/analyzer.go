@@ -8,6 +8,7 @@ import (
 	"github.com/callqa/callqa/corpus"
 	"github.com/callqa/callqa/lexicon"
 	"github.com/callqa/callqa/segment"
+	"github.com/callqa/callqa/similar"
 )
 
 // Options tune an Analyzer.
@@ -16,6 +17,21 @@ type Options struct {
 	Explain bool
 	// Weights gives the points per covered task; nil means 25 each.
 	Weights map[string]int
+	// MinRoleConfidence: findings of a call whose roles were inferred
+	// (RolesInferred) weakly or with a lower confidence need review. 0
+	// means DefaultMinRoleConfidence; a negative value checks only Weak.
+	MinRoleConfidence float64
+	// MinASRConfidence: a finding on a turn whose recognizer confidence
+	// (corpus.Turn.Confidence) is lower needs review. 0 means
+	// DefaultMinASRConfidence; a negative value turns the check off.
+	MinASRConfidence float64
+	// Similar, when set, runs the similar-sentence pass: agent turns no
+	// rule flagged that resemble a violation example at SimilarThreshold
+	// or more go to Result.Candidates.
+	Similar *similar.Model
+	// SimilarThreshold is the least cosine for a candidate; 0 means
+	// similar.DefaultThreshold.
+	SimilarThreshold float64
 }
 
 // DefaultWeight is the points a covered core task is worth by default.
@@ -48,6 +64,9 @@ type Analyzer struct {
 	termRules [][]int
 	runeRules [][]int
 	anyText   []int
+	// soundAlikes maps the term ids of the sound-alike spellings to their
+	// review detail (soundAlikeIDs).
+	soundAlikes map[int]string
 }
 
 // New builds an Analyzer from a loaded rule set: it loads the segmenter
@@ -119,6 +138,7 @@ func New(set *lexicon.Set, opts Options) (*Analyzer, error) {
 			a.runeRules[r] = rules
 		}
 	}
+	a.soundAlikes = a.soundAlikeIDs()
 	return a, nil
 }
 
@@ -185,6 +205,7 @@ func (a *Analyzer) Analyze(call *corpus.Call) *Result {
 	res, _ := a.analyze(call)
 	res.RolesInferred = inf
 	res.RolesDisputed = a.CheckRoles(call)
+	a.markInferredRoles(res, inf)
 	return res
 }
 
@@ -249,6 +270,9 @@ func (a *Analyzer) run(call *corpus.Call, inferring bool) (*Result, []hit) {
 	}
 	st.findingHints()
 	st.score()
+	if !inferring && a.opts.Similar != nil {
+		st.res.Candidates = st.candidates()
+	}
 	releaseTurns(st.turns)
 	return st.res, st.hits
 }
@@ -535,11 +559,13 @@ func (st *state) record(i int, c *compiled, m span, abuse bool) {
 	}
 	st.found[n][cat] = true
 	text, start, end := st.quote(i, m)
-	st.res.Findings = append(st.res.Findings, Finding{
+	f := Finding{
 		Category: cat, Turn: n, Speaker: string(st.call.Turns[i].Role), Severity: severity,
 		Rule: r.ID, Match: text, Text: st.call.Turns[i].Text, Start: start, End: end,
 		Refs: r.Refs, PackVersion: packVersion(r), Description: r.Description, Advice: r.Advice,
-	})
+	}
+	markReview(&f, st.matchReasons(i, m))
+	st.res.Findings = append(st.res.Findings, f)
 }
 
 func packVersion(r *lexicon.Rule) string {

@@ -1,6 +1,7 @@
 package analyzer_test
 
 import (
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/corpus"
 	"github.com/callqa/callqa/lexicon"
+	"github.com/callqa/callqa/similar"
 )
 
 // benchCalls reads the sample calls under testdata/calls: a small fixed
@@ -32,7 +34,8 @@ func benchCalls(b *testing.B) ([]*corpus.Call, int) {
 }
 
 // BenchmarkAnalyze measures the whole analysis of the sample calls, with
-// scan's default options (no --explain). Compare it with
+// scan's default options (no --explain); CALLQA_BENCH_SIMILAR=1 turns the
+// similar-sentence pass on, as scan has it by default. Compare it with
 // BenchmarkSegmentBaseline from the same run: the ratio says what the
 // rules cost on top of segmentation, whatever the machine.
 func BenchmarkAnalyze(b *testing.B) {
@@ -43,6 +46,9 @@ func BenchmarkAnalyze(b *testing.B) {
 	a, err := analyzer.New(set, analyzer.Options{})
 	if err != nil {
 		b.Fatal(err)
+	}
+	if os.Getenv("CALLQA_BENCH_SIMILAR") != "" {
+		a.UseSimilar(similar.New(a.ViolationExamples()), 0)
 	}
 	calls, n := benchCalls(b)
 	b.SetBytes(int64(n))

@@ -42,6 +42,15 @@
 //	res := an.Analyze(call) // call from package corpus
 //	for _, f := range res.Violations() { ... }
 //
+// A finding that rests on weak evidence — roles inferred with low
+// confidence, a turn the recognizer was unsure of, a match through a
+// sound-alike spelling or a regional-table rewrite — carries NeedsReview
+// and a ReviewReason (review.go; Options.MinRoleConfidence and
+// MinASRConfidence). With Options.Similar (or UseSimilar) the
+// similar-sentence pass puts agent turns no rule flagged that resemble a
+// violation example in Result.Candidates (package similar;
+// ViolationExamples gives the packs' examples).
+//
 // CheckExamples and CheckClassExamples run the packs' own match /
 // no_match examples (`callqa rules test`, and every user pack on load).
 package analyzer

@@ -50,4 +50,8 @@ type Turn struct {
 	End   *float64 `json:"end,omitempty"`
 	// Line is the 1-based source line the turn came from (0 when unknown).
 	Line int `json:"line,omitempty"`
+	// Confidence is the speech recognizer's confidence in the turn, 0 to
+	// 1, when the input carries one: a sentence's own, or the mean of its
+	// words'; for a turn merged from several segments, the lowest.
+	Confidence *float64 `json:"confidence,omitempty"`
 }

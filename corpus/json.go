@@ -22,7 +22,8 @@ import (
 //
 // data must be UTF-8 (see Decode); a leading byte order mark is ignored.
 // "role" is accepted for "speaker", whose value is agent, customer,
-// third_party or any label of the role table or of "roles". Other unknown
+// third_party or any label of the role table or of "roles". A turn's
+// optional "confidence" (0 to 1) is the speech recognizer's. Other unknown
 // fields of the call go to Call.Meta (strings as they are, other values as
 // compact JSON); unknown fields of a turn are ignored. Errors are
 // *ParseError values with the line of the offending value and a path such
@@ -102,6 +103,7 @@ type jsonTurn struct {
 	labelOff   int64
 	text       string
 	start, end *float64
+	confidence *float64
 	off        int64
 }
 
@@ -229,7 +231,7 @@ func (p *jsonParser) call(defID string) (*Call, error) {
 		}
 		c.Turns = append(c.Turns, Turn{
 			N: i + 1, Role: role, Label: jt.label, Text: jt.text,
-			Start: jt.start, End: jt.end, Line: p.line(jt.off),
+			Start: jt.start, End: jt.end, Line: p.line(jt.off), Confidence: jt.confidence,
 		})
 	}
 	return c, nil
@@ -345,6 +347,27 @@ func (p *jsonParser) number(field string, off int64) (*float64, error) {
 		return &v, nil
 	default:
 		return nil, p.errAt(off, "%s: expected a number of seconds, got %s", field, k)
+	}
+}
+
+// confidence reads a turn's recognizer confidence: null, or a number from
+// 0 to 1.
+func (p *jsonParser) confidence(field string, off int64) (*float64, error) {
+	raw, err := p.value()
+	if err != nil {
+		return nil, err
+	}
+	switch k := jsonKind(raw[0]); k {
+	case "null":
+		return nil, nil
+	case "number":
+		v, err := strconv.ParseFloat(string(raw), 64)
+		if err != nil || v < 0 || v > 1 {
+			return nil, p.errAt(off, "%s: %s is not a confidence from 0 to 1", field, raw)
+		}
+		return &v, nil
+	default:
+		return nil, p.errAt(off, "%s: expected a confidence from 0 to 1, got %s", field, k)
 	}
 }
 
@@ -530,6 +553,10 @@ func (p *jsonParser) turn(n int, off int64) (jsonTurn, error) {
 				return t, err
 			}
 			endOff = voff
+		case "confidence":
+			if t.confidence, err = p.confidence(field, voff); err != nil {
+				return t, err
+			}
 		default:
 			if _, err := p.value(); err != nil {
 				return t, err

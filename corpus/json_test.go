@@ -247,3 +247,26 @@ func TestReadJSONLTurnLines(t *testing.T) {
 	assert.Equal(t, 1, calls[0].Turns[0].Line)
 	assert.Equal(t, []turnSummary{{RoleAgent, "agent", "b", 3}, {RoleCustomer, "customer", "c", 3}}, summarize(calls[1].Turns))
 }
+
+// TestReadJSONConfidence: a turn's optional confidence is read; a value
+// outside 0 to 1 or not a number is an error at its line.
+func TestReadJSONConfidence(t *testing.T) {
+	c, err := ReadJSON("c.json", []byte(`{"call_id": "X1", "turns": [
+ {"speaker": "agent", "text": "您好", "confidence": 0.52},
+ {"speaker": "customer", "text": "嗯", "confidence": null},
+ {"speaker": "agent", "text": "再见"}]}`))
+	require.NoError(t, err)
+	require.NotNil(t, c.Turns[0].Confidence)
+	assert.InDelta(t, 0.52, *c.Turns[0].Confidence, 1e-9)
+	assert.Nil(t, c.Turns[1].Confidence)
+	assert.Nil(t, c.Turns[2].Confidence)
+
+	for in, want := range map[string]string{
+		`{"turns": [{"speaker": "agent", "text": "您好",` + "\n" + ` "confidence": 1.2}]}`: "c.json:2: turns[1].confidence: 1.2 is not a confidence from 0 to 1",
+		`{"turns": [{"speaker": "agent", "text": "您好",` + "\n" + ` "confidence": "高"}]}`: "c.json:2: turns[1].confidence: expected a confidence from 0 to 1, got string",
+	} {
+		_, err := ReadJSON("c.json", []byte(in))
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), want)
+	}
+}

@@ -17,6 +17,9 @@ type Segment struct {
 	Start, End *float64 // seconds from the start of the call
 	Text       string
 	Line       int // 1-based source line, when the format has lines
+	// Confidence is the recognizer's confidence in the segment, 0 to 1,
+	// when the vendor gives one.
+	Confidence *float64
 }
 
 // Transcript is what a speech-recognition reader returns: an optional call
@@ -103,6 +106,9 @@ func BuildCall(name string, t *Transcript, opts BuildOptions) (*Call, error) {
 				if s.End != nil && (last.End == nil || *s.End > *last.End) {
 					last.End = s.End // segments may overlap: keep the latest end
 				}
+				if s.Confidence != nil && (last.Confidence == nil || *s.Confidence < *last.Confidence) {
+					last.Confidence = s.Confidence // the weakest segment
+				}
 				continue
 			}
 		}
@@ -115,7 +121,7 @@ func BuildCall(name string, t *Transcript, opts BuildOptions) (*Call, error) {
 				role = RoleUnknown
 			}
 		}
-		c.Turns = append(c.Turns, Turn{N: len(c.Turns) + 1, Role: role, Label: speaker, Text: text, Start: s.Start, End: s.End, Line: s.Line})
+		c.Turns = append(c.Turns, Turn{N: len(c.Turns) + 1, Role: role, Label: speaker, Text: text, Start: s.Start, End: s.End, Line: s.Line, Confidence: s.Confidence})
 	}
 	if len(c.Turns) == 0 {
 		return nil, fmt.Errorf("no turns (no segment has text)")

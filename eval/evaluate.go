@@ -57,6 +57,10 @@ type Report struct {
 	// asked (added field: left out of the JSON when there is none).
 	// Evaluate leaves it empty; GroupBy computes each entry.
 	By []Breakdown `json:"by,omitempty"`
+
+	// Candidates scores the similar-sentence pass, when it ran (added
+	// field; ScoreCandidates computes it, Evaluate leaves it nil).
+	Candidates *CandidateScore `json:"candidates,omitempty"`
 }
 
 // Score holds counts of true positives, false positives and false

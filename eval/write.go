@@ -60,6 +60,9 @@ func (r *Report) WriteTable(w io.Writer, verbose bool) error {
 	fmt.Fprintf(tw, "party\t%s\n", accuracyCells(r.Party))
 	fmt.Fprintf(tw, "clean calls failed\t%d of %d\n", len(r.Clean.Failed), r.Clean.Total)
 	writeIDs(tw, "", r.Clean.Failed)
+	if r.Candidates != nil {
+		writeCandidates(tw, r.Candidates)
+	}
 	fmt.Fprintln(tw)
 
 	fmt.Fprintln(tw, "task / step\tcorrect\taccuracy\tP\tR\tF1")

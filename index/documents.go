@@ -2,6 +2,7 @@ package index
 
 import (
 	"encoding/json"
+	"fmt"
 	"sort"
 	"time"
 
@@ -11,6 +12,8 @@ import (
 // documents turns one result into a call document and its finding
 // documents (each with its id under "id"). Only violations and
 // customer_abuse become findings; coaching signals are not indexed.
+// needs_review is the keyword "true" or "false": on a finding its own, on
+// a call whether any of its findings needs review.
 func documents(res *result.Result, hash, rulesVersion string) (map[string]interface{}, []map[string]interface{}) {
 	month, day, sortAt := "", "", ""
 	var started interface{}
@@ -52,11 +55,17 @@ func documents(res *result.Result, hash, rulesVersion string) (map[string]interf
 	if res.Pass {
 		pass = "true"
 	}
+	review := "false"
+	for _, f := range res.Findings {
+		if f.NeedsReview && (result.IsViolation(f.Category) || f.Category == result.CategoryCustomerAbuse) {
+			review = "true"
+		}
+	}
 	call := map[string]interface{}{
 		"type": TypeCall, "call_id": res.CallID, "agent": res.Agent, "team": res.Team,
 		"kind": res.Kind, "party": res.Party, "source": res.Source, "categories": cats,
 		"tasks": tasks, "month": month, "day": day, "hash": hash, "rules_version": rulesVersion,
-		"pass": pass, "score": float64(res.Score), "turns": turns, "turn_roles": roles,
+		"pass": pass, "needs_review": review, "score": float64(res.Score), "turns": turns, "turn_roles": roles,
 		"turn_labels": labels, "given_party": givenParty, "result": string(stored),
 	}
 	if started != nil {
@@ -75,7 +84,7 @@ func documents(res *result.Result, hash, rulesVersion string) (map[string]interf
 			"category": f.Category, "severity": f.Severity, "rule": f.Rule, "speaker": f.Speaker,
 			"match": f.Match, "text": f.Text, "agent": res.Agent, "team": res.Team,
 			"party": res.Party, "month": month, "day": day, "pack_version": f.PackVersion,
-			"started_at_text": res.StartedAt,
+			"started_at_text": res.StartedAt, "needs_review": fmt.Sprint(f.NeedsReview), "review_reason": f.ReviewReason,
 		}
 		if started != nil {
 			d["started_at"] = started

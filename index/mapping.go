@@ -77,7 +77,7 @@ func newMapping() (mapping.IndexMapping, error) {
 	}
 
 	call := bleve.NewDocumentStaticMapping()
-	for _, name := range []string{"type", "call_id", "agent", "team", "kind", "party", "source", "categories", "tasks", "month", "day", "hash", "rules_version", "finding_ids", "pass"} {
+	for _, name := range []string{"type", "call_id", "agent", "team", "kind", "party", "source", "categories", "tasks", "month", "day", "hash", "rules_version", "finding_ids", "pass", "needs_review"} {
 		call.AddFieldMappingsAt(name, keywordField())
 	}
 	call.AddFieldMappingsAt("started_at", dateField())
@@ -93,10 +93,11 @@ func newMapping() (mapping.IndexMapping, error) {
 	m.AddDocumentMapping(TypeCall, call)
 
 	finding := bleve.NewDocumentStaticMapping()
-	for _, name := range []string{"type", "call_id", "category", "severity", "rule", "speaker", "agent", "team", "party", "month", "day", "pack_version"} {
+	for _, name := range []string{"type", "call_id", "category", "severity", "rule", "speaker", "agent", "team", "party", "month", "day", "pack_version", "needs_review"} {
 		finding.AddFieldMappingsAt(name, keywordField())
 	}
 	finding.AddFieldMappingsAt("started_at_text", storedOnly()) // as written, with its offset
+	finding.AddFieldMappingsAt("review_reason", storedOnly())
 	finding.AddFieldMappingsAt("turn", numberField())
 	finding.AddFieldMappingsAt("started_at", dateField())
 	finding.AddFieldMappingsAt("sort_at", sortField())

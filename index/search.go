@@ -39,6 +39,9 @@ type Query struct {
 	// decisions.
 	DocIDs        []string
 	ExcludeDocIDs []string
+	// NeedsReview keeps only findings that need review
+	// (result.Finding.NeedsReview), or calls with one.
+	NeedsReview bool
 }
 
 // Hit is one call that matched.
@@ -78,6 +81,9 @@ type FindingHit struct {
 	Agent     string `json:"agent"`
 	Team      string `json:"team"`
 	StartedAt string `json:"started_at"`
+	// NeedsReview and ReviewReason are the finding's (added fields).
+	NeedsReview  bool   `json:"needs_review,omitempty"`
+	ReviewReason string `json:"review_reason,omitempty"`
 }
 
 // FacetCount is one value of a facet and how many hits have it.
@@ -130,6 +136,9 @@ func buildQuery(q Query, docType string) (query.Query, error) {
 	}
 	if !q.From.IsZero() || !q.To.IsZero() {
 		must = append(must, dateRange(q.From, q.To))
+	}
+	if q.NeedsReview {
+		must = append(must, term("needs_review", "true"))
 	}
 	if q.Pass != nil && docType == TypeCall {
 		must = append(must, term("pass", fmt.Sprint(*q.Pass)))
@@ -227,7 +236,7 @@ func Search(bi bleve.Index, q Query) (*Results, error) {
 	req := bleve.NewSearchRequestOptions(bq, q.Limit, q.Offset, false)
 	req.SortBy(order)
 	if q.Findings {
-		req.Fields = []string{"call_id", "turn", "category", "severity", "rule", "match", "text", "agent", "team", "started_at_text"}
+		req.Fields = []string{"call_id", "turn", "category", "severity", "rule", "match", "text", "agent", "team", "started_at_text", "needs_review", "review_reason"}
 		for name, field := range map[string]string{"category": "category", "team": "team", "agent": "agent", "month": "month"} {
 			req.AddFacet(name, bleve.NewFacetRequest(field, facetScan))
 		}
@@ -390,5 +399,6 @@ func findingHit(h *search.DocumentMatch) FindingHit {
 		CallID: str("call_id"), Turn: int(turn), Category: str("category"), Severity: str("severity"),
 		Rule: str("rule"), Match: str("match"), Text: str("text"), Agent: str("agent"),
 		Team: str("team"), StartedAt: str("started_at_text"),
+		NeedsReview: str("needs_review") == "true", ReviewReason: str("review_reason"),
 	}
 }

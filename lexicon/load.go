@@ -19,11 +19,11 @@ import (
 
 var (
 	packKeys    = []string{"pack", "version", "category", "severity", "refs", "words", "negation", "quote", "disable", "rules", "advice", "classes", "particles"}
-	ruleKeys    = []string{"id", "category", "severity", "description", "refs", "code", "speaker", "party", "terms", "patterns", "near", "regex", "exceptions", "unless", "unless_finding", "scope", "negation", "quote", "examples", "advice", "unless_covered", "before_first", "about", "unless_same_turn", "unless_inside", "first_only", "on_findings", "reacts_to"}
+	ruleKeys    = []string{"id", "category", "severity", "description", "refs", "code", "speaker", "party", "terms", "sound_alikes", "patterns", "near", "regex", "exceptions", "unless", "unless_finding", "scope", "negation", "quote", "examples", "advice", "unless_covered", "before_first", "about", "unless_same_turn", "unless_inside", "first_only", "on_findings", "reacts_to"}
 	reactsKeys  = []string{"terms", "patterns", "near", "regex", "exceptions", "unless", "unless_same_turn", "scope"}
 	cueKeys     = []string{"cues", "window", "scope", "except"}
 	exampleKeys = []string{"match", "no_match"}
-	classKeys   = []string{"description", "members", "extend", "examples"}
+	classKeys   = []string{"description", "members", "sound_alikes", "extend", "examples"}
 	nearKeys    = []string{"all", "within", "scope"}
 	classNameRe = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 	severities  = []string{"critical", "major", "minor", "info"}
@@ -331,6 +331,12 @@ func (l *loader) rule(n *yaml.Node, p *Pack) *Rule {
 	r.Speaker = Speaker(firstNonEmpty(l.str(f["speaker"], id), string(SpeakerAgent)))
 	r.Party = firstNonEmpty(l.str(f["party"], id), PartyAny)
 	r.Terms = l.strs(f["terms"], id)
+	if sa := f["sound_alikes"]; sa != nil {
+		r.SoundAlikes = l.soundAlikes(sa, id, r.Terms)
+		for _, a := range r.SoundAlikes {
+			r.Terms = append(r.Terms, a.Form)
+		}
+	}
 	r.Regex = l.strs(f["regex"], id)
 	r.Exceptions = l.strs(f["exceptions"], id)
 	r.Unless = l.strs(f["unless"], id)
@@ -569,6 +575,12 @@ func (l *loader) classes(n *yaml.Node, p *Pack) []*Class {
 		c := &Class{Name: name, Pack: p, Line: k.Line}
 		c.Description = l.str(f["description"], "")
 		c.Members = l.strs(f["members"], "")
+		if sa := f["sound_alikes"]; sa != nil {
+			c.SoundAlikes = l.soundAlikes(sa, "", c.Members)
+			for _, a := range c.SoundAlikes {
+				c.Members = append(c.Members, a.Form)
+			}
+		}
 		if e := f["extend"]; e != nil {
 			switch strings.ToLower(l.str(e, "")) {
 			case "true", "yes":
@@ -580,12 +592,52 @@ func (l *loader) classes(n *yaml.Node, p *Pack) []*Class {
 		}
 		c.Examples = l.examples(f["examples"], "")
 		if len(c.Members) == 0 {
-			l.add(v, "", "class %s has no members", name)
+			l.add(v, "", "class %s has no members (give `members` or `sound_alikes`)", name)
 		}
 		if !c.Extend && (len(c.Examples.Match) == 0 || len(c.Examples.NoMatch) == 0) {
 			l.add(v, "", "class %s needs examples: `match:` texts that hold a member and `no_match:` texts that hold none", name)
 		}
 		out = append(out, c)
+	}
+	return out
+}
+
+// soundAlikes reads a `sound_alikes` mapping: each spelling that speech
+// recognition (or a writer dodging a filter) puts for a word, to the word
+// it stands for ({起素: 起诉}). A spelling may not also be in list, the
+// members or terms it is given beside.
+func (l *loader) soundAlikes(n *yaml.Node, id string, list []string) []SoundAlike {
+	if n.Kind != yaml.MappingNode {
+		l.add(n, id, "`sound_alikes` must be a mapping of each sound-alike spelling to the word it stands for, e.g. {起素: 起诉}, got %s", kindName(n))
+		return nil
+	}
+	var out []SoundAlike
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		form := strings.TrimSpace(k.Value)
+		switch {
+		case k.Kind != yaml.ScalarNode || form == "":
+			l.add(k, id, "sound_alikes: a spelling must be a non-empty string, got %s", kindName(k))
+			continue
+		case IsClassRef(form):
+			l.add(k, id, "sound_alikes: %s: a sound-alike is a spelling, not a class", form)
+			continue
+		case v.Kind != yaml.ScalarNode || strings.TrimSpace(v.Value) == "":
+			l.add(v, id, "sound_alikes: %s: give the word it stands for, e.g. {起素: 起诉}", form)
+			continue
+		case strings.TrimSpace(v.Value) == form:
+			l.add(v, id, "sound_alikes: %s stands for itself; list it as a plain word", form)
+			continue
+		case seen[form]:
+			l.add(k, id, "sound_alikes: %s given twice", form)
+			continue
+		case contains(list, form):
+			l.add(k, id, "sound_alikes: %s is also a plain word in this list; keep it in one place", form)
+			continue
+		}
+		seen[form] = true
+		out = append(out, SoundAlike{Form: form, StandsFor: strings.TrimSpace(v.Value), Line: k.Line})
 	}
 	return out
 }

@@ -131,11 +131,14 @@ type Rule struct {
 	Refs        []string
 	// Code is the task or step code (category task/step) or the party
 	// signal (category party).
-	Code     string
-	Speaker  Speaker
-	Party    string
-	Terms    []string
-	Patterns []Pattern
+	Code    string
+	Speaker Speaker
+	Party   string
+	Terms   []string
+	// SoundAlikes are the terms that are sound-alike spellings of another
+	// word (`sound_alikes:` beside `terms:`); they are in Terms too.
+	SoundAlikes []SoundAlike
+	Patterns    []Pattern
 	// Near frames match when all their groups occur close together, in
 	// any order.
 	Near  []Near
@@ -187,6 +190,16 @@ type Rule struct {
 	Line     int // line of the rule in Pack.Source
 }
 
+// SoundAlike is a spelling that stands for another word: a speech-
+// recognition homophone (起素 for 起诉, 做牢 for 坐牢) or a written dodge
+// (煞笔 for 傻逼). It matches like the word; a finding that rests on it
+// is marked for review.
+type SoundAlike struct {
+	Form      string // the spelling, as it matches
+	StandsFor string // the word it is taken for
+	Line      int    // line in the pack file
+}
+
 // Examples are transcript snippets (formats.md §1 turn lines, optionally
 // with `# key: value` headers) on which the rule must and must not fire.
 type Examples struct {
@@ -219,6 +232,10 @@ type Class struct {
 	Name        string
 	Description string
 	Members     []string
+	// SoundAlikes are the members that are sound-alike spellings of
+	// another word (`sound_alikes:` beside `members:`); they are in
+	// Members too, and a match through one of them needs review.
+	SoundAlikes []SoundAlike
 	// Extend adds the members to a class of that name loaded earlier
 	// instead of replacing it.
 	Extend   bool

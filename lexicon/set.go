@@ -39,6 +39,9 @@ type Set struct {
 	// lists them in declaration order.
 	Classes    map[string]*ResolvedClass
 	ClassNames []string
+	// SoundAlikes maps every sound-alike spelling the effective rules and
+	// classes declare (`sound_alikes:`) to the word it stands for.
+	SoundAlikes map[string]string
 }
 
 // Rule returns the effective rule with the given id, or nil.
@@ -95,7 +98,27 @@ func NewSet(packs []*Pack) (*Set, error) {
 	}
 	s.Rules = kept
 	s.resolveClasses(&errs)
+	s.collectSoundAlikes()
 	return s, errs.Err()
+}
+
+// collectSoundAlikes fills SoundAlikes from the classes and the rules.
+func (s *Set) collectSoundAlikes() {
+	s.SoundAlikes = map[string]string{}
+	for _, name := range s.ClassNames {
+		if rc := s.Classes[name]; rc != nil {
+			for _, d := range rc.Decls {
+				for _, a := range d.SoundAlikes {
+					s.SoundAlikes[a.Form] = a.StandsFor
+				}
+			}
+		}
+	}
+	for _, r := range s.Rules {
+		for _, a := range r.SoundAlikes {
+			s.SoundAlikes[a.Form] = a.StandsFor
+		}
+	}
 }
 
 // LoadSet loads the built-in packs and then each user path (a pack file or

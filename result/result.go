@@ -82,6 +82,10 @@ type Result struct {
 	// (added field). The analysis uses the mapping all the same.
 	RolesDisputed *RoleDispute `json:"roles_disputed,omitempty"`
 
+	// Candidates are agent turns no rule flagged that resemble a violation
+	// example (the similar-sentence pass; added field). Never findings.
+	Candidates []Candidate `json:"candidates,omitempty"`
+
 	// Call is the analyzed call, for writers that need turn texts.
 	Call *corpus.Call `json:"-"`
 }
@@ -105,6 +109,44 @@ type Finding struct {
 	Description string   `json:"description,omitempty"`
 	// Advice says what the agent should have said instead.
 	Advice string `json:"advice,omitempty"`
+	// NeedsReview is set when the finding rests on weak evidence, and
+	// ReviewReason says which, as codes with their detail joined by "; "
+	// (see the Reason constants): "sound_alike 起素→起诉",
+	// "asr_low_confidence 0.52".
+	NeedsReview  bool   `json:"needs_review,omitempty"`
+	ReviewReason string `json:"review_reason,omitempty"`
+}
+
+// The codes a Finding's ReviewReason starts its parts with.
+const (
+	// ReasonRoleInferred: the roles were inferred with low confidence
+	// (detail: the confidence).
+	ReasonRoleInferred = "role_inferred_low_confidence"
+	// ReasonASRConfidence: the recognizer's confidence in the turn is
+	// below the threshold (detail: the confidence).
+	ReasonASRConfidence = "asr_low_confidence"
+	// ReasonSoundAlike: the match goes through a sound-alike spelling a
+	// pack declares (detail: spelling→word).
+	ReasonSoundAlike = "sound_alike"
+	// ReasonRegional: the match goes through a regional-table rewrite
+	// (detail: original→Mandarin).
+	ReasonRegional = "regional"
+)
+
+// Candidate is an agent turn that no rule flagged but that resembles a
+// known violation: put in the review queue, never scored (added field).
+type Candidate struct {
+	Turn     int    `json:"turn"`
+	Category string `json:"category"`
+	// Similarity is the cosine of the turn and the example, 0 to 1,
+	// rounded to three decimals.
+	Similarity float64 `json:"similarity"`
+	// Example is the text the turn resembles; Source is the rule whose
+	// match example it is, or "confirmed" for a reviewer-confirmed
+	// violation.
+	Example string `json:"example"`
+	Source  string `json:"source"`
+	Text    string `json:"text"`
 }
 
 // Hint is a coaching hint tied to a turn: the kind (the rule's code), the

@@ -17,9 +17,31 @@ type Normalized struct {
 	// in the original string of the rune it came from; Orig[len(Text)] is
 	// the length of the original.
 	Orig []int
+	// Regional lists the byte ranges of Text that a regional table wrote
+	// (差佬→警察, 冇→没有), in text order, one per rewritten phrase; nil
+	// when no table rewrote anything. Traditional→Simplified, width and
+	// case folding are not rewrites in this sense.
+	Regional []Range
 	// src is the original text, which Span reads to leave removed
 	// fillers and spaces out of a quote.
 	src string
+}
+
+// Range is a byte range [Start, End) of a normalized text.
+type Range struct{ Start, End int }
+
+// RegionalIn returns the first regional rewrite that overlaps the
+// normalized byte range [s, e), and whether there is one.
+func (n Normalized) RegionalIn(s, e int) (Range, bool) {
+	for _, r := range n.Regional {
+		if r.Start < e && s < r.End {
+			return r, true
+		}
+		if r.Start >= e {
+			break
+		}
+	}
+	return Range{}, false
 }
 
 // Span returns the original byte range [start, end) for the normalized byte
@@ -124,7 +146,8 @@ func Normalize(s string) Normalized {
 	}
 	// Regional forms to Mandarin; src maps each rune back to its original
 	// rune (nil while nothing was rewritten).
-	simpRunes, src := toMandarin(s, simpRunes, nil)
+	simpRunes, src, mark := toMandarin(s, simpRunes, nil)
+	var regional []Range
 	out := make([]byte, 0, len(s))
 	orig := make([]int, 0, len(s)+1)
 	var prev rune = -1
@@ -163,10 +186,17 @@ func Normalize(s string) Normalized {
 		for k := n; k < len(out); k++ {
 			orig = append(orig, origRunes[o])
 		}
+		if mark != nil && mark[i] != 0 {
+			if k := len(regional) - 1; k >= 0 && regional[k].End == n && mark[i] == mark[i-1] {
+				regional[k].End = len(out)
+			} else {
+				regional = append(regional, Range{n, len(out)})
+			}
+		}
 		prev = r
 	}
 	orig = append(orig, len(s))
-	return Normalized{Text: string(out), Orig: orig, src: s}
+	return Normalized{Text: string(out), Orig: orig, Regional: regional, src: s}
 }
 
 // variants are Simplified characters that OpenCC's t2s leaves in a form

@@ -84,12 +84,14 @@ func (t *regionalTable) mayStart(r rune) bool {
 }
 
 // apply rewrites rs with the table; src[i] is the original rune index of
-// rs[i] (nil: i itself). It returns the new runes and their sources, and
-// whether anything changed. Untouched text is returned as is, with no
-// allocation.
-func (t *regionalTable) apply(rs []rune, src []int) ([]rune, []int, bool) {
+// rs[i] (nil: i itself), and mark[i] the rewrite rs[i] came from (0: none;
+// nil: none yet), counted on from *last. It returns the new runes, their
+// sources and marks, and whether anything changed. Untouched text is
+// returned as is, with no allocation.
+func (t *regionalTable) apply(rs []rune, src []int, mark []int32, last *int32) ([]rune, []int, []int32, bool) {
 	var out []rune
 	var outSrc []int
+	var outMark []int32
 	changed := false
 	for i := 0; i < len(rs); {
 		end, to := t.longest(rs, i)
@@ -97,6 +99,7 @@ func (t *regionalTable) apply(rs []rune, src []int) ([]rune, []int, bool) {
 			if out != nil {
 				out = append(out, rs[i])
 				outSrc = append(outSrc, srcAt(src, i))
+				outMark = append(outMark, markAt(mark, i))
 			}
 			i++
 			continue
@@ -110,6 +113,7 @@ func (t *regionalTable) apply(rs []rune, src []int) ([]rune, []int, bool) {
 				for k := i; k < end; k++ {
 					out = append(out, rs[k])
 					outSrc = append(outSrc, srcAt(src, k))
+					outMark = append(outMark, markAt(mark, k))
 				}
 			}
 			i = end
@@ -119,12 +123,16 @@ func (t *regionalTable) apply(rs []rune, src []int) ([]rune, []int, bool) {
 			// The first change: copy what came before it.
 			out = append(make([]rune, 0, len(rs)+8), rs[:i]...)
 			outSrc = make([]int, 0, len(rs)+8)
+			outMark = make([]int32, 0, len(rs)+8)
 			for k := range i {
 				outSrc = append(outSrc, srcAt(src, k))
+				outMark = append(outMark, markAt(mark, k))
 			}
 		}
 		changed = true
+		*last++
 		for k := range to {
+			outMark = append(outMark, *last)
 			out = append(out, to[k])
 			// Each output rune comes from the original rune at the same
 			// place in the phrase, or from its last rune.
@@ -133,9 +141,17 @@ func (t *regionalTable) apply(rs []rune, src []int) ([]rune, []int, bool) {
 		i = end
 	}
 	if !changed {
-		return rs, src, false
+		return rs, src, mark, false
 	}
-	return out, outSrc, true
+	return out, outSrc, outMark, true
+}
+
+// markAt is mark[i], or 0 when mark is nil (nothing rewritten yet).
+func markAt(mark []int32, i int) int32 {
+	if mark == nil {
+		return 0
+	}
+	return mark[i]
 }
 
 // srcAt is src[i], or i itself when src is nil (nothing rewritten yet).
@@ -259,18 +275,23 @@ func hasCantonese(s string) bool {
 const maxRegionalPasses = 4
 
 // toMandarin applies the regional tables to the Simplified runes rs of
-// the original text s, src giving each rune's original rune index.
-func toMandarin(s string, rs []rune, src []int) ([]rune, []int) {
+// the original text s, src giving each rune's original rune index. It
+// returns the runes, their sources, and per rune the regional rewrite it
+// came from (1, 2, …; 0 for a rune no table rewrote), nil when no table
+// rewrote anything.
+func toMandarin(s string, rs []rune, src []int) ([]rune, []int, []int32) {
 	canto := hasCantonese(s)
+	var mark []int32
+	var last int32
 	for range maxRegionalPasses {
 		var c1, c2 bool
-		rs, src, c1 = regionalAll.apply(rs, src)
+		rs, src, mark, c1 = regionalAll.apply(rs, src, mark, &last)
 		if canto {
-			rs, src, c2 = regionalCantonese.apply(rs, src)
+			rs, src, mark, c2 = regionalCantonese.apply(rs, src, mark, &last)
 		}
 		if !c1 && !c2 {
 			break
 		}
 	}
-	return rs, src
+	return rs, src, mark
 }

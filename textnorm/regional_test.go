@@ -83,3 +83,38 @@ func TestNormalizeRegionalSpanQuotesOriginal(t *testing.T) {
 	start, end = n.Span(i, i+len("他们"))
 	assert.Equal(t, "佢哋", in[start:end])
 }
+
+// TestNormalizeMarksRegionalRewrites: Normalized.Regional holds the
+// ranges a regional table wrote, one per phrase, and nothing for
+// Traditional→Simplified, width or case.
+func TestNormalizeMarksRegionalRewrites(t *testing.T) {
+	tests := []struct {
+		name, in string
+		want     []string // the normalized text of each range
+	}{
+		{"plain Mandarin", "你好，请按时还款", nil},
+		{"traditional only", "經偵大隊會處理", nil},
+		{"full width and case", "ＡＢＣ还款", nil},
+		{"general table", "你的劳保卡", []string{"社保"}},
+		{"cantonese", "我冇钱", []string{"没有"}},
+		{"two phrases side by side", "佢冇钱", []string{"他", "没有"}},
+		{"cantonese police", "差佬会嚟搵你", []string{"警察", "来", "找"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			n := Normalize(tc.in)
+			var got []string
+			for _, r := range n.Regional {
+				got = append(got, n.Text[r.Start:r.End])
+			}
+			assert.Equal(t, tc.want, got, n.Text)
+			for _, r := range n.Regional {
+				found, ok := n.RegionalIn(r.Start, r.End)
+				assert.True(t, ok)
+				assert.Equal(t, r, found)
+			}
+			_, ok := n.RegionalIn(0, 0)
+			assert.False(t, ok)
+		})
+	}
+}

@@ -76,6 +76,10 @@ type findingView struct {
 	Violation bool
 	// Review is the finding's review state and controls, when reviewed.
 	Review *decisionView
+	// NeedsReview and ReviewReason are the finding's: it rests on weak
+	// evidence, and why.
+	NeedsReview  bool
+	ReviewReason string
 }
 
 // turnView is a turn (callview.Turn) with its hints named.
@@ -114,6 +118,7 @@ func buildCallView(res *result.Result, cs *score.CallScore, sc *score.Scorecard)
 		v.Findings = append(v.Findings, findingView{
 			Turn: f.Turn, Category: f.Category, Rule: f.Rule, Severity: f.Severity,
 			Match: f.Match, Violation: result.IsViolation(f.Category),
+			NeedsReview: f.NeedsReview, ReviewReason: f.ReviewReason,
 		})
 	}
 	for _, it := range cv.Items {

@@ -115,6 +115,19 @@ func TestParseSearch(t *testing.T) {
 	assert.Equal(t, "/calls/a%2Fb%20c?team=M1-A", callHref("a/b c", searchParams{Team: "M1-A", Page: 1}))
 }
 
+// TestParseSearchReview: the needs-review checkbox (review=1) filters on
+// needs_review and stays in the URL; another value is a bad request.
+func TestParseSearchReview(t *testing.T) {
+	p, q, err := parseSearch(url.Values{"review": {"1"}, "category": {"threat"}})
+	require.NoError(t, err)
+	assert.True(t, q.NeedsReview)
+	assert.Equal(t, "category=threat&review=1", p.encode())
+	_, _, err = parseSearch(url.Values{"review": {"yes"}})
+	var bad *badRequest
+	require.ErrorAs(t, err, &bad)
+	assert.Equal(t, `unknown review "yes" (want 1)`, bad.msg)
+}
+
 func TestUploadName(t *testing.T) {
 	for in, want := range map[string]string{
 		"call.srt":                "call.srt",

@@ -110,24 +110,27 @@ func iflytekEntry(it jnode) (jnode, error) {
 }
 
 // iflytekWords joins the best candidate of every word of a sentence,
-// st.rt[].ws[].cw[], leaving out segment marks (wp "g").
-func iflytekWords(st jnode) (string, error) {
+// st.rt[].ws[].cw[], leaving out segment marks (wp "g"), and returns the
+// mean of the words' confidences (cw[0].wc), nil when none has one.
+func iflytekWords(st jnode) (string, *float64, error) {
 	rt := st.get("rt")
 	if rt.v == nil {
-		return "", nil
+		return "", nil, nil
 	}
 	rts, err := rt.objects()
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	text := ""
+	var confSum float64
+	confN := 0
 	for _, r := range rts {
 		if r.get("ws").v == nil {
 			continue
 		}
 		ws, err := r.get("ws").objects()
 		if err != nil {
-			return "", err
+			return "", nil, err
 		}
 		for _, w := range ws {
 			if w.get("cw").v == nil {
@@ -135,22 +138,34 @@ func iflytekWords(st jnode) (string, error) {
 			}
 			cw, err := w.get("cw").objects()
 			if err != nil {
-				return "", err
+				return "", nil, err
 			}
 			if len(cw) == 0 {
 				continue
 			}
 			word, err := cw[0].get("w").str()
 			if err != nil {
-				return "", err
+				return "", nil, err
 			}
 			if wp, _ := cw[0].get("wp").str(); wp == "g" {
 				continue
 			}
 			text = joinWords(text, word)
+			// wc is the word's confidence (punctuation has none worth
+			// counting).
+			if wp, _ := cw[0].get("wp").str(); wp != "p" {
+				c, err := cw[0].get("wc").confidence()
+				if err != nil {
+					return "", nil, err
+				}
+				if c != nil {
+					confSum += *c
+					confN++
+				}
+			}
 		}
 	}
-	return oneLine(text), nil
+	return oneLine(text), meanOf(confSum, confN), nil
 }
 
 // readIflytekList reads a sentence list of either API, laid out as l

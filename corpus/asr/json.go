@@ -240,6 +240,38 @@ func (n jnode) seconds(scale float64) (*float64, error) {
 	return &f, nil
 }
 
+// confidence reads a recognizer's confidence, a number or a numeric
+// string from 0 to 1; nil when the field is missing or empty.
+func (n jnode) confidence() (*float64, error) {
+	var s string
+	switch v := n.v.(type) {
+	case nil:
+		return nil, nil
+	case json.Number:
+		s = string(v)
+	case string:
+		if s = strings.TrimSpace(v); s == "" {
+			return nil, nil
+		}
+	default:
+		return nil, n.typeErr("a number")
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(f) || f < 0 || f > 1 {
+		return nil, fmt.Errorf("%s: %q is not a confidence from 0 to 1", n.name(), s)
+	}
+	return &f, nil
+}
+
+// meanOf is the mean of sum over n values, nil when there are none.
+func meanOf(sum float64, n int) *float64 {
+	if n == 0 {
+		return nil
+	}
+	m := sum / float64(n)
+	return &m
+}
+
 // nested returns the JSON document a string field holds (iFlytek nests JSON
 // in strings), or the value itself when it already is an object or array.
 func (n jnode) nested() (jnode, error) {

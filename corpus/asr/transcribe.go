@@ -25,6 +25,7 @@ type awsWord struct {
 	speaker    string
 	span       int  // the speaker_labels segment it falls in, or -1
 	final      bool // it ends a sentence
+	conf       *float64
 }
 
 // awsSpan is one speaker_labels segment.
@@ -145,18 +146,30 @@ func readTranscribe(_ string, data []byte, _ *corpus.ReadOptions) (*corpus.Trans
 	}
 	// A segment is a run of one speaker's words, ended by a sentence mark
 	// or a speaker_labels segment boundary.
+	// A segment's confidence is the mean of its words' (confSum, confN).
 	var segs []corpus.Segment
+	var confSum []float64
+	var confN []int
 	for i, w := range words {
 		n := len(segs)
 		if n == 0 || segs[n-1].Speaker != w.speaker || w.span != words[i-1].span || words[i-1].final {
 			segs = append(segs, corpus.Segment{Speaker: w.speaker, Start: w.start, End: w.end, Text: w.text})
-			continue
+			confSum, confN = append(confSum, 0), append(confN, 0)
+			n++
+		} else {
+			s := &segs[n-1]
+			s.Text = joinWords(s.Text, w.text)
+			if w.end != nil && (s.End == nil || *w.end > *s.End) {
+				s.End = w.end
+			}
 		}
-		s := &segs[n-1]
-		s.Text = joinWords(s.Text, w.text)
-		if w.end != nil && (s.End == nil || *w.end > *s.End) {
-			s.End = w.end
+		if w.conf != nil {
+			confSum[n-1] += *w.conf
+			confN[n-1]++
 		}
+	}
+	for i := range segs {
+		segs[i].Confidence = meanOf(confSum[i], confN[i])
 	}
 	kept := segs[:0]
 	for _, s := range segs {
@@ -231,7 +244,11 @@ func appendAWSItems(words []awsWord, items []jnode, speaker func(it jnode, start
 		if sp == "" {
 			return nil, fmt.Errorf("%s: no speaker", it.path)
 		}
-		words = append(words, awsWord{start: start, end: end, text: content, speaker: sp, span: span})
+		conf, err := alts[0].get("confidence").confidence()
+		if err != nil {
+			return nil, err
+		}
+		words = append(words, awsWord{start: start, end: end, text: content, speaker: sp, span: span, conf: conf})
 	}
 	return words, nil
 }

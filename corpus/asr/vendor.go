@@ -23,7 +23,7 @@ package asr
 //	iflytek     iFlytek 录音文件转写 v2: content.orderResult, a JSON string of
 //	            lattice[] (or lattice2[]) whose json_1best (a JSON string or an
 //	            object) holds st{bg, ed (ms strings), rl, rt[].ws[].cw[0].w};
-//	            speaker = rl. v1: data, a JSON string of [{bg, ed (ms strings),
+//	            speaker = rl; the confidence is the mean of the words' wc. v1: data, a JSON string of [{bg, ed (ms strings),
 //	            onebest, speaker}]; speaker = speaker. rl and speaker count from 1;
 //	            0 or missing means role separation was off, and a result where
 //	            no sentence has another value is an error.
@@ -38,7 +38,8 @@ package asr
 //	            results.speaker_labels.segments[]{start_time, end_time,
 //	            speaker_label} mapped onto the items by time (or the item's own
 //	            speaker_label), or results.channel_labels.channels[]{channel_label,
-//	            items[]}. Text is rebuilt from the items.
+//	            items[]}. Text is rebuilt from the items; a segment's confidence is
+//	            the mean of its pronunciation items' alternatives[0].confidence.
 //
 // Each vendor's file finds the segment list in the vendor's envelope
 // (status fields, nested JSON, one call or several). A list of one entry
@@ -122,8 +123,9 @@ type layout struct {
 	entry func(jnode) (jnode, error)
 	// words, when set, builds the text from the entry's words instead of
 	// the text field, after the times and the speaker are read (iFlytek
-	// writes the words last).
-	words func(jnode) (string, error)
+	// writes the words last), with the mean of the words' confidences
+	// when they carry one.
+	words func(jnode) (string, *float64, error)
 }
 
 // The layouts of the vendors' sentence lists.
@@ -191,6 +193,7 @@ func (l *layout) segment(list, it jnode) (seg corpus.Segment, ok bool, err error
 		}
 	}
 	var text, speaker string
+	var conf *float64
 	if l.words == nil {
 		if text, err = n.getAny(l.text...).str(); err != nil {
 			return seg, false, err
@@ -210,7 +213,7 @@ func (l *layout) segment(list, it jnode) (seg corpus.Segment, ok bool, err error
 		}
 	}
 	if l.words != nil {
-		if text, err = l.words(n); err != nil {
+		if text, conf, err = l.words(n); err != nil {
 			return seg, false, err
 		}
 	}
@@ -221,6 +224,7 @@ func (l *layout) segment(list, it jnode) (seg corpus.Segment, ok bool, err error
 		return seg, false, err
 	}
 	seg, err = newSegment(n.path, speaker, start, end, text)
+	seg.Confidence = conf
 	return seg, err == nil, err
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/callqa/callqa/lexicon"
 	"github.com/callqa/callqa/report"
 	"github.com/callqa/callqa/result"
+	"github.com/callqa/callqa/similar"
 )
 
 // scanner runs the part that scan and eval share: read the inputs, analyze
@@ -58,15 +59,29 @@ type scannerOptions struct {
 	// Extra packs are loaded after the rules (a scorecard's required
 	// items).
 	Extra []*lexicon.Pack
+	// SimilarOptions turn the similar-sentence pass on.
+	SimilarOptions
+}
+
+// analyzerOptions are the analyzer options the scanner options give.
+func (o scannerOptions) analyzerOptions() analyzer.Options {
+	minASR := o.MinASRConfidence
+	if minASR == 0 {
+		minASR = -1 // --min-asr-confidence 0: never
+	}
+	return analyzer.Options{Explain: o.Explain, MinASRConfidence: minASR}
 }
 
 // newScanner loads the rule set (built-in packs, then opts.Rules, then
 // opts.Extra), builds the analyzer once and returns a scanner over
 // opts.Paths ("-" is ios.In).
 func newScanner(ios *IOStreams, opts scannerOptions) (*scanner, error) {
-	an, err := loadAnalyzer(opts.Rules, analyzer.Options{Explain: opts.Explain}, opts.Extra...)
+	an, err := loadAnalyzer(opts.Rules, opts.analyzerOptions(), opts.Extra...)
 	if err != nil {
 		return nil, err
+	}
+	if opts.Similar {
+		an.UseSimilar(similar.New(an.ViolationExamples()), opts.SimilarThreshold)
 	}
 	skipped := &corpus.Skipped{}
 	input, paths := opts.Input, opts.Paths

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/corpus"
 )
 
@@ -39,7 +40,7 @@ func TestBatchFlagsEveryCommand(t *testing.T) {
 	every := "--rules team/ --rules more.yaml -j 3 --no-redact -q" +
 		" --input-format csv --roles 0=agent,1=customer --merge-gap 1.5" +
 		" --csv-columns call_id=通话ID,speaker=2,text=3,unit=ms" +
-		" --max-file-size 1MiB --max-line-length 4KiB --max-turns 100"
+		" --max-file-size 1MiB --max-line-length 4KiB --max-turns 100 --min-asr-confidence 0.75"
 	want := BatchOptions{
 		Rules:   []string{"team/", "more.yaml"},
 		Workers: 3,
@@ -49,14 +50,16 @@ func TestBatchFlagsEveryCommand(t *testing.T) {
 			CSV:    corpus.CSVColumns{CallID: "通话ID", Speaker: "2", Text: "3", TimeUnit: "ms"},
 			Limits: corpus.Limits{FileSize: 1 << 20, LineLength: 4 << 10, Turns: 100},
 		},
-		NoRedact: true,
-		Quiet:    true,
+		NoRedact:         true,
+		Quiet:            true,
+		MinASRConfidence: 0.75,
 	}
 	usageErrors := []struct{ args, want string }{
 		{"--jobs 0", "invalid --jobs 0 (want 1 or more)"},
 		{"--roles 0=boss", `--roles: "0": unknown role "boss" (want agent, customer or third_party)`},
 		{"--csv-columns who=2", `--csv-columns: unknown key "who" (want call_id, speaker, text, start, end, unit)`},
 		{"--max-turns 0", "invalid --max-turns 0 (want 1 or more)"},
+		{"--min-asr-confidence 1.5", "invalid --min-asr-confidence 1.5 (want 0 to 1)"},
 	}
 	for name, parse := range commands {
 		t.Run(name, func(t *testing.T) {
@@ -67,7 +70,7 @@ func TestBatchFlagsEveryCommand(t *testing.T) {
 
 			got, err = parse("")
 			require.NoError(t, err)
-			assert.Equal(t, BatchOptions{Workers: runtime.GOMAXPROCS(0)}, *got, "no flag: the defaults, zero limits")
+			assert.Equal(t, BatchOptions{Workers: runtime.GOMAXPROCS(0), MinASRConfidence: analyzer.DefaultMinASRConfidence}, *got, "no flag: the defaults, zero limits")
 
 			for _, ue := range usageErrors {
 				got, err := parse(ue.args)

@@ -39,6 +39,9 @@ type EvalOptions struct {
 	// Tags is a JSON-lines file of extra per-call fields for By
 	// (eval.ReadTags).
 	Tags string
+	// SimilarOptions run the similar-sentence pass and score its
+	// candidates (off by default in eval).
+	SimilarOptions
 }
 
 func newEvalCmd(ios *IOStreams, runF func(*EvalOptions) error) *cobra.Command {
@@ -106,6 +109,9 @@ when the labels, tags or rules did not load, or when --only matched nothing.`,
 			if err := checkEvalSelection(opts); err != nil {
 				return err
 			}
+			if err := opts.SimilarOptions.check(); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -121,6 +127,7 @@ when the labels, tags or rules did not load, or when --only matched nothing.`,
 	f.StringArrayVar(&opts.By, "by", nil, "also print the figures per value of `FIELD` (label field, header field, or variety); repeatable or comma-separated")
 	f.StringVar(&opts.Tags, "tags", "", "JSON-lines `FILE` of extra per-call fields for --by ({\"call_id\": ..., \"FIELD\": ...})")
 	addBatchFlags(cmd, &opts.BatchOptions)
+	addSimilarFlags(cmd, &opts.SimilarOptions, false)
 	return cmd
 }
 
@@ -174,7 +181,7 @@ func runEval(opts *EvalOptions) error {
 		}
 		labels = eval.MergeTags(labels, tags)
 	}
-	sc, err := newScanner(opts.IO, scannerOptions{Paths: opts.Paths, BatchOptions: opts.BatchOptions})
+	sc, err := newScanner(opts.IO, scannerOptions{Paths: opts.Paths, BatchOptions: opts.BatchOptions, SimilarOptions: opts.SimilarOptions})
 	if err != nil {
 		return err
 	}
@@ -213,6 +220,9 @@ func runEval(opts *EvalOptions) error {
 		rep.By = append(rep.By, eval.GroupBy(results, labels, field))
 	}
 	rep.Floor = opts.MinF1
+	if opts.Similar {
+		rep.Candidates = eval.ScoreCandidates(results, labels)
+	}
 	if err := rep.Write(opts.IO.Out, opts.Format, opts.Verbose); err != nil {
 		return err
 	}

@@ -11,7 +11,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/eval"
+	"github.com/callqa/callqa/similar"
 )
 
 func TestNewEvalCmd(t *testing.T) {
@@ -24,14 +26,14 @@ func TestNewEvalCmd(t *testing.T) {
 		{
 			name: "defaults",
 			args: "--labels gold.jsonl calls/",
-			want: EvalOptions{Paths: []string{"calls/"}, Labels: "gold.jsonl", Format: "table", BatchOptions: BatchOptions{Workers: runtime.GOMAXPROCS(0)}},
+			want: EvalOptions{Paths: []string{"calls/"}, Labels: "gold.jsonl", Format: "table", BatchOptions: BatchOptions{Workers: runtime.GOMAXPROCS(0), MinASRConfidence: analyzer.DefaultMinASRConfidence}, SimilarOptions: SimilarOptions{SimilarThreshold: similar.DefaultThreshold}},
 		},
 		{
 			name: "every_flag",
 			args: "-v --format json --min-f1 0.85 --rules team/ --rules more/ -j 2 --labels gold.jsonl a/ b.txt",
 			want: EvalOptions{
 				Paths: []string{"a/", "b.txt"}, Labels: "gold.jsonl", Format: "json", Verbose: true,
-				MinF1: 0.85, BatchOptions: BatchOptions{Rules: []string{"team/", "more/"}, Workers: 2},
+				MinF1: 0.85, BatchOptions: BatchOptions{Rules: []string{"team/", "more/"}, Workers: 2, MinASRConfidence: analyzer.DefaultMinASRConfidence}, SimilarOptions: SimilarOptions{SimilarThreshold: similar.DefaultThreshold},
 			},
 		},
 		{name: "no_labels", args: "calls/", wantErr: "--labels FILE is required"},
@@ -45,7 +47,7 @@ func TestNewEvalCmd(t *testing.T) {
 			name: "only_by_tags",
 			args: "--only DEV001..DEV170 --only DEV200,DEV9..DEV10 --by variety,team --by variety --by date --tags t.jsonl --labels gold.jsonl calls/",
 			want: EvalOptions{
-				Paths: []string{"calls/"}, Labels: "gold.jsonl", Format: "table", BatchOptions: BatchOptions{Workers: runtime.GOMAXPROCS(0)},
+				Paths: []string{"calls/"}, Labels: "gold.jsonl", Format: "table", BatchOptions: BatchOptions{Workers: runtime.GOMAXPROCS(0), MinASRConfidence: analyzer.DefaultMinASRConfidence}, SimilarOptions: SimilarOptions{SimilarThreshold: similar.DefaultThreshold},
 				Only: []string{"DEV001..DEV170", "DEV200,DEV9..DEV10"},
 				By:   []string{"variety", "team", "date"}, Tags: "t.jsonl",
 			},

@@ -18,6 +18,7 @@ type IndexOptions struct {
 	Paths []string
 	Dir   string
 	BatchOptions
+	SimilarOptions
 	BatchSize int
 	// Rebuild throws the index away (damaged or not) and builds it anew
 	// from Paths.
@@ -53,6 +54,9 @@ index is in use by another process, or the rules did not load.`,
 			if opts.BatchSize < 1 {
 				return flagErrorf("--batch-size must be at least 1")
 			}
+			if err := opts.SimilarOptions.check(); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -60,6 +64,7 @@ index is in use by another process, or the rules did not load.`,
 		},
 	}
 	addBatchFlags(cmd, &opts.BatchOptions)
+	addSimilarFlags(cmd, &opts.SimilarOptions, true)
 	cmd.Flags().StringVar(&opts.Dir, "index", index.DefaultDir, "index `DIR`")
 	cmd.Flags().IntVar(&opts.BatchSize, "batch-size", index.DefaultBatchSize, "calls per committed batch")
 	cmd.Flags().BoolVar(&opts.Rebuild, "rebuild", false, "throw the index away (a damaged one too) and build it anew from PATH...")
@@ -68,7 +73,7 @@ index is in use by another process, or the rules did not load.`,
 }
 
 func runIndex(opts *IndexOptions) error {
-	s, err := newScanner(opts.IO, scannerOptions{Paths: opts.Paths, BatchOptions: opts.BatchOptions})
+	s, err := newScanner(opts.IO, scannerOptions{Paths: opts.Paths, BatchOptions: opts.BatchOptions, SimilarOptions: opts.SimilarOptions})
 	if err != nil {
 		return &exitError{code: exitTrouble, err: err}
 	}

@@ -19,8 +19,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/index"
 	"github.com/callqa/callqa/internal/specdata"
+	"github.com/callqa/callqa/similar"
 )
 
 // childEnv makes the test binary run callqa instead of the tests: the
@@ -53,14 +55,14 @@ func TestNewIndexCmd(t *testing.T) {
 		{
 			name: "defaults",
 			args: "calls/",
-			want: IndexOptions{Paths: []string{"calls/"}, Dir: "callqa.bleve", BatchOptions: BatchOptions{Workers: workers}, BatchSize: 500},
+			want: IndexOptions{Paths: []string{"calls/"}, Dir: "callqa.bleve", BatchOptions: BatchOptions{Workers: workers, MinASRConfidence: analyzer.DefaultMinASRConfidence}, SimilarOptions: SimilarOptions{Similar: true, SimilarThreshold: similar.DefaultThreshold}, BatchSize: 500},
 		},
 		{
 			name: "every_flag",
 			args: "--index archive/2026-03.bleve --rules team/ --rules more.yaml --workers 3 --batch-size 50 --progress a.txt b/",
 			want: IndexOptions{
 				Paths: []string{"a.txt", "b/"}, Dir: "archive/2026-03.bleve",
-				BatchOptions: BatchOptions{Rules: []string{"team/", "more.yaml"}, Workers: 3}, BatchSize: 50, Progress: true,
+				BatchOptions: BatchOptions{Rules: []string{"team/", "more.yaml"}, Workers: 3, MinASRConfidence: analyzer.DefaultMinASRConfidence}, SimilarOptions: SimilarOptions{Similar: true, SimilarThreshold: similar.DefaultThreshold}, BatchSize: 50, Progress: true,
 			},
 		},
 		{name: "no_path", args: "--index x.bleve", wantErr: "no PATH given (name transcript files or folders, or - for standard input)"},

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/corpus"
 )
 
@@ -24,14 +25,14 @@ func TestNewReportCmd(t *testing.T) {
 		{
 			name: "defaults",
 			args: "--out r.html calls/",
-			want: ReportOptions{Paths: []string{"calls/"}, Out: "r.html", BatchOptions: BatchOptions{Workers: runtime.GOMAXPROCS(0)}},
+			want: ReportOptions{Paths: []string{"calls/"}, Out: "r.html", BatchOptions: BatchOptions{Workers: runtime.GOMAXPROCS(0), MinASRConfidence: analyzer.DefaultMinASRConfidence}},
 		},
 		{
 			name: "every_flag",
 			args: "-o out/r.html --scorecard team.yaml --title M2 --rules team/ --rules more.yaml --workers 3 a.txt - b/",
 			want: ReportOptions{
 				Paths: []string{"a.txt", "-", "b/"}, Out: "out/r.html", Scorecard: "team.yaml", Title: "M2",
-				BatchOptions: BatchOptions{Rules: []string{"team/", "more.yaml"}, Workers: 3},
+				BatchOptions: BatchOptions{Rules: []string{"team/", "more.yaml"}, Workers: 3, MinASRConfidence: analyzer.DefaultMinASRConfidence},
 			},
 		},
 		{name: "no_out", args: "calls/", wantErr: "--out FILE is required"},

@@ -8,8 +8,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/corpus"
 	"github.com/callqa/callqa/report"
+	"github.com/callqa/callqa/similar"
 )
 
 // ScanOptions are the inputs of callqa scan.
@@ -27,6 +29,7 @@ type ScanOptions struct {
 	// FailOnViolation makes a violation exit with status 1.
 	FailOnViolation bool
 	BatchOptions
+	SimilarOptions
 }
 
 func newScanCmd(ios *IOStreams, runF func(*ScanOptions) error) *cobra.Command {
@@ -65,6 +68,9 @@ formula (OWASP's advice on CSV injection). --lang zh writes Chinese headers.`,
 			if !slices.Contains(report.Langs(), opts.Lang) {
 				return flagErrorf("invalid --lang %q (want one of %s)", opts.Lang, strings.Join(report.Langs(), ", "))
 			}
+			if err := opts.SimilarOptions.check(); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -77,6 +83,7 @@ formula (OWASP's advice on CSV injection). --lang zh writes Chinese headers.`,
 	f.BoolVar(&opts.Explain, "explain", false, "record matches that did not count and why (the table format prints them)")
 	f.BoolVar(&opts.FailOnViolation, "fail-on-violation", false, "exit with status 1 when any violation is found")
 	addBatchFlags(cmd, &opts.BatchOptions)
+	addSimilarFlags(cmd, &opts.SimilarOptions, true)
 	return cmd
 }
 
@@ -99,6 +106,36 @@ type BatchOptions struct {
 	NoRedact bool
 	// Quiet turns off the progress display.
 	Quiet bool
+	// MinASRConfidence: a finding on a turn whose recognizer confidence
+	// is lower needs review (analyzer.Options.MinASRConfidence); 0 turns
+	// the check off.
+	MinASRConfidence float64
+}
+
+// SimilarOptions are the flags of the similar-sentence pass (scan, index,
+// eval): whether it runs and its threshold.
+type SimilarOptions struct {
+	// Similar runs the pass: agent turns no rule flagged that resemble a
+	// violation example become candidates (result.Result.Candidates).
+	Similar bool
+	// SimilarThreshold is the least cosine of a candidate.
+	SimilarThreshold float64
+}
+
+// addSimilarFlags registers --similar (on by default when on is true) and
+// --similar-threshold.
+func addSimilarFlags(cmd *cobra.Command, o *SimilarOptions, on bool) {
+	f := cmd.Flags()
+	f.BoolVar(&o.Similar, "similar", on, "queue agent turns no rule flagged that resemble a violation example as candidates for review (--similar=false: off)")
+	f.Float64Var(&o.SimilarThreshold, "similar-threshold", similar.DefaultThreshold, "least character n-gram cosine (0 to 1) of a candidate and the example it resembles")
+}
+
+// check returns a usage error for a threshold outside 0 to 1.
+func (o SimilarOptions) check() error {
+	if o.SimilarThreshold <= 0 || o.SimilarThreshold > 1 {
+		return flagErrorf("invalid --similar-threshold %g (want more than 0, at most 1)", o.SimilarThreshold)
+	}
+	return nil
 }
 
 // addBatchFlags registers the flags of BatchOptions on cmd: --rules,
@@ -115,10 +152,15 @@ func addBatchFlags(cmd *cobra.Command, batch *BatchOptions) {
 	// --workers was the name before --jobs; kept so scripts go on working.
 	f.IntVar(&batch.Workers, "workers", runtime.GOMAXPROCS(0), "")
 	_ = f.MarkHidden("workers")
+	f.Float64Var(&batch.MinASRConfidence, "min-asr-confidence", analyzer.DefaultMinASRConfidence,
+		"a finding on a turn whose speech-recognition confidence (when the input gives one) is below this needs review; 0: never")
 	input := addInputFlags(cmd)
 	cmd.PreRunE = func(cmd *cobra.Command, _ []string) error {
 		if err := checkWorkers(batch.Workers); err != nil {
 			return err
+		}
+		if c := batch.MinASRConfidence; c < 0 || c > 1 {
+			return flagErrorf("invalid --min-asr-confidence %g (want 0 to 1)", c)
 		}
 		o, err := input.readOptions(cmd)
 		if err != nil {
@@ -145,7 +187,7 @@ func checkWorkers(n int) error {
 }
 
 func runScan(opts *ScanOptions) error {
-	sc, err := newScanner(opts.IO, scannerOptions{Paths: opts.Paths, Explain: opts.Explain, BatchOptions: opts.BatchOptions})
+	sc, err := newScanner(opts.IO, scannerOptions{Paths: opts.Paths, Explain: opts.Explain, BatchOptions: opts.BatchOptions, SimilarOptions: opts.SimilarOptions})
 	if err != nil {
 		return err
 	}

@@ -12,8 +12,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/corpus"
 	"github.com/callqa/callqa/result"
+	"github.com/callqa/callqa/similar"
 )
 
 func TestNewScanCmd(t *testing.T) {
@@ -26,7 +28,7 @@ func TestNewScanCmd(t *testing.T) {
 		{
 			name: "defaults",
 			args: "calls/",
-			want: ScanOptions{Paths: []string{"calls/"}, Format: "table", Lang: "en", BatchOptions: BatchOptions{Workers: runtime.GOMAXPROCS(0)}},
+			want: ScanOptions{Paths: []string{"calls/"}, Format: "table", Lang: "en", BatchOptions: BatchOptions{Workers: runtime.GOMAXPROCS(0), MinASRConfidence: analyzer.DefaultMinASRConfidence}, SimilarOptions: SimilarOptions{Similar: true, SimilarThreshold: similar.DefaultThreshold}},
 		},
 		{
 			name: "every_flag",
@@ -34,20 +36,22 @@ func TestNewScanCmd(t *testing.T) {
 			want: ScanOptions{
 				Paths: []string{"a.txt", "-", "b/"}, Format: "jsonl", Lang: "en", Explain: true, FailOnViolation: true,
 				BatchOptions: BatchOptions{
-					Rules:   []string{"team/", "extra,more.yaml"}, // a comma is part of the path
-					Workers: 3,
+					Rules:            []string{"team/", "extra,more.yaml"}, // a comma is part of the path
+					Workers:          3,
+					MinASRConfidence: analyzer.DefaultMinASRConfidence,
 				},
+				SimilarOptions: SimilarOptions{Similar: true, SimilarThreshold: similar.DefaultThreshold},
 			},
 		},
 		{
 			name: "format_shorthand",
 			args: "-f csv a.txt",
-			want: ScanOptions{Paths: []string{"a.txt"}, Format: "csv", Lang: "en", BatchOptions: BatchOptions{Workers: runtime.GOMAXPROCS(0)}},
+			want: ScanOptions{Paths: []string{"a.txt"}, Format: "csv", Lang: "en", BatchOptions: BatchOptions{Workers: runtime.GOMAXPROCS(0), MinASRConfidence: analyzer.DefaultMinASRConfidence}, SimilarOptions: SimilarOptions{Similar: true, SimilarThreshold: similar.DefaultThreshold}},
 		},
 		{
 			name: "csv_chinese_headers",
 			args: "-f csv --lang zh a.txt",
-			want: ScanOptions{Paths: []string{"a.txt"}, Format: "csv", Lang: "zh", BatchOptions: BatchOptions{Workers: runtime.GOMAXPROCS(0)}},
+			want: ScanOptions{Paths: []string{"a.txt"}, Format: "csv", Lang: "zh", BatchOptions: BatchOptions{Workers: runtime.GOMAXPROCS(0), MinASRConfidence: analyzer.DefaultMinASRConfidence}, SimilarOptions: SimilarOptions{Similar: true, SimilarThreshold: similar.DefaultThreshold}},
 		},
 		{name: "bad_lang", args: "--lang cn a.txt", wantErr: `invalid --lang "cn" (want one of en, zh)`},
 		{name: "no_path", args: "--format json", wantErr: "no PATH given (name transcript files or folders, or - for standard input)"},

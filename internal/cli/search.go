@@ -18,6 +18,7 @@ import (
 	"github.com/callqa/callqa/internal/reviewidx"
 	"github.com/callqa/callqa/internal/termtab"
 	"github.com/callqa/callqa/lexicon"
+	"github.com/callqa/callqa/result"
 	"github.com/callqa/callqa/review"
 )
 
@@ -61,7 +62,9 @@ Calls come back newest first (--sort score puts the lowest scores first,
 matched words marked 【like this】) and its findings. --format json prints
 one object with the total number of matches, the hits and facets by
 category, team, agent and month. --findings returns one finding per hit
-instead, for exports.
+instead, for exports. --needs-review keeps the findings that rest on weak
+evidence (an inferred role, low speech-recognition confidence, a sound-alike
+or regional word; their review_reason says which), or the calls with one.
 
 --index may be given several times or as a glob (archive/2026-*.bleve):
 the shards are searched together and totals and facets cover all of them.`,
@@ -124,6 +127,7 @@ the shards are searched together and totals and facets cover all of them.`,
 	f.BoolVar(&opts.Query.Findings, "findings", false, "return finding documents instead of calls")
 	f.StringVar(&opts.Verdict, "verdict", "", "only calls with a finding in this review state: "+strings.Join(reviewidx.Verdicts, ", ")+" (open: not decided yet)")
 	addDBFlag(cmd, &opts.DB)
+	f.BoolVar(&opts.Query.NeedsReview, "needs-review", false, "only findings that rest on weak evidence (with --findings), or calls with one")
 	return cmd
 }
 
@@ -257,6 +261,9 @@ func writeSearchTable(w io.Writer, res *index.Results, q index.Query) error {
 	if q.Findings {
 		for _, f := range res.Findings {
 			fmt.Fprintf(w, "\n%s  t%d  %s  %s  %s  %s  %s\n  「%s」 %s\n", f.CallID, f.Turn, f.Category, f.Rule, f.StartedAt, f.Team, f.Agent, f.Match, f.Text)
+			if f.NeedsReview {
+				fmt.Fprintf(w, "  needs review: %s\n", f.ReviewReason)
+			}
 		}
 	}
 	for _, h := range res.Hits {
@@ -269,7 +276,7 @@ func writeSearchTable(w io.Writer, res *index.Results, q index.Query) error {
 			fmt.Fprintf(w, "  t%d  %s\n", hl.Turn, hl.Marked)
 		}
 		for _, f := range h.Findings {
-			fmt.Fprintf(w, "  finding t%d %s %s 「%s」\n", f.Turn, f.Category, f.Rule, f.Match)
+			fmt.Fprintf(w, "  finding t%d %s %s 「%s」%s\n", f.Turn, f.Category, f.Rule, f.Match, reviewNote(f))
 		}
 	}
 	if len(res.Facets) > 0 && res.Total > 0 {
@@ -341,4 +348,12 @@ func runStats(opts *StatsOptions) error {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f%%\t%d\t\n", r.Group, r.Calls, r.Failed, 100*r.PassRate, r.Violations)
 	}
 	return tw.Flush()
+}
+
+// reviewNote is " (needs review: REASON)" for a finding that needs review.
+func reviewNote(f result.Finding) string {
+	if !f.NeedsReview {
+		return ""
+	}
+	return " (needs review: " + f.ReviewReason + ")"
 }
