@@ -5,6 +5,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net"
 	"net/http"
 	"os"
@@ -93,8 +94,10 @@ func TestReviewInChromium(t *testing.T) {
 	signIn("chen")
 	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(finding("5", "insult")+` form[data-action="resolve"] button.btn-uphold`))))
 	state("5", "insult", "confirmed")
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#review-complete`))))
+	waitFor(t, ctx, `!!document.getElementById('review-finished')`)
 	audit := evaluate[[]string](t, ctx, `Array.from(document.querySelectorAll('#review-audit li')).map(li => li.dataset.action)`)
-	assert.Equal(t, []string{"confirm", "dismiss", "add", "appeal", "resolve"}, audit)
+	assert.Equal(t, []string{"confirm", "dismiss", "add", "appeal", "resolve", "complete"}, audit)
 
 	signIn("sun")
 	state("5", "insult", "confirmed")
@@ -128,6 +131,29 @@ func TestReviewInChromium(t *testing.T) {
 	assert.Equal(t, "upheld", aps[0].Status)
 	assert.Equal(t, "li", aps[0].OpenedBy)
 	assert.Equal(t, "chen", aps[0].ResolvedBy)
+
+	// Export the finished review and measure the rules against it: eval
+	// gives back the decisions: the confirmed insult a hit, the dismissed
+	// threat a false alarm, the added threat a miss.
+	gold, calls := filepath.Join(dir, "gold.jsonl"), filepath.Join(dir, "reviewed.jsonl")
+	out, err = exec.Command(bin, "verdicts", "export", "--index", ix, "--db", db, "--calls", calls, "-o", gold).CombinedOutput()
+	require.NoError(t, err, "verdicts export: %s", out)
+	assert.Contains(t, string(out), "exported 1 reviewed call(s), 2 violation(s)")
+	evalOut, err := exec.Command(bin, "eval", "--format", "json", "--labels", gold, calls).Output()
+	require.NoError(t, err, "eval")
+	var rep struct {
+		Turns []struct {
+			Category   string
+			TP, FP, FN int
+		} `json:"turns"`
+	}
+	require.NoError(t, json.Unmarshal(evalOut, &rep))
+	counts := map[string][3]int{}
+	for _, c := range rep.Turns {
+		counts[c.Category] = [3]int{c.TP, c.FP, c.FN}
+	}
+	assert.Equal(t, [3]int{1, 0, 0}, counts["insult"])
+	assert.Equal(t, [3]int{0, 1, 1}, counts["threat"])
 }
 
 // startServeArgs starts callqa serve with args on a free 127.0.0.1 port
