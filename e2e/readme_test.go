@@ -46,7 +46,19 @@ var notRun = regexp.MustCompile(`^<!-- not run: (.+?) \((.+)\) -->$`)
 //     (both run the binary built for the test); other commands (go test,
 //     go install, go build) are listed as not run.
 //   - A "<!-- not run: PREFIX (REASON) -->" line before a code block keeps
-//     the commands of that block that start with PREFIX from running.
+//     the commands of that block that start with PREFIX from running;
+//     PREFIX may list several, separated by " | ".
+// hasAnyPrefix reports whether text starts with one of the " | "-separated
+// prefixes.
+func hasAnyPrefix(text, prefixes string) bool {
+	for _, p := range strings.Split(prefixes, " | ") {
+		if strings.HasPrefix(text, p) {
+			return true
+		}
+	}
+	return false
+}
+
 func readmeCommands(t *testing.T, readme string) []readmeCommand {
 	t.Helper()
 	var cmds []readmeCommand
@@ -91,7 +103,7 @@ func readmeCommands(t *testing.T, readme string) []readmeCommand {
 		}
 		c := readmeCommand{line: n, text: text}
 		switch {
-		case skipPrefix != "" && strings.HasPrefix(text, skipPrefix):
+		case skipPrefix != "" && hasAnyPrefix(text, skipPrefix):
 			c.skip = skipReason
 		case !strings.HasPrefix(text, "callqa ") && !strings.HasPrefix(text, "go run ./cmd/callqa "):
 			c.skip = "not a callqa command"
@@ -147,7 +159,8 @@ func TestReadmeCommandRules(t *testing.T) {
 	readme := "# x\n\n```sh\ngo run ./cmd/callqa scan testdata/calls   # scan\ngo test ./...\n```\n\n" +
 		"| a | `callqa scan testdata/asr/call.vtt` |\n\nsee `callqa rules list` and `callqa scan one.txt`\n\n" +
 		"```\ncallqa scan [--format F] PATH...\n```\n\n```\n$ callqa search 坐牢\n1 matching calls\n```\n\n" +
-		"<!-- not run: callqa serve (runs until stopped) -->\n```sh\ncallqa index testdata/calls\ncallqa serve --index callqa.bleve\n```\n"
+		"<!-- not run: callqa serve (runs until stopped) -->\n```sh\ncallqa index testdata/calls\ncallqa serve --index callqa.bleve\n```\n" +
+		"\n<!-- not run: callqa serve | callqa eval (needs a person) -->\n```sh\ncallqa serve x\ncallqa rules list\ncallqa eval y\n```\n"
 	got := readmeCommands(t, readme)
 	want := []readmeCommand{
 		{line: 4, text: "go run ./cmd/callqa scan testdata/calls   # scan"},
@@ -156,6 +169,9 @@ func TestReadmeCommandRules(t *testing.T) {
 		{line: 17, text: "callqa search 坐牢"},
 		{line: 23, text: "callqa index testdata/calls"},
 		{line: 24, text: "callqa serve --index callqa.bleve", skip: "runs until stopped"},
+		{line: 29, text: "callqa serve x", skip: "needs a person"},
+		{line: 30, text: "callqa rules list"},
+		{line: 31, text: "callqa eval y", skip: "needs a person"},
 	}
 	assert.Equal(t, want, got)
 }
