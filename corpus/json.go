@@ -327,48 +327,50 @@ func (p *jsonParser) scalar(field string, off int64, number bool) (string, error
 	}
 }
 
-// number reads a time in seconds; null counts as absent.
-func (p *jsonParser) number(field string, off int64) (*float64, error) {
-	raw, err := p.value()
+// optNumber reads a number; null counts as absent (ok false), any other
+// kind is an error saying the field wants what.
+func (p *jsonParser) optNumber(field string, off int64, what string) (v float64, ok bool, raw []byte, err error) {
+	raw, err = p.value()
 	if err != nil {
-		return nil, err
+		return 0, false, nil, err
 	}
 	switch k := jsonKind(raw[0]); k {
 	case "null":
-		return nil, nil
+		return 0, false, raw, nil
 	case "number":
 		v, err := strconv.ParseFloat(string(raw), 64)
 		if err != nil {
-			return nil, p.errAt(off, "%s: number %s out of range", field, raw)
+			return 0, false, raw, p.errAt(off, "%s: number %s out of range", field, raw)
 		}
-		if v < 0 {
-			return nil, p.errAt(off, "%s: negative time %s", field, raw)
-		}
-		return &v, nil
+		return v, true, raw, nil
 	default:
-		return nil, p.errAt(off, "%s: expected a number of seconds, got %s", field, k)
+		return 0, false, raw, p.errAt(off, "%s: expected %s, got %s", field, what, k)
 	}
+}
+
+// number reads a time in seconds; null counts as absent.
+func (p *jsonParser) number(field string, off int64) (*float64, error) {
+	v, ok, raw, err := p.optNumber(field, off, "a number of seconds")
+	if err != nil || !ok {
+		return nil, err
+	}
+	if v < 0 {
+		return nil, p.errAt(off, "%s: negative time %s", field, raw)
+	}
+	return &v, nil
 }
 
 // confidence reads a turn's recognizer confidence: null, or a number from
 // 0 to 1.
 func (p *jsonParser) confidence(field string, off int64) (*float64, error) {
-	raw, err := p.value()
-	if err != nil {
+	v, ok, raw, err := p.optNumber(field, off, "a confidence from 0 to 1")
+	if err != nil || !ok {
 		return nil, err
 	}
-	switch k := jsonKind(raw[0]); k {
-	case "null":
-		return nil, nil
-	case "number":
-		v, err := strconv.ParseFloat(string(raw), 64)
-		if err != nil || v < 0 || v > 1 {
-			return nil, p.errAt(off, "%s: %s is not a confidence from 0 to 1", field, raw)
-		}
-		return &v, nil
-	default:
-		return nil, p.errAt(off, "%s: expected a confidence from 0 to 1, got %s", field, k)
+	if v < 0 || v > 1 {
+		return nil, p.errAt(off, "%s: %s is not a confidence from 0 to 1", field, raw)
 	}
+	return &v, nil
 }
 
 // meta stores an unknown call field in c.Meta.

@@ -209,22 +209,29 @@ func (n jnode) speaker() (string, error) {
 	return s, err
 }
 
+// numeric is a number or a numeric string as written (trimmed); ok is
+// false when the field is missing, null or "".
+func (n jnode) numeric() (s string, ok bool, err error) {
+	switch v := n.v.(type) {
+	case nil:
+		return "", false, nil
+	case json.Number:
+		return string(v), true, nil
+	case string:
+		s = strings.TrimSpace(v)
+		return s, s != "", nil
+	default:
+		return "", false, n.typeErr("a number")
+	}
+}
+
 // seconds reads a time given as a number or a numeric string in units of
 // scale seconds. Missing, null and "" read as unknown (nil). Negative,
 // infinite and non-numeric values are errors.
 func (n jnode) seconds(scale float64) (*float64, error) {
-	var s string
-	switch v := n.v.(type) {
-	case nil:
-		return nil, nil
-	case json.Number:
-		s = string(v)
-	case string:
-		if s = strings.TrimSpace(v); s == "" {
-			return nil, nil
-		}
-	default:
-		return nil, n.typeErr("a number")
+	s, ok, err := n.numeric()
+	if err != nil || !ok {
+		return nil, err
 	}
 	if strings.Trim(s, "0123456789.-+eE") != "" || strings.ContainsAny(s[:1], "eE+") {
 		return nil, fmt.Errorf("%s: %q is not a number", n.name(), s)
@@ -243,18 +250,9 @@ func (n jnode) seconds(scale float64) (*float64, error) {
 // confidence reads a recognizer's confidence, a number or a numeric
 // string from 0 to 1; nil when the field is missing or empty.
 func (n jnode) confidence() (*float64, error) {
-	var s string
-	switch v := n.v.(type) {
-	case nil:
-		return nil, nil
-	case json.Number:
-		s = string(v)
-	case string:
-		if s = strings.TrimSpace(v); s == "" {
-			return nil, nil
-		}
-	default:
-		return nil, n.typeErr("a number")
+	s, ok, err := n.numeric()
+	if err != nil || !ok {
+		return nil, err
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsNaN(f) || f < 0 || f > 1 {

@@ -15,7 +15,9 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/spf13/cobra"
 
+	"github.com/callqa/callqa/corpus"
 	"github.com/callqa/callqa/index"
+	"github.com/callqa/callqa/internal/synth"
 	"github.com/callqa/callqa/internal/termtab"
 	"github.com/callqa/callqa/result"
 	"github.com/callqa/callqa/review"
@@ -403,37 +405,18 @@ func writeJSONLines[T any](w io.Writer, values []T) error {
 // transcript format (formats.md §2) that callqa reads back, masked unless
 // redact is false.
 func writeCallsFile(path string, calls []*result.Result, redact bool) error {
-	type turn struct {
-		Speaker string `json:"speaker"`
-		Text    string `json:"text"`
-	}
-	type call struct {
-		CallID    string            `json:"call_id"`
-		Agent     string            `json:"agent,omitempty"`
-		Team      string            `json:"team,omitempty"`
-		StartedAt string            `json:"started_at,omitempty"`
-		Kind      string            `json:"kind,omitempty"`
-		Party     string            `json:"party,omitempty"`
-		Meta      map[string]string `json:"meta,omitempty"`
-		Turns     []turn            `json:"turns"`
-	}
-	var out []call
+	out := make([]*corpus.Call, 0, len(calls))
 	for _, res := range calls {
 		if redact {
 			res = res.Redacted()
 		}
-		c := res.Call
-		jc := call{CallID: c.ID, Agent: c.Agent, Team: c.Team, StartedAt: c.StartedAt, Kind: c.Kind, Party: c.Party, Meta: c.Meta}
-		for _, t := range c.Turns {
-			jc.Turns = append(jc.Turns, turn{Speaker: string(t.Role), Text: t.Text})
-		}
-		out = append(out, jc)
+		out = append(out, res.Call)
 	}
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
-	if err := writeJSONLines(f, out); err != nil {
+	if err := synth.WriteJSONL(f, out); err != nil {
 		f.Close()
 		return fmt.Errorf("%s: %w", path, err)
 	}
