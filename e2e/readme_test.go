@@ -48,6 +48,7 @@ var notRun = regexp.MustCompile(`^<!-- not run: (.+?) \((.+)\) -->$`)
 //   - A "<!-- not run: PREFIX (REASON) -->" line before a code block keeps
 //     the commands of that block that start with PREFIX from running;
 //     PREFIX may list several, separated by " | ".
+//
 // hasAnyPrefix reports whether text starts with one of the " | "-separated
 // prefixes.
 func hasAnyPrefix(text, prefixes string) bool {
