@@ -34,6 +34,17 @@ type readmeCommand struct {
 //	<!-- not run: callqa serve (runs until stopped; e2e/serve_test.go runs it) -->
 var notRun = regexp.MustCompile(`^<!-- not run: (.+?) \((.+)\) -->$`)
 
+// hasAnyPrefix reports whether text starts with one of the " | "-separated
+// prefixes.
+func hasAnyPrefix(text, prefixes string) bool {
+	for _, p := range strings.Split(prefixes, " | ") {
+		if strings.HasPrefix(text, p) {
+			return true
+		}
+	}
+	return false
+}
+
 // readmeCommands extracts the commands of a README by these rules:
 //
 //   - In a fenced code block, a line that starts with "$ " is a command
@@ -48,18 +59,6 @@ var notRun = regexp.MustCompile(`^<!-- not run: (.+?) \((.+)\) -->$`)
 //   - A "<!-- not run: PREFIX (REASON) -->" line before a code block keeps
 //     the commands of that block that start with PREFIX from running;
 //     PREFIX may list several, separated by " | ".
-//
-// hasAnyPrefix reports whether text starts with one of the " | "-separated
-// prefixes.
-func hasAnyPrefix(text, prefixes string) bool {
-	for _, p := range strings.Split(prefixes, " | ") {
-		if strings.HasPrefix(text, p) {
-			return true
-		}
-	}
-	return false
-}
-
 func readmeCommands(t *testing.T, readme string) []readmeCommand {
 	t.Helper()
 	var cmds []readmeCommand
