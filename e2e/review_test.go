@@ -157,8 +157,17 @@ func TestReviewInChromium(t *testing.T) {
 }
 
 // startServeArgs starts callqa serve with args on a free 127.0.0.1 port
-// and returns its base URL once /healthz answers.
+// and returns its base URL once /healthz answers; the server is stopped
+// when the test ends.
 func startServeArgs(t *testing.T, bin string, args ...string) string {
+	t.Helper()
+	base, _ := startServeProcess(t, bin, args...)
+	return base
+}
+
+// startServeProcess is startServeArgs that also returns the process, for
+// a test that kills it.
+func startServeProcess(t *testing.T, bin string, args ...string) (string, *exec.Cmd) {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
@@ -169,10 +178,10 @@ func startServeArgs(t *testing.T, bin string, args ...string) string {
 	cmd.Env = append(os.Environ(), "CALLQA_TOKEN=")
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	require.NoError(t, cmd.Start())
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(done) }()
 	t.Cleanup(func() {
 		_ = cmd.Process.Signal(os.Interrupt)
-		done := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(done) }()
 		select {
 		case <-done:
 		case <-time.After(5 * time.Second):
@@ -189,7 +198,7 @@ func startServeArgs(t *testing.T, bin string, args ...string) string {
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				return base
+				return base, cmd
 			}
 		}
 		if time.Now().After(deadline) {
