@@ -1,6 +1,7 @@
 package index
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -66,7 +67,8 @@ func (e *FilterError) Describe(name string) string {
 // itself takes any value (an unknown one simply matches nothing); callers
 // that take filters from people call Check first, so that a typo is an
 // error with a suggestion rather than an empty result. Team and agent are
-// free values and not checked.
+// free values and not checked. Candidates with Findings is
+// ErrCandidatesFindings.
 func (q Query) Check() error {
 	cats := Categories(q.Findings)
 	if q.Category != "" && !slices.Contains(cats, q.Category) {
@@ -82,8 +84,15 @@ func (q Query) Check() error {
 	if q.Sort != "" && !slices.Contains(Sorts, q.Sort) {
 		return &FilterError{Field: "sort", Value: q.Sort, Known: Sorts}
 	}
+	if q.Candidates && q.Findings {
+		return ErrCandidatesFindings
+	}
 	return nil
 }
+
+// ErrCandidatesFindings is a search for findings with candidates: a
+// candidate is a turn no rule flagged, never a finding.
+var ErrCandidatesFindings = errors.New("candidates are turns no rule flagged, not findings: search calls (without findings) for candidates")
 
 // queryStringChars are the characters that make Query.Text Bleve
 // query-string syntax.

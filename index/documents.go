@@ -13,7 +13,9 @@ import (
 // documents (each with its id under "id"). Only violations and
 // customer_abuse become findings; coaching signals are not indexed.
 // needs_review is the keyword "true" or "false": on a finding its own, on
-// a call whether any of its findings needs review.
+// a call whether any of its findings needs review. has_candidates, on a
+// call, is "true" when the similar-sentence pass queued a turn of it
+// (result.Result.Candidates).
 func documents(res *result.Result, hash, rulesVersion string) (map[string]interface{}, []map[string]interface{}) {
 	month, day, sortAt := "", "", ""
 	var started interface{}
@@ -65,7 +67,7 @@ func documents(res *result.Result, hash, rulesVersion string) (map[string]interf
 		"type": TypeCall, "call_id": res.CallID, "agent": res.Agent, "team": res.Team,
 		"kind": res.Kind, "party": res.Party, "source": res.Source, "categories": cats,
 		"tasks": tasks, "month": month, "day": day, "hash": hash, "rules_version": rulesVersion,
-		"pass": pass, "needs_review": review, "score": float64(res.Score), "turns": turns, "turn_roles": roles,
+		"pass": pass, "needs_review": review, "has_candidates": fmt.Sprint(len(res.Candidates) > 0), "score": float64(res.Score), "turns": turns, "turn_roles": roles,
 		"turn_labels": labels, "given_party": givenParty, "result": string(stored),
 	}
 	if started != nil {

@@ -77,7 +77,7 @@ func newMapping() (mapping.IndexMapping, error) {
 	}
 
 	call := bleve.NewDocumentStaticMapping()
-	for _, name := range []string{"type", "call_id", "agent", "team", "kind", "party", "source", "categories", "tasks", "month", "day", "hash", "rules_version", "finding_ids", "pass", "needs_review"} {
+	for _, name := range []string{"type", "call_id", "agent", "team", "kind", "party", "source", "categories", "tasks", "month", "day", "hash", "rules_version", "finding_ids", "pass", "needs_review", "has_candidates"} {
 		call.AddFieldMappingsAt(name, keywordField())
 	}
 	call.AddFieldMappingsAt("started_at", dateField())

@@ -42,6 +42,10 @@ type Query struct {
 	// NeedsReview keeps only findings that need review
 	// (result.Finding.NeedsReview), or calls with one.
 	NeedsReview bool
+	// Candidates keeps only calls with a candidate for review (a turn
+	// the similar-sentence pass queued, result.Result.Candidates). Calls
+	// only: with Findings it is an error (Check).
+	Candidates bool
 }
 
 // Hit is one call that matched.
@@ -58,6 +62,8 @@ type Hit struct {
 	Highlights []Highlight      `json:"highlights"`
 	Findings   []result.Finding `json:"findings"`
 	Relevance  float64          `json:"relevance"`
+	// Candidates are the call's candidates for review (added field).
+	Candidates []result.Candidate `json:"candidates,omitempty"`
 }
 
 // Highlight is one turn with the matched words marked 【like this】; Spans
@@ -139,6 +145,9 @@ func buildQuery(q Query, docType string) (query.Query, error) {
 	}
 	if q.NeedsReview {
 		must = append(must, term("needs_review", "true"))
+	}
+	if q.Candidates && docType == TypeCall {
+		must = append(must, term("has_candidates", "true"))
 	}
 	if q.Pass != nil && docType == TypeCall {
 		must = append(must, term("pass", fmt.Sprint(*q.Pass)))
@@ -301,6 +310,7 @@ func callHit(h *search.DocumentMatch, q Query) (Hit, error) {
 		CallID: res.CallID, StartedAt: res.StartedAt, Team: res.Team, Agent: res.Agent,
 		Party: res.Party, Source: res.Source, Score: res.Score, Pass: res.Pass,
 		Categories: []string{}, Findings: []result.Finding{}, Relevance: h.Score,
+		Candidates: res.Candidates,
 	}
 	seen := map[string]bool{}
 	for _, f := range res.Findings {

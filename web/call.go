@@ -11,6 +11,7 @@ import (
 	"github.com/callqa/callqa/index"
 	"github.com/callqa/callqa/result"
 	"github.com/callqa/callqa/score"
+	"github.com/callqa/callqa/similar"
 )
 
 // callView is one call as the call page and the analyze page show it.
@@ -44,6 +45,17 @@ type callView struct {
 	// Review is the review of the call (call page with a decisions
 	// database only).
 	Review *reviewPanel
+	// Candidates are the turns the similar-sentence pass queued: no rule
+	// flagged them, but they resemble a known violation. Never findings.
+	Candidates []candidateView
+}
+
+// candidateView is a candidate for review as the call page lists it.
+type candidateView struct {
+	result.Candidate
+	// Confirmed says the example is a violation reviewers confirmed, not
+	// a pack's own example.
+	Confirmed bool
 }
 
 // failReason is one reason a call did not pass: in Chinese, with the
@@ -86,6 +98,10 @@ type findingView struct {
 type turnView struct {
 	callview.Turn
 	Hints []hintView
+	// Candidate is the category of the turn's candidate for review, or
+	// "": the turn gets a badge, and its "add missed violation" control
+	// starts on this category.
+	Candidate string
 }
 
 // buildCallView lays out an analyzed call (res.Call must be set) and its
@@ -138,8 +154,13 @@ func buildCallView(res *result.Result, cs *score.CallScore, sc *score.Scorecard)
 	for _, d := range cs.Departures {
 		v.Departures = append(v.Departures, d.Text)
 	}
+	candidate := map[int]string{}
+	for _, c := range res.Candidates {
+		v.Candidates = append(v.Candidates, candidateView{Candidate: c, Confirmed: c.Source == similar.SourceConfirmed})
+		candidate[c.Turn] = c.Category
+	}
 	for _, t := range cv.Turns {
-		v.Turns = append(v.Turns, turnView{Turn: t, Hints: hints(t.Hints)})
+		v.Turns = append(v.Turns, turnView{Turn: t, Hints: hints(t.Hints), Candidate: candidate[t.N]})
 	}
 	return v
 }

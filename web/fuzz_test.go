@@ -174,7 +174,8 @@ func sameQuery(a, b index.Query) bool {
 	a.Pass, b.Pass = nil, nil
 	return a.From.Equal(b.From) && a.To.Equal(b.To) && a.Text == b.Text && a.Category == b.Category &&
 		a.Team == b.Team && a.Agent == b.Agent && a.Party == b.Party && a.Limit == b.Limit &&
-		a.Offset == b.Offset && a.Sort == b.Sort && a.Findings == b.Findings
+		a.Offset == b.Offset && a.Sort == b.Sort && a.Findings == b.Findings &&
+		a.NeedsReview == b.NeedsReview && a.Candidates == b.Candidates
 }
 
 // TestSearchBadInputIs400: searches FuzzParseSearch found answered 500

@@ -89,7 +89,9 @@ var funcs = template.FuncMap{
 	"words":    func(s []string) string { return strings.Join(s, " ") },
 	"state":    stateLabel,
 	"reason":   reasonLabel,
-	"addAt":    func(p *reviewPanel, turn int) turnAdd { return turnAdd{Panel: p, Turn: turn} },
+	"addAt": func(p *reviewPanel, turn int, category string) turnAdd {
+		return turnAdd{Panel: p, Turn: turn, Category: category}
+	},
 }
 
 // parsePages parses each page with the layout and the shared parts; the

@@ -270,10 +270,12 @@ type eventView struct {
 	When string
 }
 
-// turnAdd is the "add missed violation" control of one turn.
+// turnAdd is the "add missed violation" control of one turn; Category,
+// when set (the turn's candidate), is the category it starts on.
 type turnAdd struct {
-	Panel *reviewPanel
-	Turn  int
+	Panel    *reviewPanel
+	Turn     int
+	Category string
 }
 
 // localTime formats a decision's time for the page.

@@ -39,10 +39,13 @@ type searchParams struct {
 	Verdict string
 	// Review is "1" to keep only calls with a finding that needs review.
 	Review string
+	// Candidates is "1" to keep only calls with a candidate for review
+	// (the similar-sentence pass).
+	Candidates string
 }
 
 // paramNames are the search parameters, in the order URLs list them.
-var paramNames = []string{"q", "category", "team", "agent", "party", "pass", "review", "from", "to", "sort", "page", "verdict"}
+var paramNames = []string{"q", "category", "team", "agent", "party", "pass", "review", "candidates", "from", "to", "sort", "page", "verdict"}
 
 // badRequest is an error in what the client asked: 400. page is set when
 // the error is a page out of reach, whose right message depends on how
@@ -62,7 +65,7 @@ func parseSearch(v url.Values) (searchParams, index.Query, error) {
 	p := searchParams{
 		Q: strings.TrimSpace(v.Get("q")), Category: v.Get("category"), Team: v.Get("team"),
 		Agent: v.Get("agent"), Party: v.Get("party"), Pass: v.Get("pass"),
-		From: v.Get("from"), To: v.Get("to"), Sort: v.Get("sort"), Review: v.Get("review"), Page: 1,
+		From: v.Get("from"), To: v.Get("to"), Sort: v.Get("sort"), Review: v.Get("review"), Candidates: v.Get("candidates"), Page: 1,
 		Verdict: v.Get("verdict"),
 	}
 	q := index.Query{Text: p.Q, Category: p.Category, Team: p.Team, Agent: p.Agent, Party: p.Party, Sort: p.Sort, Limit: PageSize}
@@ -83,6 +86,13 @@ func parseSearch(v url.Values) (searchParams, index.Query, error) {
 		q.NeedsReview = true
 	default:
 		return p, q, badf("unknown review %q (want 1)", p.Review)
+	}
+	switch p.Candidates {
+	case "":
+	case "1":
+		q.Candidates = true
+	default:
+		return p, q, badf("unknown candidates %q (want 1)", p.Candidates)
 	}
 	switch p.Pass {
 	case "":
@@ -169,7 +179,7 @@ func (s *Server) pageOutOfReach(err *badRequest, pageSize int, q index.Query) er
 // values are the parameters that are set, page 1 left out.
 func (p searchParams) values() url.Values {
 	v := url.Values{}
-	for _, kv := range [][2]string{{"q", p.Q}, {"category", p.Category}, {"team", p.Team}, {"agent", p.Agent}, {"party", p.Party}, {"pass", p.Pass}, {"review", p.Review}, {"from", p.From}, {"to", p.To}, {"sort", p.Sort}, {"verdict", p.Verdict}} {
+	for _, kv := range [][2]string{{"q", p.Q}, {"category", p.Category}, {"team", p.Team}, {"agent", p.Agent}, {"party", p.Party}, {"pass", p.Pass}, {"review", p.Review}, {"candidates", p.Candidates}, {"from", p.From}, {"to", p.To}, {"sort", p.Sort}, {"verdict", p.Verdict}} {
 		if kv[1] != "" {
 			v.Set(kv[0], kv[1])
 		}

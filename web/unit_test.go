@@ -128,6 +128,25 @@ func TestParseSearchReview(t *testing.T) {
 	assert.Equal(t, `unknown review "yes" (want 1)`, bad.msg)
 }
 
+// TestParseSearchCandidates: the candidates checkbox (candidates=1) keeps
+// the calls with a candidate for review and stays in the URL; another
+// value is a bad request.
+func TestParseSearchCandidates(t *testing.T) {
+	p, q, err := parseSearch(url.Values{"candidates": {"1"}, "review": {"1"}, "team": {"M1-A"}})
+	require.NoError(t, err)
+	assert.True(t, q.Candidates)
+	assert.True(t, q.NeedsReview)
+	assert.Equal(t, "team=M1-A&review=1&candidates=1", p.encode())
+	p2, q2, err := parseSearch(p.values())
+	require.NoError(t, err)
+	assert.Equal(t, p, p2)
+	assert.Equal(t, q, q2)
+	_, _, err = parseSearch(url.Values{"candidates": {"on"}})
+	var bad *badRequest
+	require.ErrorAs(t, err, &bad)
+	assert.Equal(t, `unknown candidates "on" (want 1)`, bad.msg)
+}
+
 func TestUploadName(t *testing.T) {
 	for in, want := range map[string]string{
 		"call.srt":                "call.srt",

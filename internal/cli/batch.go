@@ -61,6 +61,9 @@ type scannerOptions struct {
 	Extra []*lexicon.Pack
 	// SimilarOptions turn the similar-sentence pass on.
 	SimilarOptions
+	// Confirmed are examples the pass uses beside the packs' own: the
+	// violations reviewers confirmed (confirmedExamples).
+	Confirmed []similar.Example
 }
 
 // analyzerOptions are the analyzer options the scanner options give.
@@ -81,7 +84,7 @@ func newScanner(ios *IOStreams, opts scannerOptions) (*scanner, error) {
 		return nil, err
 	}
 	if opts.Similar {
-		an.UseSimilar(similar.New(an.ViolationExamples()), opts.SimilarThreshold)
+		an.UseSimilar(similar.New(append(an.ViolationExamples(), opts.Confirmed...)), opts.SimilarThreshold)
 	}
 	skipped := &corpus.Skipped{}
 	input, paths := opts.Input, opts.Paths

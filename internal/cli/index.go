@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -25,6 +27,10 @@ type IndexOptions struct {
 	Rebuild bool
 	// Progress prints a line on stderr after each committed batch.
 	Progress bool
+	// DB is the decisions database whose confirmed violations the
+	// similar-sentence pass uses as examples (default: the SQLite file
+	// beside the index, read only when it exists).
+	DB string
 }
 
 func newIndexCmd(ios *IOStreams, runF func(*IndexOptions) error) *cobra.Command {
@@ -42,6 +48,14 @@ batch is kept and running the command again completes the work. Inputs
 that cannot be read are reported as in scan and never touch the index.
 --rebuild throws the index in DIR away, damaged or not, and builds it anew
 from PATH... (give every source: what is not given is no longer indexed).
+
+The similar-sentence pass runs by default (--similar=false: off): agent
+turns no rule flagged that resemble a violation example are stored as
+candidates for review, never as findings. The examples are the packs' own
+and the violations reviewers confirmed or added in the decisions database
+(--db, default the SQLite file beside the index; none when it does not
+exist). A call already indexed and unchanged is not analyzed again: use
+--rebuild to queue its candidates against newer decisions.
 
 Exit status: 0 when every input was indexed; 2 when an input failed, the
 index is in use by another process, or the rules did not load.`,
@@ -69,11 +83,22 @@ index is in use by another process, or the rules did not load.`,
 	cmd.Flags().IntVar(&opts.BatchSize, "batch-size", index.DefaultBatchSize, "calls per committed batch")
 	cmd.Flags().BoolVar(&opts.Rebuild, "rebuild", false, "throw the index away (a damaged one too) and build it anew from PATH...")
 	cmd.Flags().BoolVar(&opts.Progress, "progress", false, "print a line on stderr after each committed batch")
+	addDBFlag(cmd, &opts.DB)
 	return cmd
 }
 
 func runIndex(opts *IndexOptions) error {
-	s, err := newScanner(opts.IO, scannerOptions{Paths: opts.Paths, BatchOptions: opts.BatchOptions, SimilarOptions: opts.SimilarOptions})
+	var err error
+	so := scannerOptions{Paths: opts.Paths, BatchOptions: opts.BatchOptions, SimilarOptions: opts.SimilarOptions}
+	if opts.Similar {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		so.Confirmed, err = loadConfirmed(ctx, opts.DB, opts.Dir)
+		cancel()
+		if err != nil {
+			return &exitError{code: exitTrouble, err: err}
+		}
+	}
+	s, err := newScanner(opts.IO, so)
 	if err != nil {
 		return &exitError{code: exitTrouble, err: err}
 	}

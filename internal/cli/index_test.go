@@ -59,11 +59,17 @@ func TestNewIndexCmd(t *testing.T) {
 		},
 		{
 			name: "every_flag",
-			args: "--index archive/2026-03.bleve --rules team/ --rules more.yaml --workers 3 --batch-size 50 --progress a.txt b/",
+			args: "--index archive/2026-03.bleve --rules team/ --rules more.yaml --workers 3 --batch-size 50 --progress --db qa.db a.txt b/",
 			want: IndexOptions{
 				Paths: []string{"a.txt", "b/"}, Dir: "archive/2026-03.bleve",
 				BatchOptions: BatchOptions{Rules: []string{"team/", "more.yaml"}, Workers: 3, MinASRConfidence: analyzer.DefaultMinASRConfidence}, SimilarOptions: SimilarOptions{Similar: true, SimilarThreshold: similar.DefaultThreshold}, BatchSize: 50, Progress: true,
+				DB: "qa.db",
 			},
+		},
+		{
+			name: "similar_off",
+			args: "--similar=false a.txt",
+			want: IndexOptions{Paths: []string{"a.txt"}, Dir: "callqa.bleve", BatchOptions: BatchOptions{Workers: workers, MinASRConfidence: analyzer.DefaultMinASRConfidence}, SimilarOptions: SimilarOptions{SimilarThreshold: similar.DefaultThreshold}, BatchSize: 500},
 		},
 		{name: "no_path", args: "--index x.bleve", wantErr: "no PATH given (name transcript files or folders, or - for standard input)"},
 		{name: "zero_batch", args: "--batch-size 0 a.txt", wantErr: "--batch-size must be at least 1"},

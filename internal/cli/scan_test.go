@@ -28,7 +28,7 @@ func TestNewScanCmd(t *testing.T) {
 		{
 			name: "defaults",
 			args: "calls/",
-			want: ScanOptions{Paths: []string{"calls/"}, Format: "table", Lang: "en", BatchOptions: BatchOptions{Workers: runtime.GOMAXPROCS(0), MinASRConfidence: analyzer.DefaultMinASRConfidence}, SimilarOptions: SimilarOptions{Similar: true, SimilarThreshold: similar.DefaultThreshold}},
+			want: ScanOptions{Paths: []string{"calls/"}, Format: "table", Lang: "en", BatchOptions: BatchOptions{Workers: runtime.GOMAXPROCS(0), MinASRConfidence: analyzer.DefaultMinASRConfidence}, SimilarOptions: SimilarOptions{SimilarThreshold: similar.DefaultThreshold}},
 		},
 		{
 			name: "every_flag",
@@ -40,18 +40,23 @@ func TestNewScanCmd(t *testing.T) {
 					Workers:          3,
 					MinASRConfidence: analyzer.DefaultMinASRConfidence,
 				},
-				SimilarOptions: SimilarOptions{Similar: true, SimilarThreshold: similar.DefaultThreshold},
+				SimilarOptions: SimilarOptions{SimilarThreshold: similar.DefaultThreshold},
 			},
 		},
 		{
 			name: "format_shorthand",
 			args: "-f csv a.txt",
-			want: ScanOptions{Paths: []string{"a.txt"}, Format: "csv", Lang: "en", BatchOptions: BatchOptions{Workers: runtime.GOMAXPROCS(0), MinASRConfidence: analyzer.DefaultMinASRConfidence}, SimilarOptions: SimilarOptions{Similar: true, SimilarThreshold: similar.DefaultThreshold}},
+			want: ScanOptions{Paths: []string{"a.txt"}, Format: "csv", Lang: "en", BatchOptions: BatchOptions{Workers: runtime.GOMAXPROCS(0), MinASRConfidence: analyzer.DefaultMinASRConfidence}, SimilarOptions: SimilarOptions{SimilarThreshold: similar.DefaultThreshold}},
 		},
 		{
 			name: "csv_chinese_headers",
 			args: "-f csv --lang zh a.txt",
-			want: ScanOptions{Paths: []string{"a.txt"}, Format: "csv", Lang: "zh", BatchOptions: BatchOptions{Workers: runtime.GOMAXPROCS(0), MinASRConfidence: analyzer.DefaultMinASRConfidence}, SimilarOptions: SimilarOptions{Similar: true, SimilarThreshold: similar.DefaultThreshold}},
+			want: ScanOptions{Paths: []string{"a.txt"}, Format: "csv", Lang: "zh", BatchOptions: BatchOptions{Workers: runtime.GOMAXPROCS(0), MinASRConfidence: analyzer.DefaultMinASRConfidence}, SimilarOptions: SimilarOptions{SimilarThreshold: similar.DefaultThreshold}},
+		},
+		{
+			name: "similar_on",
+			args: "--similar --similar-threshold 0.6 a.txt",
+			want: ScanOptions{Paths: []string{"a.txt"}, Format: "table", Lang: "en", BatchOptions: BatchOptions{Workers: runtime.GOMAXPROCS(0), MinASRConfidence: analyzer.DefaultMinASRConfidence}, SimilarOptions: SimilarOptions{Similar: true, SimilarThreshold: 0.6}},
 		},
 		{name: "bad_lang", args: "--lang cn a.txt", wantErr: `invalid --lang "cn" (want one of en, zh)`},
 		{name: "no_path", args: "--format json", wantErr: "no PATH given (name transcript files or folders, or - for standard input)"},

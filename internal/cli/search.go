@@ -65,6 +65,9 @@ category, team, agent and month. --findings returns one finding per hit
 instead, for exports. --needs-review keeps the findings that rest on weak
 evidence (an inferred role, low speech-recognition confidence, a sound-alike
 or regional word; their review_reason says which), or the calls with one.
+--candidates keeps the calls with a candidate for review: an agent turn no
+rule flagged that resembles a violation example (callqa index --similar),
+listed under the hit's findings.
 
 --index may be given several times or as a glob (archive/2026-*.bleve):
 the shards are searched together and totals and facets cover all of them.`,
@@ -128,6 +131,7 @@ the shards are searched together and totals and facets cover all of them.`,
 	f.StringVar(&opts.Verdict, "verdict", "", "only calls with a finding in this review state: "+strings.Join(reviewidx.Verdicts, ", ")+" (open: not decided yet)")
 	addDBFlag(cmd, &opts.DB)
 	f.BoolVar(&opts.Query.NeedsReview, "needs-review", false, "only findings that rest on weak evidence (with --findings), or calls with one")
+	f.BoolVar(&opts.Query.Candidates, "candidates", false, "only calls with a candidate for review: a turn no rule flagged that resembles a violation example (not with --findings)")
 	return cmd
 }
 
@@ -139,6 +143,9 @@ func checkSearchFilters(q index.Query) error {
 	var fe *index.FilterError
 	if errors.As(err, &fe) {
 		return flagErrorf("%s", fe.Describe("invalid --"+fe.Field))
+	}
+	if errors.Is(err, index.ErrCandidatesFindings) {
+		return flagErrorf("--candidates and --findings exclude each other: candidates are turns no rule flagged, not findings")
 	}
 	if err != nil {
 		return &FlagError{Err: err}
@@ -277,6 +284,9 @@ func writeSearchTable(w io.Writer, res *index.Results, q index.Query) error {
 		}
 		for _, f := range h.Findings {
 			fmt.Fprintf(w, "  finding t%d %s %s 「%s」%s\n", f.Turn, f.Category, f.Rule, f.Match, reviewNote(f))
+		}
+		for _, c := range h.Candidates {
+			fmt.Fprintf(w, "  candidate t%d %s %.2f like 「%s」 (%s)\n", c.Turn, c.Category, c.Similarity, c.Example, c.Source)
 		}
 	}
 	if len(res.Facets) > 0 && res.Total > 0 {

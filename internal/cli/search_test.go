@@ -78,6 +78,8 @@ func TestNewSearchCmd(t *testing.T) {
 			args: "--index a.bleve --index archive/2026-*.bleve",
 			want: SearchOptions{Format: "table", Indexes: []string{"a.bleve", "archive/2026-*.bleve"}, Query: defaults(index.Query{})},
 		},
+		{name: "candidates", args: "--candidates --team M1-A", want: SearchOptions{Format: "table", Query: defaults(index.Query{Candidates: true, Team: "M1-A"})}},
+		{name: "candidates_and_findings", args: "--candidates --findings", wantErr: "--candidates and --findings exclude each other: candidates are turns no rule flagged, not findings"},
 		{name: "pass_and_fail", args: "--pass --fail", wantErr: "--pass and --fail exclude each other"},
 		{name: "bad_from", args: "--from 03/01/2026", wantErr: `--from: "03/01/2026" is not a date like 2026-03-01 or an RFC 3339 time`},
 		{name: "bad_to", args: "--to 2026-02-30", wantErr: `--to: "2026-02-30" is not a date like 2026-03-01 or an RFC 3339 time`},

@@ -18,6 +18,7 @@ import (
 
 	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/index"
+	"github.com/callqa/callqa/similar"
 	"github.com/callqa/callqa/web"
 )
 
@@ -105,6 +106,10 @@ has a token of its own and a role, viewer, reviewer or lead. The token of
 --token-file acts as the user "admin" with every right. Without a token or
 users file (this machine only), every request acts as the user "local"
 with every right.
+
+The analyze page lists candidates for review as callqa index does: agent
+turns no rule flagged that resemble a pack's example or a violation the
+reviewers had confirmed when serve started.
 
 Exit status: 0 after a clean shutdown (SIGINT or SIGTERM); 2 when the index
 or the decisions database cannot be opened (another process, such as
@@ -215,12 +220,17 @@ func runServe(opts *ServeOptions) error {
 	defer live.Close()
 	bi := live.Index()
 	ctxOpen, cancelOpen := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancelOpen()
 	store, err := openReview(ctxOpen, opts.DB, dirs[0])
-	cancelOpen()
 	if err != nil {
 		return trouble(err)
 	}
 	defer store.Close()
+	confirmed, err := confirmedFrom(ctxOpen, store)
+	if err != nil {
+		return trouble(err)
+	}
+	cancelOpen()
 	logger := log.New(opts.IO.ErrOut, "callqa: serve: ", log.LstdFlags)
 
 	sc, extra, err := loadScorecard("")
@@ -231,6 +241,9 @@ func runServe(opts *ServeOptions) error {
 	if err != nil {
 		return trouble(err)
 	}
+	// The analyze page queues candidates as callqa index does, with the
+	// violations reviewers had confirmed when serve started.
+	an.UseSimilar(similar.New(append(an.ViolationExamples(), confirmed...)), similar.DefaultThreshold)
 	srv, err := web.New(web.Config{
 		Index: bi, Analyzer: an, Scorecard: sc, Token: token, Users: users, Review: store, MaxBody: maxBody,
 		Log: logger, Version: version(),
