@@ -49,6 +49,23 @@ func TestNeedsReview(t *testing.T) {
 			wants: []string{"regional 健保→医保"},
 		},
 		{
+			name:  "taiwan lexical mapping",
+			call:  agentCall("借錢不還就是詐欺，這是刑事，不是民事。"),
+			rule:  "false_legal_claim.crime",
+			wants: []string{"regional 詐欺→诈骗"},
+		},
+		{
+			// 唔→不 and 係→是 are grammar: certain rewrites, not weak evidence.
+			name: "cantonese grammar only",
+			call: agentCall("借錢唔還就係詐騙，係刑事嚟㗎。"),
+			rule: "false_legal_claim.crime",
+		},
+		{
+			name: "cantonese negation inside the match",
+			call: agentCall("總之你今日之內還返八千六，唔好逼我哋。"),
+			rule: "threat.or_else",
+		},
+		{
 			name: "traditional characters only",
 			call: agentCall("借錢不還就是詐騙，這是刑事，不是民事。"),
 			rule: "false_legal_claim.crime",

@@ -17,10 +17,13 @@ type Normalized struct {
 	// in the original string of the rune it came from; Orig[len(Text)] is
 	// the length of the original.
 	Orig []int
-	// Regional lists the byte ranges of Text that a regional table wrote
-	// (差佬→警察, 冇→没有), in text order, one per rewritten phrase; nil
-	// when no table rewrote anything. Traditional→Simplified, width and
-	// case folding are not rewrites in this sense.
+	// Regional lists the byte ranges of Text that a lexical regional
+	// rewrite wrote (差佬→警察, 健保→医保: a `#! lexical` entry of the
+	// tables, see regional.go), in text order, one per rewritten phrase;
+	// nil when there is none. Certain rewrites (冇→没有, 佢→他: grammar and
+	// words with one Mandarin equivalent) are not listed: a match through
+	// them is as good as one on Mandarin text. Traditional→Simplified,
+	// width and case folding are not rewrites in this sense.
 	Regional []Range
 	// src is the original text, which Span reads to leave removed
 	// fillers and spaces out of a quote.
@@ -30,8 +33,8 @@ type Normalized struct {
 // Range is a byte range [Start, End) of a normalized text.
 type Range struct{ Start, End int }
 
-// RegionalIn returns the first regional rewrite that overlaps the
-// normalized byte range [s, e), and whether there is one.
+// RegionalIn returns the first lexical regional rewrite (Regional) that
+// overlaps the normalized byte range [s, e), and whether there is one.
 func (n Normalized) RegionalIn(s, e int) (Range, bool) {
 	for _, r := range n.Regional {
 		if r.Start < e && s < r.End {
@@ -146,7 +149,7 @@ func Normalize(s string) Normalized {
 	}
 	// Regional forms to Mandarin; src maps each rune back to its original
 	// rune (nil while nothing was rewritten).
-	simpRunes, src, mark := toMandarin(s, simpRunes, nil)
+	simpRunes, src, mark, rewrites := toMandarin(s, simpRunes, nil)
 	var regional []Range
 	out := make([]byte, 0, len(s))
 	orig := make([]int, 0, len(s)+1)
@@ -186,7 +189,7 @@ func Normalize(s string) Normalized {
 		for k := n; k < len(out); k++ {
 			orig = append(orig, origRunes[o])
 		}
-		if mark != nil && mark[i] != 0 {
+		if mark != nil && rewrites.isLexical(mark[i]) {
 			if k := len(regional) - 1; k >= 0 && regional[k].End == n && mark[i] == mark[i-1] {
 				regional[k].End = len(out)
 			} else {

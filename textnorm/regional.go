@@ -23,6 +23,17 @@ import (
 // inside it (联系 keeps 系 from the Cantonese 系→是). The longest key wins
 // at each position.
 //
+// A directive line `#! certain` or `#! lexical` sets the kind of the
+// entries below it, up to the next such line; a file starts lexical.
+// Certain entries are grammar (pronouns, negation, the copula, aspect and
+// sentence particles, demonstratives, question words) and everyday words
+// with one Mandarin equivalent (咗→了, 唔→不, 佢→他, 睇→看): the rewrite
+// says the same thing. Lexical entries approximate a word that shifts
+// meaning across the border (地检署→检察院, 健保→医保, 差佬→警察), and
+// Normalized.Regional reports only rewrites that went through one, so
+// that a match resting on them can be reviewed. `#! markers:` lists the
+// Cantonese marker characters; any other `#!` directive is a load error.
+//
 //   - general.tsv: Taiwan and mainland regional words, applied to all text;
 //   - opencc_tw.tsv: generated from OpenCC's TWPhrasesRev and
 //     TWVariantsRevPhrases (Apache-2.0; see NOTICE), applied to all text;
@@ -48,13 +59,16 @@ type regionalNode struct {
 	next  map[rune]int32
 	to    []rune
 	isKey bool
+	// certain marks an entry whose rewrite keeps the meaning (a
+	// `#! certain` line); the others are lexical approximations.
+	certain bool
 }
 
 func newRegionalTable() *regionalTable {
 	return &regionalTable{nodes: []regionalNode{{}}}
 }
 
-func (t *regionalTable) add(from, to string) {
+func (t *regionalTable) add(from, to string, certain bool) {
 	node := int32(0)
 	for _, r := range from {
 		child, ok := t.nodes[node].next[r]
@@ -73,6 +87,7 @@ func (t *regionalTable) add(from, to string) {
 	}
 	t.nodes[node].isKey = true
 	t.nodes[node].to = []rune(to)
+	t.nodes[node].certain = certain
 	r, _ := utf8.DecodeRuneInString(from)
 	if r < 1<<16 {
 		t.first[r/64] |= 1 << (r % 64)
@@ -83,18 +98,34 @@ func (t *regionalTable) mayStart(r rune) bool {
 	return r >= 1<<16 || t.first[r/64]&(1<<(r%64)) != 0
 }
 
+// rewriteLog records the rewrites of one text: lexical[m-1] says whether
+// rewrite m (a mark) is a lexical approximation.
+type rewriteLog struct{ lexical []bool }
+
+// add records a rewrite and returns its mark.
+func (l *rewriteLog) add(lexical bool) int32 {
+	l.lexical = append(l.lexical, lexical)
+	return int32(len(l.lexical))
+}
+
+// isLexical reports whether mark m (0: none) is a lexical rewrite.
+func (l rewriteLog) isLexical(m int32) bool {
+	return m > 0 && l.lexical[m-1]
+}
+
 // apply rewrites rs with the table; src[i] is the original rune index of
 // rs[i] (nil: i itself), and mark[i] the rewrite rs[i] came from (0: none;
-// nil: none yet), counted on from *last. It returns the new runes, their
-// sources and marks, and whether anything changed. Untouched text is
-// returned as is, with no allocation.
-func (t *regionalTable) apply(rs []rune, src []int, mark []int32, last *int32) ([]rune, []int, []int32, bool) {
+// nil: none yet), recorded in log. A rewrite is lexical when its entry is,
+// or when a rune it rewrites came from a lexical rewrite of an earlier
+// pass. It returns the new runes, their sources and marks, and whether
+// anything changed. Untouched text is returned as is, with no allocation.
+func (t *regionalTable) apply(rs []rune, src []int, mark []int32, log *rewriteLog) ([]rune, []int, []int32, bool) {
 	var out []rune
 	var outSrc []int
 	var outMark []int32
 	changed := false
 	for i := 0; i < len(rs); {
-		end, to := t.longest(rs, i)
+		end, to, certain := t.longest(rs, i)
 		if end < 0 {
 			if out != nil {
 				out = append(out, rs[i])
@@ -130,9 +161,13 @@ func (t *regionalTable) apply(rs []rune, src []int, mark []int32, last *int32) (
 			}
 		}
 		changed = true
-		*last++
+		lexical := !certain
+		for k := i; k < end && !lexical; k++ {
+			lexical = log.isLexical(markAt(mark, k))
+		}
+		m := log.add(lexical)
 		for k := range to {
-			outMark = append(outMark, *last)
+			outMark = append(outMark, m)
 			out = append(out, to[k])
 			// Each output rune comes from the original rune at the same
 			// place in the phrase, or from its last rune.
@@ -162,14 +197,15 @@ func srcAt(src []int, i int) int {
 	return src[i]
 }
 
-// longest returns the end of the longest key that starts at rs[i] and its
-// replacement, or -1.
-func (t *regionalTable) longest(rs []rune, i int) (int, []rune) {
+// longest returns the end of the longest key that starts at rs[i], its
+// replacement and whether it is certain, or -1.
+func (t *regionalTable) longest(rs []rune, i int) (int, []rune, bool) {
 	if !t.mayStart(rs[i]) {
-		return -1, nil
+		return -1, nil, false
 	}
 	node, end := int32(0), -1
 	var to []rune
+	certain := false
 	for j := i; j < len(rs); j++ {
 		next, ok := t.nodes[node].next[rs[j]]
 		if !ok {
@@ -177,10 +213,10 @@ func (t *regionalTable) longest(rs []rune, i int) (int, []rune) {
 		}
 		node = next
 		if t.nodes[node].isKey {
-			end, to = j+1, t.nodes[node].to
+			end, to, certain = j+1, t.nodes[node].to, t.nodes[node].certain
 		}
 	}
-	return end, to
+	return end, to, certain
 }
 
 var (
@@ -232,13 +268,26 @@ func loadRegional() (all, canto *regionalTable, markers string, err error) {
 }
 
 // parseRegional reads one table into t and returns its marker characters.
+// Its entries are lexical up to a `#! certain` line.
 func parseRegional(name string, data []byte, t *regionalTable) (string, error) {
 	var markers string
+	certain := false
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for line := 1; sc.Scan(); line++ {
 		text := sc.Text()
-		if m, ok := strings.CutPrefix(text, "#! markers:"); ok {
-			markers += strings.Join(strings.Fields(m), "")
+		if d, ok := strings.CutPrefix(text, "#!"); ok {
+			if m, ok := strings.CutPrefix(d, " markers:"); ok {
+				markers += strings.Join(strings.Fields(m), "")
+				continue
+			}
+			switch strings.TrimSpace(d) {
+			case "certain":
+				certain = true
+			case "lexical":
+				certain = false
+			default:
+				return "", fmt.Errorf("%s:%d: unknown directive %q (want `#! certain`, `#! lexical` or `#! markers:`)", name, line, text)
+			}
 			continue
 		}
 		if i := strings.Index(text, "#"); i >= 0 {
@@ -252,7 +301,7 @@ func parseRegional(name string, data []byte, t *regionalTable) (string, error) {
 		if !ok || from == "" || to == "" || strings.Contains(to, "\t") {
 			return "", fmt.Errorf("%s:%d: want `from<TAB>to`, got %q", name, line, sc.Text())
 		}
-		t.add(from, to)
+		t.add(from, to, certain)
 	}
 	return markers, sc.Err()
 }
@@ -276,22 +325,22 @@ const maxRegionalPasses = 4
 
 // toMandarin applies the regional tables to the Simplified runes rs of
 // the original text s, src giving each rune's original rune index. It
-// returns the runes, their sources, and per rune the regional rewrite it
-// came from (1, 2, …; 0 for a rune no table rewrote), nil when no table
-// rewrote anything.
-func toMandarin(s string, rs []rune, src []int) ([]rune, []int, []int32) {
+// returns the runes, their sources, per rune the regional rewrite it came
+// from (1, 2, …; 0 for a rune no table rewrote; nil when no table rewrote
+// anything), and the log that says which rewrites are lexical.
+func toMandarin(s string, rs []rune, src []int) ([]rune, []int, []int32, rewriteLog) {
 	canto := hasCantonese(s)
 	var mark []int32
-	var last int32
+	var log rewriteLog
 	for range maxRegionalPasses {
 		var c1, c2 bool
-		rs, src, mark, c1 = regionalAll.apply(rs, src, mark, &last)
+		rs, src, mark, c1 = regionalAll.apply(rs, src, mark, &log)
 		if canto {
-			rs, src, mark, c2 = regionalCantonese.apply(rs, src, mark, &last)
+			rs, src, mark, c2 = regionalCantonese.apply(rs, src, mark, &log)
 		}
 		if !c1 && !c2 {
 			break
 		}
 	}
-	return rs, src, mark
+	return rs, src, mark, log
 }

@@ -85,8 +85,9 @@ func TestNormalizeRegionalSpanQuotesOriginal(t *testing.T) {
 }
 
 // TestNormalizeMarksRegionalRewrites: Normalized.Regional holds the
-// ranges a regional table wrote, one per phrase, and nothing for
-// Traditional→Simplified, width or case.
+// ranges a lexical regional rewrite wrote, one per phrase, and nothing
+// for a certain rewrite (grammar, words with one Mandarin equivalent) or
+// for Traditional→Simplified, width or case.
 func TestNormalizeMarksRegionalRewrites(t *testing.T) {
 	tests := []struct {
 		name, in string
@@ -95,10 +96,18 @@ func TestNormalizeMarksRegionalRewrites(t *testing.T) {
 		{"plain Mandarin", "你好，请按时还款", nil},
 		{"traditional only", "經偵大隊會處理", nil},
 		{"full width and case", "ＡＢＣ还款", nil},
-		{"general table", "你的劳保卡", []string{"社保"}},
-		{"cantonese", "我冇钱", []string{"没有"}},
-		{"two phrases side by side", "佢冇钱", []string{"他", "没有"}},
-		{"cantonese police", "差佬会嚟搵你", []string{"警察", "来", "找"}},
+		{"general table, lexical", "你的劳保卡", []string{"社保"}},
+		{"taiwan institution", "地檢署會查你", []string{"检察院"}},
+		{"opencc table is lexical", "截圖給我", []string{"截屏"}},
+		{"cantonese negation is certain", "我冇钱", nil},
+		{"cantonese grammar only", "佢哋唔好咗喺度嘅", nil},
+		{"cantonese everyday verbs", "我哋會嚟搵你，俾錢啦", nil},
+		{"mainland pronouns and question words", "侬妳俺们啥", nil},
+		{"two lexical phrases side by side", "劳保健保", []string{"社保", "医保"}},
+		{"cantonese police: only the slang", "差佬会嚟搵你", []string{"警察"}},
+		{"lexical among certain", "佢冇勞保", []string{"社保"}},
+		{"certain rewrite of a lexical one stays lexical", "涯哋冇钱", []string{"我们"}},
+		{"ambiguous time word", "明朝还钱", []string{"明天"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -115,6 +124,35 @@ func TestNormalizeMarksRegionalRewrites(t *testing.T) {
 			}
 			_, ok := n.RegionalIn(0, 0)
 			assert.False(t, ok)
+		})
+	}
+}
+
+// TestParseRegionalDirectives: `#! certain` and `#! lexical` set the kind
+// of the entries below them, a file starts lexical, and an unknown
+// directive is an error naming the file and line.
+func TestParseRegionalDirectives(t *testing.T) {
+	tab := newRegionalTable()
+	_, err := parseRegional("t.tsv", []byte("甲\t乙\n#! certain\n丙\t丁\n#! lexical\n戊\t己\n"), tab)
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		key     string
+		certain bool
+	}{{"甲", false}, {"丙", true}, {"戊", false}} {
+		end, _, certain := tab.longest([]rune(tc.key), 0)
+		require.Equal(t, 1, end, tc.key)
+		assert.Equal(t, tc.certain, certain, tc.key)
+	}
+
+	for _, tc := range []struct{ name, data, want string }{
+		{"unknown", "甲\t乙\n#! sure\n", `t.tsv:2: unknown directive "#! sure"`},
+		{"misspelt markers", "#! marker: 唔\n", `t.tsv:1: unknown directive "#! marker: 唔"`},
+		{"empty", "#!\n", `t.tsv:1: unknown directive "#!"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := parseRegional("t.tsv", []byte(tc.data), newRegionalTable())
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
 		})
 	}
 }

@@ -7,7 +7,9 @@
 // is also a common mainland word are left out, since the table applies to
 // all text: a key with a frequency of maxMainlandFreq or more in gse's
 // Simplified dictionary (执行, 程序, 文件 are mainland words too: 强制执行
-// must stay). Run through go generate in package textnorm.
+// must stay). Every entry is marked lexical (`#! lexical`): a phrase is
+// only close to its counterpart, so a match through one needs review. Run
+// through go generate in package textnorm.
 package main
 
 import (
@@ -81,6 +83,9 @@ func run() error {
 	fmt.Fprintf(&b, "# (github.com/longbridgeapp/opencc %s, Apache-2.0; see NOTICE). DO NOT EDIT.\n", mod.Version)
 	fmt.Fprintf(&b, "# Taiwan phrase → mainland phrase, both sides in Simplified; %d entries whose\n", dropped)
 	fmt.Fprintf(&b, "# key is a common mainland word (gse frequency ≥ %d) left out.\n", maxMainlandFreq)
+	// A phrase of one side's usage is only close to the other's (截图 and
+	// 截屏, 警察局 and 公安局): a match through one needs review.
+	fmt.Fprintf(&b, "# Every entry is a lexical approximation (see regional.go).\n#! lexical\n")
 	for _, k := range keys {
 		fmt.Fprintf(&b, "%s\t%s\n", k, entries[k])
 	}
