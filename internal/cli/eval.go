@@ -1,12 +1,14 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/callqa/callqa/backtest"
 	"github.com/callqa/callqa/corpus"
 
 	"github.com/callqa/callqa/eval"
@@ -42,6 +44,11 @@ type EvalOptions struct {
 	// SimilarOptions run the similar-sentence pass and score its
 	// candidates (off by default in eval).
 	SimilarOptions
+	// Decisions, with Similar, is a JSON-lines file of review.Decision
+	// (backtest.ReadDecisions) whose confirmed violations become examples
+	// of the pass (confirmedExamples), as index does with the decisions
+	// database.
+	Decisions string
 }
 
 func newEvalCmd(ios *IOStreams, runF func(*EvalOptions) error) *cobra.Command {
@@ -83,9 +90,16 @@ group's calls. In --format json the groups are under "by".
 whose fields --by can name; a tag overrides a label field of the same name
 for grouping (scoring always uses the labels).
 
+--similar runs the similar-sentence pass and scores its candidates: of the
+agent turns it queues, how many hold a gold violation the rules missed and
+how many are clean. --decisions FILE adds, as index does from the decisions
+database, the violations reviewers confirmed (or added) as examples: FILE
+holds JSON lines of decisions, as written by
+'callqa verdicts export --format decisions'.
+
 Exit status: 0 when every input was read and no score is below --min-f1;
 1 when a score is below --min-f1; 2 when an input failed, on a usage error,
-when the labels, tags or rules did not load, or when --only matched nothing.`,
+when the labels, tags, decisions or rules did not load, or when --only matched nothing.`,
 		Example: `  callqa eval --labels devset/labels.jsonl devset/calls
   callqa eval --labels labels.jsonl -v calls/ | less
   callqa eval --labels labels.jsonl --min-f1 0.8 --format json calls/
@@ -93,7 +107,8 @@ when the labels, tags or rules did not load, or when --only matched nothing.`,
   callqa eval --labels devset/labels.jsonl --only DEV007,DEV121..DEV140 -v devset/calls
   callqa eval --labels devset/labels.jsonl --by variety devset/calls
   callqa eval --labels devset/labels.jsonl --by team --by date devset/calls
-  callqa eval --labels labels.jsonl --tags vendors.jsonl --by vendor calls/`,
+  callqa eval --labels labels.jsonl --tags vendors.jsonl --by vendor calls/
+  callqa eval --labels labels.jsonl --similar --decisions decisions.jsonl calls/`,
 		Args: requirePaths,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
@@ -128,6 +143,7 @@ when the labels, tags or rules did not load, or when --only matched nothing.`,
 	f.StringVar(&opts.Tags, "tags", "", "JSON-lines `FILE` of extra per-call fields for --by ({\"call_id\": ..., \"FIELD\": ...})")
 	addBatchFlags(cmd, &opts.BatchOptions)
 	addSimilarFlags(cmd, &opts.SimilarOptions, false)
+	f.StringVar(&opts.Decisions, "decisions", "", "with --similar, also use the violations reviewers confirmed in `FILE` (JSON lines, as 'verdicts export --format decisions' writes) as examples")
 	return cmd
 }
 
@@ -157,6 +173,9 @@ func checkEvalSelection(opts *EvalOptions) error {
 	if opts.Tags != "" && len(opts.By) == 0 {
 		return flagErrorf("--tags FILE is only used with --by FIELD")
 	}
+	if opts.Decisions != "" && !opts.Similar {
+		return flagErrorf("--decisions FILE is only used with --similar")
+	}
 	return nil
 }
 
@@ -181,7 +200,15 @@ func runEval(opts *EvalOptions) error {
 		}
 		labels = eval.MergeTags(labels, tags)
 	}
-	sc, err := newScanner(opts.IO, scannerOptions{Paths: opts.Paths, BatchOptions: opts.BatchOptions, SimilarOptions: opts.SimilarOptions})
+	so := scannerOptions{Paths: opts.Paths, BatchOptions: opts.BatchOptions, SimilarOptions: opts.SimilarOptions}
+	if opts.Decisions != "" {
+		ds, err := backtest.File(opts.Decisions).Decisions(context.Background())
+		if err != nil {
+			return err
+		}
+		so.Confirmed = confirmedExamples(ds)
+	}
+	sc, err := newScanner(opts.IO, so)
 	if err != nil {
 		return err
 	}

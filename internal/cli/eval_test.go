@@ -64,6 +64,16 @@ func TestNewEvalCmd(t *testing.T) {
 			wantErr: `invalid --by "variety,": empty field name`},
 		{name: "tags_without_by", args: "--tags t.jsonl --labels gold.jsonl calls/",
 			wantErr: "--tags FILE is only used with --by FIELD"},
+		{
+			name: "similar_decisions",
+			args: "--similar --similar-threshold 0.4 --decisions d.jsonl --labels gold.jsonl calls/",
+			want: EvalOptions{
+				Paths: []string{"calls/"}, Labels: "gold.jsonl", Format: "table", BatchOptions: BatchOptions{Workers: runtime.GOMAXPROCS(0), MinASRConfidence: analyzer.DefaultMinASRConfidence},
+				SimilarOptions: SimilarOptions{Similar: true, SimilarThreshold: 0.4}, Decisions: "d.jsonl",
+			},
+		},
+		{name: "decisions_without_similar", args: "--decisions d.jsonl --labels gold.jsonl calls/",
+			wantErr: "--decisions FILE is only used with --similar"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
