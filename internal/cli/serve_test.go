@@ -93,21 +93,9 @@ func TestRunServe(t *testing.T) {
 	code, _, errOut := callqa("index", "--index", dir, sample("S02_insult_threat.txt"))
 	require.Equal(t, exitOK, code, errOut)
 
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	urls := make(chan string, 1)
 	ios, out, errBuf := testIO("")
-	opts := &ServeOptions{IO: ios, Indexes: []string{dir}, Addr: "127.0.0.1:0", MaxBody: "2MiB", ctx: ctx, ready: func(u string) { urls <- u }}
-	done := make(chan error, 1)
-	go func() { done <- runServe(opts) }()
-	var base string
-	select {
-	case base = <-urls:
-	case err := <-done:
-		t.Fatalf("serve stopped: %v\n%s", err, errBuf)
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not start within 30 s")
-	}
+	opts := &ServeOptions{IO: ios, Indexes: []string{dir}, Addr: "127.0.0.1:0", MaxBody: "2MiB"}
+	base, stop := startServeInTest(t, opts, errBuf)
 
 	resp, err := http.Get(base + "/healthz")
 	require.NoError(t, err)
@@ -122,13 +110,7 @@ func TestRunServe(t *testing.T) {
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
 	assert.Contains(t, string(body), `data-category="insult"`)
 
-	cancel()
-	select {
-	case err := <-done:
-		assert.NoError(t, err)
-	case <-time.After(15 * time.Second):
-		t.Fatal("serve did not stop")
-	}
+	stop()
 	assert.Regexp(t, `^callqa: serving 1 calls at http://127\.0\.0\.1:\d+/ \(no token: this machine only, as user local \(admin\); decisions in .*callqa\.review\.db; Ctrl-C to stop\)\ncallqa: stopped\n$`, out.String())
 	_, err = os.Stat(filepath.Join(filepath.Dir(dir), "callqa.review.db"))
 	assert.NoError(t, err, "the decisions database is the SQLite file beside the index")
@@ -181,22 +163,9 @@ func TestServeLiveReindex(t *testing.T) {
 	code, _, errOut := callqa("index", "--index", dir, sample("S02_insult_threat.txt"))
 	require.Equal(t, exitOK, code, errOut)
 
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	urls := make(chan string, 1)
 	ios, _, errBuf := testIO("")
-	opts := &ServeOptions{IO: ios, Indexes: []string{dir}, Addr: "127.0.0.1:0", MaxBody: "2MiB", ctx: ctx,
-		ready: func(u string) { urls <- u }, refreshEvery: 100 * time.Millisecond}
-	done := make(chan error, 1)
-	go func() { done <- runServe(opts) }()
-	var base string
-	select {
-	case base = <-urls:
-	case err := <-done:
-		t.Fatalf("serve stopped: %v\n%s", err, errBuf)
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not start within 30 s")
-	}
+	opts := &ServeOptions{IO: ios, Indexes: []string{dir}, Addr: "127.0.0.1:0", MaxBody: "2MiB", refreshEvery: 100 * time.Millisecond}
+	base, stopServe := startServeInTest(t, opts, errBuf)
 
 	calls := func() (int, error) {
 		resp, err := http.Get(base + "/healthz")
@@ -270,14 +239,40 @@ func TestServeLiveReindex(t *testing.T) {
 	assert.Zero(t, failures.Load(), "queries failed during the re-index, the first: %v", firstFailure.Load())
 	assert.Greater(t, queries.Load(), int64(20))
 
-	cancel()
-	select {
-	case err := <-done:
-		assert.NoError(t, err)
-	case <-time.After(15 * time.Second):
-		t.Fatal("serve did not stop")
-	}
+	stopServe()
 	assert.NotContains(t, errBuf.String(), "callqa: serve:", "nothing logged")
 	snaps, _ := filepath.Glob(filepath.Join(filepath.Dir(dir), ".callqa.bleve.serve-*"))
 	assert.Empty(t, snaps, "serve removes its snapshots when it stops")
+}
+
+// startServeInTest runs runServe with opts in the background on a free
+// 127.0.0.1 port (opts.ctx and opts.ready are set here) and returns its
+// base URL and a stop function that shuts it down and checks it stopped
+// cleanly. errBuf is the server's stderr, shown when it fails to start.
+func startServeInTest(t *testing.T, opts *ServeOptions, errBuf fmt.Stringer) (string, func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	urls := make(chan string, 1)
+	opts.ctx, opts.ready = ctx, func(u string) { urls <- u }
+	done := make(chan error, 1)
+	go func() { done <- runServe(opts) }()
+	var base string
+	select {
+	case base = <-urls:
+	case err := <-done:
+		t.Fatalf("serve stopped: %v\n%s", err, errBuf)
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not start within 30 s")
+	}
+	return base, func() {
+		t.Helper()
+		cancel()
+		select {
+		case err := <-done:
+			assert.NoError(t, err)
+		case <-time.After(15 * time.Second):
+			t.Fatal("serve did not stop")
+		}
+	}
 }

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -187,21 +186,9 @@ func TestServeAnalyzeQueuesLikeConfirmed(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, store.Close())
 
-	sctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	urls := make(chan string, 1)
 	ios, _, errBuf := testIO("")
-	opts := &ServeOptions{IO: ios, Indexes: []string{dir}, Addr: "127.0.0.1:0", MaxBody: "2MiB", ctx: sctx, ready: func(u string) { urls <- u }}
-	done := make(chan error, 1)
-	go func() { done <- runServe(opts) }()
-	var base string
-	select {
-	case base = <-urls:
-	case err := <-done:
-		t.Fatalf("serve stopped: %v\n%s", err, errBuf)
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not start within 30 s")
-	}
+	opts := &ServeOptions{IO: ios, Indexes: []string{dir}, Addr: "127.0.0.1:0", MaxBody: "2MiB"}
+	base, stop := startServeInTest(t, opts, errBuf)
 	resp, err := http.Post(base+"/api/analyze", "text/plain", strings.NewReader("坐席：您好，请问是王芳女士吗？\n客户：是我\n坐席：你们全家就等着一起喝西北风吧\n"))
 	require.NoError(t, err)
 	var res result.Result
@@ -211,11 +198,5 @@ func TestServeAnalyzeQueuesLikeConfirmed(t *testing.T) {
 	assert.Equal(t, 3, res.Candidates[0].Turn)
 	assert.Equal(t, "threat", res.Candidates[0].Category)
 	assert.Equal(t, similar.SourceConfirmed, res.Candidates[0].Source)
-	cancel()
-	select {
-	case err := <-done:
-		assert.NoError(t, err)
-	case <-time.After(15 * time.Second):
-		t.Fatal("serve did not stop")
-	}
+	stop()
 }
