@@ -102,12 +102,18 @@ load, or on a usage error.`,
 	f.StringArrayVar(&opts.Indexes, "index", nil, "index `DIR` or glob (repeatable; default "+index.DefaultDir+")")
 	f.StringArrayVar(&opts.Rules, "rules", nil, "a candidate user rule pack `PATH` (file or folder), loaded after the built-in packs; repeatable")
 	f.StringArrayVar(&opts.BaseRules, "base-rules", nil, "a baseline user rule pack `PATH` (what runs today); repeatable")
-	f.StringVar(&decisions, "decisions", "", "reviewers' decisions, a JSON lines `FILE` of review decisions (callqa verdicts export --format decisions); default: the decisions database")
-	addDBFlag(cmd, &opts.DB)
+	addDecisionFlags(cmd, &decisions, &opts.DB)
 	f.StringVarP(&opts.Format, "format", "f", "table", "output: table or json")
 	f.BoolVar(&opts.FailOnLoss, "fail-on-loss", false, "exit with status 1 when the candidate loses a reviewer-confirmed violation")
 	f.IntVarP(&opts.Workers, "jobs", "j", runtime.GOMAXPROCS(0), "number of calls analyzed at once, on as many cores")
 	return cmd
+}
+
+// addDecisionFlags adds --decisions FILE and --db, the two places the
+// reviewers' decisions can come from (decisionsFrom).
+func addDecisionFlags(cmd *cobra.Command, file, db *string) {
+	cmd.Flags().StringVar(file, "decisions", "", "reviewers' decisions, a JSON lines `FILE` of review decisions (callqa verdicts export --format decisions); default: the decisions database")
+	addDBFlag(cmd, db)
 }
 
 // decisionsFrom is where the reviewers' decisions come from: --decisions

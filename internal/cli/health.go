@@ -73,8 +73,7 @@ or on a usage error.`,
 	f := cmd.Flags()
 	f.StringArrayVar(&opts.Indexes, "index", nil, "index `DIR` or glob (repeatable; default "+index.DefaultDir+")")
 	f.StringArrayVar(&opts.Rules, "rules", nil, "extra rule pack `FILE|DIR` (repeatable; same id replaces)")
-	f.StringVar(&decisions, "decisions", "", "reviewers' decisions, a JSON lines `FILE` of review decisions (callqa verdicts export --format decisions); default: the decisions database")
-	addDBFlag(cmd, &opts.DB)
+	addDecisionFlags(cmd, &decisions, &opts.DB)
 	f.StringVarP(&opts.Format, "format", "f", "table", "output: table or json")
 	f.IntVar(&opts.MinReviewed, "min-reviewed", 5, "decided findings a rule needs to be ranked by its dismissed share")
 	return cmd
