@@ -145,7 +145,7 @@ type storeSource string
 
 // Decisions opens the database, reads the decisions and closes it.
 func (s storeSource) Decisions(ctx context.Context) ([]review.Decision, error) {
-	st, err := review.Open(ctx, string(s))
+	st, err := openReview(ctx, string(s), "")
 	if err != nil {
 		return nil, err
 	}

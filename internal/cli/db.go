@@ -62,15 +62,14 @@ Exit status: 0, or 2 when the database cannot be opened or migrated.`,
 }
 
 func runDBMigrate(opts *DBOptions) error {
-	trouble := func(err error) error { return &exitError{code: exitTrouble, err: err} }
 	ctx := context.Background()
 	dirs, err := expandIndexes(opts.Indexes)
 	if err != nil {
-		return trouble(err)
+		return troubleErr(err)
 	}
 	st, err := review.OpenNoMigrate(ctx, reviewDBPath(opts.DB, dirs[0]))
 	if err != nil {
-		return trouble(err)
+		return troubleErr(err)
 	}
 	defer st.Close()
 	applied, err := st.Migrate(ctx)
@@ -78,11 +77,11 @@ func runDBMigrate(opts *DBOptions) error {
 		fmt.Fprintf(opts.IO.Out, "applied %04d_%s\n", m.Version, m.Name)
 	}
 	if err != nil {
-		return trouble(err)
+		return troubleErr(err)
 	}
 	v, err := st.Version(ctx)
 	if err != nil {
-		return trouble(err)
+		return troubleErr(err)
 	}
 	fmt.Fprintf(opts.IO.Out, "%s: schema version %d (%s)\n", st.Where(), v, st.Dialect())
 	return nil

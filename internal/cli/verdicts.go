@@ -202,49 +202,48 @@ func (o *VerdictsOptions) filter() review.Filter {
 }
 
 func runVerdictsExport(opts *VerdictsOptions) error {
-	trouble := func(err error) error { return &exitError{code: exitTrouble, err: err} }
 	ctx := context.Background()
 	st, err := openReviewExisting(ctx, opts.DB, opts.Indexes)
 	if err != nil {
-		return trouble(err)
+		return troubleErr(err)
 	}
 	defer st.Close()
 	w, closeOut, err := opts.output()
 	if err != nil {
-		return trouble(err)
+		return troubleErr(err)
 	}
 	if opts.Format == "decisions" {
 		ds, err := st.Decisions(ctx, opts.filter())
 		if err != nil {
-			return trouble(err)
+			return troubleErr(err)
 		}
 		enc := json.NewEncoder(w)
 		enc.SetEscapeHTML(false)
 		for _, d := range ds {
 			if err := enc.Encode(d); err != nil {
-				return trouble(err)
+				return troubleErr(err)
 			}
 		}
-		return trouble0(closeOut())
+		return troubleErr(closeOut())
 	}
 	bi, closeIdx, err := openIndexes(opts.Indexes)
 	if err != nil {
-		return trouble(err)
+		return troubleErr(err)
 	}
 	defer closeIdx()
 	exp, err := exportLabels(ctx, st, bi, opts.filter())
 	if err != nil {
-		return trouble(err)
+		return troubleErr(err)
 	}
 	if err := writeJSONLines(w, exp.Labels); err != nil {
-		return trouble(err)
+		return troubleErr(err)
 	}
 	if err := closeOut(); err != nil {
-		return trouble(err)
+		return troubleErr(err)
 	}
 	if opts.Calls != "" {
 		if err := writeCallsFile(opts.Calls, exp.Calls, !opts.NoRedact); err != nil {
-			return trouble(err)
+			return troubleErr(err)
 		}
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "callqa: exported %d reviewed call(s), %d violation(s)\n", len(exp.Labels), exp.Violations)
@@ -257,8 +256,9 @@ func runVerdictsExport(opts *VerdictsOptions) error {
 	return nil
 }
 
-// trouble0 is an error as exit status 2, or nil.
-func trouble0(err error) error {
+// troubleErr is err as exit status 2 (an input, the database or the
+// index could not be read), or nil.
+func troubleErr(err error) error {
 	if err == nil {
 		return nil
 	}
@@ -424,20 +424,19 @@ func writeCallsFile(path string, calls []*result.Result, redact bool) error {
 }
 
 func runVerdictsList(opts *VerdictsOptions) error {
-	trouble := func(err error) error { return &exitError{code: exitTrouble, err: err} }
 	ctx := context.Background()
 	st, err := openReviewExisting(ctx, opts.DB, opts.Indexes)
 	if err != nil {
-		return trouble(err)
+		return troubleErr(err)
 	}
 	defer st.Close()
 	ds, err := st.Decisions(ctx, opts.filter())
 	if err != nil {
-		return trouble(err)
+		return troubleErr(err)
 	}
 	w, closeOut, err := opts.output()
 	if err != nil {
-		return trouble(err)
+		return troubleErr(err)
 	}
 	if opts.Format == "json" {
 		if ds == nil {
@@ -447,9 +446,9 @@ func runVerdictsList(opts *VerdictsOptions) error {
 		enc.SetEscapeHTML(false)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(ds); err != nil {
-			return trouble(err)
+			return troubleErr(err)
 		}
-		return trouble0(closeOut())
+		return troubleErr(closeOut())
 	}
 	tab := termtab.NewWriter(w, 2, 0)
 	fmt.Fprintln(tab, "CALL\tTURN\tCATEGORY\tSTATE\tRULE\tBY\tAT\tREASON")
@@ -466,8 +465,8 @@ func runVerdictsList(opts *VerdictsOptions) error {
 			d.At.Local().Format("2006-01-02 15:04"), oneLine(reason))
 	}
 	if err := tab.Flush(); err != nil {
-		return trouble(err)
+		return troubleErr(err)
 	}
 	fmt.Fprintf(w, "%d decision(s)\n", len(ds))
-	return trouble0(closeOut())
+	return troubleErr(closeOut())
 }
