@@ -7,8 +7,6 @@ import (
 	"sort"
 	"sync"
 
-	"github.com/blevesearch/bleve/v2"
-
 	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/index"
 	"github.com/callqa/callqa/result"
@@ -118,7 +116,7 @@ type callRun struct {
 }
 
 // Run re-analyzes every call of bi with both analyzers and compares.
-func Run(ctx context.Context, bi bleve.Index, opts Options) (*Report, error) {
+func Run(ctx context.Context, bi index.Reader, opts Options) (*Report, error) {
 	if opts.Baseline == nil || opts.Candidate == nil {
 		return nil, errors.New("backtest: a baseline and a candidate analyzer are needed")
 	}
@@ -148,10 +146,10 @@ func Run(ctx context.Context, bi bleve.Index, opts Options) (*Report, error) {
 const pageSize = 1000
 
 // CallIDs returns the id of every call in bi, in id order.
-func CallIDs(bi bleve.Index) ([]string, error) {
+func CallIDs(bi index.Reader) ([]string, error) {
 	var ids []string
 	for offset := 0; ; offset += pageSize {
-		page, total, err := index.IDs(bi, index.Query{Offset: offset, Limit: pageSize})
+		page, total, err := bi.IDs(index.Query{Offset: offset, Limit: pageSize})
 		if err != nil {
 			return nil, fmt.Errorf("listing the indexed calls: %w", err)
 		}
@@ -166,7 +164,7 @@ func CallIDs(bi bleve.Index) ([]string, error) {
 
 // analyzeAll analyzes the calls on opts.Workers goroutines and sends each
 // outcome; the channel closes when all are done or ctx is cancelled.
-func analyzeAll(ctx context.Context, bi bleve.Index, ids []string, opts Options) <-chan callRun {
+func analyzeAll(ctx context.Context, bi index.Reader, ids []string, opts Options) <-chan callRun {
 	jobs := make(chan string)
 	out := make(chan callRun)
 	go func() {
@@ -198,14 +196,14 @@ func analyzeAll(ctx context.Context, bi bleve.Index, ids []string, opts Options)
 
 // analyzeCall reads one call from the index and analyzes its stored
 // transcript both ways. A panic in the analyzer costs this call only.
-func analyzeCall(bi bleve.Index, id string, opts Options) (r callRun) {
+func analyzeCall(bi index.Reader, id string, opts Options) (r callRun) {
 	r.id = id
 	defer func() {
 		if p := recover(); p != nil {
 			r = callRun{id: id, err: fmt.Errorf("%s: internal error: the analyzer failed on this call: %v", id, p)}
 		}
 	}()
-	stored, err := index.Call(bi, id)
+	stored, err := bi.Call(id)
 	if err != nil {
 		r.err = err
 		return r

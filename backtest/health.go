@@ -5,8 +5,6 @@ import (
 	"math"
 	"sort"
 
-	"github.com/blevesearch/bleve/v2"
-
 	"github.com/callqa/callqa/index"
 	"github.com/callqa/callqa/lexicon"
 	"github.com/callqa/callqa/result"
@@ -83,11 +81,11 @@ type DecisionRef struct {
 
 // CheckHealth checks the rules of opts.Set against the findings of bi and
 // the decisions.
-func CheckHealth(bi bleve.Index, opts HealthOptions) (*Health, error) {
+func CheckHealth(bi index.Reader, opts HealthOptions) (*Health, error) {
 	if opts.Set == nil {
 		return nil, fmt.Errorf("rules health: no rule set")
 	}
-	calls, _, err := index.Count(bi, index.Query{}, 1)
+	calls, _, err := bi.Count(index.Query{}, 1)
 	if err != nil {
 		return nil, err
 	}
@@ -184,11 +182,11 @@ func decisionRef(d review.Decision) DecisionRef {
 
 // ruleCounts counts the finding documents of each rule (violations and
 // customer_abuse) and in all.
-func ruleCounts(bi bleve.Index, rules int) (map[string]int, int, error) {
+func ruleCounts(bi index.Reader, rules int) (map[string]int, int, error) {
 	counts := map[string]int{}
 	total := 0
 	for _, q := range []index.Query{{Findings: true}, {Findings: true, Category: result.CategoryCustomerAbuse}} {
-		n, facets, err := index.Count(bi, q, rules+1000, "rule")
+		n, facets, err := bi.Count(q, rules+1000, "rule")
 		if err != nil {
 			return nil, 0, err
 		}
@@ -205,7 +203,7 @@ const lookupChunk = 500
 
 // findingRules returns the rule of the finding document of each key the
 // index holds one for.
-func findingRules(bi bleve.Index, keys []review.Key) (map[review.Key]string, error) {
+func findingRules(bi index.Reader, keys []review.Key) (map[review.Key]string, error) {
 	out := map[review.Key]string{}
 	for start := 0; start < len(keys); start += lookupChunk {
 		chunk := keys[start:min(start+lookupChunk, len(keys))]
@@ -215,16 +213,13 @@ func findingRules(bi bleve.Index, keys []review.Key) (map[review.Key]string, err
 			ids[i] = index.FindingDocID(k.CallID, k.Turn, k.Category)
 			byID[ids[i]] = k
 		}
-		req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(ids), len(ids), 0, false)
-		req.Fields = []string{"rule"}
-		sr, err := bi.Search(req)
+		res, err := bi.Search(index.Query{Findings: true, DocIDs: ids, Limit: len(ids)})
 		if err != nil {
 			return nil, fmt.Errorf("looking up decided findings: %w", err)
 		}
-		for _, hit := range sr.Hits {
-			if k, ok := byID[hit.ID]; ok {
-				rule, _ := hit.Fields["rule"].(string)
-				out[k] = rule
+		for _, hit := range res.Findings {
+			if k, ok := byID[index.FindingDocID(hit.CallID, hit.Turn, hit.Category)]; ok {
+				out[k] = hit.Rule
 			}
 		}
 	}

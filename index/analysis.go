@@ -86,3 +86,15 @@ func addAnalyzer(m *mapping.IndexMappingImpl) error {
 		"tokenizer": TokenizerName,
 	})
 }
+
+// Words cuts text into the terms the index stores for it (those of the
+// callqa_zh analyzer: normalized, with byte offsets into text), for another
+// store that must match the same words (package pgindex). The segmenter
+// is loaded on first use.
+func Words(text string) ([]analyzer.Word, error) {
+	w, err := sharedWords()
+	if err != nil {
+		return nil, fmt.Errorf("%s: loading the segmenter: %w", TokenizerName, err)
+	}
+	return w.Words(text), nil
+}

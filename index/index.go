@@ -77,6 +77,10 @@ const (
 	Added     Outcome = "added"
 	Updated   Outcome = "updated"
 	Unchanged Outcome = "unchanged"
+	// Queued is what a store that decides at commit time (pgindex, which
+	// looks up a whole batch's stored hashes at once) returns: the call
+	// is in the pending batch, and Tally counts it once committed.
+	Queued Outcome = "queued"
 )
 
 // Open opens the index in dir, creating it when it does not exist (or

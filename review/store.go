@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -17,6 +16,8 @@ import (
 	// The two database drivers: pure Go, so callqa stays one static binary.
 	_ "github.com/jackc/pgx/v5/stdlib"
 	_ "modernc.org/sqlite"
+
+	"github.com/callqa/callqa/internal/dburl"
 )
 
 //go:embed migrations
@@ -51,30 +52,11 @@ func DefaultPath(indexDir string) string {
 
 // IsURL reports whether a --db value names a PostgreSQL server rather than
 // a SQLite file.
-func IsURL(db string) bool {
-	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
-}
+func IsURL(db string) bool { return dburl.IsURL(db) }
 
 // Redact is a database location fit for messages: a URL's password is
 // replaced by "xxxxx".
-func Redact(db string) string {
-	if !IsURL(db) {
-		return db
-	}
-	u, err := url.Parse(db)
-	if err != nil {
-		return "postgres://(a URL that does not parse)"
-	}
-	if _, ok := u.User.Password(); ok {
-		u.User = url.UserPassword(u.User.Username(), "xxxxx")
-	}
-	q := u.Query()
-	if q.Has("password") {
-		q.Set("password", "xxxxx")
-		u.RawQuery = q.Encode()
-	}
-	return u.String()
-}
+func Redact(db string) string { return dburl.Redact(db) }
 
 // Open opens the decisions database at db (a SQLite file path, created when
 // missing, or a postgres:// URL) and applies the migrations it lacks.
@@ -121,17 +103,7 @@ func OpenNoMigrate(ctx context.Context, db string) (*Store, error) {
 
 // cleanErr is a driver's error text with the connection string's password
 // taken out, should the driver have quoted it.
-func cleanErr(err error, db string) string {
-	msg := err.Error()
-	if IsURL(db) {
-		if u, perr := url.Parse(db); perr == nil {
-			if p, ok := u.User.Password(); ok && p != "" {
-				msg = strings.ReplaceAll(msg, p, "xxxxx")
-			}
-		}
-	}
-	return msg
-}
+func cleanErr(err error, db string) string { return dburl.Clean(err, db) }
 
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }

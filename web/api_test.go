@@ -226,7 +226,7 @@ func TestAPIStats(t *testing.T) {
 			r := get(t, base+"/api/stats?by="+by)
 			require.Equal(t, http.StatusOK, r.status, r.body)
 			rows := decode[[]index.StatsRow](t, r)
-			want, err := index.Stats(testIndex, by)
+			want, err := testIndex.Stats(by)
 			require.NoError(t, err)
 			assert.Equal(t, want, rows)
 			assert.NotEmpty(t, rows)

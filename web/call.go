@@ -211,7 +211,7 @@ type callPage struct {
 
 func (s *Server) handleCall(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	res, err := index.Call(s.cfg.Index, id)
+	res, err := s.cfg.Index.Call(id)
 	if errors.Is(err, index.ErrNotFound) {
 		s.pageError(w, r, http.StatusNotFound, fmt.Sprintf("There is no call %q in the index.", id))
 		return
@@ -247,7 +247,7 @@ func (s *Server) neighbours(page *callPage, id string, p searchParams, q index.Q
 	windows[0].Limit = q.Offset - windows[0].Offset + PageSize + 1
 	windows[1].Offset, windows[1].Limit = 0, 1000
 	for _, wq := range windows {
-		ids, total, err := index.IDs(s.cfg.Index, wq)
+		ids, total, err := s.cfg.Index.IDs(wq)
 		if err != nil {
 			s.cfg.Log.Printf("finding the neighbours of %s: %v", id, err)
 			return
@@ -275,7 +275,7 @@ func (s *Server) neighbours(page *callPage, id string, p searchParams, q index.Q
 
 func (s *Server) handleAPICall(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	res, err := index.Call(s.cfg.Index, id)
+	res, err := s.cfg.Index.Call(id)
 	if errors.Is(err, index.ErrNotFound) {
 		s.apiError(w, http.StatusNotFound, fmt.Sprintf("no call %q in the index", id))
 		return

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/blevesearch/bleve/v2"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -26,7 +25,7 @@ const confirmedTurn = "你这辈子就等着和全家一起喝西北风吧"
 // similar-sentence pass, whose examples are the packs' own and
 // confirmedTurn as a confirmed threat: K1 has two candidates (t3 like the
 // pack example 你点解唔去死, t5 like confirmedTurn), K2 none.
-func candidatesIndex(t *testing.T) bleve.Index {
+func candidatesIndex(t *testing.T) index.Reader {
 	t.Helper()
 	set, err := lexicon.LoadSet(nil)
 	require.NoError(t, err)
@@ -50,7 +49,7 @@ func candidatesIndex(t *testing.T) bleve.Index {
 	bi, closeIndex, err := index.OpenAlias([]string{dir})
 	require.NoError(t, err)
 	t.Cleanup(func() { closeIndex() })
-	return bi
+	return index.Bleve{Index: bi}
 }
 
 // TestCallPageCandidates: the call page of a call with candidates lists

@@ -93,20 +93,20 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) {
 // fillDashboard counts, with facets only (no call is loaded): calls and
 // failed calls by team, and violations by day, category and rule.
 func (s *Server) fillDashboard(page *dashboardPage, q index.Query) error {
-	calls, byTeam, err := index.Count(s.cfg.Index, q, 10000, "team")
+	calls, byTeam, err := s.cfg.Index.Count(q, 10000, "team")
 	if err != nil {
 		return err
 	}
 	fq := q
 	fail := false
 	fq.Pass = &fail
-	failed, failedByTeam, err := index.Count(s.cfg.Index, fq, 10000, "team")
+	failed, failedByTeam, err := s.cfg.Index.Count(fq, 10000, "team")
 	if err != nil {
 		return err
 	}
 	vq := q
 	vq.Findings = true
-	violations, viol, err := index.Count(s.cfg.Index, vq, 10000, "day", "month", "category", "rule")
+	violations, viol, err := s.cfg.Index.Count(vq, 10000, "day", "month", "category", "rule")
 	if err != nil {
 		return err
 	}
@@ -283,7 +283,7 @@ func (s *Server) handleAPIStats(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, http.StatusBadRequest, "unknown by "+strconv.Quote(by)+" (want one of "+strings.Join(index.StatsBy, ", ")+" or review)")
 		return
 	}
-	rows, err := index.Stats(s.cfg.Index, by)
+	rows, err := s.cfg.Index.Stats(by)
 	if err != nil {
 		s.internal(w, r, err)
 		return
@@ -296,7 +296,7 @@ func (s *Server) handleAPIStats(w http.ResponseWriter, r *http.Request) {
 
 // handleHealth is GET /healthz: no credentials, the number of calls.
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
-	n, _, err := index.Count(s.cfg.Index, index.Query{}, 0)
+	n, _, err := s.cfg.Index.Count(index.Query{}, 0)
 	if err != nil {
 		s.cfg.Log.Printf("healthz: %v", err)
 		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"ok": false, "error": "the index does not answer"})

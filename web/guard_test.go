@@ -322,7 +322,7 @@ func TestDotCallIDs(t *testing.T) {
 	bi, closeIndex, err := index.OpenAlias([]string{dir})
 	require.NoError(t, err)
 	t.Cleanup(func() { closeIndex() })
-	_, base := startServer(t, Config{Index: bi})
+	_, base := startServer(t, Config{Index: index.Bleve{Index: bi}})
 
 	body := page(t, base+"/")
 	for id, href := range map[string]string{"..": "/calls/%2E%2E", ".": "/calls/%2E", "a/b": "/calls/a%2Fb"} {

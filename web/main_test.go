@@ -11,7 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/blevesearch/bleve/v2"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -27,7 +26,7 @@ import (
 // calls of team GEN, enough for two pages of results.
 var (
 	testAnalyzer *analyzer.Analyzer
-	testIndex    bleve.Index
+	testIndex    index.Reader
 )
 
 // Payloads of the injected call X01, turns 1 and 2.
@@ -109,10 +108,11 @@ func setup(m *testing.M) (int, error) {
 		return 0, err
 	}
 	sampleCalls = len(calls)
-	var closeIndex func() error
-	if testIndex, closeIndex, err = index.OpenAlias([]string{dir}); err != nil {
+	bi, closeIndex, err := index.OpenAlias([]string{dir})
+	if err != nil {
 		return 0, err
 	}
+	testIndex = index.Bleve{Index: bi}
 	defer closeIndex()
 	return m.Run(), nil
 }

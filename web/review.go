@@ -48,7 +48,7 @@ func (s *Server) reviewCall(w http.ResponseWriter, r *http.Request) (*result.Res
 		return nil, false
 	}
 	id := r.PathValue("id")
-	res, err := index.Call(s.cfg.Index, id)
+	res, err := s.cfg.Index.Call(id)
 	if errors.Is(err, index.ErrNotFound) {
 		s.apiError(w, http.StatusNotFound, fmt.Sprintf("no call %q in the index", id))
 		return nil, false
@@ -112,7 +112,7 @@ func (s *Server) reviewAction(r *http.Request, res *result.Result, req reviewReq
 	if !result.IsViolation(k.Category) {
 		return review.Action{}, http.StatusUnprocessableEntity, fmt.Sprintf("unknown category %q (want one of %v)", k.Category, result.ViolationCategories)
 	}
-	rv, err := index.RulesVersionOf(s.cfg.Index, res.CallID)
+	rv, err := s.cfg.Index.RulesVersionOf(res.CallID)
 	if err != nil {
 		s.cfg.Log.Printf("rules version of %s: %v", res.CallID, err)
 	}
@@ -180,7 +180,7 @@ func (s *Server) handleAPIReviewComplete(w http.ResponseWriter, r *http.Request)
 		s.internal(w, r, err)
 		return
 	}
-	rv, _ := index.RulesVersionOf(s.cfg.Index, res.CallID)
+	rv, _ := s.cfg.Index.RulesVersionOf(res.CallID)
 	ref := review.FindingRef{Key: review.Key{CallID: res.CallID}, RulesVersion: rv, Team: res.Team, Agent: res.Agent}
 	cr, err := s.cfg.Review.CompleteCall(r.Context(), who, ref, rc.Undecided, req.Note)
 	if err != nil {

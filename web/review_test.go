@@ -11,7 +11,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/blevesearch/bleve/v2"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -55,7 +54,7 @@ func openStore(t *testing.T, db string) *review.Store {
 
 // startReview serves bi (nil: the shared test index) with the review
 // users, the admin token and the decisions database store.
-func startReview(t *testing.T, store *review.Store, bi bleve.Index) string {
+func startReview(t *testing.T, store *review.Store, bi index.Reader) string {
 	t.Helper()
 	if bi == nil {
 		bi = testIndex
@@ -183,7 +182,7 @@ func TestReviewAPI(t *testing.T) {
 // index.
 func turnOf(t *testing.T, call, category string) int {
 	t.Helper()
-	res, err := index.Call(testIndex, call)
+	res, err := testIndex.Call(call)
 	require.NoError(t, err)
 	for _, f := range res.Findings {
 		if f.Category == category {
@@ -333,7 +332,7 @@ func TestCallPageReview(t *testing.T) {
 func TestReviewOrphaned(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "callqa.bleve")
 	var closeIndex func() error
-	indexCall := func(text string) bleve.Index {
+	indexCall := func(text string) index.Reader {
 		ix, err := index.Open(dir, index.Options{})
 		require.NoError(t, err)
 		c, err := corpus.ReadText("R1.txt", "# call_id: R1\n# agent: 测试\n# team: QA\n# started_at: 2026-03-05T10:00:00+08:00\n"+text)
@@ -344,7 +343,7 @@ func TestReviewOrphaned(t *testing.T) {
 		bi, closeIt, err := index.OpenAlias([]string{dir})
 		require.NoError(t, err)
 		closeIndex = closeIt
-		return bi
+		return index.Bleve{Index: bi}
 	}
 	db := filepath.Join(t.TempDir(), "callqa.review.db")
 	bi := indexCall("坐席：你就是个老赖\n客户：我不还\n")
@@ -431,11 +430,11 @@ func TestSearchVerdict(t *testing.T) {
 	}
 	// The calls with a violation no one decided, from the test index.
 	decided := map[string]bool{"S02/5/insult": true, "S02/7/threat": true, fmt.Sprintf("S03/%d/false_legal_claim", s03): true, "X01/1/insult": true}
-	all, _, err := index.IDs(testIndex, index.Query{Limit: 1000})
+	all, _, err := testIndex.IDs(index.Query{Limit: 1000})
 	require.NoError(t, err)
 	var open []string
 	for _, id := range all {
-		res, err := index.Call(testIndex, id)
+		res, err := testIndex.Call(id)
 		require.NoError(t, err)
 		for _, f := range res.Findings {
 			if reviewidx.Reviewable(f) && !decided[fmt.Sprintf("%s/%d/%s", id, f.Turn, f.Category)] {
@@ -491,7 +490,7 @@ func TestDashboardReview(t *testing.T) {
 	require.Equal(t, http.StatusOK, act(t, base, "li", "X01", `{"action":"appeal","turn":1,"category":"insult","seen":1,"note":"x"}`).status)
 	require.Equal(t, http.StatusOK, post(t, base+"/api/calls/S02/review/complete", "application/json", `{}`, bearer("wang")...).status)
 
-	violations, _, err := index.Count(testIndex, index.Query{Findings: true}, 0)
+	violations, _, err := testIndex.Count(index.Query{Findings: true}, 0)
 	require.NoError(t, err)
 	r := get(t, base+"/api/stats?by=review", bearer("sun")...)
 	require.Equal(t, http.StatusOK, r.status, r.body)

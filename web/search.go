@@ -169,7 +169,7 @@ func pageError(page, pageSize int, total uint64) string {
 // right message: it counts the calls that match q.
 func (s *Server) pageOutOfReach(err *badRequest, pageSize int, q index.Query) error {
 	q.Offset = 0
-	total, _, cerr := index.Count(s.cfg.Index, q, 0)
+	total, _, cerr := s.cfg.Index.Count(q, 0)
 	if cerr != nil {
 		return err // the search itself will not do better
 	}
@@ -313,7 +313,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		page.Error = err.Error()
 		status = http.StatusBadRequest
 	} else {
-		res, err := index.Search(s.cfg.Index, q)
+		res, err := s.cfg.Index.Search(q)
 		if err != nil {
 			if isQuerySyntax(err) {
 				page.Error = "The search text did not parse: " + err.Error()
@@ -522,7 +522,7 @@ func (s *Server) filterOptions() (teams, agents []string) {
 	s.optMu.Lock()
 	defer s.optMu.Unlock()
 	if s.optTime.IsZero() || time.Since(s.optTime) > s.optTimeout {
-		_, f, err := index.Count(s.cfg.Index, index.Query{}, 10000, "team", "agent")
+		_, f, err := s.cfg.Index.Count(index.Query{}, 10000, "team", "agent")
 		if err != nil {
 			s.cfg.Log.Printf("listing teams and agents: %v", err)
 			return s.optTeams, s.optAgents
@@ -586,7 +586,7 @@ func (s *Server) handleAPISearch(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, http.StatusBadRequest, fmt.Sprintf("offset+limit may be at most %d: narrow the search", maxResults))
 		return
 	}
-	res, err := index.Search(s.cfg.Index, q)
+	res, err := s.cfg.Index.Search(q)
 	if err != nil {
 		if isQuerySyntax(err) {
 			s.apiError(w, http.StatusBadRequest, "the search text did not parse: "+err.Error())

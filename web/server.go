@@ -18,7 +18,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/blevesearch/bleve/v2"
+	"github.com/callqa/callqa/index"
 
 	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/review"
@@ -38,7 +38,7 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 type Config struct {
 	// Index is the index, or an alias over several, to search. The server
 	// only reads it.
-	Index bleve.Index
+	Index index.Reader
 	// Analyzer checks the transcripts posted to /analyze and /api/analyze.
 	Analyzer *analyzer.Analyzer
 	// Scorecard scores a call for the call view; nil means score.Default().

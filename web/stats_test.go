@@ -36,7 +36,7 @@ func serveCalls(t *testing.T, texts []string) string {
 	bi, closeIndex, err := index.OpenAlias([]string{dir})
 	require.NoError(t, err)
 	t.Cleanup(func() { closeIndex() })
-	srv, err := New(Config{Index: bi, Analyzer: testAnalyzer})
+	srv, err := New(Config{Index: index.Bleve{Index: bi}, Analyzer: testAnalyzer})
 	require.NoError(t, err)
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)

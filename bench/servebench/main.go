@@ -60,7 +60,7 @@ func main() {
 	bi, closeAll, err := index.OpenAlias([]string{*dir})
 	check(err)
 	defer closeAll()
-	srv, err := web.New(web.Config{Index: bi, Analyzer: an})
+	srv, err := web.New(web.Config{Index: index.Bleve{Index: bi}, Analyzer: an})
 	check(err)
 	ts := httptest.NewServer(srv)
 	defer ts.Close()

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/blevesearch/bleve/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/callqa/callqa/index"
@@ -196,12 +195,16 @@ func expandIndexes(list []string) ([]string, error) {
 }
 
 // openIndexes opens the shards read-only, as one alias.
-func openIndexes(list []string) (bleve.Index, func() error, error) {
+func openIndexes(list []string) (index.Reader, func() error, error) {
 	dirs, err := expandIndexes(list)
 	if err != nil {
 		return nil, nil, err
 	}
-	return index.OpenAlias(dirs)
+	bi, closeAll, err := index.OpenAlias(dirs)
+	if err != nil {
+		return nil, nil, err
+	}
+	return index.Bleve{Index: bi}, closeAll, nil
 }
 
 func runSearch(opts *SearchOptions) error {
@@ -215,7 +218,7 @@ func runSearch(opts *SearchOptions) error {
 			return &exitError{code: exitTrouble, err: err}
 		}
 	}
-	res, err := index.Search(bi, opts.Query)
+	res, err := bi.Search(opts.Query)
 	if err != nil {
 		return &exitError{code: exitTrouble, err: err}
 	}
@@ -243,7 +246,7 @@ func runSearch(opts *SearchOptions) error {
 
 // narrowVerdict restricts the search to --verdict, reading the decisions
 // from --db (by default the database beside the first index).
-func narrowVerdict(opts *SearchOptions, bi bleve.Index) error {
+func narrowVerdict(opts *SearchOptions, bi index.Reader) error {
 	ctx := context.Background()
 	store, err := openReviewExisting(ctx, opts.DB, opts.Indexes)
 	if err != nil {
@@ -345,7 +348,7 @@ func runStats(opts *StatsOptions) error {
 		return &exitError{code: exitTrouble, err: err}
 	}
 	defer closeAll()
-	rows, err := index.Stats(bi, opts.By)
+	rows, err := bi.Stats(opts.By)
 	if err != nil {
 		return &exitError{code: exitTrouble, err: err}
 	}

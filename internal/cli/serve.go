@@ -218,7 +218,7 @@ func runServe(opts *ServeOptions) error {
 		return trouble(err)
 	}
 	defer live.Close()
-	bi := live.Index()
+	bi := index.Bleve{Index: live.Index()}
 	ctxOpen, cancelOpen := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancelOpen()
 	store, err := openReview(ctxOpen, opts.DB, dirs[0])
@@ -273,7 +273,7 @@ func runServe(opts *ServeOptions) error {
 		ctx, stop = signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()
 	}
-	calls, _, _ := index.Count(bi, index.Query{}, 0)
+	calls, _, _ := bi.Count(index.Query{}, 0)
 	url := "http://" + displayAddr(l.Addr().String())
 	auth := "no token: this machine only, as user local (admin)"
 	if token != "" || len(users) > 0 {

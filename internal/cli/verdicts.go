@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/blevesearch/bleve/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/callqa/callqa/corpus"
@@ -306,7 +305,7 @@ type labelExport struct {
 // exportLabels builds the gold labels of the finished reviews a filter
 // selects: confirmed (and appealed) findings and added violations of the
 // four violation categories.
-func exportLabels(ctx context.Context, st *review.Store, bi bleve.Index, f review.Filter) (*labelExport, error) {
+func exportLabels(ctx context.Context, st *review.Store, bi index.Reader, f review.Filter) (*labelExport, error) {
 	crs, err := st.CallReviews(ctx, f)
 	if err != nil {
 		return nil, err
@@ -364,7 +363,7 @@ func exportLabels(ctx context.Context, st *review.Store, bi bleve.Index, f revie
 		exp.Violations += len(lab.Violations)
 		exp.Labels = append(exp.Labels, lab)
 
-		res, err := index.Call(bi, c.CallID)
+		res, err := bi.Call(c.CallID)
 		if errors.Is(err, index.ErrNotFound) {
 			exp.Missing = append(exp.Missing, c.CallID)
 			continue

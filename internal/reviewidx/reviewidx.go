@@ -13,8 +13,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/blevesearch/bleve/v2"
-
 	"github.com/callqa/callqa/index"
 	"github.com/callqa/callqa/result"
 	"github.com/callqa/callqa/review"
@@ -40,7 +38,7 @@ func DocID(k review.Key) string { return index.FindingDocID(k.CallID, k.Turn, k.
 // appealed machine finding counts only while it is in the index (an
 // orphaned decision does not make its call match); a violation a reviewer
 // added counts for its call.
-func Narrow(ctx context.Context, s *review.Store, bi bleve.Index, q *index.Query, st review.State) error {
+func Narrow(ctx context.Context, s *review.Store, bi index.Reader, q *index.Query, st review.State) error {
 	ds, err := s.Decisions(ctx, review.Filter{})
 	if err != nil {
 		return err
@@ -95,14 +93,14 @@ func Narrow(ctx context.Context, s *review.Store, bi bleve.Index, q *index.Query
 }
 
 // abuseFindings returns the document ids of the customer_abuse findings.
-func abuseFindings(bi bleve.Index) ([]string, error) {
+func abuseFindings(bi index.Reader) ([]string, error) {
 	q := index.Query{Findings: true, Category: result.CategoryCustomerAbuse}
-	n, _, err := index.Count(bi, q, 0)
+	n, _, err := bi.Count(q, 0)
 	if err != nil || n == 0 {
 		return nil, err
 	}
 	q.Limit = int(n)
-	res, err := index.Search(bi, q)
+	res, err := bi.Search(q)
 	if err != nil {
 		return nil, err
 	}
@@ -114,12 +112,12 @@ func abuseFindings(bi bleve.Index) ([]string, error) {
 }
 
 // findingCalls returns the ids of the calls of the violations fq matches.
-func findingCalls(bi bleve.Index, fq index.Query) ([]string, error) {
-	n, _, err := index.Count(bi, fq, 0)
+func findingCalls(bi index.Reader, fq index.Query) ([]string, error) {
+	n, _, err := bi.Count(fq, 0)
 	if err != nil || n == 0 {
 		return []string{}, err
 	}
-	_, f, err := index.Count(bi, fq, int(n), "call_id")
+	_, f, err := bi.Count(fq, int(n), "call_id")
 	if err != nil {
 		return nil, err
 	}
@@ -290,7 +288,7 @@ type RuleProgress struct {
 
 // ReviewProgress counts the review progress over the whole index and
 // database.
-func ReviewProgress(ctx context.Context, s *review.Store, bi bleve.Index) (*Progress, error) {
+func ReviewProgress(ctx context.Context, s *review.Store, bi index.Reader) (*Progress, error) {
 	ds, err := s.Decisions(ctx, review.Filter{})
 	if err != nil {
 		return nil, err
@@ -306,11 +304,11 @@ func ReviewProgress(ctx context.Context, s *review.Store, bi bleve.Index) (*Prog
 	}
 	count := func(q index.Query) (int, error) {
 		q.Findings = true
-		n, _, err := index.Count(bi, q, 0)
+		n, _, err := bi.Count(q, 0)
 		return int(n), err
 	}
 	p := &Progress{}
-	total, rules, err := index.Count(bi, index.Query{Findings: true}, 10000, "rule")
+	total, rules, err := bi.Count(index.Query{Findings: true}, 10000, "rule")
 	if err != nil {
 		return nil, err
 	}
