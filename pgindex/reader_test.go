@@ -4,7 +4,9 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
+	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/callqa/callqa/index"
@@ -60,4 +62,40 @@ func TestBackendSuite(t *testing.T) {
 	results := backendtest.Sample(t)
 	_, db := stores(t, results)
 	backendtest.Check(t, db, results)
+}
+
+// TestUnsupportedSyntax: query-string syntax PostgreSQL does not search
+// (wildcards, regular expressions, fuzzy words) is a one-line error that
+// says so and what to search instead, where the Bleve index answers it.
+func TestUnsupportedSyntax(t *testing.T) {
+	pgtest.ServerURL(t)
+	results := backendtest.Sample(t)
+	bleve, db := stores(t, results)
+	for _, text := range []string{"turns:还*", "turns:还?款", "/还.*/", "turns:还款~1", "+team:M1-A 还款~2"} {
+		t.Run(text, func(t *testing.T) {
+			_, err := bleve.Search(index.Query{Text: text})
+			require.NoError(t, err, "Bleve answers it")
+			_, err = db.Search(index.Query{Text: text})
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "is not supported with a PostgreSQL database: ")
+			assert.NotContains(t, err.Error(), "\n")
+			_, _, err = db.Count(index.Query{Text: text}, 1, "team")
+			require.Error(t, err)
+		})
+	}
+}
+
+// TestQueryTimeout: every question is bounded by Options.QueryTimeout.
+func TestQueryTimeout(t *testing.T) {
+	url := pgtest.NewDatabase(t)
+	w, err := pgindex.Open(context.Background(), url, pgindex.Options{})
+	require.NoError(t, err)
+	backendtest.Store(t, w, backendtest.Sample(t))
+	db, err := pgindex.Open(context.Background(), url, pgindex.Options{ReadOnly: true, QueryTimeout: time.Nanosecond})
+	require.NoError(t, err)
+	defer db.Close()
+	_, err = db.Search(index.Query{Text: "还款"})
+	require.Error(t, err)
+	_, err = db.Stats("team")
+	require.Error(t, err)
 }
