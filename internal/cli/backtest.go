@@ -181,7 +181,7 @@ func runBacktest(opts *BacktestOptions) error {
 	if err != nil {
 		return &exitError{code: exitTrouble, err: err}
 	}
-	bi, closeAll, err := openIndexes(opts.Indexes)
+	bi, _, closeAll, err := openResults(opts.Indexes, len(opts.Indexes) > 0, opts.DB)
 	if err != nil {
 		return &exitError{code: exitTrouble, err: err}
 	}

@@ -88,7 +88,7 @@ func runRulesHealth(opts *RulesHealthOptions) error {
 	if err != nil {
 		return &exitError{code: exitTrouble, err: err}
 	}
-	bi, closeAll, err := openIndexes(opts.Indexes)
+	bi, _, closeAll, err := openResults(opts.Indexes, len(opts.Indexes) > 0, opts.DB)
 	if err != nil {
 		return &exitError{code: exitTrouble, err: err}
 	}

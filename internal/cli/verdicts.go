@@ -225,7 +225,7 @@ func runVerdictsExport(opts *VerdictsOptions) error {
 		}
 		return troubleErr(closeOut())
 	}
-	bi, closeIdx, err := openIndexes(opts.Indexes)
+	bi, _, closeIdx, err := openResults(opts.Indexes, len(opts.Indexes) > 0, opts.DB)
 	if err != nil {
 		return troubleErr(err)
 	}
