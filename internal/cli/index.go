@@ -67,7 +67,9 @@ call_tasks), never the decisions.
 (files, or - for standard input) as they are, without analyzing them again:
 scan runs as a stateless mapper on many machines, index loads its output.
 A line that is not JSON, or lacks "call" or "rules_version", is reported
-with its file and line and the load goes on.
+with its file and line and the load goes on. The candidates for review are
+those of the lines: run scan with --similar to queue them as index does
+(with the packs' examples only; scan reads no decisions database).
 
 The similar-sentence pass runs by default (--similar=false: off): agent
 turns no rule flagged that resemble a violation example are stored as
@@ -83,7 +85,7 @@ index is in use by another process, or the rules did not load.`,
   callqa index --rebuild --index callqa.bleve calls/
   callqa index --index archive/2026-03.bleve calls/2026-03/
   callqa index --db postgres://qa@db.internal/callqa calls/
-  callqa scan --format jsonl --with-call calls/ | callqa index --from-jsonl --db postgres://qa@db.internal/callqa -`,
+  callqa scan --format jsonl --with-call --similar calls/ | callqa index --from-jsonl --db postgres://qa@db.internal/callqa -`,
 		Args: requirePaths,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args

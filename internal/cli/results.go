@@ -54,12 +54,7 @@ func openResults(indexes []string, indexGiven bool, db string) (r index.Reader, 
 	if err != nil {
 		return nil, "", nil, err
 	}
-	r, ok := any(pg).(index.Reader)
-	if !ok {
-		pg.Close()
-		return nil, "", nil, fmt.Errorf("%s: this callqa cannot search PostgreSQL yet", pg.Where())
-	}
-	return r, pg.Where(), pg.Close, nil
+	return pg, pg.Where(), pg.Close, nil
 }
 
 // resultsWriterOptions are the inputs of openResultsWriter.

@@ -75,7 +75,7 @@ machines (JSONL in, JSONL out) and one loader stores the results.`,
   callqa scan --format csv --lang zh calls/ > results.csv
   callqa scan --rules team-rules/ --explain calls/D0007.txt
   cat call.txt | callqa scan -
-  callqa scan --format jsonl --with-call calls/ | callqa index --from-jsonl -`,
+  callqa scan --format jsonl --with-call --similar calls/ | callqa index --from-jsonl -`,
 		Args: requirePaths,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
