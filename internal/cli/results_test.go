@@ -499,3 +499,39 @@ func TestIndexFromJSONLBadLines(t *testing.T) {
 	assert.Equal(t, exitTrouble, code)
 	assert.Contains(t, errOut, "--from-jsonl loads analyzed lines: --rules does not apply")
 }
+
+// TestReviewCommandsOnPostgresResults: verdicts export, rules health and
+// backtest with --db postgres://… and no --index read the calls and the
+// decisions from that one database.
+func TestReviewCommandsOnPostgresResults(t *testing.T) {
+	pgURL := pgtest.NewDatabase(t)
+	code, _, errOut := callqa("index", "-q", "--db", pgURL, filepath.Join("..", "..", "testdata", "calls"))
+	require.Equal(t, exitOK, code, errOut)
+	ctx := context.Background()
+	st, err := review.Open(ctx, pgURL)
+	require.NoError(t, err)
+	qa := review.Actor{Name: "wang", Role: review.RoleReviewer}
+	ref := review.FindingRef{Key: review.Key{CallID: "S02", Turn: 5, Category: "insult"}, Text: "t", Team: "M2-B"}
+	_, err = st.Apply(ctx, review.Action{Kind: review.ActConfirm, Actor: qa, Finding: ref})
+	require.NoError(t, err)
+	_, err = st.CompleteCall(ctx, qa, review.FindingRef{Key: review.Key{CallID: "S02"}, Team: "M2-B"}, 0, "")
+	require.NoError(t, err)
+	st.Close()
+
+	calls := filepath.Join(t.TempDir(), "reviewed.jsonl")
+	code, out, errOut := callqa("verdicts", "export", "--db", pgURL, "--calls", calls)
+	require.Equal(t, exitOK, code, errOut)
+	assert.Contains(t, errOut, "exported 1 reviewed call(s)")
+	assert.Contains(t, out, `"call_id":"S02"`)
+	b, err := os.ReadFile(calls)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"call_id":"S02"`, "the transcript comes from the database")
+
+	code, out, errOut = callqa("rules", "health", "--db", pgURL)
+	require.Equal(t, exitOK, code, errOut)
+	assert.Contains(t, out, "7 calls")
+
+	code, out, errOut = callqa("backtest", "--db", pgURL, "--rules", filepath.Join("..", "..", "testdata", "backtest", "insult_candidate.yaml"))
+	require.Equal(t, exitOK, code, errOut)
+	assert.Contains(t, out, "7 calls re-analyzed from the index, 1 decisions")
+}
