@@ -68,6 +68,10 @@ earlier one.
 
 --format json prints one object with stable field names, for CI.
 
+With --db postgres://… and no --index, the calls are read from that
+PostgreSQL database (stored by callqa index --db), as are the decisions;
+with --index, --db is only the decisions database.
+
 Exit status: 0; 1 with --fail-on-loss when the candidate no longer finds a
 violation reviewers confirmed that the baseline finds (under no rule: a
 rule renamed or moved does not fail), listed under confirmed_lost; 2 when

@@ -47,6 +47,10 @@ calls and the reviewers' decisions, the QA lead's to-do list for the packs:
 line, as callqa backtest does. --format json prints one object with stable
 field names.
 
+With --db postgres://… and no --index, the calls are read from that
+PostgreSQL database (stored by callqa index --db), as are the decisions;
+with --index, --db is only the decisions database.
+
 Exit status: 0; 2 when the index, the rules or the decisions did not load,
 or on a usage error.`,
 		Example: `  callqa rules health --index callqa.bleve
