@@ -5,12 +5,23 @@ import (
 	"encoding/json"
 	"io"
 
+	"github.com/callqa/callqa/corpus"
 	"github.com/callqa/callqa/result"
 )
 
 // jsonlWriter writes formats.md §4: one object per call and line.
 type jsonlWriter struct {
 	enc *json.Encoder
+	// withCall adds "call" and "rules_version" (Options.WithCall).
+	withCall     bool
+	rulesVersion string
+}
+
+// lineWithCall is a jsonl line with the added fields of Options.WithCall.
+type lineWithCall struct {
+	*result.Result
+	Call         *corpus.Call `json:"call"`
+	RulesVersion string       `json:"rules_version"`
 }
 
 func newJSONLWriter(w io.Writer) *jsonlWriter {
@@ -22,6 +33,9 @@ func newJSONLWriter(w io.Writer) *jsonlWriter {
 }
 
 func (j *jsonlWriter) Write(r *result.Result) error {
+	if j.withCall {
+		return j.enc.Encode(lineWithCall{Result: normalize(r), Call: r.Call, RulesVersion: j.rulesVersion})
+	}
 	return j.enc.Encode(normalize(r))
 }
 

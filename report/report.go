@@ -43,6 +43,12 @@ type Options struct {
 	// the default: the column codes) or LangZh. Cell values stay codes in
 	// both. The other formats do not use it yet.
 	Lang string
+	// WithCall adds two fields to each jsonl line (added fields of
+	// formats.md §4): "call", the transcript as read (corpus.Call, masked
+	// as the rest of the line), and "rules_version", RulesVersion. callqa
+	// index --from-jsonl loads such lines without analyzing them again.
+	WithCall     bool
+	RulesVersion string
 }
 
 // New returns a Writer for format that writes to w.
@@ -59,7 +65,9 @@ func NewWithOptions(format string, w io.Writer, opts Options) (Writer, error) {
 	case "table":
 		return newTableWriter(w), nil
 	case "jsonl":
-		return newJSONLWriter(w), nil
+		j := newJSONLWriter(w)
+		j.withCall, j.rulesVersion = opts.WithCall, opts.RulesVersion
+		return j, nil
 	case "json":
 		return newJSONWriter(w), nil
 	case "csv":

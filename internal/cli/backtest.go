@@ -68,6 +68,10 @@ earlier one.
 
 --format json prints one object with stable field names, for CI.
 
+With --db postgres://… and no --index, the calls are read from that
+PostgreSQL database (stored by callqa index --db), as are the decisions;
+with --index, --db is only the decisions database.
+
 Exit status: 0; 1 with --fail-on-loss when the candidate no longer finds a
 violation reviewers confirmed that the baseline finds (under no rule: a
 rule renamed or moved does not fail), listed under confirmed_lost; 2 when
@@ -181,7 +185,7 @@ func runBacktest(opts *BacktestOptions) error {
 	if err != nil {
 		return &exitError{code: exitTrouble, err: err}
 	}
-	bi, closeAll, err := openIndexes(opts.Indexes)
+	bi, _, closeAll, err := openResults(opts.Indexes, len(opts.Indexes) > 0, opts.DB)
 	if err != nil {
 		return &exitError{code: exitTrouble, err: err}
 	}

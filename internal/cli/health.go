@@ -47,6 +47,10 @@ calls and the reviewers' decisions, the QA lead's to-do list for the packs:
 line, as callqa backtest does. --format json prints one object with stable
 field names.
 
+With --db postgres://… and no --index, the calls are read from that
+PostgreSQL database (stored by callqa index --db), as are the decisions;
+with --index, --db is only the decisions database.
+
 Exit status: 0; 2 when the index, the rules or the decisions did not load,
 or on a usage error.`,
 		Example: `  callqa rules health --index callqa.bleve
@@ -88,7 +92,7 @@ func runRulesHealth(opts *RulesHealthOptions) error {
 	if err != nil {
 		return &exitError{code: exitTrouble, err: err}
 	}
-	bi, closeAll, err := openIndexes(opts.Indexes)
+	bi, _, closeAll, err := openResults(opts.Indexes, len(opts.Indexes) > 0, opts.DB)
 	if err != nil {
 		return &exitError{code: exitTrouble, err: err}
 	}

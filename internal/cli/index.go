@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -29,17 +30,28 @@ type IndexOptions struct {
 	Progress bool
 	// DB is the decisions database whose confirmed violations the
 	// similar-sentence pass uses as examples (default: the SQLite file
-	// beside the index, read only when it exists).
+	// beside the index, read only when it exists). A postgres:// URL
+	// without --index (IndexGiven false) is where the results go as well.
 	DB string
+	// IndexGiven says --index was given: Dir is then the index even when
+	// DB is a PostgreSQL URL.
+	IndexGiven bool
+	// FromJSONL loads the lines of callqa scan --format jsonl --with-call
+	// from Paths (files or - for standard input) without analyzing.
+	FromJSONL bool
 }
 
 func newIndexCmd(ios *IOStreams, runF func(*IndexOptions) error) *cobra.Command {
 	opts := &IndexOptions{IO: ios}
 	cmd := &cobra.Command{
-		Use:   "index [--index DIR] [--rules PATH]... PATH...",
+		Use:   "index [--index DIR | --db URL] [--rules PATH]... PATH...",
 		Short: "Scan transcripts and store every call and finding in a search index",
 		Long: `Scan transcripts with the same readers and analyzer as scan, and store each
-call and each finding in a Bleve index on disk (default ./callqa.bleve).
+call and each finding in a Bleve index on disk (default ./callqa.bleve), or
+with --db postgres://… and no --index in that PostgreSQL database (the
+reviewers' decisions live there too; the schema is created or migrated
+first, each migration reported on stderr). With --index, --db is only the
+decisions database.
 
 Re-indexing is idempotent: a call whose text and rule-pack versions did not
 change is skipped, a changed one is replaced with its old findings removed.
@@ -47,7 +59,17 @@ Batches are committed as they fill: if the process dies, every committed
 batch is kept and running the command again completes the work. Inputs
 that cannot be read are reported as in scan and never touch the index.
 --rebuild throws the index in DIR away, damaged or not, and builds it anew
-from PATH... (give every source: what is not given is no longer indexed).
+from PATH... (give every source: what is not given is no longer indexed);
+in PostgreSQL it empties the results tables (calls, turns, findings,
+call_tasks), never the decisions.
+
+--from-jsonl loads the lines of callqa scan --format jsonl --with-call
+(files, or - for standard input) as they are, without analyzing them again:
+scan runs as a stateless mapper on many machines, index loads its output.
+A line that is not JSON, or lacks "call" or "rules_version", is reported
+with its file and line and the load goes on. The candidates for review are
+those of the lines: run scan with --similar to queue them as index does
+(with the packs' examples only; scan reads no decisions database).
 
 The similar-sentence pass runs by default (--similar=false: off): agent
 turns no rule flagged that resemble a violation example are stored as
@@ -61,10 +83,16 @@ Exit status: 0 when every input was indexed; 2 when an input failed, the
 index is in use by another process, or the rules did not load.`,
 		Example: `  callqa index calls/
   callqa index --rebuild --index callqa.bleve calls/
-  callqa index --index archive/2026-03.bleve calls/2026-03/`,
+  callqa index --index archive/2026-03.bleve calls/2026-03/
+  callqa index --db postgres://qa@db.internal/callqa calls/
+  callqa scan --format jsonl --with-call --similar calls/ | callqa index --from-jsonl --db postgres://qa@db.internal/callqa -`,
 		Args: requirePaths,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
+			opts.IndexGiven = cmd.Flags().Changed("index")
+			if opts.FromJSONL && len(opts.Rules) > 0 {
+				return flagErrorf("--from-jsonl loads analyzed lines: --rules does not apply (give it to scan)")
+			}
 			if opts.BatchSize < 1 {
 				return flagErrorf("--batch-size must be at least 1")
 			}
@@ -83,11 +111,15 @@ index is in use by another process, or the rules did not load.`,
 	cmd.Flags().IntVar(&opts.BatchSize, "batch-size", index.DefaultBatchSize, "calls per committed batch")
 	cmd.Flags().BoolVar(&opts.Rebuild, "rebuild", false, "throw the index away (a damaged one too) and build it anew from PATH...")
 	cmd.Flags().BoolVar(&opts.Progress, "progress", false, "print a line on stderr after each committed batch")
+	cmd.Flags().BoolVar(&opts.FromJSONL, "from-jsonl", false, "load the lines of callqa scan --format jsonl --with-call from PATH... (files or -) without analyzing")
 	addDBFlag(cmd, &opts.DB)
 	return cmd
 }
 
 func runIndex(opts *IndexOptions) error {
+	if opts.FromJSONL {
+		return runIndexFromJSONL(opts)
+	}
 	var err error
 	so := scannerOptions{Paths: opts.Paths, BatchOptions: opts.BatchOptions, SimilarOptions: opts.SimilarOptions}
 	if opts.Similar {
@@ -102,33 +134,41 @@ func runIndex(opts *IndexOptions) error {
 	if err != nil {
 		return &exitError{code: exitTrouble, err: err}
 	}
-	ix, err := index.Open(opts.Dir, index.Options{
-		BatchSize: opts.BatchSize,
-		Rebuild:   opts.Rebuild,
+	w, where, err := opts.openWriter()
+	if err != nil {
+		return &exitError{code: exitTrouble, err: err}
+	}
+	version := index.RulesVersion(s.set)
+	summary, runErr := s.run(func(res *result.Result) error {
+		_, err := w.Add(res, version)
+		return err
+	})
+	closeErr := w.Close()
+	skipped := ""
+	if len(summary.SkippedFiles) > 0 {
+		skipped = ", skipped " + corpus.SkippedString(summary.SkippedFiles)
+	}
+	printIndexed(opts.IO.Out, where, w.Tally(), summary.InputErrors, skipped)
+	if err := errors.Join(runErr, closeErr); err != nil {
+		return &exitError{code: exitTrouble, err: err}
+	}
+	return checkInputs(opts.IO.ErrOut, summary)
+}
+
+// openWriter opens where the results go (openResultsWriter).
+func (opts *IndexOptions) openWriter() (index.Writer, string, error) {
+	return openResultsWriter(resultsWriterOptions{
+		Dir: opts.Dir, IndexGiven: opts.IndexGiven, DB: opts.DB,
+		BatchSize: opts.BatchSize, Rebuild: opts.Rebuild, ErrOut: opts.IO.ErrOut,
 		OnCommit: func(n int) {
 			if opts.Progress {
 				fmt.Fprintf(opts.IO.ErrOut, "callqa: committed %d calls\n", n)
 			}
 		},
 	})
-	if err != nil {
-		return &exitError{code: exitTrouble, err: err}
-	}
-	version := index.RulesVersion(s.set)
-	summary, runErr := s.run(func(res *result.Result) error {
-		_, err := ix.Add(res, version)
-		return err
-	})
-	closeErr := ix.Close()
-	c := ix.Counts
-	c.Failed = summary.InputErrors
-	skipped := ""
-	if len(summary.SkippedFiles) > 0 {
-		skipped = ", skipped " + corpus.SkippedString(summary.SkippedFiles)
-	}
-	fmt.Fprintf(opts.IO.Out, "%s: %d added, %d updated, %d unchanged, %d failed%s\n", opts.Dir, c.Added, c.Updated, c.Unchanged, c.Failed, skipped)
-	if err := errors.Join(runErr, closeErr); err != nil {
-		return &exitError{code: exitTrouble, err: err}
-	}
-	return checkInputs(opts.IO.ErrOut, summary)
+}
+
+// printIndexed prints the summary line of callqa index.
+func printIndexed(w io.Writer, where string, c index.Counts, failed int, skipped string) {
+	fmt.Fprintf(w, "%s: %d added, %d updated, %d unchanged, %d failed%s\n", where, c.Added, c.Updated, c.Unchanged, failed, skipped)
 }

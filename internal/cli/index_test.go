@@ -63,8 +63,14 @@ func TestNewIndexCmd(t *testing.T) {
 			want: IndexOptions{
 				Paths: []string{"a.txt", "b/"}, Dir: "archive/2026-03.bleve",
 				BatchOptions: BatchOptions{Rules: []string{"team/", "more.yaml"}, Workers: 3, MinASRConfidence: analyzer.DefaultMinASRConfidence}, SimilarOptions: SimilarOptions{Similar: true, SimilarThreshold: similar.DefaultThreshold}, BatchSize: 50, Progress: true,
-				DB: "qa.db",
+				DB: "qa.db", IndexGiven: true,
 			},
+		},
+		{
+			name: "from_jsonl_into_postgres",
+			args: "--from-jsonl --db postgres://qa@db/callqa -",
+			want: IndexOptions{Paths: []string{"-"}, Dir: "callqa.bleve", BatchOptions: BatchOptions{Workers: workers, MinASRConfidence: analyzer.DefaultMinASRConfidence}, SimilarOptions: SimilarOptions{Similar: true, SimilarThreshold: similar.DefaultThreshold}, BatchSize: 500,
+				DB: "postgres://qa@db/callqa", FromJSONL: true},
 		},
 		{
 			name: "similar_off",

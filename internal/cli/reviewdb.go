@@ -12,7 +12,11 @@ import (
 
 // dbFlagUsage is the help of --db, the same on every command that reads
 // or writes the reviewers' decisions.
-const dbFlagUsage = "decisions database: a SQLite `FILE` or a postgres:// URL (default: the SQLite file beside the index, e.g. callqa.review.db beside callqa.bleve)"
+const dbFlagUsage = "decisions database: a SQLite `FILE` or a postgres:// URL (default: the SQLite file beside the index, e.g. callqa.review.db beside callqa.bleve); a postgres:// URL without --index holds the results too, in place of a Bleve index"
+
+// resultsDBFlagUsage is the help of --db on a command that reads results
+// but no decisions (stats).
+const resultsDBFlagUsage = "read the results from this PostgreSQL database (a postgres:// `URL`, as stored by callqa index --db) instead of a Bleve index; not with --index"
 
 // addDBFlag adds --db to a command.
 func addDBFlag(cmd *cobra.Command, db *string) {

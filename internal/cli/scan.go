@@ -10,6 +10,7 @@ import (
 
 	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/corpus"
+	"github.com/callqa/callqa/index"
 	"github.com/callqa/callqa/report"
 	"github.com/callqa/callqa/similar"
 )
@@ -28,6 +29,9 @@ type ScanOptions struct {
 	Explain bool
 	// FailOnViolation makes a violation exit with status 1.
 	FailOnViolation bool
+	// WithCall adds the transcript ("call") and the rules version
+	// ("rules_version") to each jsonl line, for callqa index --from-jsonl.
+	WithCall bool
 	BatchOptions
 	SimilarOptions
 }
@@ -58,12 +62,20 @@ formula (OWASP's advice on CSV injection). --lang zh writes Chinese headers.
 --similar also lists, under "candidates", agent turns no rule flagged that
 resemble a violation example (the similar-sentence pass; never a finding).
 It is off in scan, as it costs about a fifth more CPU; callqa index runs it
-by default and puts the candidates in the reviewers' queue.`,
+by default and puts the candidates in the reviewers' queue.
+
+--with-call (with --format jsonl) adds two fields to each line: "call", the
+transcript as read (its turns with role, label and text; masked as the rest
+unless --no-redact), and "rules_version", the version of the loaded packs.
+callqa index --from-jsonl loads such lines into the index or PostgreSQL
+without analyzing them again, so scan can run as a stateless mapper on many
+machines (JSONL in, JSONL out) and one loader stores the results.`,
 		Example: `  callqa scan calls/
   callqa scan --format jsonl calls/ > results.jsonl
   callqa scan --format csv --lang zh calls/ > results.csv
   callqa scan --rules team-rules/ --explain calls/D0007.txt
-  cat call.txt | callqa scan -`,
+  cat call.txt | callqa scan -
+  callqa scan --format jsonl --with-call --similar calls/ | callqa index --from-jsonl -`,
 		Args: requirePaths,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
@@ -76,6 +88,9 @@ by default and puts the candidates in the reviewers' queue.`,
 			if err := opts.SimilarOptions.check(); err != nil {
 				return err
 			}
+			if opts.WithCall && opts.Format != "jsonl" {
+				return flagErrorf("--with-call goes with --format jsonl")
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -87,6 +102,7 @@ by default and puts the candidates in the reviewers' queue.`,
 	f.StringVar(&opts.Lang, "lang", report.LangEn, "language of the csv headers: en (the column codes) or zh (Chinese)")
 	f.BoolVar(&opts.Explain, "explain", false, "record matches that did not count and why (the table format prints them)")
 	f.BoolVar(&opts.FailOnViolation, "fail-on-violation", false, "exit with status 1 when any violation is found")
+	f.BoolVar(&opts.WithCall, "with-call", false, "add the transcript (\"call\") and the rules version to each jsonl line, for callqa index --from-jsonl")
 	addBatchFlags(cmd, &opts.BatchOptions)
 	// Off by default: the pass costs about a fifth more CPU a scan, and
 	// its candidates are for the review queue, which lives in the index.
@@ -202,7 +218,11 @@ func runScan(opts *ScanOptions) error {
 	if err != nil {
 		return err
 	}
-	w, err := report.NewWithOptions(opts.Format, opts.IO.Out, report.Options{Lang: opts.Lang})
+	ro := report.Options{Lang: opts.Lang, WithCall: opts.WithCall}
+	if opts.WithCall {
+		ro.RulesVersion = index.RulesVersion(sc.set)
+	}
+	w, err := report.NewWithOptions(opts.Format, opts.IO.Out, ro)
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/callqa/callqa/index"
+	"github.com/callqa/callqa/internal/dburl"
 	"github.com/callqa/callqa/internal/reviewidx"
 	"github.com/callqa/callqa/internal/termtab"
 	"github.com/callqa/callqa/lexicon"
@@ -69,10 +70,14 @@ rule flagged that resembles a violation example (callqa index --similar),
 listed under the hit's findings.
 
 --index may be given several times or as a glob (archive/2026-*.bleve):
-the shards are searched together and totals and facets cover all of them.`,
+the shards are searched together and totals and facets cover all of them.
+--db postgres://… without --index searches the results callqa index --db
+stored in that PostgreSQL database (the same flags, the same JSON); with
+--index, --db is only the decisions database that --verdict reads.`,
 		Example: `  callqa search --category threat --team M1-A --from 2026-03-01 --to 2026-03-08
   callqa search 坐牢
-  callqa search --findings --category third_party_disclosure --agent 李娜 --format jsonl`,
+  callqa search --findings --category third_party_disclosure --agent 李娜 --format jsonl
+  callqa search --db postgres://qa@db.internal/callqa --category threat 坐牢`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
@@ -194,21 +199,8 @@ func expandIndexes(list []string) ([]string, error) {
 	return out, nil
 }
 
-// openIndexes opens the shards read-only, as one alias.
-func openIndexes(list []string) (index.Reader, func() error, error) {
-	dirs, err := expandIndexes(list)
-	if err != nil {
-		return nil, nil, err
-	}
-	bi, closeAll, err := index.OpenAlias(dirs)
-	if err != nil {
-		return nil, nil, err
-	}
-	return index.Bleve{Index: bi}, closeAll, nil
-}
-
 func runSearch(opts *SearchOptions) error {
-	bi, closeAll, err := openIndexes(opts.Indexes)
+	bi, _, closeAll, err := openResults(opts.Indexes, len(opts.Indexes) > 0, opts.DB)
 	if err != nil {
 		return &exitError{code: exitTrouble, err: err}
 	}
@@ -315,20 +307,29 @@ type StatsOptions struct {
 	Indexes []string
 	By      string
 	Format  string
+	// DB, a postgres:// URL without --index, is where the results live.
+	DB string
 }
 
 func newStatsCmd(ios *IOStreams, runF func(*StatsOptions) error) *cobra.Command {
 	opts := &StatsOptions{IO: ios}
 	cmd := &cobra.Command{
-		Use:   "stats [--index DIR]... [--by team|agent|month|category]",
+		Use:   "stats [--index DIR | --db URL]... [--by team|agent|month|category]",
 		Short: "Violation counts and pass rate per team, agent, month or category",
-		Args:  cobra.NoArgs,
+		Long: `Count the calls, failed calls and violations per team, agent, month or
+category of the calls stored by callqa index: in the Bleve index of --index
+(default ./callqa.bleve; several or a glob are counted together), or with
+--db postgres://… and no --index in that PostgreSQL database.`,
+		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			if !slices.Contains(index.StatsBy, opts.By) {
 				return flagErrorf("invalid --by %q (want one of %s)", opts.By, strings.Join(index.StatsBy, ", "))
 			}
 			if !slices.Contains([]string{"table", "json"}, opts.Format) {
 				return flagErrorf("invalid --format %q (want table or json)", opts.Format)
+			}
+			if opts.DB != "" && (len(opts.Indexes) > 0 || !dburl.IsURL(opts.DB)) {
+				return flagErrorf("--db: stats reads the results of a postgres:// URL, without --index (it reads no decisions)")
 			}
 			if runF != nil {
 				return runF(opts)
@@ -339,11 +340,12 @@ func newStatsCmd(ios *IOStreams, runF func(*StatsOptions) error) *cobra.Command 
 	cmd.Flags().StringArrayVar(&opts.Indexes, "index", nil, "index `DIR` or glob (repeatable; default "+index.DefaultDir+")")
 	cmd.Flags().StringVar(&opts.By, "by", "team", "group by team, agent, month or category")
 	cmd.Flags().StringVarP(&opts.Format, "format", "f", "table", "output: table or json")
+	cmd.Flags().StringVar(&opts.DB, "db", "", resultsDBFlagUsage)
 	return cmd
 }
 
 func runStats(opts *StatsOptions) error {
-	bi, closeAll, err := openIndexes(opts.Indexes)
+	bi, _, closeAll, err := openResults(opts.Indexes, len(opts.Indexes) > 0, opts.DB)
 	if err != nil {
 		return &exitError{code: exitTrouble, err: err}
 	}

@@ -85,7 +85,7 @@ type ServeOptions struct {
 func newServeCmd(ios *IOStreams, runF func(*ServeOptions) error) *cobra.Command {
 	opts := &ServeOptions{IO: ios}
 	cmd := &cobra.Command{
-		Use:   "serve --index DIR [--addr 127.0.0.1:8080] [--token-file FILE] [--users FILE] [--db FILE|URL]",
+		Use:   "serve [--index DIR | --db URL] [--addr 127.0.0.1:8080] [--token-file FILE] [--users FILE] [--db FILE|URL]",
 		Short: "Serve the web console and JSON API over the index",
 		Long: `Serve the supervisors' web console over an index built by callqa index:
 search with filters, facets and highlights; each call as a conversation with
@@ -93,7 +93,11 @@ its violations marked, its score and hints; an analyze page where a pasted
 transcript is checked at once without being indexed; a dashboard. The same
 functions answer as JSON under /api/ (see docs/api.md).
 
-The index is opened read-only. By default the server listens on 127.0.0.1
+The index is opened read-only; calls that callqa index adds meanwhile show
+up within seconds. With --db postgres://… and no --index, serve answers
+from the results callqa index --db stored in that PostgreSQL database (always
+current; several servers can share it), and the decisions go to the same
+database. By default the server listens on 127.0.0.1
 only. Listening on any other address needs an access token of at least 16
 characters, read from --token-file or the CALLQA_TOKEN environment variable:
 API clients send "Authorization: Bearer TOKEN", browsers sign in once.
@@ -117,7 +121,8 @@ callqa index, holds the index), the users file or the rules do not load or
 the address is refused.`,
 		Example: `  callqa serve --index callqa.bleve
   callqa serve --index 'archive/2026-*.bleve' --addr 127.0.0.1:9000
-  CALLQA_TOKEN=$(cat /etc/callqa/token) callqa serve --index callqa.bleve --addr 0.0.0.0:8080`,
+  CALLQA_TOKEN=$(cat /etc/callqa/token) callqa serve --index callqa.bleve --addr 0.0.0.0:8080
+  CALLQA_TOKEN=$(cat /etc/callqa/token) callqa serve --db postgres://qa@db.internal/callqa --addr 0.0.0.0:8080`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if _, err := parseSize(opts.MaxBody); err != nil {
@@ -210,15 +215,11 @@ func runServe(opts *ServeOptions) error {
 	if err != nil {
 		return trouble(err)
 	}
-	live, err := index.OpenLive(dirs, time.Second)
+	bi, live, closeResults, err := openServed(opts, dirs)
 	if err != nil {
-		if errors.Is(err, index.ErrLocked) {
-			err = fmt.Errorf("%w (callqa index?): wait until it is done, then start serve again; once serve is up, callqa index can run beside it", err)
-		}
 		return trouble(err)
 	}
-	defer live.Close()
-	bi := index.Bleve{Index: live.Index()}
+	defer closeResults()
 	ctxOpen, cancelOpen := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancelOpen()
 	store, err := openReview(ctxOpen, opts.DB, dirs[0])
@@ -287,17 +288,21 @@ func runServe(opts *ServeOptions) error {
 
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(l) }()
-	every := opts.refreshEvery
-	if every <= 0 {
-		every = liveRefresh
+	if live != nil {
+		// A database is always current; a Bleve index is looked at for
+		// the calls callqa index commits beside serve.
+		every := opts.refreshEvery
+		if every <= 0 {
+			every = liveRefresh
+		}
+		refreshed := make(chan struct{})
+		stopRefresh := make(chan struct{})
+		go func() {
+			defer close(refreshed)
+			refresh(live, every, stopRefresh, logger)
+		}()
+		defer func() { close(stopRefresh); <-refreshed }()
 	}
-	refreshed := make(chan struct{})
-	stopRefresh := make(chan struct{})
-	go func() {
-		defer close(refreshed)
-		refresh(live, every, stopRefresh, logger)
-	}()
-	defer func() { close(stopRefresh); <-refreshed }()
 	select {
 	case err := <-served:
 		return trouble(err)
@@ -310,6 +315,24 @@ func runServe(opts *ServeOptions) error {
 	}
 	fmt.Fprintln(opts.IO.Out, "callqa: stopped")
 	return nil
+}
+
+// openServed opens the results serve answers from: the PostgreSQL
+// database of --db when it holds them (resultsInDB; live is then nil),
+// else the Bleve indexes in dirs, refreshed as callqa index commits (live).
+func openServed(opts *ServeOptions, dirs []string) (r index.Reader, live *index.Live, closeAll func() error, err error) {
+	if resultsInDB(len(opts.Indexes) > 0, opts.DB) {
+		r, _, closeAll, err := openResults(opts.Indexes, false, opts.DB)
+		return r, nil, closeAll, err
+	}
+	live, err = index.OpenLive(dirs, time.Second)
+	if err != nil {
+		if errors.Is(err, index.ErrLocked) {
+			err = fmt.Errorf("%w (callqa index?): wait until it is done, then start serve again; once serve is up, callqa index can run beside it", err)
+		}
+		return nil, nil, nil, err
+	}
+	return index.Bleve{Index: live.Index()}, live, live.Close, nil
 }
 
 // displayAddr turns a listening address into one a browser can open:

@@ -95,6 +95,10 @@ again with other rules) has no decision: it is left out and counted in a
 warning. --format decisions writes every decision (review.Decision) as a
 JSON line, the input of callqa backtest --decisions.
 
+With --db postgres://… and no --index, the calls are read from that
+PostgreSQL database (stored by callqa index --db), as are the decisions;
+with --index, --db is only the decisions database.
+
 Exit status: 0, or 2 when the index or the database cannot be read.`,
 		Example: `  callqa verdicts export --calls reviewed.jsonl -o gold.jsonl
   callqa verdicts export --team M1-A --since 2026-11-01 -o gold-m1a.jsonl
@@ -225,7 +229,7 @@ func runVerdictsExport(opts *VerdictsOptions) error {
 		}
 		return troubleErr(closeOut())
 	}
-	bi, closeIdx, err := openIndexes(opts.Indexes)
+	bi, _, closeIdx, err := openResults(opts.Indexes, len(opts.Indexes) > 0, opts.DB)
 	if err != nil {
 		return troubleErr(err)
 	}
