@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"sort"
 	"time"
 
@@ -55,20 +56,27 @@ func (db *DB) Add(res *result.Result, rulesVersion string) (index.Outcome, error
 func (db *DB) Tally() index.Counts { return db.counts }
 
 // commitAttempts is how often a batch is tried when another writer
-// stored one of its calls at the same moment.
-const commitAttempts = 3
+// stored one of its calls at the same moment (or the two deadlocked):
+// each retry sees what the other committed, so two writers loading the
+// same calls at once end with each call once.
+const commitAttempts = 10
 
 // Flush commits the pending batch in one transaction. Once it returns
 // nil, the batch is in the database; when it fails, nothing of the batch
-// is, and running the load again completes it.
+// is (unless the connection was lost at the commit itself, when the
+// message says so), and running the load again completes it.
 func (db *DB) Flush() error {
 	if len(db.batch) == 0 {
 		return nil
 	}
 	var err error
+	var atCommit bool
 	for attempt := 0; attempt < commitAttempts; attempt++ {
+		if attempt > 0 {
+			time.Sleep(retryPause(attempt))
+		}
 		var c index.Counts
-		if c, err = db.commitBatch(context.Background()); err == nil {
+		if c, atCommit, err = db.commitBatch(context.Background()); err == nil {
 			db.counts.Added += c.Added
 			db.counts.Updated += c.Updated
 			db.counts.Unchanged += c.Unchanged
@@ -85,9 +93,20 @@ func (db *DB) Flush() error {
 	}
 	n := len(db.batch)
 	db.batch, db.inBatch = db.batch[:0], map[string]int{}
-	return &Error{Where: db.where, Err: err, text: fmt.Sprintf(
-		"committing a batch of %d calls failed, and none of them was stored (%d calls were committed before it); run the same command again to complete the load: %s",
-		n, db.commits, cleanDriverErr(err, db.url))}
+	stored := "none of them was stored"
+	var pe *pgconn.PgError
+	if atCommit && !errors.As(err, &pe) {
+		stored = "the connection was lost as it committed, so whether it was stored is not known"
+	}
+	return &Error{Where: db.where, Doing: fmt.Sprintf("committing a batch of %d calls", n), Err: err, text: fmt.Sprintf(
+		"%s (%d calls were committed before it); run the same command again to complete the load: %s",
+		stored, db.commits, cleanDriverErr(err, db.url))}
+}
+
+// retryPause is the wait before another attempt at a batch: growing,
+// with jitter so that two writers do not meet again in step.
+func retryPause(attempt int) time.Duration {
+	return time.Duration(attempt)*10*time.Millisecond + time.Duration(rand.IntN(20))*time.Millisecond
 }
 
 // retryable tells a conflict with another writer (a call both stored at
@@ -103,13 +122,22 @@ func retryable(err error) bool {
 // commitBatch writes the batch: it locks the rows of the batch's calls
 // already stored, leaves alone those with the same hash and rules version,
 // deletes the rows of the others and copies in the new ones.
-func (db *DB) commitBatch(ctx context.Context) (index.Counts, error) {
-	var c index.Counts
+// atCommit tells an error of the commit itself.
+func (db *DB) commitBatch(ctx context.Context) (c index.Counts, atCommit bool, err error) {
 	tx, err := db.pool.Begin(ctx)
 	if err != nil {
-		return c, err
+		return c, false, err
 	}
 	defer tx.Rollback(ctx)
+	if c, err = db.writeBatch(ctx, tx); err != nil {
+		return c, false, err
+	}
+	return c, true, tx.Commit(ctx)
+}
+
+// writeBatch writes the batch in tx.
+func (db *DB) writeBatch(ctx context.Context, tx pgx.Tx) (index.Counts, error) {
+	var c index.Counts
 	ids := make([]string, len(db.batch))
 	for i, p := range db.batch {
 		ids[i] = p.res.CallID
@@ -188,7 +216,7 @@ func (db *DB) commitBatch(ctx context.Context) (index.Counts, error) {
 			return c, err
 		}
 	}
-	return c, tx.Commit(ctx)
+	return c, nil
 }
 
 var (
