@@ -88,7 +88,7 @@ func TestKillDuringLoad(t *testing.T) {
 
 	// Each round stores the calls under other rules, so that every batch
 	// replaces stored calls: a kill finds batches deleting and copying.
-	for round := range 5 {
+	for round := range 4 {
 		rules := fmt.Sprintf("crash_round@%d", round)
 		cmd, out := startLoader(t, url, rules)
 		acked, done := 0, false

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"sort"
 	"time"
@@ -100,7 +101,17 @@ func (db *DB) Flush() error {
 	}
 	return &Error{Where: db.where, Doing: fmt.Sprintf("committing a batch of %d calls", n), Err: err, text: fmt.Sprintf(
 		"%s (%d calls were committed before it); run the same command again to complete the load: %s",
-		stored, db.commits, cleanDriverErr(err, db.url))}
+		stored, db.commits, db.driverText(err))}
+}
+
+// driverText is the driver's error on one line without the password; a
+// connection cut off (the server stopped or crashed) says so.
+func (db *DB) driverText(err error) string {
+	text := cleanDriverErr(err, db.url)
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || errors.Is(err, pgconn.ErrConnClosed) {
+		text = "the server closed the connection (" + text + ")"
+	}
+	return text
 }
 
 // retryPause is the wait before another attempt at a batch: growing,
