@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/callqa/callqa/corpus"
 	"github.com/callqa/callqa/index"
 	"github.com/callqa/callqa/internal/pgtest"
 	"github.com/callqa/callqa/pgindex"
@@ -368,4 +370,46 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// A turn longer than a tsvector holds: PostgreSQL keeps positions up to
+// 16,383, 256 of them a word, and words up to 2,046 bytes; the rows keep
+// what fits (the first positions of each word) and every word's span.
+func TestWriterLongTurn(t *testing.T) {
+	url := pgtest.NewDatabase(t)
+	a, version := writerSetup(t)
+	long := strings.Repeat("x", 3000)
+	text := "# call_id: LONG1\n# agent: 赵强\n# team: M1-A\n# started_at: 2026-03-02T10:00:00+08:00\n" +
+		"坐席：您好，请问是刘洋吗？\n" +
+		"客户：" + strings.Repeat("我们还款 ", 9000) + long + " 好的\n"
+	c, err := corpus.ReadText("LONG1.txt", text)
+	require.NoError(t, err)
+	r := a.Analyze(c)
+	db := openWriter(t, url, pgindex.Options{})
+	load(t, db, version, []*result.Result{r})
+	checkComplete(t, db)
+
+	var words pgtype.TSVector
+	var sp []int32
+	require.NoError(t, db.Pool().QueryRow(context.Background(),
+		`SELECT words, spans FROM turns WHERE call_id = 'LONG1' AND turn = 2`).Scan(&words, &sp))
+	ws, err := index.Words(r.Call.Turns[1].Text)
+	require.NoError(t, err)
+	require.Greater(t, len(ws), 16383)
+	assert.Len(t, sp, 2*len(ws), "every word has its span")
+	want := map[string][]int{}
+	for i, w := range ws {
+		p := min(i+1, 16383)
+		ps := want[w.Term]
+		if len(w.Term) > 2046 || len(ps) == 256 || (len(ps) > 0 && ps[len(ps)-1] >= p) {
+			continue
+		}
+		want[w.Term] = append(ps, p)
+	}
+	delete(want, long)
+	got := positions(words)
+	assert.Equal(t, want, got)
+	assert.Len(t, got["我们"], 256)
+	assert.NotContains(t, got, long)
+	assert.Equal(t, []int{16383}, got["好"], "words past the last position are at the last")
 }
