@@ -28,6 +28,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -101,9 +102,15 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 	if opts.QueryTimeout <= 0 {
 		opts.QueryTimeout = 60 * time.Second
 	}
+	if dburl.HasRawAt(url) {
+		return nil, fmt.Errorf("%s: not a valid PostgreSQL URL: write an @ in the user name or password as %%40", where)
+	}
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
-		return nil, fmt.Errorf("%s: not a valid PostgreSQL URL: %s", where, dburl.Clean(err, url))
+		return nil, fmt.Errorf("%s: not a valid PostgreSQL URL: %s", where, parseProblem(err, url))
+	}
+	if cfg.ConnConfig.ConnectTimeout <= 0 {
+		cfg.ConnConfig.ConnectTimeout = connectTimeout
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
@@ -148,6 +155,20 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 		}
 	}
 	return db, nil
+}
+
+// connectTimeout bounds each connection attempt when the URL sets no
+// connect_timeout: a server that does not answer is an error, not a hang.
+const connectTimeout = 15 * time.Second
+
+// quotedURL is the driver's "cannot parse `URL`: " before what is wrong
+// with a URL: the message names the database already.
+var quotedURL = regexp.MustCompile("^cannot parse `[^`]*`: ")
+
+// parseProblem is what the driver found wrong with a URL, on one line and
+// without the URL (and so its password).
+func parseProblem(err error, url string) string {
+	return quotedURL.ReplaceAllString(dburl.Clean(err, url), "")
 }
 
 // Where names the database, without its password.

@@ -5,7 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"math/rand/v2"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -55,20 +59,27 @@ func (db *DB) Add(res *result.Result, rulesVersion string) (index.Outcome, error
 func (db *DB) Tally() index.Counts { return db.counts }
 
 // commitAttempts is how often a batch is tried when another writer
-// stored one of its calls at the same moment.
-const commitAttempts = 3
+// stored one of its calls at the same moment (or the two deadlocked):
+// each retry sees what the other committed, so two writers loading the
+// same calls at once end with each call once.
+const commitAttempts = 10
 
 // Flush commits the pending batch in one transaction. Once it returns
 // nil, the batch is in the database; when it fails, nothing of the batch
-// is, and running the load again completes it.
+// is (unless the connection was lost at the commit itself, when the
+// message says so), and running the load again completes it.
 func (db *DB) Flush() error {
 	if len(db.batch) == 0 {
 		return nil
 	}
 	var err error
+	var atCommit bool
 	for attempt := 0; attempt < commitAttempts; attempt++ {
+		if attempt > 0 {
+			time.Sleep(retryPause(attempt))
+		}
 		var c index.Counts
-		if c, err = db.commitBatch(context.Background()); err == nil {
+		if c, atCommit, err = db.commitBatch(context.Background()); err == nil {
 			db.counts.Added += c.Added
 			db.counts.Updated += c.Updated
 			db.counts.Unchanged += c.Unchanged
@@ -85,9 +96,30 @@ func (db *DB) Flush() error {
 	}
 	n := len(db.batch)
 	db.batch, db.inBatch = db.batch[:0], map[string]int{}
-	return &Error{Where: db.where, Err: err, text: fmt.Sprintf(
-		"committing a batch of %d calls failed, and none of them was stored (%d calls were committed before it); run the same command again to complete the load: %s",
-		n, db.commits, cleanDriverErr(err, db.url))}
+	stored := "none of them was stored"
+	var pe *pgconn.PgError
+	if atCommit && !errors.As(err, &pe) {
+		stored = "the connection was lost as it committed, so whether it was stored is not known"
+	}
+	return &Error{Where: db.where, Doing: fmt.Sprintf("committing a batch of %d calls", n), Err: err, text: fmt.Sprintf(
+		"%s (%d calls were committed before it); run the same command again to complete the load: %s",
+		stored, db.commits, db.driverText(err))}
+}
+
+// driverText is the driver's error on one line without the password; a
+// connection cut off (the server stopped or crashed) says so.
+func (db *DB) driverText(err error) string {
+	text := cleanDriverErr(err, db.url)
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || errors.Is(err, pgconn.ErrConnClosed) {
+		text = "the server closed the connection (" + text + ")"
+	}
+	return text
+}
+
+// retryPause is the wait before another attempt at a batch: growing,
+// with jitter so that two writers do not meet again in step.
+func retryPause(attempt int) time.Duration {
+	return time.Duration(attempt)*10*time.Millisecond + time.Duration(rand.IntN(20))*time.Millisecond
 }
 
 // retryable tells a conflict with another writer (a call both stored at
@@ -103,13 +135,22 @@ func retryable(err error) bool {
 // commitBatch writes the batch: it locks the rows of the batch's calls
 // already stored, leaves alone those with the same hash and rules version,
 // deletes the rows of the others and copies in the new ones.
-func (db *DB) commitBatch(ctx context.Context) (index.Counts, error) {
-	var c index.Counts
+// atCommit tells an error of the commit itself.
+func (db *DB) commitBatch(ctx context.Context) (c index.Counts, atCommit bool, err error) {
 	tx, err := db.pool.Begin(ctx)
 	if err != nil {
-		return c, err
+		return c, false, err
 	}
 	defer tx.Rollback(ctx)
+	if c, err = db.writeBatch(ctx, tx); err != nil {
+		return c, false, err
+	}
+	return c, true, tx.Commit(ctx)
+}
+
+// writeBatch writes the batch in tx.
+func (db *DB) writeBatch(ctx context.Context, tx pgx.Tx) (index.Counts, error) {
+	var c index.Counts
 	ids := make([]string, len(db.batch))
 	for i, p := range db.batch {
 		ids[i] = p.res.CallID
@@ -158,24 +199,23 @@ func (db *DB) commitBatch(ctx context.Context) (index.Counts, error) {
 		}
 	}
 	if len(write) > 0 {
-		r, err := buildRows(write)
-		if err != nil {
-			return c, err
-		}
+		b := newBatchRows(write)
 		for _, t := range []struct {
 			name string
 			cols []string
-			rows [][]any
+			rows int
+			make func(i int) ([][]any, error)
 		}{
-			{"calls", callColumns, r.calls},
-			{"turns", turnColumns, r.turns},
-			{"findings", findingColumns, r.findings},
-			{"call_tasks", taskColumns, r.tasks},
+			{"calls", callColumns, len(write), b.callRow},
+			{"turns", turnColumns, b.turns, b.turnRows},
+			{"findings", findingColumns, b.findings, b.findingRows},
+			{"call_tasks", taskColumns, b.tasks, b.taskRows},
 		} {
-			if len(t.rows) == 0 {
+			if t.rows == 0 {
 				continue
 			}
-			if _, err := tx.CopyFrom(ctx, pgx.Identifier{t.name}, t.cols, pgx.CopyFromRows(t.rows)); err != nil {
+			src := &rowSource{calls: write, make: t.make}
+			if _, err := tx.CopyFrom(ctx, pgx.Identifier{t.name}, t.cols, src); err != nil {
 				return c, err
 			}
 		}
@@ -188,7 +228,7 @@ func (db *DB) commitBatch(ctx context.Context) (index.Counts, error) {
 			return c, err
 		}
 	}
-	return c, tx.Commit(ctx)
+	return c, nil
 }
 
 var (
@@ -202,33 +242,87 @@ var (
 	taskColumns = []string{"call_id", "kind", "code", "covered", "turns", "rules"}
 )
 
-// tableRows are the rows of a batch, table by table.
-type tableRows struct {
-	calls, turns, findings, tasks [][]any
+// batchRows makes the rows of a batch's calls, table by table, as COPY
+// asks for them: the driver encodes and sends rows in chunks, so the
+// server stores one chunk while the next is made (segmenting turns is most
+// of the writer's work). The calls go first, then their turns, findings
+// and tasks: the findings reuse the words of their turns.
+type batchRows struct {
+	write                  []pending
+	meta                   []callMeta
+	turnWords              [][][]word // per call, per turn
+	turns, findings, tasks int        // rows to come, to skip an empty table
 }
 
-func buildRows(batch []pending) (*tableRows, error) {
-	r := &tableRows{}
-	for _, p := range batch {
-		if err := r.add(p); err != nil {
-			return nil, fmt.Errorf("call %s: %w", p.res.CallID, err)
+// callMeta is what a call's findings copy from the call.
+type callMeta struct {
+	started    any // time.Time or nil
+	month, day string
+}
+
+func newBatchRows(write []pending) *batchRows {
+	b := &batchRows{write: write, meta: make([]callMeta, len(write)), turnWords: make([][][]word, len(write))}
+	for _, p := range write {
+		res := p.res
+		if res.Call != nil {
+			b.turns += len(res.Call.Turns)
 		}
+		for _, f := range res.Findings {
+			if isFinding(f) {
+				b.findings++ // at most: repeats of a turn and category are dropped
+			}
+		}
+		b.tasks += len(res.Tasks) + len(res.Steps) + len(res.Required)
 	}
-	return r, nil
+	return b
 }
 
-// add appends the rows of one call. What goes where mirrors the Bleve
-// index's documents: findings are the violations and customer abuse, one
-// per turn and category (a later one replacing an earlier), and the
-// call's categories are its violation categories.
-func (r *tableRows) add(p pending) error {
-	res := p.res
-	var started any
-	month, day := "", ""
-	if t, err := time.Parse(time.RFC3339, res.StartedAt); err == nil {
-		started = t
-		month, day = t.Format("2006-01"), t.Format("2006-01-02")
+// rowSource feeds COPY the rows make gives for each call in turn.
+type rowSource struct {
+	calls []pending
+	make  func(i int) ([][]any, error)
+	next  int
+	rows  [][]any
+	row   []any
+	err   error
+}
+
+func (s *rowSource) Next() bool {
+	for len(s.rows) == 0 {
+		if s.err != nil || s.next >= len(s.calls) {
+			return false
+		}
+		s.rows, s.err = s.make(s.next)
+		if s.err != nil {
+			s.err = fmt.Errorf("call %s: %w", s.calls[s.next].res.CallID, s.err)
+			return false
+		}
+		s.next++
 	}
+	s.row, s.rows = s.rows[0], s.rows[1:]
+	return true
+}
+
+func (s *rowSource) Values() ([]any, error) { return s.row, nil }
+
+func (s *rowSource) Err() error { return s.err }
+
+// isFinding tells the findings stored as rows: as in the Bleve index, the
+// violations and customer abuse.
+func isFinding(f result.Finding) bool {
+	return result.IsViolation(f.Category) || f.Category == result.CategoryCustomerAbuse
+}
+
+// callRow is the calls row of call i. Its categories are the violation
+// categories of its findings.
+func (b *batchRows) callRow(i int) ([][]any, error) {
+	p := b.write[i]
+	res := p.res
+	var m callMeta
+	if t, err := time.Parse(time.RFC3339, res.StartedAt); err == nil {
+		m = callMeta{started: t, month: t.Format("2006-01"), day: t.Format("2006-01-02")}
+	}
+	b.meta[i] = m
 	cats, tasks := []string{}, []string{}
 	seen := map[string]bool{}
 	review := false
@@ -237,7 +331,7 @@ func (r *tableRows) add(p pending) error {
 			seen[f.Category] = true
 			cats = append(cats, f.Category)
 		}
-		if f.NeedsReview && (result.IsViolation(f.Category) || f.Category == result.CategoryCustomerAbuse) {
+		if f.NeedsReview && isFinding(f) {
 			review = true
 		}
 	}
@@ -250,52 +344,84 @@ func (r *tableRows) add(p pending) error {
 	sort.Strings(tasks)
 	stored, err := json.Marshal(res)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	givenParty := ""
-	var turnWords [][]word
+	givenParty, turns := "", 0
 	if res.Call != nil {
-		givenParty = res.Call.Party
-		for i, t := range res.Call.Turns {
-			ws, err := segment(t.Text)
-			if err != nil {
-				return err
-			}
-			turnWords = append(turnWords, ws)
-			r.turns = append(r.turns, []any{res.CallID, int32(i + 1), string(t.Role), t.Label, t.Text,
-				tsvector(ws, 0, nil), spans(ws)})
-		}
+		givenParty, turns = res.Call.Party, len(res.Call.Turns)
 	}
-	r.calls = append(r.calls, []any{res.CallID, p.hash, p.rulesVersion, res.Source, res.Agent, res.Team,
-		res.Kind, res.Party, givenParty, started, res.StartedAt, month, day, int32(res.Score), res.Pass,
-		cats, tasks, review, len(res.Candidates) > 0, int32(len(turnWords)), string(stored)})
+	return [][]any{{res.CallID, p.hash, p.rulesVersion, res.Source, res.Agent, res.Team,
+		res.Kind, res.Party, givenParty, m.started, res.StartedAt, m.month, m.day, int32(res.Score), res.Pass,
+		cats, tasks, review, len(res.Candidates) > 0, int32(turns), string(stored)}}, nil
+}
 
-	last := map[[2]string]int{} // (turn, category) → row index in r.findings
+// turnRows are the turns rows of call i, with their words.
+func (b *batchRows) turnRows(i int) ([][]any, error) {
+	res := b.write[i].res
+	if res.Call == nil {
+		return nil, nil
+	}
+	rows := make([][]any, 0, len(res.Call.Turns))
+	words := make([][]word, 0, len(res.Call.Turns))
+	for n, t := range res.Call.Turns {
+		ws, err := segment(t.Text)
+		if err != nil {
+			return nil, err
+		}
+		words = append(words, ws)
+		rows = append(rows, []any{res.CallID, int32(n + 1), string(t.Role), t.Label, t.Text,
+			tsvector(ws, nil), spans(ws)})
+	}
+	b.turnWords[i] = words
+	return rows, nil
+}
+
+// findingRows are the findings rows of call i: one per turn and
+// category, a later finding replacing an earlier one, as in the Bleve
+// index. They reuse the words of the turns (turnRows ran before).
+func (b *batchRows) findingRows(i int) ([][]any, error) {
+	res, m, turnWords := b.write[i].res, b.meta[i], b.turnWords[i]
+	var rows [][]any
+	last := map[findingKey]int{} // → position in rows
 	for _, f := range res.Findings {
-		if !result.IsViolation(f.Category) && f.Category != result.CategoryCustomerAbuse {
+		if !isFinding(f) {
 			continue
 		}
 		var textWords []word
+		var err error
 		if f.Turn >= 1 && f.Turn <= len(turnWords) && res.Call.Turns[f.Turn-1].Text == f.Text {
 			textWords = turnWords[f.Turn-1]
 		} else if textWords, err = segment(f.Text); err != nil {
-			return err
+			return nil, err
 		}
 		matchWords, err := segment(f.Match)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		row := []any{res.CallID, int32(f.Turn), f.Category, f.Severity, f.Rule, f.Speaker, f.Match, f.Text,
 			int32(f.Start), int32(f.End), f.PackVersion, f.NeedsReview, f.ReviewReason, res.Agent, res.Team,
-			res.Party, month, day, started, res.StartedAt, tsvector(textWords, 0, matchWords)}
-		key := [2]string{fmt.Sprint(f.Turn), f.Category}
-		if i, ok := last[key]; ok {
-			r.findings[i] = row
+			res.Party, m.month, m.day, m.started, res.StartedAt, tsvector(textWords, matchWords)}
+		key := findingKey{f.Turn, f.Category}
+		if n, ok := last[key]; ok {
+			rows[n] = row
 			continue
 		}
-		last[key] = len(r.findings)
-		r.findings = append(r.findings, row)
+		last[key] = len(rows)
+		rows = append(rows, row)
 	}
+	return rows, nil
+}
+
+type findingKey struct {
+	turn     int
+	category string
+}
+
+// taskRows are the call_tasks rows of call i: its tasks, steps and
+// required items, each in code order.
+func (b *batchRows) taskRows(i int) ([][]any, error) {
+	res := b.write[i].res
+	var rows [][]any
 	for _, k := range []struct {
 		kind string
 		cov  map[string]result.Coverage
@@ -315,10 +441,10 @@ func (r *tableRows) add(p pending) error {
 			if rules == nil {
 				rules = []string{}
 			}
-			r.tasks = append(r.tasks, []any{res.CallID, k.kind, code, cv.Covered, turns, rules})
+			rows = append(rows, []any{res.CallID, k.kind, code, cv.Covered, turns, rules})
 		}
 	}
-	return nil
+	return rows, nil
 }
 
 // word is one segmented word: its normalized term and byte offsets.
@@ -351,36 +477,40 @@ const (
 	maxLexeme    = 2046
 )
 
-// tsvector is the words at positions from 1 (after an offset), then the
-// words of more one position further on, so that no phrase runs from the
-// first into the second.
-func tsvector(ws []word, offset int, more []word) pgtype.TSVector {
-	positions := map[string][]pgtype.TSVectorPosition{}
-	var order []string
-	add := func(term string, pos int) {
-		if term == "" || len(term) > maxLexeme {
-			return
-		}
-		pos = min(pos, maxPosition)
-		ps, ok := positions[term]
-		if !ok {
-			order = append(order, term)
-		}
-		if len(ps) >= maxPositions || (len(ps) > 0 && int(ps[len(ps)-1].Position) >= pos) {
-			return
-		}
-		positions[term] = append(ps, pgtype.TSVectorPosition{Position: uint16(pos)})
+// tsvector is the words at positions from 1, then the words of more one
+// position further on, so that no phrase runs from the first into the
+// second. Its lexemes are in byte order, as PostgreSQL keeps them.
+func tsvector(ws []word, more []word) pgtype.TSVector {
+	type entry struct {
+		term string
+		pos  int
 	}
+	entries := make([]entry, 0, len(ws)+len(more))
 	for i, w := range ws {
-		add(w.term, offset+i+1)
+		entries = append(entries, entry{w.term, i + 1})
 	}
 	for i, w := range more {
-		add(w.term, offset+len(ws)+2+i)
+		entries = append(entries, entry{w.term, len(ws) + 2 + i})
 	}
-	sort.Strings(order)
-	v := pgtype.TSVector{Valid: true, Lexemes: make([]pgtype.TSVectorLexeme, len(order))}
-	for i, term := range order {
-		v.Lexemes[i] = pgtype.TSVectorLexeme{Word: term, Positions: positions[term]}
+	// Stable: a word's positions stay in order.
+	slices.SortStableFunc(entries, func(a, b entry) int { return strings.Compare(a.term, b.term) })
+	v := pgtype.TSVector{Valid: true}
+	positions := make([]pgtype.TSVectorPosition, 0, len(entries))
+	for i := 0; i < len(entries); {
+		term, from := entries[i].term, len(positions)
+		for ; i < len(entries) && entries[i].term == term; i++ {
+			pos := min(entries[i].pos, maxPosition)
+			n := len(positions) - from
+			if n >= maxPositions || (n > 0 && int(positions[len(positions)-1].Position) >= pos) {
+				continue
+			}
+			positions = append(positions, pgtype.TSVectorPosition{Position: uint16(pos)})
+		}
+		if term == "" || len(term) > maxLexeme {
+			positions = positions[:from]
+			continue
+		}
+		v.Lexemes = append(v.Lexemes, pgtype.TSVectorLexeme{Word: term, Positions: positions[from:len(positions):len(positions)]})
 	}
 	return v
 }
