@@ -75,7 +75,12 @@ func loadJSONL(ios *IOStreams, path string, w index.Writer) (loaded, failed int,
 	}
 	br := bufio.NewReaderSize(r, 1<<20)
 	for n := 1; ; n++ {
-		line, readErr := br.ReadBytes('\n')
+		line, readErr := readLine(br, maxMappedLine)
+		if errors.Is(readErr, errLongLine) {
+			printError(ios.ErrOut, &corpus.ParseError{Path: path, Line: n, Err: readErr})
+			failed++
+			continue
+		}
 		if len(bytes.TrimSpace(line)) > 0 {
 			res, version, perr := parseMappedLine(path, n, line)
 			if perr != nil {
@@ -94,6 +99,34 @@ func loadJSONL(ios *IOStreams, path string, w index.Writer) (loaded, failed int,
 		if readErr != nil {
 			printError(ios.ErrOut, &corpus.ParseError{Path: path, Line: n, Err: readErr})
 			return loaded, failed + 1, nil
+		}
+	}
+}
+
+// maxMappedLine is the longest line --from-jsonl reads: a call of ten
+// thousand turns takes a few megabytes.
+const maxMappedLine = 64 << 20
+
+var errLongLine = fmt.Errorf("line longer than %d MiB: not a line of callqa scan --format jsonl --with-call", maxMappedLine>>20)
+
+// readLine reads one line (with its newline) of at most limit bytes; a
+// longer one is read to its end and thrown away, and gives errLongLine.
+func readLine(br *bufio.Reader, limit int) ([]byte, error) {
+	var line []byte
+	for {
+		part, err := br.ReadSlice('\n')
+		if len(line)+len(part) > limit {
+			for errors.Is(err, bufio.ErrBufferFull) {
+				_, err = br.ReadSlice('\n')
+			}
+			if err != nil && err != io.EOF {
+				return nil, err
+			}
+			return nil, errLongLine
+		}
+		line = append(line, part...)
+		if !errors.Is(err, bufio.ErrBufferFull) {
+			return line, err
 		}
 	}
 }
