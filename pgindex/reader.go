@@ -30,8 +30,22 @@ type sqlQuery struct {
 	args []any
 }
 
-// arg adds a parameter and returns its placeholder.
+// arg adds a parameter and returns its placeholder. PostgreSQL refuses
+// text that is not UTF-8, which the Bleve index takes and matches nothing
+// with (everything stored is UTF-8): such bytes become U+FFFD, which
+// matches nothing stored either, unless a stored value holds U+FFFD just
+// there.
 func (s *sqlQuery) arg(v any) string {
+	switch x := v.(type) {
+	case string:
+		v = strings.ToValidUTF8(x, "\uFFFD")
+	case []string:
+		valid := make([]string, len(x))
+		for i, e := range x {
+			valid[i] = strings.ToValidUTF8(e, "\uFFFD")
+		}
+		v = valid
+	}
 	s.args = append(s.args, v)
 	return "$" + strconv.Itoa(len(s.args))
 }

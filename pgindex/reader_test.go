@@ -18,7 +18,7 @@ import (
 
 // stores loads the results into a new Bleve index on disk and a new
 // PostgreSQL database, and opens both for reading.
-func stores(t *testing.T, results []*result.Result) (index.Reader, *pgindex.DB) {
+func stores(t testing.TB, results []*result.Result) (index.Reader, *pgindex.DB) {
 	t.Helper()
 	url := pgtest.NewDatabase(t)
 	dir := filepath.Join(t.TempDir(), "callqa.bleve")
