@@ -151,6 +151,21 @@ func EscapeQueryString(text string) string {
 	return b.String()
 }
 
+// IsQueryString reports whether Query.Text is read as Bleve query-string
+// syntax (it holds one of : + - " * ~ ^) rather than as free text.
+func IsQueryString(text string) bool { return isQueryString(strings.TrimSpace(text)) }
+
+// ParseQueryString parses Query.Text read as query-string syntax into
+// Bleve's query tree, as Search does, for another store (package pgindex)
+// to translate; text that does not parse gives a *SyntaxError.
+func ParseQueryString(text string) (query.Query, error) {
+	q, err := parseQueryString(strings.TrimSpace(text))
+	if err != nil {
+		return nil, err
+	}
+	return q.Parse()
+}
+
 // parseQueryString parses query-string text, so that an error names the
 // syntax and how to avoid it (Bleve says only "syntax error").
 func parseQueryString(text string) (*query.QueryStringQuery, error) {

@@ -306,10 +306,30 @@ func callHit(h *search.DocumentMatch, q Query) (Hit, error) {
 	if err := json.Unmarshal([]byte(s), &res); err != nil {
 		return Hit{}, fmt.Errorf("%s: stored result does not decode: %w", h.ID, err)
 	}
+	spans := map[int][][2]int{}
+	for _, locs := range h.Locations["turns"] {
+		for _, l := range locs {
+			turn := 0
+			if len(l.ArrayPositions) > 0 {
+				turn = int(l.ArrayPositions[0])
+			}
+			spans[turn] = append(spans[turn], [2]int{int(l.Start), int(l.End)})
+		}
+	}
+	return NewHit(&res, storedStrings(h.Fields["turns"]), spans, h.Score, q), nil
+}
+
+// NewHit makes the Hit of a stored call for q: turns are the texts of the
+// call's turns, spans the byte ranges of the words the text query matched
+// in them, by turn index from 0 (none when q has no text query, or it
+// matched nothing in the turns: then the call's findings are marked, those
+// of q.Category when it is set). Another store (package pgindex) uses it
+// to give the hits the index gives.
+func NewHit(res *result.Result, turns []string, spans map[int][][2]int, relevance float64, q Query) Hit {
 	hit := Hit{
 		CallID: res.CallID, StartedAt: res.StartedAt, Team: res.Team, Agent: res.Agent,
 		Party: res.Party, Source: res.Source, Score: res.Score, Pass: res.Pass,
-		Categories: []string{}, Findings: []result.Finding{}, Relevance: h.Score,
+		Categories: []string{}, Findings: []result.Finding{}, Relevance: relevance,
 		Candidates: res.Candidates,
 	}
 	seen := map[string]bool{}
@@ -323,19 +343,9 @@ func callHit(h *search.DocumentMatch, q Query) (Hit, error) {
 			hit.Categories = append(hit.Categories, f.Category)
 		}
 	}
-	turns := storedStrings(h.Fields["turns"])
-	spans := map[int][][2]int{}
-	for _, locs := range h.Locations["turns"] {
-		for _, l := range locs {
-			turn := 0
-			if len(l.ArrayPositions) > 0 {
-				turn = int(l.ArrayPositions[0])
-			}
-			spans[turn] = append(spans[turn], [2]int{int(l.Start), int(l.End)})
-		}
-	}
 	if len(spans) == 0 {
 		// No text query: the findings are what matched, so mark them.
+		spans = map[int][][2]int{}
 		for _, f := range hit.Findings {
 			if q.Category == "" || f.Category == q.Category {
 				spans[f.Turn-1] = append(spans[f.Turn-1], [2]int{f.Start, f.End})
@@ -356,7 +366,7 @@ func callHit(h *search.DocumentMatch, q Query) (Hit, error) {
 	if hit.Highlights == nil {
 		hit.Highlights = []Highlight{}
 	}
-	return hit, nil
+	return hit
 }
 
 // highlight marks the spans (merged, in order) in one turn's text.
