@@ -366,12 +366,7 @@ func (s *pgStore) open() (index.Reader, func() error, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	r, ok := any(db).(index.Reader)
-	if !ok {
-		db.Close()
-		return nil, nil, fmt.Errorf("%s: this pgindex cannot search yet (no index.Reader on *pgindex.DB)", s.describe())
-	}
-	return r, db.Close, nil
+	return db, db.Close, nil
 }
 
 // serverVersion is the PostgreSQL server's version string.

@@ -139,7 +139,7 @@ func printSize(w io.Writer, s *sizeReport) {
 		return v
 	})
 	row("load, wall s", func(b *backendReport) string { return fmt.Sprintf("%.0f", b.Load.Seconds) })
-	row("load, CPU s of the loading process", func(b *backendReport) string { return fmt.Sprintf("%.0f", b.Load.CPU) })
+	row("load, CPU s of the loading process (not the server's)", func(b *backendReport) string { return fmt.Sprintf("%.0f", b.Load.CPU) })
 	row("peak RSS of the loading process, MB", func(b *backendReport) string {
 		if b.Load.PeakRSS == 0 {
 			return "n/a"
