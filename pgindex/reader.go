@@ -367,7 +367,7 @@ func (db *DB) Search(q index.Query) (*index.Results, error) {
 	}
 	ctx, cancel := db.ctx()
 	defer cancel()
-	total, facets, err := db.facets(ctx, s, []string{"category", "team", "agent", "month"}, facetScan)
+	total, facets, err := db.count(ctx, q, s, []string{"category", "team", "agent", "month"}, facetScan)
 	if err != nil {
 		return nil, err
 	}
@@ -640,9 +640,7 @@ func (db *DB) facets(ctx context.Context, s *search, fields []string, size int) 
 	}
 	cols := map[string]bool{}
 	var parts []string
-	out := map[string][]index.FacetCount{}
 	for i, name := range fields {
-		out[name] = []index.FacetCount{}
 		f, ok := known[name]
 		if !ok {
 			continue
@@ -672,6 +670,21 @@ func (db *DB) facets(ctx context.Context, s *search, fields []string, size int) 
 	if err != nil {
 		return 0, nil, db.errorf("counting", err)
 	}
+	total, out, err := collectFacets(rows, fields, size)
+	if err != nil {
+		return 0, nil, db.errorf("counting", err)
+	}
+	return total, out, nil
+}
+
+// collectFacets reads the rows of a count: (0, "", total), then (i, value,
+// count) for the value of fields[i-1]; it keeps the size commonest values
+// of each field, ties in value order. Every field has a list, if empty.
+func collectFacets(rows pgx.Rows, fields []string, size int) (uint64, map[string][]index.FacetCount, error) {
+	out := map[string][]index.FacetCount{}
+	for _, name := range fields {
+		out[name] = []index.FacetCount{}
+	}
 	var total uint64
 	for rows.Next() {
 		var i int
@@ -679,7 +692,7 @@ func (db *DB) facets(ctx context.Context, s *search, fields []string, size int) 
 		var n int64
 		if err := rows.Scan(&i, &v, &n); err != nil {
 			rows.Close()
-			return 0, nil, db.errorf("counting", err)
+			return 0, nil, err
 		}
 		if i == 0 {
 			total = uint64(n)
@@ -689,7 +702,7 @@ func (db *DB) facets(ctx context.Context, s *search, fields []string, size int) 
 		out[name] = append(out[name], index.FacetCount{Value: v, Count: int(n)})
 	}
 	if err := rows.Err(); err != nil {
-		return 0, nil, db.errorf("counting", err)
+		return 0, nil, err
 	}
 	for name, counts := range out {
 		sort.Slice(counts, func(i, j int) bool {
@@ -719,7 +732,18 @@ func (db *DB) Count(q index.Query, size int, fields ...string) (uint64, map[stri
 	}
 	ctx, cancel := db.ctx()
 	defer cancel()
-	return db.facets(ctx, s, fields, max(size, 1))
+	return db.count(ctx, q, s, fields, max(size, 1))
+}
+
+// count counts the matches of q (s translated) and the values of the
+// fields: from the facet cubes when they can answer q, else from the
+// matching rows themselves.
+func (db *DB) count(ctx context.Context, q index.Query, s *search, fields []string, size int) (uint64, map[string][]index.FacetCount, error) {
+	total, out, ok, err := db.cubeFacets(ctx, q, fields, size)
+	if ok || err != nil {
+		return total, out, err
+	}
+	return db.facets(ctx, s, fields, size)
 }
 
 // IDs returns the call ids of one page of q's results and the total, as
@@ -738,9 +762,10 @@ func (db *DB) IDs(q index.Query) ([]string, uint64, error) {
 	}
 	ctx, cancel := db.ctx()
 	defer cancel()
-	var total int64
-	if err := db.pool.QueryRow(ctx, "SELECT count(*) FROM calls c WHERE "+s.whereSQL(), s.args[:s.nWhere]...).Scan(&total); err != nil {
-		return nil, 0, db.errorf("searching calls", err)
+	q.Findings = false
+	total, _, err := db.count(ctx, q, s, nil, 1)
+	if err != nil {
+		return nil, 0, err
 	}
 	sql := "SELECT c.call_id FROM calls c WHERE " + s.whereSQL() + " ORDER BY " + order +
 		" LIMIT " + s.arg(q.Limit) + " OFFSET " + s.arg(q.Offset)
@@ -755,7 +780,7 @@ func (db *DB) IDs(q index.Query) ([]string, uint64, error) {
 	if ids == nil {
 		ids = []string{}
 	}
-	return ids, uint64(total), nil
+	return ids, total, nil
 }
 
 // Call returns one stored call with Result.Call rebuilt from its turns,

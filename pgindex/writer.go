@@ -155,18 +155,28 @@ func (db *DB) writeBatch(ctx context.Context, tx pgx.Tx) (index.Counts, error) {
 	for i, p := range db.batch {
 		ids[i] = p.res.CallID
 	}
-	type stored struct{ hash, rulesVersion string }
+	type stored struct {
+		hash, rulesVersion string
+		dims               dims
+	}
 	have := map[string]stored{}
-	rows, err := tx.Query(ctx, `SELECT call_id, hash, rules_version FROM calls WHERE call_id = ANY($1) FOR UPDATE`, ids)
+	rows, err := tx.Query(ctx, `SELECT call_id, hash, rules_version, started_at, team, agent, party, month, pass,
+		needs_review, has_candidates, categories FROM calls WHERE call_id = ANY($1) FOR UPDATE`, ids)
 	if err != nil {
 		return c, err
 	}
 	for rows.Next() {
 		var id string
 		var s stored
-		if err := rows.Scan(&id, &s.hash, &s.rulesVersion); err != nil {
+		var started *time.Time
+		d := &s.dims
+		if err := rows.Scan(&id, &s.hash, &s.rulesVersion, &started, &d.team, &d.agent, &d.party, &d.month, &d.pass,
+			&d.needsReview, &d.cands, &d.categories); err != nil {
 			rows.Close()
 			return c, err
+		}
+		if started != nil {
+			d.started, d.hasStart = *started, true
 		}
 		have[id] = s
 	}
@@ -176,6 +186,7 @@ func (db *DB) writeBatch(ctx context.Context, tx pgx.Tx) (index.Counts, error) {
 	var write []pending
 	var replace []string
 	versions := map[string]bool{}
+	cube := newCubeDelta()
 	for _, p := range db.batch {
 		s, ok := have[p.res.CallID]
 		switch {
@@ -185,9 +196,11 @@ func (db *DB) writeBatch(ctx context.Context, tx pgx.Tx) (index.Counts, error) {
 		case ok:
 			c.Updated++
 			replace = append(replace, p.res.CallID)
+			cube.add(s.dims, -1)
 		default:
 			c.Added++
 		}
+		cube.add(dimsOf(p.res), 1)
 		write = append(write, p)
 		versions[p.rulesVersion] = true
 	}
@@ -228,7 +241,9 @@ func (db *DB) writeBatch(ctx context.Context, tx pgx.Tx) (index.Counts, error) {
 			return c, err
 		}
 	}
-	return c, nil
+	// Last: the cube rows are shared by the batches of every writer, so
+	// they are held locked for as short a time as can be.
+	return c, cube.write(ctx, tx)
 }
 
 var (
@@ -318,24 +333,14 @@ func isFinding(f result.Finding) bool {
 func (b *batchRows) callRow(i int) ([][]any, error) {
 	p := b.write[i]
 	res := p.res
+	d := dimsOf(res)
 	var m callMeta
-	if t, err := time.Parse(time.RFC3339, res.StartedAt); err == nil {
-		m = callMeta{started: t, month: t.Format("2006-01"), day: t.Format("2006-01-02")}
+	if d.hasStart {
+		m = callMeta{started: d.started, month: d.month, day: d.started.Format("2006-01-02")}
 	}
 	b.meta[i] = m
-	cats, tasks := []string{}, []string{}
-	seen := map[string]bool{}
-	review := false
-	for _, f := range res.Findings {
-		if result.IsViolation(f.Category) && !seen[f.Category] {
-			seen[f.Category] = true
-			cats = append(cats, f.Category)
-		}
-		if f.NeedsReview && isFinding(f) {
-			review = true
-		}
-	}
-	sort.Strings(cats)
+	cats, review := d.categories, d.needsReview
+	tasks := []string{}
 	for code, cv := range res.Tasks {
 		if cv.Covered {
 			tasks = append(tasks, code)
