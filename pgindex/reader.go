@@ -392,9 +392,16 @@ func (db *DB) Search(q index.Query) (*index.Results, error) {
 		}
 		out.Facets[name] = counts
 	}
-	if q.Findings {
+	switch {
+	case uint64(q.Offset) >= total && q.Findings:
+		// No hit on the page: the total is exact, so a page past it
+		// is not searched for (the index walk of a sort finding none
+		// reads every row).
+	case uint64(q.Offset) >= total:
+		out.Hits = []index.Hit{}
+	case q.Findings:
 		out.Findings, err = db.findingHits(ctx, s, order, q)
-	} else {
+	default:
 		out.Hits, err = db.callHits(ctx, s, order, q)
 	}
 	if err != nil {
@@ -766,6 +773,9 @@ func (db *DB) IDs(q index.Query) ([]string, uint64, error) {
 	total, _, err := db.count(ctx, q, s, nil, 1)
 	if err != nil {
 		return nil, 0, err
+	}
+	if uint64(q.Offset) >= total {
+		return []string{}, total, nil
 	}
 	sql := "SELECT c.call_id FROM calls c WHERE " + s.whereSQL() + " ORDER BY " + order +
 		" LIMIT " + s.arg(q.Limit) + " OFFSET " + s.arg(q.Offset)
