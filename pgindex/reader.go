@@ -34,20 +34,26 @@ type sqlQuery struct {
 // text that is not UTF-8, which the Bleve index takes and matches nothing
 // with (everything stored is UTF-8): such bytes become U+FFFD, which
 // matches nothing stored either, unless a stored value holds U+FFFD just
-// there.
+// there. So does a NUL byte, which PostgreSQL's text cannot hold.
 func (s *sqlQuery) arg(v any) string {
 	switch x := v.(type) {
 	case string:
-		v = strings.ToValidUTF8(x, "\uFFFD")
+		v = pgText(x)
 	case []string:
 		valid := make([]string, len(x))
 		for i, e := range x {
-			valid[i] = strings.ToValidUTF8(e, "\uFFFD")
+			valid[i] = pgText(e)
 		}
 		v = valid
 	}
 	s.args = append(s.args, v)
 	return "$" + strconv.Itoa(len(s.args))
+}
+
+// pgText is s as PostgreSQL's text can hold it: bytes that are not UTF-8
+// and NUL bytes become U+FFFD.
+func pgText(s string) string {
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
 }
 
 // search is a Query turned into SQL for calls (alias c) or findings
