@@ -55,7 +55,7 @@ type Index struct {
 	dir     string
 	opts    Options
 	batch   *bleve.Batch
-	inBatch map[string]string // call doc id → hash, for calls in the pending batch
+	inBatch map[string]string // call doc id → hash and rules version, for calls in the pending batch
 	// pendingFindings lists the finding ids each pending call will store.
 	pendingFindings map[string][]string
 	pending         int
@@ -203,7 +203,7 @@ func (ix *Index) Add(res *result.Result, rulesVersion string) (Outcome, error) {
 	if prev, ok := ix.pendingFindings[id]; ok {
 		// The same call id twice before a commit: identical content is
 		// unchanged, other content replaces the earlier version.
-		if ix.inBatch[id] == hash {
+		if ix.inBatch[id] == hash+" "+rulesVersion {
 			ix.Counts.Unchanged++
 			return Unchanged, nil
 		}
@@ -239,7 +239,7 @@ func (ix *Index) Add(res *result.Result, rulesVersion string) (Outcome, error) {
 		return "", err
 	}
 	ix.pendingFindings[id] = ids
-	ix.inBatch[id] = hash
+	ix.inBatch[id] = hash + " " + rulesVersion
 	ix.pending++
 	if outcome == Added {
 		ix.Counts.Added++

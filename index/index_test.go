@@ -294,6 +294,14 @@ func TestAddOutcomes(t *testing.T) {
 		got, err = ix.Add(r, v)
 		require.NoError(t, err)
 		assert.Equal(t, index.Unchanged, got, "the same call twice in one batch")
+		// The same text under other rules in the same batch replaces it.
+		got, err = ix.Add(r, v+",team@3")
+		require.NoError(t, err)
+		assert.Equal(t, index.Updated, got, "the same call under other rules in one batch")
+		require.NoError(t, ix.Flush())
+		stored, err := index.RulesVersionOf(ix.Bleve(), "A5")
+		require.NoError(t, err)
+		assert.Equal(t, v+",team@3", stored)
 	})
 
 	t.Run("changed_team_moves_findings", func(t *testing.T) {
