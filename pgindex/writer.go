@@ -249,7 +249,7 @@ func (db *DB) writeBatch(ctx context.Context, tx pgx.Tx) (index.Counts, error) {
 var (
 	callColumns = []string{"call_id", "hash", "rules_version", "source", "agent", "team", "kind", "party",
 		"given_party", "started_at", "started_at_text", "month", "day", "score", "pass", "categories", "tasks",
-		"needs_review", "has_candidates", "turn_count", "result"}
+		"needs_review", "has_candidates", "turn_count", "result", "words", "words_turns"}
 	turnColumns    = []string{"call_id", "turn", "role", "label", "text", "words", "spans"}
 	findingColumns = []string{"call_id", "turn", "category", "severity", "rule", "speaker", "match", "text",
 		"match_start", "match_end", "pack_version", "needs_review", "review_reason", "agent", "team", "party",
@@ -261,7 +261,8 @@ var (
 // asks for them: the driver encodes and sends rows in chunks, so the
 // server stores one chunk while the next is made (segmenting turns is most
 // of the writer's work). The calls go first, then their turns, findings
-// and tasks: the findings reuse the words of their turns.
+// and tasks: the call segments its turns (its words are theirs), and the
+// turns and findings reuse those words.
 type batchRows struct {
 	write                  []pending
 	meta                   []callMeta
@@ -355,29 +356,73 @@ func (b *batchRows) callRow(i int) ([][]any, error) {
 	if res.Call != nil {
 		givenParty, turns = res.Call.Party, len(res.Call.Turns)
 	}
+	turnWords := make([][]word, turns)
+	for n := range turns {
+		if turnWords[n], err = segment(res.Call.Turns[n].Text); err != nil {
+			return nil, err
+		}
+	}
+	b.turnWords[i] = turnWords
+	words, wordsTurns := callWords(turnWords)
 	return [][]any{{res.CallID, p.hash, p.rulesVersion, res.Source, res.Agent, res.Team,
 		res.Kind, res.Party, givenParty, m.started, res.StartedAt, m.month, m.day, int32(res.Score), res.Pass,
-		cats, tasks, review, len(res.Candidates) > 0, int32(turns), string(stored)}}, nil
+		cats, tasks, review, len(res.Candidates) > 0, int32(turns), string(stored), words, int32(wordsTurns)}}, nil
 }
 
-// turnRows are the turns rows of call i, with their words.
+// callWords is the words of a call's turns in one tsvector, for searching
+// calls with one index: the words of each turn at consecutive positions,
+// one position left free between two turns, so that no phrase runs from
+// one turn into the next. It holds whole turns from the first, as many as
+// keep within PostgreSQL's limits without dropping a position (the last
+// position, positions kept per word), and says how many: the turns after
+// those are searched in their own rows.
+func callWords(turns [][]word) (pgtype.TSVector, int) {
+	var entries []entry
+	count := map[string]int{}
+	base, n := 0, 0
+	for ; n < len(turns); n++ {
+		ws := turns[n]
+		if base+len(ws) > maxPosition {
+			break
+		}
+		inTurn := map[string]int{}
+		fits := true
+		for _, w := range ws {
+			if keptLexeme(w.term) {
+				inTurn[w.term]++
+				if count[w.term]+inTurn[w.term] > maxPositions {
+					fits = false
+					break
+				}
+			}
+		}
+		if !fits {
+			break
+		}
+		for t, k := range inTurn {
+			count[t] += k
+		}
+		for j, w := range ws {
+			entries = append(entries, entry{w.term, base + j + 1})
+		}
+		base += len(ws) + 1
+	}
+	return vector(entries), n
+}
+
+// turnRows are the turns rows of call i, with their words (callRow ran
+// before and segmented them).
 func (b *batchRows) turnRows(i int) ([][]any, error) {
 	res := b.write[i].res
 	if res.Call == nil {
 		return nil, nil
 	}
 	rows := make([][]any, 0, len(res.Call.Turns))
-	words := make([][]word, 0, len(res.Call.Turns))
 	for n, t := range res.Call.Turns {
-		ws, err := segment(t.Text)
-		if err != nil {
-			return nil, err
-		}
-		words = append(words, ws)
+		ws := b.turnWords[i][n] // segmented by callRow
 		rows = append(rows, []any{res.CallID, int32(n + 1), string(t.Role), t.Label, t.Text,
 			tsvector(ws, nil), spans(ws)})
 	}
-	b.turnWords[i] = words
 	return rows, nil
 }
 
@@ -484,12 +529,8 @@ const (
 
 // tsvector is the words at positions from 1, then the words of more one
 // position further on, so that no phrase runs from the first into the
-// second. Its lexemes are in byte order, as PostgreSQL keeps them.
+// second.
 func tsvector(ws []word, more []word) pgtype.TSVector {
-	type entry struct {
-		term string
-		pos  int
-	}
 	entries := make([]entry, 0, len(ws)+len(more))
 	for i, w := range ws {
 		entries = append(entries, entry{w.term, i + 1})
@@ -497,6 +538,25 @@ func tsvector(ws []word, more []word) pgtype.TSVector {
 	for i, w := range more {
 		entries = append(entries, entry{w.term, len(ws) + 2 + i})
 	}
+	return vector(entries)
+}
+
+// entry is a word at a position.
+type entry struct {
+	term string
+	pos  int
+}
+
+// keptLexeme tells a word a tsvector can hold.
+func keptLexeme(term string) bool {
+	return term != "" && len(term) <= maxLexeme
+}
+
+// vector is the tsvector of the entries, given in order of position,
+// within PostgreSQL's limits: positions past the last at the last, the
+// first maxPositions of a word, words it cannot hold left out. Its
+// lexemes are in byte order, as PostgreSQL keeps them.
+func vector(entries []entry) pgtype.TSVector {
 	// Stable: a word's positions stay in order.
 	slices.SortStableFunc(entries, func(a, b entry) int { return strings.Compare(a.term, b.term) })
 	v := pgtype.TSVector{Valid: true}
@@ -511,7 +571,7 @@ func tsvector(ws []word, more []word) pgtype.TSVector {
 			}
 			positions = append(positions, pgtype.TSVectorPosition{Position: uint16(pos)})
 		}
-		if term == "" || len(term) > maxLexeme {
+		if !keptLexeme(term) {
 			positions = positions[:from]
 			continue
 		}

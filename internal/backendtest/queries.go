@@ -2,9 +2,11 @@ package backendtest
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
+	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/index"
 	"github.com/callqa/callqa/result"
 )
@@ -183,6 +185,11 @@ func Queries(results []*result.Result) []Case {
 			Case{"category " + c, index.Query{Category: c, Limit: 100}},
 			Case{"findings " + c, index.Query{Findings: true, Category: c, Limit: 100}})
 	}
+	if free, quoted, ok := acrossTurns(results); ok {
+		cases = append(cases,
+			Case{"text across turns", index.Query{Text: free, Limit: 100}},
+			Case{"qs phrase across turns", index.Query{Text: `turns:"` + quoted + `"`, Limit: 100}})
+	}
 	for i, m := range months {
 		if i == 3 {
 			break
@@ -198,3 +205,54 @@ var (
 	CallCountFields    = []string{"category", "team", "agent", "party", "pass", "month", "day", "no_such_field"}
 	FindingCountFields = []string{"category", "rule", "severity", "team", "agent", "party", "month", "day"}
 )
+
+// acrossTurns is a phrase made of the last word of one turn and the first
+// word of the next, which no turn holds: it must match no call. free is
+// the two words written together (a free-text part that segments into
+// the two), quoted with a space between them (for a quoted phrase).
+func acrossTurns(results []*result.Result) (free, quoted string, ok bool) {
+	type pair struct{ a, b string }
+	inTurn := map[pair]bool{}
+	var across []pair
+	for _, r := range results {
+		if r.Call == nil {
+			continue
+		}
+		var prev []analyzer.Word
+		for _, t := range r.Call.Turns {
+			ws, err := index.Words(t.Text)
+			if err != nil {
+				return "", "", false // Compare reports the segmenter's error
+			}
+			for i := 1; i < len(ws); i++ {
+				inTurn[pair{ws[i-1].Term, ws[i].Term}] = true
+			}
+			if len(prev) > 0 && len(ws) > 0 {
+				across = append(across, pair{prev[len(prev)-1].Term, ws[0].Term})
+			}
+			prev = ws
+		}
+	}
+	for _, p := range across {
+		if p.a == "" || p.b == "" || inTurn[p] {
+			continue
+		}
+		if slices.Equal(termsOf(p.a+p.b), []string{p.a, p.b}) && slices.Equal(termsOf(p.a+" "+p.b), []string{p.a, p.b}) {
+			return p.a + p.b, p.a + " " + p.b, true
+		}
+	}
+	return "", "", false
+}
+
+// termsOf are the terms of text (none when it cannot be cut).
+func termsOf(text string) []string {
+	ws, err := index.Words(text)
+	if err != nil {
+		return nil
+	}
+	out := make([]string, len(ws))
+	for i, w := range ws {
+		out[i] = w.Term
+	}
+	return out
+}
