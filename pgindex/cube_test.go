@@ -192,15 +192,19 @@ func TestCubeMigration(t *testing.T) {
 	w := openWriter(t, url, pgindex.Options{BatchSize: 25})
 	load(t, w, version, results)
 	ctx := context.Background()
-	// Back to schema 0003 with the calls stored: drop the cubes and forget
-	// the migration.
-	_, err := w.Pool().Exec(ctx, `DROP TABLE call_cube_day, call_cube_month; DELETE FROM results_schema_migrations WHERE version = 4`)
+	// Back to schema 0003 with the calls stored: undo 0005 (the calls'
+	// words) and 0004 (the cubes), and forget both.
+	_, err := w.Pool().Exec(ctx, `DROP INDEX calls_words, calls_words_rest;
+		ALTER TABLE calls DROP COLUMN words, DROP COLUMN words_turns;
+		CREATE INDEX turns_words ON turns USING gin (words);
+		DROP TABLE call_cube_day, call_cube_month;
+		DELETE FROM results_schema_migrations WHERE version >= 4`)
 	require.NoError(t, err)
 	_, err = pgindex.Open(ctx, url, pgindex.Options{ReadOnly: true})
 	require.ErrorIs(t, err, pgindex.ErrOldSchema)
 	var applied []string
 	w2 := openWriter(t, url, pgindex.Options{Migrated: func(m pgindex.Migration) { applied = append(applied, m.Name) }})
-	assert.Equal(t, []string{"facet_cubes"}, applied)
+	assert.Equal(t, []string{"facet_cubes", "call_words"}, applied)
 	checkCubes(t, w2)
 
 	sql, err := os.ReadFile(filepath.Join("migrations", "0004_facet_cubes.sql"))
