@@ -220,12 +220,12 @@ func (s *search) addText(text string) error {
 // field of the document, or text or match for one of a finding's.
 // A call's words hold its turns (one position apart, so that a phrase
 // stays in one turn) up to words_turns; the turns after, in a call too
-// long for one tsvector, are searched in their rows.
+// long for one tsvector (words_rest), are searched in their rows.
 func (s *search) textCond(field, tsq string) string {
 	s.rank = append(s.rank, tsq)
 	p := s.arg(tsq) + "::tsquery"
 	if !s.findings {
-		return "(c.words @@ " + p + " OR (c.words_turns < c.turn_count AND EXISTS (SELECT 1 FROM turns t" +
+		return "(c.words @@ " + p + " OR (c.words_rest AND EXISTS (SELECT 1 FROM turns t" +
 			" WHERE t.call_id = c.call_id AND t.turn > c.words_turns AND t.words @@ " + p + ")))"
 	}
 	switch field {
