@@ -31,23 +31,29 @@ type sqlQuery struct {
 }
 
 // arg adds a parameter and returns its placeholder. PostgreSQL refuses
-// text that is not UTF-8, which the Bleve index takes and matches nothing
-// with (everything stored is UTF-8): such bytes become U+FFFD, which
-// matches nothing stored either, unless a stored value holds U+FFFD just
-// there.
+// text that is not UTF-8 or holds a NUL byte, which the Bleve index takes
+// and matches nothing with (everything stored is UTF-8 without NUL): such
+// bytes become U+FFFD, which matches nothing stored either, unless a
+// stored value holds U+FFFD just there.
 func (s *sqlQuery) arg(v any) string {
 	switch x := v.(type) {
 	case string:
-		v = strings.ToValidUTF8(x, "\uFFFD")
+		v = storable(x)
 	case []string:
 		valid := make([]string, len(x))
 		for i, e := range x {
-			valid[i] = strings.ToValidUTF8(e, "\uFFFD")
+			valid[i] = storable(e)
 		}
 		v = valid
 	}
 	s.args = append(s.args, v)
 	return "$" + strconv.Itoa(len(s.args))
+}
+
+// storable is text as PostgreSQL takes it: bytes that are not UTF-8, and
+// NUL, as U+FFFD.
+func storable(text string) string {
+	return strings.ReplaceAll(strings.ToValidUTF8(text, "\uFFFD"), "\x00", "\uFFFD")
 }
 
 // search is a Query turned into SQL for calls (alias c) or findings
