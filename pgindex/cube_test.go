@@ -195,7 +195,7 @@ func TestCubeMigration(t *testing.T) {
 	// Back to schema 0003 with the calls stored: undo 0005 (the calls'
 	// words) and 0004 (the cubes), and forget both.
 	_, err := w.Pool().Exec(ctx, `DROP INDEX calls_words, calls_words_rest;
-		ALTER TABLE calls DROP COLUMN words, DROP COLUMN words_turns;
+		ALTER TABLE calls DROP COLUMN words_rest, DROP COLUMN words, DROP COLUMN words_turns;
 		CREATE INDEX turns_words ON turns USING gin (words);
 		DROP TABLE call_cube_day, call_cube_month;
 		DELETE FROM results_schema_migrations WHERE version >= 4`)

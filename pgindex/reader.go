@@ -70,6 +70,8 @@ type search struct {
 	rankSQL string
 	// nWhere is how many of args the WHERE clause uses.
 	nWhere int
+	// rest tells that some call's turns are not all in its words.
+	rest bool
 }
 
 // mark is what a text query matched in the turns: a phrase (its words at
@@ -94,10 +96,26 @@ func (s *search) table() string {
 	return "calls c"
 }
 
+// newSearch is newSearch for the calls stored: a call search with text
+// asks whether any call leaves turns out of its words.
+func (db *DB) newSearch(q index.Query, findings bool) (*search, error) {
+	rest := false
+	if !findings && strings.TrimSpace(q.Text) != "" {
+		ctx, cancel := db.ctx()
+		defer cancel()
+		err := db.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM calls WHERE words_rest)`).Scan(&rest)
+		if err != nil {
+			return nil, db.errorf("searching calls", err)
+		}
+	}
+	return newSearch(q, findings, rest)
+}
+
 // newSearch translates q's filters and text into a WHERE clause, as the
-// Bleve index's buildQuery does.
-func newSearch(q index.Query, findings bool) (*search, error) {
-	s := &search{findings: findings}
+// Bleve index's buildQuery does. rest tells that some call leaves turns
+// out of its words (words_rest), to search in their rows.
+func newSearch(q index.Query, findings, rest bool) (*search, error) {
+	s := &search{findings: findings, rest: rest}
 	a := s.alias()
 	if q.Category != "" {
 		if findings {
@@ -226,12 +244,17 @@ func (s *search) addText(text string) error {
 // field of the document, or text or match for one of a finding's.
 // A call's words hold its turns (one position apart, so that a phrase
 // stays in one turn) up to words_turns; the turns after, in a call too
-// long for one tsvector, are searched in their rows.
+// long for one tsvector (words_rest), are searched in their rows. Without
+// such calls the condition is the words alone: an index condition that
+// needs no look at the words of a row for a query of single words.
 func (s *search) textCond(field, tsq string) string {
 	s.rank = append(s.rank, tsq)
 	p := s.arg(tsq) + "::tsquery"
+	if !s.findings && !s.rest {
+		return "c.words @@ " + p
+	}
 	if !s.findings {
-		return "(c.words @@ " + p + " OR (c.words_turns < c.turn_count AND EXISTS (SELECT 1 FROM turns t" +
+		return "(c.words @@ " + p + " OR (c.words_rest AND EXISTS (SELECT 1 FROM turns t" +
 			" WHERE t.call_id = c.call_id AND t.turn > c.words_turns AND t.words @@ " + p + ")))"
 	}
 	switch field {
@@ -364,7 +387,7 @@ func (db *DB) ctx() (context.Context, context.CancelFunc) {
 // and highlights.
 func (db *DB) Search(q index.Query) (*index.Results, error) {
 	start := time.Now()
-	s, err := newSearch(q, q.Findings)
+	s, err := db.newSearch(q, q.Findings)
 	if err != nil {
 		return nil, err
 	}
@@ -739,7 +762,7 @@ func collectFacets(rows pgx.Rows, fields []string, size int) (uint64, map[string
 // Count counts q's matches and the values of the named fields, as
 // index.Count does on a Bleve index.
 func (db *DB) Count(q index.Query, size int, fields ...string) (uint64, map[string][]index.FacetCount, error) {
-	s, err := newSearch(q, q.Findings)
+	s, err := db.newSearch(q, q.Findings)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -766,7 +789,7 @@ func (db *DB) count(ctx context.Context, q index.Query, s *search, fields []stri
 // IDs returns the call ids of one page of q's results and the total, as
 // index.IDs does on a Bleve index.
 func (db *DB) IDs(q index.Query) ([]string, uint64, error) {
-	s, err := newSearch(q, false)
+	s, err := db.newSearch(q, false)
 	if err != nil {
 		return nil, 0, err
 	}

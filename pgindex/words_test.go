@@ -131,7 +131,7 @@ func TestMigrateCallWords(t *testing.T) {
 
 	// The schema as version 3 left it, with the calls in it.
 	_, err := check.Pool().Exec(context.Background(), `DROP INDEX calls_words, calls_words_rest;
-		ALTER TABLE calls DROP COLUMN words, DROP COLUMN words_turns;
+		ALTER TABLE calls DROP COLUMN words_rest, DROP COLUMN words, DROP COLUMN words_turns;
 		CREATE INDEX turns_words ON turns USING gin (words);
 		DELETE FROM results_schema_migrations WHERE version = 5`)
 	require.NoError(t, err)

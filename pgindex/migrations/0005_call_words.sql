@@ -4,9 +4,12 @@
 -- call too long for one tsvector): each turn's words at consecutive
 -- positions, one position left free between two turns, so that no phrase
 -- runs from one turn into the next. The turns after words_turns are
--- searched in their turns rows (calls_words_rest finds those calls).
--- turns.words stays: highlights read positions from it.
-ALTER TABLE calls ADD COLUMN words tsvector, ADD COLUMN words_turns integer NOT NULL DEFAULT 0;
+-- searched in their turns rows: words_rest marks those calls (a column of
+-- its own, so that the planner knows how few they are) and
+-- calls_words_rest finds them. turns.words stays: highlights read
+-- positions from it.
+ALTER TABLE calls ADD COLUMN words tsvector, ADD COLUMN words_turns integer NOT NULL DEFAULT 0,
+    ADD COLUMN words_rest boolean GENERATED ALWAYS AS (words_turns < turn_count) STORED;
 
 -- The calls stored before: their words from their turns rows. A turn's
 -- word count is its spans' (spans hold every word, kept in words or
@@ -46,5 +49,5 @@ UPDATE calls SET words = '', words_turns = 0 WHERE words IS NULL;
 
 ALTER TABLE calls ALTER COLUMN words SET NOT NULL;
 CREATE INDEX calls_words ON calls USING gin (words);
-CREATE INDEX calls_words_rest ON calls (call_id) WHERE words_turns < turn_count;
+CREATE INDEX calls_words_rest ON calls (call_id) WHERE words_rest;
 DROP INDEX turns_words;
