@@ -47,6 +47,20 @@ var migrationFS embed.FS
 // that two processes starting at once do not both apply one.
 const migrationLock = 7411830
 
+// sessionSettings are set on every connection unless the URL sets them
+// (e.g. ?plan_cache_mode=auto). The driver prepares each statement once
+// and runs it many times, and after five runs PostgreSQL may switch to one
+// generic plan that ignores the values: for a search, whose best plan
+// depends on how common its words and filter values are, that plan can be
+// a thousand times slower (a 0.3 s query that timed out after 60 s), so
+// each run is planned with its values. JIT compilation pays off for long
+// analytic queries, not for searches that take milliseconds, and added
+// about 20 ms to text searches whose estimated cost crossed its threshold.
+var sessionSettings = map[string]string{
+	"plan_cache_mode": "force_custom_plan",
+	"jit":             "off",
+}
+
 // Options tune Open.
 type Options struct {
 	// BatchSize is the number of calls per committed transaction (default
@@ -111,6 +125,11 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 	}
 	if cfg.ConnConfig.ConnectTimeout <= 0 {
 		cfg.ConnConfig.ConnectTimeout = connectTimeout
+	}
+	for name, value := range sessionSettings {
+		if _, set := cfg.ConnConfig.RuntimeParams[name]; !set {
+			cfg.ConnConfig.RuntimeParams[name] = value
+		}
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

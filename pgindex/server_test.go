@@ -208,3 +208,28 @@ func TestConcurrentWriters(t *testing.T) {
 	assert.Equal(t, before, rowVersions(t, dbs[0]))
 	assert.Equal(t, index.Counts{Added: a.Added, Unchanged: a.Unchanged + 80}, dbs[0].Tally())
 }
+
+// TestSessionSettings: every connection plans each search with its
+// values and without JIT, unless the URL says otherwise.
+func TestSessionSettings(t *testing.T) {
+	pgtest.ServerURL(t)
+	url := pgtest.NewDatabase(t)
+	ctx := context.Background()
+	w, err := pgindex.Open(ctx, url, pgindex.Options{})
+	require.NoError(t, err)
+	defer w.Close()
+	var mode, jit string
+	require.NoError(t, w.Pool().QueryRow(ctx, `SELECT current_setting('plan_cache_mode'), current_setting('jit')`).Scan(&mode, &jit))
+	assert.Equal(t, "force_custom_plan", mode)
+	assert.Equal(t, "off", jit)
+
+	sep := "?"
+	if strings.Contains(url, "?") {
+		sep = "&"
+	}
+	own, err := pgindex.Open(ctx, url+sep+"plan_cache_mode=auto", pgindex.Options{})
+	require.NoError(t, err)
+	defer own.Close()
+	require.NoError(t, own.Pool().QueryRow(ctx, `SELECT current_setting('plan_cache_mode')`).Scan(&mode))
+	assert.Equal(t, "auto", mode, "the URL's own setting wins")
+}
