@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/callqa/callqa/index"
+	"github.com/callqa/callqa/internal/backendtest"
 	"github.com/callqa/callqa/result"
 )
 
@@ -41,23 +42,7 @@ func FuzzQuery(f *testing.F) {
 	f.Add("*~^", "customer_abuse", "", "", "", int64(0), int64(0), uint8(0), math.MaxInt, math.MaxInt, "", true)
 
 	f.Fuzz(func(t *testing.T, text, category, team, agent, party string, from, to int64, pass uint8, limit, offset int, sort string, findings bool) {
-		q := index.Query{
-			Text: text, Category: category, Team: team, Agent: agent, Party: party,
-			Limit: limit, Offset: offset, Sort: sort, Findings: findings,
-		}
-		if from != 0 {
-			q.From = time.Unix(from, 0)
-		}
-		if to != 0 {
-			q.To = time.Unix(to, 0)
-		}
-		switch pass % 3 {
-		case 1:
-			q.Pass = new(bool)
-			*q.Pass = true
-		case 2:
-			q.Pass = new(bool)
-		}
+		q := backendtest.FuzzedQuery(text, category, team, agent, party, from, to, pass, limit, offset, sort, findings)
 		res, err := index.Search(bi, q)
 		// IDs walks the same calls as a calls search, without loading them.
 		ids, total, idsErr := index.IDs(bi, q)

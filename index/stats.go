@@ -81,6 +81,13 @@ func Stats(bi bleve.Index, by string) ([]StatsRow, error) {
 		}
 		rows = append(rows, r)
 	}
+	SortStats(rows, by)
+	return rows, nil
+}
+
+// SortStats puts stats rows in the order Stats gives them: months in
+// order, other groups by violations, most first, then by name.
+func SortStats(rows []StatsRow, by string) {
 	sort.Slice(rows, func(i, j int) bool {
 		if by == "month" {
 			return rows[i].Group < rows[j].Group
@@ -90,7 +97,6 @@ func Stats(bi bleve.Index, by string) ([]StatsRow, error) {
 		}
 		return rows[i].Group < rows[j].Group
 	})
-	return rows, nil
 }
 
 // OpenAlias opens several index folders read-only and returns one alias

@@ -41,23 +41,7 @@ func FuzzSameAnswers(f *testing.F) {
 		if limit > 1000 || offset > 1000 {
 			return // paging far beyond the calls asks nothing new
 		}
-		q := index.Query{
-			Text: text, Category: category, Team: team, Agent: agent, Party: party,
-			Limit: limit, Offset: offset, Sort: sort, Findings: findings,
-		}
-		if from != 0 {
-			q.From = time.Unix(from, 0)
-		}
-		if to != 0 {
-			q.To = time.Unix(to, 0)
-		}
-		switch pass % 3 {
-		case 1:
-			q.Pass = new(bool)
-			*q.Pass = true
-		case 2:
-			q.Pass = new(bool)
-		}
+		q := backendtest.FuzzedQuery(text, category, team, agent, party, from, to, pass, limit, offset, sort, findings)
 		if index.IsQueryString(text) {
 			if _, err := db.Search(q); err != nil && strings.Contains(err.Error(), "not supported with a PostgreSQL database") {
 				return

@@ -944,14 +944,6 @@ func (db *DB) Stats(by string) ([]index.StatsRow, error) {
 	for i := range out {
 		out[i].Violations = viol[out[i].Group]
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if by == "month" {
-			return out[i].Group < out[j].Group
-		}
-		if out[i].Violations != out[j].Violations {
-			return out[i].Violations > out[j].Violations
-		}
-		return out[i].Group < out[j].Group
-	})
+	index.SortStats(out, by)
 	return out, nil
 }

@@ -164,23 +164,7 @@ func TestConcurrentWriters(t *testing.T) {
 	for i := len(results) - 1; i >= 20; i-- {
 		second = append(second, results[i])
 	}
-	var wg sync.WaitGroup
-	errs := make([]error, 2)
-	for i, rs := range [][]*result.Result{first, second} {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for _, r := range rs {
-				if _, err := dbs[i].Add(r, version); err != nil {
-					errs[i] = err
-					return
-				}
-			}
-			errs[i] = dbs[i].Flush()
-		}()
-	}
-	wg.Wait()
-	require.NoError(t, errors.Join(errs...))
+	loadAtOnce(t, dbs, version, first, second)
 	a, b := dbs[0].Tally(), dbs[1].Tally()
 	assert.Equal(t, 80, a.Added+b.Added)
 	assert.Equal(t, 40, a.Unchanged+b.Unchanged)
@@ -190,21 +174,7 @@ func TestConcurrentWriters(t *testing.T) {
 
 	// And again, each writer all the calls: nothing changes.
 	before := rowVersions(t, dbs[0])
-	for i := range dbs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for _, r := range results {
-				if _, err := dbs[i].Add(r, version); err != nil {
-					errs[i] = err
-					return
-				}
-			}
-			errs[i] = dbs[i].Flush()
-		}()
-	}
-	wg.Wait()
-	require.NoError(t, errors.Join(errs...))
+	loadAtOnce(t, dbs, version, results, results)
 	assert.Equal(t, before, rowVersions(t, dbs[0]))
 	assert.Equal(t, index.Counts{Added: a.Added, Unchanged: a.Unchanged + 80}, dbs[0].Tally())
 }
@@ -232,4 +202,27 @@ func TestSessionSettings(t *testing.T) {
 	defer own.Close()
 	require.NoError(t, own.Pool().QueryRow(ctx, `SELECT current_setting('plan_cache_mode')`).Scan(&mode))
 	assert.Equal(t, "auto", mode, "the URL's own setting wins")
+}
+
+// loadAtOnce loads sets[i] with writer dbs[i], all writers at once, and
+// commits.
+func loadAtOnce(t *testing.T, dbs []*pgindex.DB, version string, sets ...[]*result.Result) {
+	t.Helper()
+	var wg sync.WaitGroup
+	errs := make([]error, len(sets))
+	for i, rs := range sets {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, r := range rs {
+				if _, err := dbs[i].Add(r, version); err != nil {
+					errs[i] = err
+					return
+				}
+			}
+			errs[i] = dbs[i].Flush()
+		}()
+	}
+	wg.Wait()
+	require.NoError(t, errors.Join(errs...))
 }
