@@ -193,7 +193,7 @@ func decodeUnmarked(b []byte) (string, string, error) {
 	}
 	// C0 controls are single bytes in GB18030 too (trail bytes are >= 0x30),
 	// so the byte scan finds them at their true offsets.
-	if err := checkControls(b, 0, false); err != nil {
+	if err := checkDecodedControls(b, text); err != nil {
 		return "", "", err
 	}
 	// GB18030 has its own byte order mark (84 31 95 33), which decodes to U+FEFF.
@@ -210,7 +210,7 @@ func decodeNotGB(b []byte, off int) (string, string, error) {
 	switch {
 	case b5 < 0:
 		// C0 controls are single bytes in Big5 too (trail bytes are >= 0x40).
-		if err := checkControls(b, 0, false); err != nil {
+		if err := checkDecodedControls(b, text); err != nil {
 			return "", "", err
 		}
 		if mostlyCJKText(text) {
@@ -483,6 +483,23 @@ func tooManyControls(controls, runes int) bool {
 // checkControls applies the binary heuristic to UTF-8 (utf8Input) or
 // GB18030 bytes found at offset base of the input.
 func checkControls(b []byte, base int, utf8Input bool) error {
+	runes := len(b)
+	if utf8Input {
+		runes = utf8.RuneCount(b)
+	}
+	return checkControlsOf(b, base, utf8Input, runes)
+}
+
+// checkDecodedControls applies the binary heuristic to GB18030 or Big5
+// bytes b that decode to text: the control characters are found in b, at
+// their offsets there, and their share is of text's characters, as it is
+// when text is read again as UTF-8 (a file callqa wrote back, or the
+// console's upload), so that what decodes once decodes again.
+func checkDecodedControls(b []byte, text string) error {
+	return checkControlsOf(b, 0, false, utf8.RuneCountInString(text))
+}
+
+func checkControlsOf(b []byte, base int, utf8Input bool, runes int) error {
 	controls, first, firstOff := 0, rune(0), 0
 	for i, c := range b {
 		r := rune(c)
@@ -498,14 +515,7 @@ func checkControls(b []byte, base int, utf8Input bool) error {
 			controls++
 		}
 	}
-	if controls == 0 {
-		return nil
-	}
-	runes := len(b)
-	if utf8Input {
-		runes = utf8.RuneCount(b)
-	}
-	if tooManyControls(controls, runes) {
+	if controls > 0 && tooManyControls(controls, runes) {
 		return binaryControlErr(controls, first, firstOff)
 	}
 	return nil

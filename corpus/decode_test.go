@@ -3,6 +3,7 @@ package corpus
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -146,5 +147,25 @@ func TestDecodeFixturesAgree(t *testing.T) {
 			assert.Equal(t, tt.wantID, c.ID)
 			assert.Len(t, c.Turns, tt.wantTurns)
 		})
+	}
+}
+
+// TestDecodeAgain: text decoded from GB18030 or Big5 with a few control
+// characters decodes again as UTF-8: the share of controls is of the
+// text's characters both times (a double-byte character is one, not two;
+// found by FuzzASRVendor).
+func TestDecodeAgain(t *testing.T) {
+	for _, in := range []string{
+		strings.Repeat("0", 87) + "\x01\x01\x01\x01\x01" + strings.Repeat("0", 114) + "\xa8A\xa5A" + strings.Repeat("0", 40),
+		strings.Repeat("0", 90) + "\x01\x01" + "\xb2\xe2\xca\xd4" + strings.Repeat("0", 6),
+	} {
+		text, enc, err := Decode([]byte(in))
+		if err != nil {
+			continue // refused the first time: nothing to decode again
+		}
+		again, _, err := Decode([]byte(text))
+		if assert.NoError(t, err, "decoded from %s, then as UTF-8", enc) {
+			assert.Equal(t, text, again)
+		}
 	}
 }
