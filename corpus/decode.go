@@ -155,7 +155,7 @@ func decodeUTF8(b []byte, base int) (string, error) {
 	if i := bytes.IndexByte(b, 0); i >= 0 {
 		return "", nulErr(b, base, i)
 	}
-	if err := checkControls(b, base, true); err != nil {
+	if err := checkControls(b, base); err != nil {
 		return "", err
 	}
 	return string(b), nil
@@ -165,7 +165,7 @@ func decodeUTF8(b []byte, base int) (string, error) {
 // at offset i of b: a damaged text file when the rest is UTF-8 text with
 // no more than a stray control character or two, else a binary file.
 func nulErr(b []byte, base, i int) error {
-	if textread.InvalidUTF8(b) < 0 && checkControls(b, base, true) == nil {
+	if textread.InvalidUTF8(b) < 0 && checkControls(b, base) == nil {
 		return textErrorf(base+i, true, "NUL byte at offset %d (a text transcript has none: the file is damaged, or not text)", base+i)
 	}
 	return textErrorf(base+i, false, "binary file (NUL byte at offset %d)", base+i)
@@ -182,7 +182,7 @@ func decodeUnmarked(b []byte) (string, string, error) {
 	}
 	u8 := textread.InvalidUTF8(b)
 	if u8 < 0 {
-		if err := checkControls(b, 0, true); err != nil {
+		if err := checkControls(b, 0); err != nil {
 			return "", "", err
 		}
 		return string(b), encUTF8, nil
@@ -480,14 +480,10 @@ func tooManyControls(controls, runes int) bool {
 	return controls >= 2 && controls*50 > runes
 }
 
-// checkControls applies the binary heuristic to UTF-8 (utf8Input) or
-// GB18030 bytes found at offset base of the input.
-func checkControls(b []byte, base int, utf8Input bool) error {
-	runes := len(b)
-	if utf8Input {
-		runes = utf8.RuneCount(b)
-	}
-	return checkControlsOf(b, base, utf8Input, runes)
+// checkControls applies the binary heuristic to UTF-8 bytes found at
+// offset base of the input.
+func checkControls(b []byte, base int) error {
+	return checkControlsOf(b, base, true, utf8.RuneCount(b))
 }
 
 // checkDecodedControls applies the binary heuristic to GB18030 or Big5

@@ -338,6 +338,3 @@ func (db *DB) Close() error {
 	db.pool.Close()
 	return err
 }
-
-// cleanDriverErr is a driver error on one line, without the password.
-func cleanDriverErr(err error, url string) string { return dburl.Clean(err, url) }

@@ -17,6 +17,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/callqa/callqa/index"
+	"github.com/callqa/callqa/internal/dburl"
 	"github.com/callqa/callqa/result"
 )
 
@@ -109,7 +110,7 @@ func (db *DB) Flush() error {
 // driverText is the driver's error on one line without the password; a
 // connection cut off (the server stopped or crashed) says so.
 func (db *DB) driverText(err error) string {
-	text := cleanDriverErr(err, db.url)
+	text := dburl.Clean(err, db.url)
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || errors.Is(err, pgconn.ErrConnClosed) {
 		text = "the server closed the connection (" + text + ")"
 	}
