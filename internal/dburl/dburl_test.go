@@ -48,16 +48,24 @@ func FuzzRedact(f *testing.F) {
 		if strings.Trim(host, "abcdefghijklmnopqrstuvwxyz0123456789.-:[]") != "" {
 			return // not a host name
 		}
-		if len(password) < 6 || strings.Contains(host, password) || strings.Contains("postgres://callqa@/callqa?sslmode=disable", password) {
+		if len(password) < 6 {
 			return
 		}
-		for _, db := range []string{
-			(&url.URL{Scheme: "postgres", User: url.UserPassword("callqa", password), Host: host, Path: "/callqa"}).String(),
-			"postgres://callqa@" + host + "/callqa?password=" + url.QueryEscape(password) + "&sslmode=disable",
-		} {
-			got := Redact(db)
-			if strings.Contains(got, password) || strings.Contains(got, url.QueryEscape(password)) || strings.Contains(got, url.PathEscape(password)) {
-				t.Fatalf("Redact kept the password: %q", got)
+		userInfo := func(p string) string {
+			return (&url.URL{Scheme: "postgres", User: url.UserPassword("callqa", p), Host: host, Path: "/callqa"}).String()
+		}
+		option := func(p string) string {
+			return "postgres://callqa@" + host + "/callqa?password=" + url.QueryEscape(p) + "&sslmode=disable"
+		}
+		for _, form := range []func(string) string{userInfo, option} {
+			// The URL with the password masked: a password that is part
+			// of it anyway (of the host, of "@host") proves nothing.
+			masked := form("xxxxx")
+			got := Redact(form(password))
+			for _, p := range []string{password, url.QueryEscape(password), url.PathEscape(password)} {
+				if !strings.Contains(masked, p) && strings.Contains(got, p) {
+					t.Fatalf("Redact kept the password: %q", got)
+				}
 			}
 		}
 	})
