@@ -225,7 +225,9 @@ func (a *Analyzer) run(call *corpus.Call, inferring bool) (*Result, []hit) {
 	st.turns = make([]*prepared, len(call.Turns))
 	for i, t := range call.Turns {
 		p := prepare(a.seg, a.terms, t.Text)
-		p.cand = make([]bool, a.compiled)
+		p.candBuf = slices.Grow(p.candBuf[:0], a.compiled)[:a.compiled]
+		clear(p.candBuf)
+		p.cand = p.candBuf
 		for _, id := range p.ids {
 			for _, ri := range a.termRules[id] {
 				p.cand[ri] = true

@@ -9,6 +9,7 @@ import (
 
 	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/corpus"
+	"github.com/callqa/callqa/internal/synth"
 	"github.com/callqa/callqa/lexicon"
 	"github.com/callqa/callqa/similar"
 )
@@ -79,4 +80,35 @@ func BenchmarkSegmentBaseline(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(len(calls)*b.N)/b.Elapsed().Seconds(), "calls/s")
+}
+
+// BenchmarkAnalyzeGenerated measures the analysis of 400 calls from the
+// generator scanbench uses (seed 1, 10–60 turns, 15% in speech-recognition
+// style, 16% Traditional): longer and more varied calls than the samples.
+func BenchmarkAnalyzeGenerated(b *testing.B) {
+	set, err := lexicon.LoadSet(nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	a, err := analyzer.New(set, analyzer.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	g := synth.NewGenerator(1, synth.Options{MinTurns: 10, MaxTurns: 60, ASR: 0.15})
+	var calls []*corpus.Call
+	n := 0
+	for i := range 400 {
+		c := g.Call(i)
+		for _, t := range c.Turns {
+			n += len(t.Text)
+		}
+		calls = append(calls, c)
+	}
+	b.SetBytes(int64(n))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, c := range calls {
+			a.Analyze(c)
+		}
+	}
 }

@@ -35,6 +35,35 @@ type ruleRegexp struct {
 	// searched at all. The most selective set comes first. Empty: no such
 	// part is known.
 	needs [][]string
+	// needBloom holds, for each string of needs, the runeBloom of its
+	// runes: a turn whose bloom lacks one of them cannot contain it, which
+	// is cheaper to test than a search of the text.
+	needBloom [][]runeBloom
+}
+
+// runeBloom is a 256-bit set of rune hashes: the runes of a text, or of a
+// string looked for in it. A string whose bits are not all in a text's
+// bloom is not in the text.
+type runeBloom [4]uint64
+
+// add puts r in the bloom.
+func (b *runeBloom) add(r rune) {
+	h := uint32(r) * 0x9E3779B1 >> 24
+	b[h/64] |= 1 << (h % 64)
+}
+
+// covers reports whether every bit of o is in b.
+func (b *runeBloom) covers(o *runeBloom) bool {
+	return b[0]&o[0] == o[0] && b[1]&o[1] == o[1] && b[2]&o[2] == o[2] && b[3]&o[3] == o[3]
+}
+
+// bloomOf returns the bloom of the runes of s.
+func bloomOf(s string) runeBloom {
+	var b runeBloom
+	for _, r := range s {
+		b.add(r)
+	}
+	return b
 }
 
 // maxStartRunes bounds how many single characters a character class may
@@ -53,6 +82,13 @@ func compileRuleRegexp(expr string) (*ruleRegexp, error) {
 	}
 	r.maxRunes = maxWidth(tree.Simplify())
 	r.needs = required(tree.Simplify())
+	for _, set := range r.needs {
+		blooms := make([]runeBloom, len(set))
+		for i, x := range set {
+			blooms[i] = bloomOf(x)
+		}
+		r.needBloom = append(r.needBloom, blooms)
+	}
 	if hasAssertion(tree) {
 		return r, nil // anchors and \b depend on what precedes the slice
 	}
@@ -78,10 +114,11 @@ func compileRuleRegexp(expr string) (*ruleRegexp, error) {
 	return r, nil
 }
 
-// findAll returns the byte ranges of the matches in text.
-func (r *ruleRegexp) findAll(text string) [][]int {
-	for _, set := range r.needs {
-		if !containsAny(text, set) {
+// findAll returns the byte ranges of the matches in text; bloom, when
+// not nil, is the bloom of text's runes.
+func (r *ruleRegexp) findAll(text string, bloom *runeBloom) [][]int {
+	for k, set := range r.needs {
+		if !containsAny(text, set, r.needBloom[k], bloom) {
 			return nil
 		}
 	}
@@ -248,8 +285,13 @@ func startSet(re *syntax.Regexp) (set map[string]bool, nullable, ok bool) {
 	return nil, false, false
 }
 
-func containsAny(s string, subs []string) bool {
-	for _, x := range subs {
+// containsAny reports whether s contains one of subs; with a bloom of s,
+// the strings whose runes are not all in it are not searched for.
+func containsAny(s string, subs []string, blooms []runeBloom, bloom *runeBloom) bool {
+	for i, x := range subs {
+		if bloom != nil && !bloom.covers(&blooms[i]) {
+			continue
+		}
 		if strings.Contains(s, x) {
 			return true
 		}

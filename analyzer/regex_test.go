@@ -58,7 +58,7 @@ func TestRuleRegexpSameAsRegexp(t *testing.T) {
 			}
 			for _, text := range append(texts, extra...) {
 				want := rr.re.FindAllStringIndex(text, -1)
-				got := rr.findAll(text)
+				got := rr.findAll(text, nil)
 				require.Equal(t, want, got, "rule %s, expression %s, text %q", rule.ID, expr, text)
 			}
 		}
@@ -126,7 +126,7 @@ func TestRequired(t *testing.T) {
 						text += set[0]
 					}
 				}
-				require.Nil(t, rr.findAll(text), "a text without %q is not searched", c.needs[i])
+				require.Nil(t, rr.findAll(text, nil), "a text without %q is not searched", c.needs[i])
 			}
 		})
 	}

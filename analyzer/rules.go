@@ -127,7 +127,7 @@ func (c *compiled) matches(p *prepared) []span {
 		}
 	}
 	for _, re := range c.regex {
-		for _, m := range re.findAll(p.norm.Text) {
+		for _, m := range re.findAll(p.norm.Text, &p.bloom) {
 			if m[1] <= m[0] {
 				continue
 			}

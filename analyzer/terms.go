@@ -4,8 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"strings"
-	"sync"
-	"unicode/utf8"
+		"unicode/utf8"
 
 	"github.com/callqa/callqa/textnorm"
 )
@@ -74,6 +73,9 @@ func (x *termIndex) child(node int32, r rune) (int32, bool) {
 type trieNode struct {
 	next map[rune]int32
 	term int32 // the term ending here, or -1
+	// deep says a term of three or more characters ends at or below this
+	// node: only such terms can match away from a word start.
+	deep bool
 	// edges[kids:kids+nkids] are next sorted by rune, once freeze has run:
 	// most nodes have a few children, and a short scan of one array is
 	// cheaper than a map lookup at every rune of a turn.
@@ -114,6 +116,7 @@ func (x *termIndex) add(term string) int {
 	x.edges = nil
 	x.terms = append(x.terms, n)
 	node := int32(0)
+	deep := utf8.RuneCountInString(n) >= 3
 	for _, r := range n {
 		child, ok := x.trie[node].next[r]
 		if !ok {
@@ -125,6 +128,7 @@ func (x *termIndex) add(term string) int {
 			x.trie[node].next[r] = child
 		}
 		node = child
+		x.trie[node].deep = x.trie[node].deep || deep
 	}
 	x.trie[node].term = int32(id)
 	if x.rootBMP != nil {
@@ -159,16 +163,27 @@ type occurrence struct {
 // than a map assignment at every occurrence of the common words (你, 还,
 // 会) that the concept classes hold.
 func (x *termIndex) find(p *prepared) {
-	var found []occurrence
+	found := p.found[:0]
+	p.ids, p.idStart, p.spans = p.ids[:0], p.idStart[:0], p.spans[:0]
 	t := p.norm.Text
+	p.bloom = runeBloom{}
 	for i, r := range t {
+		p.bloom.add(r)
 		node, ok := x.rootChild(r)
 		if !ok {
 			continue
 		}
+		// A term of one or two characters stands as a word only from the
+		// start of a word (prepared.aligned): elsewhere only the longer
+		// terms under this node can match.
+		short := isTokStart(p, i)
+		if !short && !x.trie[node].deep {
+			continue
+		}
+		depth := 1
 		_, w := utf8.DecodeRuneInString(t[i:])
-		for j := i + w; ok; {
-			if id := x.trie[node].term; id >= 0 && p.aligned(i, j) {
+		for j := i + w; ok; depth++ {
+			if id := x.trie[node].term; id >= 0 && (short || depth >= 3) && p.aligned(i, j) {
 				first, last := p.wordsOf(i, j)
 				found = append(found, occurrence{id: id, s: newSpan(i, j, first, last)})
 			}
@@ -178,8 +193,12 @@ func (x *termIndex) find(p *prepared) {
 			c, size := utf8.DecodeRuneInString(t[j:])
 			node, ok = x.child(node, c)
 			j += size
+			if ok && !short && !x.trie[node].deep {
+				break
+			}
 		}
 	}
+	p.found = found
 	if len(found) == 0 {
 		return
 	}
@@ -192,8 +211,10 @@ func (x *termIndex) find(p *prepared) {
 		}
 		return cmp.Compare(a.s.start, b.s.start)
 	})
-	p.present = getPresent((len(x.terms) + 63) / 64)
-	p.spans = make([]span, len(found))
+	words := (len(x.terms) + 63) / 64
+	p.present = slices.Grow(p.present[:0], words)[:words]
+	clear(p.present)
+	p.spans = slices.Grow(p.spans, len(found))[:len(found)]
 	for k, o := range found {
 		p.spans[k] = o.s
 		if k == 0 || o.id != found[k-1].id {
@@ -226,28 +247,16 @@ func (x *termIndex) findRaw(p *prepared, ids []int) []span {
 	return out
 }
 
-// presentPool keeps the per-turn bitsets of present terms: one is as long
-// as the term count (thousands of bits with the concept classes), and a
-// call's turns give them back when the call is done (releaseTurns).
-var presentPool sync.Pool
-
-func getPresent(words int) []uint64 {
-	if b, ok := presentPool.Get().(*[]uint64); ok && cap(*b) >= words {
-		s := (*b)[:words]
-		clear(s)
-		return s
-	}
-	return make([]uint64, words)
-}
-
-// releaseTurns gives the turns' bitsets back to the pool; the turns must
+// releaseTurns gives the turns back to the pool (preparedPool); they must
 // not be used afterwards.
 func releaseTurns(turns []*prepared) {
 	for _, p := range turns {
-		if p != nil && p.present != nil {
-			b := p.present
-			p.present, p.spans, p.ids, p.idStart = nil, nil, nil, nil
-			presentPool.Put(&b)
+		if p == nil {
+			continue
 		}
+		p.norm = textnorm.Normalized{}
+		p.ids, p.idStart = p.ids[:0], p.idStart[:0]
+		p.present = p.present[:0]
+		preparedPool.Put(p)
 	}
 }

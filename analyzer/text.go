@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/callqa/callqa/lexicon"
@@ -71,6 +72,14 @@ type prepared struct {
 	idStart []int32
 	spans   []span
 	present []uint64
+	// segs is the segmenter's output, kept for its memory.
+	segs []segment.Span
+	// bloom has the runes of norm.Text (set by termIndex.find).
+	bloom runeBloom
+	// candBuf holds cand's memory between uses of a pooled turn.
+	candBuf []bool
+	// found is termIndex.find's scratch list of occurrences.
+	found []occurrence
 	// cand marks, by compiled rule index, the rules one of whose trigger
 	// words occurs or one of whose regular expressions can start in the
 	// turn: only those can match, so the cost of a turn follows its words,
@@ -140,14 +149,23 @@ var asciiBreaks = func() (t [utf8.RuneSelf]uint8) {
 	return t
 }()
 
+// preparedPool keeps prepared turns with their slices: a call's turns go
+// back when the call is done (releaseTurns), and the next call's turns
+// reuse the memory instead of allocating it again.
+var preparedPool = sync.Pool{New: func() any { return new(prepared) }}
+
 func prepare(seg *segment.Segmenter, idx *termIndex, text string) *prepared {
-	p := &prepared{norm: textnorm.Normalize(text), particles: idx.particles}
+	p := preparedPool.Get().(*prepared)
+	p.norm = textnorm.Normalize(text)
+	p.cand = nil
+	p.particles = idx.particles
 	t := p.norm.Text
-	p.tokAt = make([]int32, len(t)+1)
+	p.tokens = p.tokens[:0]
 	clause, sentence := 0, 0
-	for _, s := range seg.Segment(t, nil) {
+	p.segs = seg.Segment(t, p.segs[:0])
+	for _, s := range p.segs {
 		word := t[s.Start:s.End]
-		if strings.TrimSpace(word) == "" {
+		if blank(word) {
 			continue
 		}
 		isSentence, isClause := breakKind(word)
@@ -163,26 +181,38 @@ func prepare(seg *segment.Segmenter, idx *termIndex, text string) *prepared {
 			clause++
 		}
 	}
-	for b := range p.tokAt {
-		p.tokAt[b] = -1
-	}
+	// Each byte takes the index of the word that holds it; bytes the
+	// segmenter skipped take the index of the next word.
+	p.tokAt = slices.Grow(p.tokAt[:0], len(t)+1)[:len(t)+1]
+	b := 0
 	for i, tk := range p.tokens {
-		for b := tk.start; b < tk.end; b++ {
+		for ; b < tk.end; b++ {
 			p.tokAt[b] = int32(i)
 		}
 	}
-	// Bytes the segmenter skipped take the index of the next word.
-	next := int32(len(p.tokens))
-	for b := len(t); b >= 0; b-- {
-		if p.tokAt[b] == -1 {
-			p.tokAt[b] = next
-		} else {
-			next = p.tokAt[b]
-		}
+	for ; b <= len(t); b++ {
+		p.tokAt[b] = int32(len(p.tokens))
 	}
 	idx.find(p)
 	return p
 }
+
+// blank reports whether word is white space only (strings.TrimSpace
+// would leave nothing).
+func blank(word string) bool {
+	for _, r := range word {
+		if r < utf8.RuneSelf {
+			if asciiSpace[r] == 0 {
+				return false
+			}
+		} else if !unicode.IsSpace(r) {
+			return false
+		}
+	}
+	return true
+}
+
+var asciiSpace = [utf8.RuneSelf]uint8{'\t': 1, '\n': 1, '\v': 1, '\f': 1, '\r': 1, ' ': 1}
 
 // occOf returns where term id occurs in the turn.
 func (p *prepared) occOf(id int) []span {

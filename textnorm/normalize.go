@@ -138,6 +138,49 @@ func isHanOrKana(r rune) bool {
 // characters (ASR output often spaces every word) and folded to one space
 // elsewhere.
 func Normalize(s string) Normalized {
+	if n, ok := normalizePlain(s); ok {
+		return n
+	}
+	return normalizeFull(s)
+}
+
+// normalizePlain normalizes, in one pass over s, a text that needs no
+// conversion but folding: no Traditional character, no regional form,
+// no Cantonese marker, no white space, filler or invisible character —
+// most turns. It reports false, having done nothing that counts, for any
+// other text, which normalizeFull then handles; the two agree on every
+// text normalizePlain accepts (TestNormalizePlainSameAsFull,
+// FuzzNormalize).
+func normalizePlain(s string) (Normalized, bool) {
+	if hasTraditional(s) || hasCantonese(s) {
+		return Normalized{}, false
+	}
+	out := make([]byte, 0, len(s))
+	orig := make([]int, 0, len(s)+1)
+	for i, r := range s {
+		if regionalAll.mayStart(r) && regionalAll.keyAt(s, i) {
+			return Normalized{}, false
+		}
+		r = fold(r)
+		if r >= 0x80 && (fillers[r] || Invisible(r) || unicode.IsSpace(r)) || r < 0x80 && asciiSpace[r] {
+			return Normalized{}, false
+		}
+		n := len(out)
+		out = utf8.AppendRune(out, r)
+		for range len(out) - n {
+			orig = append(orig, i)
+		}
+	}
+	orig = append(orig, len(s))
+	return Normalized{Text: string(out), Orig: orig, src: s}, true
+}
+
+// asciiSpace marks the ASCII runes unicode.IsSpace reports.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
+
+// normalizeFull is Normalize for any text: Traditional and regional
+// rewrites on runes, spaces by their neighbours.
+func normalizeFull(s string) Normalized {
 	simp := ToSimplified(s)
 	origRunes := make([]int, 0, len(s)+1) // byte offset of each original rune
 	for i := range s {

@@ -3,13 +3,16 @@ package textnorm
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/callqa/callqa/corpus"
+	"github.com/callqa/callqa/internal/specdata"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"golang.org/x/text/width"
 )
 
@@ -176,7 +179,44 @@ func FuzzNormalize(f *testing.F) {
 		if again := Normalize(n.Text); again.Text != n.Text {
 			t.Fatalf("not idempotent: %q → %q → %q", s, n.Text, again.Text)
 		}
+		if plain, ok := normalizePlain(s); ok && !reflect.DeepEqual(plain, normalizeFull(s)) {
+			t.Fatalf("one-pass normalization of %q differs: %+v, want %+v", s, plain, normalizeFull(s))
+		}
 	})
+}
+
+// TestNormalizePlainSameAsFull holds the one-pass path to the full one on
+// the lines of the sample calls, the dev set and the external data, and
+// checks that it takes most of them (it is the fast path of a scan).
+func TestNormalizePlainSameAsFull(t *testing.T) {
+	dirs := []string{filepath.Join("..", "testdata", "calls"), filepath.Join("..", "testdata", "realworld"), filepath.Join("..", "testdata", "probe")}
+	if dev, err := specdata.DevSetDir(); err == nil {
+		dirs = append(dirs, dev)
+	}
+	if shared, err := specdata.SharedDir(); err == nil {
+		dirs = append(dirs, filepath.Join(shared, "external", "crosswoz_negatives", "calls"), filepath.Join(shared, "external", "yilongdai_bot", "calls"))
+	}
+	var lines []string
+	corpus.ReadPaths(dirs, nil, func(it corpus.Item) {
+		if it.Err == nil {
+			for _, turn := range it.Call.Turns {
+				lines = append(lines, turn.Text)
+			}
+		}
+	})
+	plain := 0
+	for _, s := range lines {
+		n, ok := normalizePlain(s)
+		if !ok {
+			continue
+		}
+		plain++
+		if full := normalizeFull(s); !reflect.DeepEqual(n, full) {
+			t.Fatalf("one-pass normalization of a line differs:\n%+v\nwant\n%+v", n, full)
+		}
+	}
+	t.Logf("%d of %d lines in one pass", plain, len(lines))
+	require.Greater(t, plain, len(lines)/4, "the one-pass path takes few lines")
 }
 
 // TestFoldNarrowsLikeWidth holds fold's arithmetic for full-width ASCII

@@ -199,6 +199,22 @@ func srcAt(src []int, i int) int {
 
 // longest returns the end of the longest key that starts at rs[i], its
 // replacement and whether it is certain, or -1.
+// keyAt reports whether a key of the table starts at byte i of s.
+func (t *regionalTable) keyAt(s string, i int) bool {
+	node := int32(0)
+	for _, r := range s[i:] {
+		next, ok := t.nodes[node].next[r]
+		if !ok {
+			return false
+		}
+		node = next
+		if t.nodes[node].isKey {
+			return true
+		}
+	}
+	return false
+}
+
 func (t *regionalTable) longest(rs []rune, i int) (int, []rune, bool) {
 	if !t.mayStart(rs[i]) {
 		return -1, nil, false
