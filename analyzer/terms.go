@@ -4,7 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"strings"
-		"unicode/utf8"
+	"unicode/utf8"
 
 	"github.com/callqa/callqa/textnorm"
 )
