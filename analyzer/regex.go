@@ -39,6 +39,9 @@ type ruleRegexp struct {
 	// runes: a turn whose bloom lacks one of them cannot contain it, which
 	// is cheaper to test than a search of the text.
 	needBloom [][]runeBloom
+	// bt matches the expression without package regexp when it is made
+	// of what btMatcher handles (nil otherwise).
+	bt *btMatcher
 }
 
 // runeBloom is a 256-bit set of rune hashes: the runes of a text, or of a
@@ -75,7 +78,7 @@ func compileRuleRegexp(expr string) (*ruleRegexp, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &ruleRegexp{re: re, maxRunes: -1}
+	r := &ruleRegexp{re: re, maxRunes: -1, bt: compileBacktrack(expr)}
 	tree, err := syntax.Parse(expr, syntax.Perl)
 	if err != nil {
 		return r, nil
@@ -123,6 +126,11 @@ func (r *ruleRegexp) findAll(text string, bloom *runeBloom) [][]int {
 		}
 	}
 	if r.starts == nil {
+		if r.bt != nil {
+			if out, ok := r.bt.findAll(text); ok {
+				return out
+			}
+		}
 		return r.re.FindAllStringIndex(text, -1)
 	}
 	var out [][]int
@@ -133,15 +141,29 @@ func (r *ruleRegexp) findAll(text string, bloom *runeBloom) [][]int {
 			continue
 		}
 		if cands, ok := r.starts[c]; ok && startsWithAny(text[p:], cands) {
-			if m := r.anchored.FindStringIndex(text[p:r.window(text, p)]); m != nil && m[1] > 0 {
-				out = append(out, []int{p, p + m[1]})
-				p += m[1]
+			if e := r.matchAt(text, p); e > p {
+				out = append(out, []int{p, e})
+				p = e
 				continue
 			}
 		}
 		p += size
 	}
 	return out
+}
+
+// matchAt returns the end of the match of the anchored expression at byte
+// p of text, or -1.
+func (r *ruleRegexp) matchAt(text string, p int) int {
+	if r.bt != nil {
+		if e, ok := r.bt.matchAt(text, p); ok {
+			return e
+		}
+	}
+	if m := r.anchored.FindStringIndex(text[p:r.window(text, p)]); m != nil {
+		return p + m[1]
+	}
+	return -1
 }
 
 // window returns the end of the longest slice of text from p that a match

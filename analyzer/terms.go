@@ -16,7 +16,9 @@ import (
 type termIndex struct {
 	ids   map[string]int
 	terms []string
-	trie  []trieNode // trie[0] is the root
+	// blooms holds each term's runeBloom, for findRaw.
+	blooms []runeBloom
+	trie   []trieNode // trie[0] is the root
 	// rootBMP is the root's children for the Basic Multilingual Plane,
 	// by rune (0: none): the root is looked up at every rune of a turn,
 	// and an array is cheaper than its map.
@@ -115,6 +117,7 @@ func (x *termIndex) add(term string) int {
 	x.ids[n] = id
 	x.edges = nil
 	x.terms = append(x.terms, n)
+	x.blooms = append(x.blooms, bloomOf(n))
 	node := int32(0)
 	deep := utf8.RuneCountInString(n) >= 3
 	for _, r := range n {
@@ -231,6 +234,9 @@ func (x *termIndex) find(p *prepared) {
 func (x *termIndex) findRaw(p *prepared, ids []int) []span {
 	var out []span
 	for _, id := range ids {
+		if !p.bloom.covers(&x.blooms[id]) {
+			continue // a rune of the term is not in the turn
+		}
 		term := x.terms[id]
 		t := p.norm.Text
 		for off := 0; ; {

@@ -152,12 +152,17 @@ func Normalize(s string) Normalized {
 // text normalizePlain accepts (TestNormalizePlainSameAsFull,
 // FuzzNormalize).
 func normalizePlain(s string) (Normalized, bool) {
-	if hasTraditional(s) || hasCantonese(s) {
-		return Normalized{}, false
-	}
 	out := make([]byte, 0, len(s))
 	orig := make([]int, 0, len(s)+1)
 	for i, r := range s {
+		// hasTraditional, hasCantonese and a regional key, rune by rune
+		if r < 1<<16 {
+			if t2sSet[r/64]&(1<<(r%64)) != 0 || cantoneseMarkers[r/64]&(1<<(r%64)) != 0 {
+				return Normalized{}, false
+			}
+		} else if t2sOther[r] {
+			return Normalized{}, false
+		}
 		if regionalAll.mayStart(r) && regionalAll.keyAt(s, i) {
 			return Normalized{}, false
 		}

@@ -52,7 +52,12 @@ type regionalTable struct {
 	// first marks the runes a key starts with (Basic Multilingual Plane
 	// bitset); text with none of them is left alone without a trie walk.
 	first [1 << 16 / 64]uint64
-	size  int
+	// one marks the runes that are keys by themselves; second the runes a
+	// key of two or more runes has second (Basic Multilingual Plane
+	// bitsets; a rune outside it is looked up in the trie): keyAt tests
+	// them before walking the trie's maps.
+	one, second [1 << 16 / 64]uint64
+	size        int
 }
 
 type regionalNode struct {
@@ -88,10 +93,22 @@ func (t *regionalTable) add(from, to string, certain bool) {
 	t.nodes[node].isKey = true
 	t.nodes[node].to = []rune(to)
 	t.nodes[node].certain = certain
-	r, _ := utf8.DecodeRuneInString(from)
+	r, size := utf8.DecodeRuneInString(from)
 	if r < 1<<16 {
 		t.first[r/64] |= 1 << (r % 64)
 	}
+	if size == len(from) && r < 1<<16 {
+		t.one[r/64] |= 1 << (r % 64)
+	}
+	if r2, _ := utf8.DecodeRuneInString(from[size:]); size < len(from) && r2 < 1<<16 {
+		t.second[r2/64] |= 1 << (r2 % 64)
+	}
+}
+
+// bmpHas reports whether the bitset marks r; runes outside the Basic
+// Multilingual Plane count as marked.
+func bmpHas(set *[1 << 16 / 64]uint64, r rune) bool {
+	return r >= 1<<16 || set[r/64]&(1<<(r%64)) != 0
 }
 
 func (t *regionalTable) mayStart(r rune) bool {
@@ -201,6 +218,14 @@ func srcAt(src []int, i int) int {
 // replacement and whether it is certain, or -1.
 // keyAt reports whether a key of the table starts at byte i of s.
 func (t *regionalTable) keyAt(s string, i int) bool {
+	if r, size := utf8.DecodeRuneInString(s[i:]); r < 1<<16 {
+		if t.one[r/64]&(1<<(r%64)) != 0 {
+			return true
+		}
+		if r2, _ := utf8.DecodeRuneInString(s[i+size:]); i+size >= len(s) || !bmpHas(&t.second, r2) {
+			return false
+		}
+	}
 	node := int32(0)
 	for _, r := range s[i:] {
 		next, ok := t.nodes[node].next[r]
