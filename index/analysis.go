@@ -3,7 +3,9 @@ package index
 import (
 	"fmt"
 	"sync"
+	"sync/atomic"
 
+	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -26,9 +28,10 @@ func init() {
 }
 
 var (
-	wordsOnce sync.Once
-	words     *analyzer.WordTokenizer
-	wordsErr  error
+	wordsOnce   sync.Once
+	words       *analyzer.WordTokenizer
+	wordsErr    error
+	wordsFailed atomic.Bool // the load was tried and failed
 )
 
 // sharedWords loads the segmenter with the built-in vocabulary on first use
@@ -48,27 +51,55 @@ func sharedWords() (*analyzer.WordTokenizer, error) {
 		}
 		words, wordsErr = analyzer.NewWordTokenizer(list)
 	})
+	if wordsErr != nil {
+		wordsFailed.Store(true)
+	}
 	return words, wordsErr
+}
+
+// loadWords loads the segmenter now, for a caller about to tokenize (an
+// index opened for writing), so that a failure to load is an error it
+// returns: Bleve's Tokenize cannot return one.
+func loadWords() error {
+	if _, err := sharedWords(); err != nil {
+		return fmt.Errorf("%s: loading the segmenter: %w", TokenizerName, err)
+	}
+	return nil
+}
+
+// searchBleve runs req, and fails if the query needed the segmenter (a
+// text query) and it could not be loaded: the tokenizer then gave no
+// tokens, and the empty answer would be a lie.
+func searchBleve(bi bleve.Index, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
+	sr, err := bi.Search(req)
+	if err == nil && wordsFailed.Load() {
+		err = loadWords()
+	}
+	return sr, err
 }
 
 // tokenizer adapts analyzer.WordTokenizer to Bleve. Offsets are byte
 // offsets into the original field text, so highlights mark the original
 // characters; terms are normalized, so 騙子 and 骗子 are one term.
-type tokenizer struct {
-	words *analyzer.WordTokenizer
-}
+//
+// The segmenter is loaded on the first Tokenize, not when Bleve builds the
+// analyzer as it opens an index: a search with filters only never needs
+// it. Should it fail to load there, Tokenize gives no tokens, and the
+// search fails with the error (searchBleve); an index opened for writing
+// loads it first (loadWords).
+type tokenizer struct{}
 
 func newTokenizer(map[string]interface{}, *registry.Cache) (analysis.Tokenizer, error) {
-	w, err := sharedWords()
-	if err != nil {
-		return nil, fmt.Errorf("%s: loading the segmenter: %w", TokenizerName, err)
-	}
-	return &tokenizer{words: w}, nil
+	return tokenizer{}, nil
 }
 
 // Tokenize returns one token a word; Position is the 1-based word index.
-func (t *tokenizer) Tokenize(input []byte) analysis.TokenStream {
-	ws := t.words.Words(string(input))
+func (tokenizer) Tokenize(input []byte) analysis.TokenStream {
+	wt, err := sharedWords()
+	if err != nil {
+		return nil
+	}
+	ws := wt.Words(string(input))
 	out := make(analysis.TokenStream, 0, len(ws))
 	for i, w := range ws {
 		out = append(out, &analysis.Token{

@@ -4,3 +4,17 @@ package index
 var LockFile = lockFile
 
 const CreatingFile = creatingFile
+
+// SegmenterLoaded reports whether the index tokenizer's segmenter was
+// loaded (or tried) in this process.
+func SegmenterLoaded() bool {
+	return words != nil || wordsErr != nil
+}
+
+// ClearFacetCache empties Search's cache of facets.
+func ClearFacetCache() {
+	facetCache.Lock()
+	defer facetCache.Unlock()
+	facetCache.m = map[string]*facetEntry{}
+	facetCache.order = nil
+}

@@ -133,6 +133,12 @@ func Open(dir string, opts Options) (*Index, error) {
 			return nil, err
 		}
 	}
+	if !opts.ReadOnly {
+		if err := loadWords(); err != nil {
+			bi.Close()
+			return nil, err
+		}
+	}
 	ix := &Index{bi: bi, dir: dir, opts: opts, readOnly: opts.ReadOnly}
 	ix.newBatch()
 	return ix, nil

@@ -31,7 +31,7 @@ var ErrNotFound = errors.New("no such call in the index")
 func Call(bi bleve.Index, callID string) (*result.Result, error) {
 	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery([]string{CallDocID(callID)}), 1, 0, false)
 	req.Fields = []string{"result", "turns", "turn_roles", "turn_labels", "given_party"}
-	sr, err := bi.Search(req)
+	sr, err := searchBleve(bi, req)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +94,7 @@ func IDs(bi bleve.Index, q Query) ([]string, uint64, error) {
 	}
 	req := bleve.NewSearchRequestOptions(bq, q.Limit, q.Offset, false)
 	req.SortBy(order)
-	sr, err := bi.Search(req)
+	sr, err := searchBleve(bi, req)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -138,7 +138,7 @@ func Count(bi bleve.Index, q Query, size int, fields ...string) (uint64, map[str
 		}
 		req.AddFacet(name, bleve.NewFacetRequest(field, max(size, 1)))
 	}
-	sr, err := bi.Search(req)
+	sr, err := searchBleve(bi, req)
 	if err != nil {
 		return 0, nil, err
 	}

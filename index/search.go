@@ -244,19 +244,22 @@ func Search(bi bleve.Index, q Query) (*Results, error) {
 	}
 	req := bleve.NewSearchRequestOptions(bq, q.Limit, q.Offset, false)
 	req.SortBy(order)
+	facetFields := map[string]string{"category": "categories", "team": "team", "agent": "agent", "month": "month"}
 	if q.Findings {
 		req.Fields = []string{"call_id", "turn", "category", "severity", "rule", "match", "text", "agent", "team", "started_at_text", "needs_review", "review_reason"}
-		for name, field := range map[string]string{"category": "category", "team": "team", "agent": "agent", "month": "month"} {
-			req.AddFacet(name, bleve.NewFacetRequest(field, facetScan))
-		}
+		facetFields["category"] = "category"
 	} else {
 		req.Fields = []string{"turns", "result"}
 		req.IncludeLocations = true
-		for name, field := range map[string]string{"category": "categories", "team": "team", "agent": "agent", "month": "month"} {
+	}
+	key := facetKey(indexState(bi), q)
+	cached := cachedFacets(key)
+	if cached == nil {
+		for name, field := range facetFields {
 			req.AddFacet(name, bleve.NewFacetRequest(field, facetScan))
 		}
 	}
-	sr, err := bi.Search(req)
+	sr, err := searchBleve(bi, req)
 	if err != nil {
 		return nil, err
 	}
@@ -264,27 +267,13 @@ func Search(bi bleve.Index, q Query) (*Results, error) {
 	if !q.Findings {
 		out.Hits = []Hit{}
 	}
-	for name, f := range sr.Facets {
-		var counts []FacetCount
-		if f.Terms != nil {
-			for _, t := range f.Terms.Terms() {
-				counts = append(counts, FacetCount{Value: t.Term, Count: t.Count})
-			}
-		}
-		sort.SliceStable(counts, func(i, j int) bool {
-			if name == "month" {
-				return counts[i].Value > counts[j].Value
-			}
-			return counts[i].Count > counts[j].Count
-		})
-		if len(counts) > FacetLimit {
-			if out.FacetTotals == nil {
-				out.FacetTotals = map[string]int{}
-			}
-			out.FacetTotals[name] = len(counts)
-			counts = counts[:FacetLimit]
-		}
-		out.Facets[name] = counts
+	if cached != nil {
+		out.Facets, out.FacetTotals = cached.copyFacets()
+	} else {
+		e := &facetEntry{}
+		e.facets, e.facetTotals = facetCounts(sr.Facets)
+		storeFacets(key, e)
+		out.Facets, out.FacetTotals = e.copyFacets()
 	}
 	for _, h := range sr.Hits {
 		if q.Findings {
@@ -298,6 +287,37 @@ func Search(bi bleve.Index, q Query) (*Results, error) {
 		out.Hits = append(out.Hits, hit)
 	}
 	return out, nil
+}
+
+// facetCounts turns Bleve's facets into Search's: at most FacetLimit
+// values each, the commonest first (the months latest first), and how
+// many values each facet cut there has.
+func facetCounts(facets search.FacetResults) (map[string][]FacetCount, map[string]int) {
+	out := map[string][]FacetCount{}
+	var totals map[string]int
+	for name, f := range facets {
+		var counts []FacetCount
+		if f.Terms != nil {
+			for _, t := range f.Terms.Terms() {
+				counts = append(counts, FacetCount{Value: t.Term, Count: t.Count})
+			}
+		}
+		sort.SliceStable(counts, func(i, j int) bool {
+			if name == "month" {
+				return counts[i].Value > counts[j].Value
+			}
+			return counts[i].Count > counts[j].Count
+		})
+		if len(counts) > FacetLimit {
+			if totals == nil {
+				totals = map[string]int{}
+			}
+			totals[name] = len(counts)
+			counts = counts[:FacetLimit]
+		}
+		out[name] = counts
+	}
+	return out, totals
 }
 
 func callHit(h *search.DocumentMatch, q Query) (Hit, error) {

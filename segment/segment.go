@@ -1,6 +1,6 @@
 // Package segment cuts Chinese text into words exactly as gse's Segment
 // does with its embedded Simplified dictionary (github.com/go-ego/gse,
-// "zh_s"), from a compact form of that dictionary that loads in tens of
+// "zh_s"), from a prebuilt form of that dictionary that loads in
 // milliseconds instead of gse's seconds and holds about a tenth of the
 // memory.
 //
@@ -9,18 +9,14 @@
 // path through the units is found where a dictionary word of frequency f
 // costs log2(total) - log2(f) and an unknown single unit costs 32, in
 // float32 arithmetic, first path kept on ties. The dictionary is gse's own
-// word list, dumped by ./gen (go generate) into zh_s.dict.gz and embedded.
+// word list, dumped by ./gen (go generate) into zh_s.dict.gz; go generate
+// then builds from it the lookup table itself (zh_s.table, TestPrebuiltTable
+// -update), which is embedded and read in one pass.
 // The tests compare every segmentation with gse's on real and random text.
 package segment
 
 import (
-	"bytes"
-	"compress/gzip"
 	_ "embed"
-	"encoding/binary"
-	"errors"
-	"fmt"
-	"io"
 	"math"
 	"sync"
 	"unicode"
@@ -28,11 +24,14 @@ import (
 )
 
 //go:generate go run ./gen -o zh_s.dict.gz
+//go:generate go test -run TestPrebuiltTable -update
 
-//go:embed zh_s.dict.gz
-var dictGz []byte
-
-const magic = "callqa-segment-dict-v1\n"
+// tableData is the base dictionary's table itself, built from
+// zh_s.dict.gz at go generate time (see table.go for its layout), so that
+// loading it is one pass over flat arrays: no decompression, no hashing.
+//
+//go:embed zh_s.table
+var tableData string
 
 // A Span is one word: bytes [Start, End) of the segmented text.
 type Span struct {
@@ -53,71 +52,10 @@ var (
 	baseErr  error
 )
 
-// Base returns the embedded dictionary, decoding it on first use.
+// Base returns the embedded dictionary, loading it on first use.
 func Base() (*Dict, error) {
-	baseOnce.Do(func() { base, baseErr = decode(dictGz) })
+	baseOnce.Do(func() { base, baseErr = loadTable(tableData) })
 	return base, baseErr
-}
-
-func decode(gz []byte) (*Dict, error) {
-	zr, err := gzip.NewReader(bytes.NewReader(gz))
-	if err != nil {
-		return nil, fmt.Errorf("segment: dictionary: %w", err)
-	}
-	raw, err := io.ReadAll(zr)
-	if err != nil {
-		return nil, fmt.Errorf("segment: dictionary: %w", err)
-	}
-	if !bytes.HasPrefix(raw, []byte(magic)) {
-		return nil, errors.New("segment: dictionary: bad header")
-	}
-	r := raw[len(magic):]
-	bad := errors.New("segment: dictionary: truncated")
-	next := func() (uint64, bool) {
-		v, n := binary.Uvarint(r)
-		if n <= 0 {
-			return 0, false
-		}
-		r = r[n:]
-		return v, true
-	}
-	count, ok := next()
-	if !ok || count > 1<<24 {
-		return nil, bad
-	}
-	totalBits, ok := next()
-	if !ok {
-		return nil, bad
-	}
-	d := &Dict{total: math.Float64frombits(totalBits), freq: make([]uint32, 0, count)}
-	// Words are stored front-coded; the keys go into one byte slice that
-	// the table's nodes point into.
-	keys := make([]byte, 0, len(raw)*2)
-	d.tab.init(int(count) * 3 / 2)
-	var prevOff, prevLen int
-	for i := uint64(0); i < count; i++ {
-		shared, ok1 := next()
-		rest, ok2 := next()
-		if !ok1 || !ok2 || shared > uint64(prevLen) || rest > uint64(len(r)) {
-			return nil, bad
-		}
-		off := len(keys)
-		keys = append(keys, keys[prevOff:prevOff+int(shared)]...)
-		keys = append(keys, r[:rest]...)
-		r = r[rest:]
-		f, ok := next()
-		if !ok || f > math.MaxUint32 {
-			return nil, bad
-		}
-		prevOff, prevLen = off, len(keys)-off
-		d.freq = append(d.freq, uint32(f))
-		d.tab.keys = keys
-		if n := d.tab.addWord(off, prevLen, int32(i)); n > d.maxUnits {
-			d.maxUnits = n
-		}
-	}
-	d.tab.keys = keys
-	return d, nil
 }
 
 // Segmenter cuts text with the base dictionary plus extra words. It is
@@ -137,6 +75,11 @@ func New(words []string, freq float64) (*Segmenter, error) {
 	if err != nil {
 		return nil, err
 	}
+	return d.with(words, freq), nil
+}
+
+// with returns a segmenter with d and the extra words (New).
+func (d *Dict) with(words []string, freq float64) *Segmenter {
 	s := &Segmenter{tab: d.tab.clone(), maxUnits: d.maxUnits}
 	total := d.total
 	var extra []float64
@@ -165,7 +108,7 @@ func New(words []string, freq float64) (*Segmenter, error) {
 	for _, f := range extra {
 		s.dist = append(s.dist, logTotal-float32(math.Log2(f)))
 	}
-	return s, nil
+	return s
 }
 
 // unknownDist is what gse charges for a unit that is no word.

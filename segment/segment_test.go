@@ -285,7 +285,7 @@ func BenchmarkGseSegment(b *testing.B) {
 func BenchmarkLoad(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
-		d, err := decode(dictGz)
+		d, err := loadTable(tableData)
 		if err != nil {
 			b.Fatal(err)
 		}

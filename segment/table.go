@@ -1,5 +1,10 @@
 package segment
 
+import (
+	"errors"
+	"math"
+)
+
 // table is an open-addressing hash table of every word and every prefix of
 // a word that ends between two units. Walking the units of a text, the
 // segmenter stops as soon as a prefix is missing, as a trie walk would.
@@ -133,4 +138,69 @@ func (t *table) grow() {
 		}
 		t.slots[i] = uint32(k + 1)
 	}
+}
+
+// The prebuilt table (zh_s.table, written by TestPrebuiltTable -update
+// from zh_s.dict.gz) is, little-endian:
+//
+//	tableMagic
+//	uint32 words, nodes, key bytes, slots (a power of two), max units, 0
+//	uint64 total frequency (float64 bits)
+//	the key bytes
+//	per node: uint32 off, len, hash, word (int32, -1 for a prefix only)
+//	per word: uint32 frequency
+//
+// Loading it copies the keys, decodes the nodes and frequencies in one
+// pass and places the nodes in the slots by their stored hash.
+const (
+	tableMagic  = "callqa-segment-table-v1\n"
+	tableHeader = len(tableMagic) + 6*4 + 8
+	nodeBytes   = 16
+)
+
+// loadTable reads a prebuilt table, checking that every offset, length
+// and word id is in range, so that bad data is an error and never a panic
+// later.
+func loadTable(data string) (*Dict, error) {
+	bad := errors.New("segment: dictionary: truncated or inconsistent table")
+	if len(data) < tableHeader || data[:len(tableMagic)] != tableMagic {
+		return nil, errors.New("segment: dictionary: bad header")
+	}
+	h := data[len(tableMagic):]
+	words, nodes, keyLen, slots, maxUnits := int(u32(h, 0)), int(u32(h, 4)), int(u32(h, 8)), int(u32(h, 12)), int(u32(h, 16))
+	total := math.Float64frombits(uint64(u32(h, 24)) | uint64(u32(h, 28))<<32)
+	if words > 1<<24 || nodes > 1<<26 || keyLen > 1<<30 || slots > 1<<28 || slots&(slots-1) != 0 || slots < 2*nodes ||
+		len(data) != tableHeader+keyLen+nodes*nodeBytes+words*4 {
+		return nil, bad
+	}
+	d := &Dict{total: total, maxUnits: maxUnits, freq: make([]uint32, words)}
+	r := data[tableHeader:]
+	d.tab.keys = []byte(r[:keyLen])
+	r = r[keyLen:]
+	d.tab.nodes = make([]node, nodes)
+	d.tab.slots = make([]uint32, slots)
+	d.tab.mask = uint32(slots - 1)
+	for k := range d.tab.nodes {
+		n := node{off: u32(r, 0), len: u32(r, 4), hash: u32(r, 8), word: int32(u32(r, 12))}
+		r = r[nodeBytes:]
+		if uint64(n.off)+uint64(n.len) > uint64(keyLen) || n.word < -1 || int(n.word) >= words {
+			return nil, bad
+		}
+		d.tab.nodes[k] = n
+		i := n.hash & d.tab.mask
+		for d.tab.slots[i] != 0 {
+			i = (i + 1) & d.tab.mask
+		}
+		d.tab.slots[i] = uint32(k + 1)
+	}
+	for i := range d.freq {
+		d.freq[i] = u32(r, 4*i)
+	}
+	return d, nil
+}
+
+// u32 reads the little-endian uint32 at s[i:].
+func u32(s string, i int) uint32 {
+	_ = s[i+3]
+	return uint32(s[i]) | uint32(s[i+1])<<8 | uint32(s[i+2])<<16 | uint32(s[i+3])<<24
 }

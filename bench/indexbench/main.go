@@ -4,6 +4,7 @@
 // queries, next to baselines measured in the same run.
 //
 //	go run ./bench/indexbench [-calls 20000] [-seed 1] [-dir DIR] [-runs 1]
+//	go run ./bench/indexbench -http 20000,100000 [-dir DIR]   # search over HTTP (http.go)
 //
 // It prints a markdown table on standard output and progress on standard
 // error. Without -dir the indexes go to a temporary folder that is removed
@@ -66,10 +67,15 @@ func main() {
 	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the indexing (analysis excluded) to `FILE`")
 	fs.StringVar(&c.searchProfile, "searchprofile", "", "write a CPU profile of the searches to `FILE`")
 	fs.StringVar(&c.corpusOut, "corpus", "", "also write the generated corpus as JSONL to `FILE`")
+	addHTTPFlags(fs)
 	fs.Parse(os.Args[1:])
 	log.SetFlags(0)
 	log.SetPrefix("indexbench: ")
-	if err := run(c, os.Stdout); err != nil {
+	runner := run
+	if httpSizes != "" {
+		runner = runHTTP
+	}
+	if err := runner(c, os.Stdout); err != nil {
 		log.Fatal(err)
 	}
 }
