@@ -34,6 +34,11 @@ type btNode struct {
 	one      bool
 	min, max int // repeats (max -1: no bound)
 	greedy   bool
+	// alts indexes an alternation by first rune: the alternatives that
+	// can start with a rune, in order (altAny when the rune has no entry:
+	// the alternatives whose first runes are not known). nil: try all.
+	alts   map[rune][]int
+	altAny []int
 	// bmp marks a class's runes in the Basic Multilingual Plane when the
 	// class has many ranges (a list of surnames), nil otherwise.
 	bmp []uint64
@@ -97,6 +102,9 @@ func btCompile(re *syntax.Regexp) (*btNode, bool) {
 				return nil, false
 			}
 			n.subs = append(n.subs, c)
+		}
+		if re.Op == syntax.OpAlternate {
+			n.indexAlternatives()
 		}
 	case syntax.OpQuest, syntax.OpStar, syntax.OpPlus, syntax.OpRepeat:
 		c, ok := btCompile(re.Sub[0])
@@ -252,8 +260,26 @@ func (r *btRun) match(n *btNode, p int, k *btCont, end *int) bool {
 		}
 		return r.match(n.subs[0], p, &btCont{n: n, i: 1, next: k}, end)
 	case syntax.OpAlternate:
-		for _, s := range n.subs {
-			if r.match(s, p, k, end) {
+		if n.alts == nil {
+			for _, s := range n.subs {
+				if r.match(s, p, k, end) {
+					return true
+				}
+				if r.steps > maxSteps {
+					return false
+				}
+			}
+			return false
+		}
+		which := n.altAny
+		if p < len(text) {
+			c, _ := utf8.DecodeRuneInString(text[p:])
+			if l, ok := n.alts[c]; ok {
+				which = l
+			}
+		}
+		for _, i := range which {
+			if r.match(n.subs[i], p, k, end) {
 				return true
 			}
 			if r.steps > maxSteps {
@@ -343,4 +369,91 @@ func (n *btNode) nullable() bool {
 		return n.min == 0 || n.subs[0].nullable()
 	}
 	return false
+}
+
+// maxFirstRunes bounds the first runes a part may list for the index of
+// an alternation.
+const maxFirstRunes = 256
+
+// firstRunes returns the runes a non-empty match of n can start with;
+// ok is false when they are not known or too many. A part that can match
+// the empty string says so by nullable.
+func (n *btNode) firstRunes() (set map[rune]bool, ok bool) {
+	switch n.op {
+	case syntax.OpLiteral:
+		if len(n.runes) == 0 {
+			return map[rune]bool{}, true
+		}
+		return map[rune]bool{n.runes[0]: true}, true
+	case syntax.OpCharClass:
+		set := map[rune]bool{}
+		for i := 0; i+1 < len(n.runes); i += 2 {
+			if len(set)+int(n.runes[i+1]-n.runes[i]+1) > maxFirstRunes {
+				return nil, false
+			}
+			for c := n.runes[i]; c <= n.runes[i+1]; c++ {
+				set[c] = true
+			}
+		}
+		return set, true
+	case syntax.OpEmptyMatch, syntax.OpBeginText, syntax.OpEndText:
+		return map[rune]bool{}, true
+	case syntax.OpRepeat:
+		return n.subs[0].firstRunes()
+	case syntax.OpConcat, syntax.OpAlternate:
+		all := map[rune]bool{}
+		for _, s := range n.subs {
+			set, ok := s.firstRunes()
+			if !ok || len(all)+len(set) > maxFirstRunes {
+				return nil, false
+			}
+			for c := range set {
+				all[c] = true
+			}
+			if n.op == syntax.OpConcat && !s.nullable() {
+				break
+			}
+		}
+		return all, true
+	}
+	return nil, false
+}
+
+// indexAlternatives fills alts and altAny for an alternation whose
+// alternatives mostly start with known runes.
+func (n *btNode) indexAlternatives() {
+	sets := make([]map[rune]bool, len(n.subs))
+	known := 0
+	for i, s := range n.subs {
+		if set, ok := s.firstRunes(); ok && !s.nullable() {
+			sets[i] = set
+			known++
+		}
+	}
+	if known < 2 {
+		return
+	}
+	n.alts = map[rune][]int{}
+	n.altAny = []int{}
+	for i, set := range sets {
+		if set == nil {
+			n.altAny = append(n.altAny, i)
+		}
+	}
+	for _, set := range sets {
+		for c := range set {
+			if _, ok := n.alts[c]; ok {
+				continue
+			}
+			// every alternative that can start with c, or with anything,
+			// in the expression's order
+			var l []int
+			for j, other := range sets {
+				if other == nil || other[c] {
+					l = append(l, j)
+				}
+			}
+			n.alts[c] = l
+		}
+	}
 }
