@@ -187,7 +187,7 @@ func FuzzReadJSON(f *testing.F) {
 
 		// JSONL: one call or one error per non-blank line, in line order
 		// (or a single error for input without any).
-		items := readJSONL("calls/fuzz.jsonl", b)
+		items := readJSONL("calls/fuzz.jsonl", string(b))
 		nonBlank := 0
 		for _, l := range textread.SplitLines(string(bytes.TrimPrefix(b, bomUTF8))) {
 			if strings.TrimSpace(l) != "" {
@@ -229,6 +229,53 @@ func FuzzReadJSON(f *testing.F) {
 		calls, errs := ReadJSONL("calls/fuzz.jsonl", b)
 		if len(calls)+len(errs) != len(items) {
 			t.Fatalf("ReadJSONL: %d calls and %d errors for %d items", len(calls), len(errs), len(items))
+		}
+	})
+}
+
+// FuzzJSONFastPath: whatever the fast path of the JSON reader accepts,
+// as a .json file or as a line of a JSONL file, the positioned reader
+// reads too, to the same call; and ReadJSON and ReadJSONL, which try the
+// fast path first, give exactly the positioned reader's calls and errors.
+func FuzzJSONFastPath(f *testing.F) {
+	for _, s := range []string{
+		`{"call_id": "D1", "roles": {"孙经理": "agent"}, "turns": [{"speaker": "孙经理", "text": "您好", "start": 1, "end": 2}, {"role": "customer", "text": "喂"}]}`,
+		`{"call_id": -1.5e3, "agent": null, "x": {"a": [1, "b", null, true]}, "turns": [{"speaker": "agent", "text": "a\"\\\/\b\f\n\r\t\u4f60", "confidence": 0.5}]}`,
+		`{"turns": [{"speaker": "agent", "text": "\ud83d\ude00\ud800\udc00x\udc00\ud800\u0041"}]}`,
+		`{"turns": [{"speaker": "agent", "text": "a", "words": [{"w": "a"}], "w2": 1}], "备注": "x", "": ""}`,
+		`{"t\u0065xt": 1, "turns": [{"speaker": "agent", "text": "a", "text": "b"}]}`,
+		`{"turns": [{"speaker": "agent", "text": "a", "start": 01, "end": 1.}]}`,
+		"{\r\n\"turns\": [\r{\"speaker\": \"agent\", \"text\": \"a\"},\n{\"role\": \"customer\", \"text\": \"b\"}]}\r\n",
+	} {
+		f.Add([]byte(s))
+	}
+	for _, b := range fixtureFiles(f) {
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		s := string(bytes.TrimPrefix(b, bomUTF8))
+		compareFast(t, "calls/fuzz.json", s, 0, 0)
+		want, wantErr := positionedJSON("calls/fuzz.json", s, 0, 0, "fuzz")
+		got, err := ReadJSON("calls/fuzz.json", b)
+		if !reflect.DeepEqual(got, want) || fmt.Sprint(err) != fmt.Sprint(wantErr) {
+			t.Fatalf("ReadJSON gives %v, %v; the positioned reader %v, %v", got, err, want, wantErr)
+		}
+
+		items := readJSONL("calls/fuzz.jsonl", string(b))
+		i := 0
+		for n, line := range textread.SplitLines(s) {
+			if strings.TrimSpace(line) == "" {
+				continue
+			}
+			compareFast(t, "calls/fuzz.jsonl", line, n, n+1)
+			want, wantErr := positionedJSON("calls/fuzz.jsonl", line, n, n+1, "fuzz-"+strconv.Itoa(n+1))
+			if want != nil {
+				want.Source = "calls/fuzz.jsonl#" + strconv.Itoa(n+1)
+			}
+			if i >= len(items) || !reflect.DeepEqual(items[i].Call, want) || fmt.Sprint(items[i].Err) != fmt.Sprint(wantErr) {
+				t.Fatalf("line %d: ReadJSONL differs from the positioned reader (%v, %v)", n+1, want, wantErr)
+			}
+			i++
 		}
 	})
 }

@@ -30,7 +30,21 @@ import (
 // as turns[2].text, where the turn index is 1-based like Turn.N.
 func ReadJSON(name string, data []byte) (*Call, error) {
 	data = bytes.TrimPrefix(data, bomUTF8)
+	if c, ok := fastJSONCall(name, string(data), 0, 0, defaultID(name)); ok {
+		return c, nil
+	}
 	p := &jsonParser{path: name, data: data}
+	return p.call(defaultID(name))
+}
+
+// readJSONText is ReadJSON for decoded text: the fast path reads text in
+// place, and only the positioned reader it falls back to needs a copy.
+func readJSONText(name, text string) (*Call, error) {
+	text = strings.TrimPrefix(text, "\ufeff")
+	if c, ok := fastJSONCall(name, text, 0, 0, defaultID(name)); ok {
+		return c, nil
+	}
+	p := &jsonParser{path: name, data: []byte(text)}
 	return p.call(defaultID(name))
 }
 
@@ -39,32 +53,53 @@ func ReadJSON(name string, data []byte) (*Call, error) {
 // Source is name+"#"+line, and its call_id defaults to the base name, a
 // hyphen and the line number. Calls and errors are each in line order.
 func ReadJSONL(name string, data []byte) ([]*Call, []error) {
-	return splitItems(readJSONL(name, data))
+	return splitItems(readJSONL(name, string(data)))
 }
 
-// readJSONL is ReadJSONL with calls and errors kept in one sequence.
-func readJSONL(name string, data []byte) []Item {
-	data = bytes.TrimPrefix(data, bomUTF8)
+// readJSONL is ReadJSONL with calls and errors kept in one sequence, for
+// text already in a string (the lines are read in place).
+func readJSONL(name string, text string) []Item {
+	return readJSONLWith(name, text, readJSONLine)
+}
+
+// readJSONLWith is readJSONL with the reader of a line given.
+func readJSONLWith(name string, text string, readLine func(name, base string, n int, line string) (*Call, error)) []Item {
+	text = strings.TrimPrefix(text, "\ufeff")
 	base := defaultID(name)
 	var items []Item
-	for i, line := range textread.SplitLines(string(data)) {
+	for i, line := range textread.SplitLines(text) {
 		n := i + 1
 		if strings.TrimSpace(line) == "" {
 			continue
 		}
-		p := &jsonParser{path: name, data: []byte(line), base: n - 1, whole: n}
-		c, err := p.call(base + "-" + strconv.Itoa(n))
+		c, err := readLine(name, base, n, line)
 		if err != nil {
 			items = append(items, Item{Err: err})
 			continue
 		}
-		c.Source = name + "#" + strconv.Itoa(n)
 		items = append(items, Item{Call: c})
 	}
 	if len(items) == 0 {
 		items = append(items, Item{Err: &ParseError{Path: name, Err: errEmpty}})
 	}
 	return items
+}
+
+// readJSONLine reads line n of a JSONL file named name, whose default
+// call_id is base-n: with the fast path, else with the positioned reader,
+// which gives the error.
+func readJSONLine(name, base string, n int, line string) (*Call, error) {
+	id := base + "-" + strconv.Itoa(n)
+	c, ok := fastJSONCall(name, line, n-1, n, id)
+	if !ok {
+		p := &jsonParser{path: name, data: []byte(line), base: n - 1, whole: n}
+		var err error
+		if c, err = p.call(id); err != nil {
+			return nil, err
+		}
+	}
+	c.Source = name + "#" + strconv.Itoa(n)
+	return c, nil
 }
 
 // splitItems separates calls from errors, keeping the order of each.
@@ -84,7 +119,9 @@ func splitItems(items []Item) ([]*Call, []error) {
 // jsonParser reads one JSON call. It first checks the syntax of the whole
 // value, so that syntax errors carry their own offset, then walks the
 // value token by token in place (jsonCursor), which keeps the offset of
-// every field for errors and for Turn.Line.
+// every field for errors and for Turn.Line. It is the positioned reader:
+// the readers try the fast path (fastJSONCall) first, and come here for
+// what it gives up on, which includes every input that is an error.
 type jsonParser struct {
 	path  string
 	data  []byte
@@ -104,7 +141,7 @@ type jsonTurn struct {
 	text       string
 	start, end *float64
 	confidence *float64
-	off        int64
+	line       int // the line of the file the turn starts on
 }
 
 // line converts a byte offset in p.data to a line number in the file.
@@ -189,21 +226,15 @@ func (p *jsonParser) call(defID string) (*Call, error) {
 		case keyCallID:
 			var id string
 			id, err = p.scalar(key, voff, true)
-			if id = strings.TrimSpace(id); id != "" {
-				c.ID = id
+			setCallID(c, id)
+		case keyAgent, keyTeam, keyKind, keyStartedAt, keyParty:
+			*callField(c, key), err = p.scalar(key, voff, false)
+			switch key {
+			case keyStartedAt:
+				startOff = voff
+			case keyParty:
+				partyOff = voff
 			}
-		case keyAgent:
-			c.Agent, err = p.scalar(key, voff, false)
-		case keyTeam:
-			c.Team, err = p.scalar(key, voff, false)
-		case keyKind:
-			c.Kind, err = p.scalar(key, voff, false)
-		case keyStartedAt:
-			c.StartedAt, err = p.scalar(key, voff, false)
-			startOff = voff
-		case keyParty:
-			c.Party, err = p.scalar(key, voff, false)
-			partyOff = voff
 		default:
 			err = p.meta(c, key)
 		}
@@ -211,6 +242,44 @@ func (p *jsonParser) call(defID string) (*Call, error) {
 			return nil, err
 		}
 	}
+	return p.finish(c, turns, roles, startOff, partyOff)
+}
+
+// setCallID sets the call_id as read, trimmed, unless it is empty.
+func setCallID(c *Call, id string) {
+	if id = strings.TrimSpace(id); id != "" {
+		c.ID = id
+	}
+}
+
+// callField returns the field of c that the string field key (agent,
+// team, kind, started_at or party) goes to.
+func callField(c *Call, key string) *string {
+	switch key {
+	case keyAgent:
+		return &c.Agent
+	case keyTeam:
+		return &c.Team
+	case keyKind:
+		return &c.Kind
+	case keyStartedAt:
+		return &c.StartedAt
+	}
+	return &c.Party
+}
+
+// setMeta keeps the value of an unknown call field.
+func setMeta(c *Call, key, v string) {
+	if c.Meta == nil {
+		c.Meta = map[string]string{}
+	}
+	c.Meta[key] = v
+}
+
+// finish checks what needs the whole call read (its time, its party and
+// the roles of its turns, as "roles" may come after "turns") and fills in
+// c.Turns. Both the positioned reader and the fast path end here.
+func (p *jsonParser) finish(c *Call, turns []jsonTurn, roles *roleMap, startOff, partyOff int64) (*Call, error) {
 	if err := checkStartedAt(c.StartedAt); err != nil {
 		return nil, &ParseError{Path: p.path, Line: p.line(startOff), Err: err}
 	}
@@ -231,7 +300,7 @@ func (p *jsonParser) call(defID string) (*Call, error) {
 		}
 		c.Turns = append(c.Turns, Turn{
 			N: i + 1, Role: role, Label: jt.label, Text: jt.text,
-			Start: jt.start, End: jt.end, Line: p.line(jt.off), Confidence: jt.confidence,
+			Start: jt.start, End: jt.end, Line: jt.line, Confidence: jt.confidence,
 		})
 	}
 	return c, nil
@@ -348,27 +417,43 @@ func (p *jsonParser) optNumber(field string, off int64, what string) (v float64,
 	}
 }
 
-// number reads a time in seconds; null counts as absent.
-func (p *jsonParser) number(field string, off int64) (*float64, error) {
-	v, ok, raw, err := p.optNumber(field, off, "a number of seconds")
+// number reads field key of turn n, a time in seconds; null counts as
+// absent.
+func (p *jsonParser) number(n int, key string, off int64) (*float64, error) {
+	v, ok, raw, err := p.optNumber(turnField(n, key), off, "a number of seconds")
 	if err != nil || !ok {
 		return nil, err
 	}
-	if v < 0 {
-		return nil, p.errAt(off, "%s: negative time %s", field, raw)
-	}
-	return &v, nil
+	return p.seconds(n, key, off, v, string(raw))
 }
 
 // confidence reads a turn's recognizer confidence: null, or a number from
 // 0 to 1.
-func (p *jsonParser) confidence(field string, off int64) (*float64, error) {
-	v, ok, raw, err := p.optNumber(field, off, "a confidence from 0 to 1")
+func (p *jsonParser) confidence(n int, key string, off int64) (*float64, error) {
+	v, ok, raw, err := p.optNumber(turnField(n, key), off, "a confidence from 0 to 1")
 	if err != nil || !ok {
 		return nil, err
 	}
+	return p.confidenceValue(n, key, off, v, string(raw))
+}
+
+// turnField names field key of turn n (1-based) in errors: turns[2].start.
+func turnField(n int, key string) string {
+	return "turns[" + strconv.Itoa(n) + "]." + key
+}
+
+// seconds checks v, written raw, as the time in field key of turn n.
+func (p *jsonParser) seconds(n int, key string, off int64, v float64, raw string) (*float64, error) {
+	if v < 0 {
+		return nil, p.errAt(off, "%s: negative time %s", turnField(n, key), raw)
+	}
+	return &v, nil
+}
+
+// confidenceValue checks v, written raw, as the confidence of turn n.
+func (p *jsonParser) confidenceValue(n int, key string, off int64, v float64, raw string) (*float64, error) {
 	if v < 0 || v > 1 {
-		return nil, p.errAt(off, "%s: %s is not a confidence from 0 to 1", field, raw)
+		return nil, p.errAt(off, "%s: %s is not a confidence from 0 to 1", turnField(n, key), raw)
 	}
 	return &v, nil
 }
@@ -394,10 +479,7 @@ func (p *jsonParser) meta(c *Call, key string) error {
 		}
 		v = buf.String()
 	}
-	if c.Meta == nil {
-		c.Meta = map[string]string{}
-	}
-	c.Meta[key] = v
+	setMeta(c, key, v)
 	return nil
 }
 
@@ -428,7 +510,6 @@ func (p *jsonParser) roles(off int64, roles *roleMap) error {
 			return p.walkErr(err)
 		}
 		key, _ := tok.(string)
-		label := strings.TrimSpace(key) // speakers are trimmed too
 		voff := p.next()
 		field := "roles." + redact.Mask(key)
 		raw, err := p.value()
@@ -442,20 +523,30 @@ func (p *jsonParser) roles(off int64, roles *roleMap) error {
 		if err := json.Unmarshal(raw, &v); err != nil {
 			return p.walkErr(err)
 		}
-		if label == "" {
-			return p.errAt(voff, "roles: empty label")
-		}
-		role, ok := roleValue(v)
-		if !ok {
-			return p.errAt(voff, "%s: unknown role %q (want agent, customer or third_party)", field, redact.Mask(v))
-		}
-		if old, ok := roles.set(label, role); !ok {
-			return p.errAt(voff, "roles: %s is mapped to both %s and %s", redact.Mask(label), old, role)
+		if err := p.addRole(roles, key, v, voff); err != nil {
+			return err
 		}
 	}
 	_, err := p.dec.Token()
 	if err != nil {
 		return p.walkErr(err)
+	}
+	return nil
+}
+
+// addRole maps the label key of "roles", trimmed like speakers, to the
+// role v, found at off.
+func (p *jsonParser) addRole(roles *roleMap, key, v string, off int64) error {
+	label := strings.TrimSpace(key)
+	if label == "" {
+		return p.errAt(off, "roles: empty label")
+	}
+	role, ok := roleValue(v)
+	if !ok {
+		return p.errAt(off, "roles.%s: unknown role %q (want agent, customer or third_party)", redact.Mask(key), redact.Mask(v))
+	}
+	if old, ok := roles.set(label, role); !ok {
+		return p.errAt(off, "roles: %s is mapped to both %s and %s", redact.Mask(label), old, role)
 	}
 	return nil
 }
@@ -490,7 +581,7 @@ func (p *jsonParser) turns(off int64) ([]jsonTurn, error) {
 
 // turn reads turn n (1-based), which starts at off.
 func (p *jsonParser) turn(n int, off int64) (jsonTurn, error) {
-	t := jsonTurn{off: off}
+	t := jsonTurn{line: p.line(off)}
 	where := fmt.Sprintf("turns[%d]", n)
 	if p.data[off] != '{' {
 		return t, p.skipMismatch(where, off, "an object")
@@ -529,12 +620,8 @@ func (p *jsonParser) turn(n int, off int64) (jsonTurn, error) {
 			if err := json.Unmarshal(raw, &label); err != nil {
 				return t, p.walkErr(err)
 			}
-			label = strings.TrimSpace(label)
-			if t.labelField != "" && label != t.label {
-				return t, p.errAt(voff, "%s: speaker %q and role %q disagree", where, redact.Mask(t.label), redact.Mask(label))
-			}
-			if t.labelField == "" {
-				t.label, t.labelField, t.labelOff = label, key, voff
+			if err := p.setLabel(&t, n, key, label, voff); err != nil {
+				return t, err
 			}
 		case "text":
 			if k := jsonKind(p.data[voff]); k != "string" {
@@ -547,16 +634,16 @@ func (p *jsonParser) turn(n int, off int64) (jsonTurn, error) {
 			}
 			hasText, textOff = true, voff
 		case "start":
-			if t.start, err = p.number(field, voff); err != nil {
+			if t.start, err = p.number(n, key, voff); err != nil {
 				return t, err
 			}
 		case "end":
-			if t.end, err = p.number(field, voff); err != nil {
+			if t.end, err = p.number(n, key, voff); err != nil {
 				return t, err
 			}
 			endOff = voff
 		case "confidence":
-			if t.confidence, err = p.confidence(field, voff); err != nil {
+			if t.confidence, err = p.confidence(n, key, voff); err != nil {
 				return t, err
 			}
 		default:
@@ -568,17 +655,37 @@ func (p *jsonParser) turn(n int, off int64) (jsonTurn, error) {
 	if _, err := p.dec.Token(); err != nil {
 		return t, p.walkErr(err)
 	}
+	return t, p.checkTurn(&t, n, off, hasText, textOff, endOff)
+}
+
+// setLabel records label, read from field key ("speaker" or "role") at
+// off, as the speaker of turn n; a turn with both fields must give the
+// same label in each.
+func (p *jsonParser) setLabel(t *jsonTurn, n int, key, label string, off int64) error {
+	label = strings.TrimSpace(label)
+	if t.labelField != "" && label != t.label {
+		return p.errAt(off, "turns[%d]: speaker %q and role %q disagree", n, redact.Mask(t.label), redact.Mask(label))
+	}
+	if t.labelField == "" {
+		t.label, t.labelField, t.labelOff = label, key, off
+	}
+	return nil
+}
+
+// checkTurn checks turn n, read whole from off: it has a speaker and a
+// text that are not blank, and does not end before it starts.
+func (p *jsonParser) checkTurn(t *jsonTurn, n int, off int64, hasText bool, textOff, endOff int64) error {
 	switch {
 	case t.labelField == "":
-		return t, p.errAt(off, "%s: missing speaker", where)
+		return p.errAt(off, "turns[%d]: missing speaker", n)
 	case t.label == "":
-		return t, p.errAt(t.labelOff, "%s.%s: empty speaker", where, t.labelField)
+		return p.errAt(t.labelOff, "turns[%d].%s: empty speaker", n, t.labelField)
 	case !hasText:
-		return t, p.errAt(off, "%s: missing text", where)
+		return p.errAt(off, "turns[%d]: missing text", n)
 	case strings.TrimSpace(t.text) == "":
-		return t, p.errAt(textOff, "%s.text: empty text", where)
+		return p.errAt(textOff, "turns[%d].text: empty text", n)
 	case t.start != nil && t.end != nil && *t.end < *t.start:
-		return t, p.errAt(endOff, "%s.end: %g is before start %g", where, *t.end, *t.start)
+		return p.errAt(endOff, "turns[%d].end: %g is before start %g", n, *t.end, *t.start)
 	}
-	return t, nil
+	return nil
 }

@@ -431,9 +431,9 @@ func (o *ReadOptions) parseKind(f *Format, name, kind, text string) []Item {
 	)
 	switch kind {
 	case kindJSONL:
-		return readJSONL(name, []byte(text))
+		return readJSONL(name, text)
 	case kindJSON:
-		c, err = ReadJSON(name, []byte(text))
+		c, err = readJSONText(name, text)
 	default:
 		c, err = ReadText(name, text)
 	}

@@ -6,7 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"os"
-	"strconv"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -144,19 +144,21 @@ func (o *ReadOptions) streamJSONL(path string, f *os.File, emit func(Item)) bool
 	}
 	base := defaultID(path)
 	n, emitted := 0, false
-	line := func(b []byte) {
+	line := func(l string) {
 		n++
 		if n == 1 {
-			b = bytes.TrimPrefix(b, bomUTF8)
+			l = strings.TrimPrefix(l, "\ufeff")
 		}
-		if len(bytes.TrimSpace(b)) == 0 {
+		if strings.TrimSpace(l) == "" {
 			return
 		}
 		emitted = true
-		emit(o.jsonlItem(path, base, n, b))
+		emit(o.jsonlItem(path, base, n, l))
 	}
 	for {
-		piece, err := r.ReadBytes('\n')
+		// A string of its own for each line: the fast path of the JSON
+		// reader makes the turn texts slices of it, not copies.
+		piece, err := r.ReadString('\n')
 		if err != nil && err != io.EOF {
 			emit(Item{Err: fileErr(path, err)})
 			return true
@@ -177,11 +179,11 @@ func (o *ReadOptions) streamJSONL(path string, f *os.File, emit func(Item)) bool
 // splitBreaks calls line with each line of piece, which ends at its only
 // "\n" if it has one: lines end at "\n", "\r\n" or "\r", as in
 // textread.SplitLines.
-func splitBreaks(piece []byte, line func([]byte)) {
-	piece = bytes.TrimSuffix(piece, []byte("\n"))
-	piece = bytes.TrimSuffix(piece, []byte("\r"))
+func splitBreaks(piece string, line func(string)) {
+	piece = strings.TrimSuffix(piece, "\n")
+	piece = strings.TrimSuffix(piece, "\r")
 	for {
-		i := bytes.IndexByte(piece, '\r')
+		i := strings.IndexByte(piece, '\r')
 		if i < 0 {
 			line(piece)
 			return
@@ -193,13 +195,11 @@ func splitBreaks(piece []byte, line func([]byte)) {
 
 // jsonlItem reads line n of a JSONL file as readJSONL does, with the
 // turn limits applied.
-func (o *ReadOptions) jsonlItem(path, base string, n int, b []byte) Item {
-	p := &jsonParser{path: path, data: b, base: n - 1, whole: n}
-	c, err := p.call(base + "-" + strconv.Itoa(n))
+func (o *ReadOptions) jsonlItem(path, base string, n int, l string) Item {
+	c, err := readJSONLine(path, base, n, l)
 	if err != nil {
 		return Item{Err: err}
 	}
-	c.Source = path + "#" + strconv.Itoa(n)
 	if err := o.Limits.checkCall(path, kindJSONL, c); err != nil {
 		return Item{Err: err}
 	}

@@ -96,10 +96,13 @@ func newRoleMap() *roleMap {
 }
 
 // set maps label to r. It reports false when label is already mapped to
-// another role.
+// another role. The zero roleMap is an empty one.
 func (m *roleMap) set(label string, r Role) (old Role, ok bool) {
 	if old, dup := m.exact[label]; dup && old != r {
 		return old, false
+	}
+	if m.exact == nil {
+		*m = *newRoleMap()
 	}
 	m.exact[label] = r
 	if asciiLabel(label) {
