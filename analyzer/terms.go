@@ -186,7 +186,7 @@ func (x *termIndex) find(p *prepared) {
 		depth := 1
 		_, w := utf8.DecodeRuneInString(t[i:])
 		for j := i + w; ok; depth++ {
-			if id := x.trie[node].term; id >= 0 && (short || depth >= 3) && p.aligned(i, j) {
+			if id := x.trie[node].term; id >= 0 && (depth >= 3 || short && p.alignedShort(i, j, depth)) {
 				first, last := p.wordsOf(i, j)
 				found = append(found, occurrence{id: id, s: newSpan(i, j, first, last)})
 			}

@@ -264,24 +264,17 @@ func (p *prepared) sameScope(scope lexicon.Scope, a, b int) bool {
 	}
 }
 
-// aligned reports whether a term found at bytes [s, e) stands as a word
-// of its own. A one-character term must start where a segmented word
-// starts and end where one ends, except that the word may go on with
-// sentence particles (滚 in 滚吧, never in 滚动; 死 never in 死机). A
-// two-character term must start on a word boundary but may end inside a
-// word, since gse joins common compounds (今天 in 今天下午, 去死 in 去死吧;
-// never 妈的 in 爸妈的). Terms of three
-// or more characters are specific enough to match anywhere.
-func (p *prepared) aligned(s, e int) bool {
-	switch utf8.RuneCountInString(p.norm.Text[s:e]) {
-	case 1:
-	case 2:
-		return isTokStart(p, s)
-	default:
+// alignedShort reports whether a term of n runes, one or two, found at
+// bytes [s, e) where a segmented word starts, stands as a word of its own
+// (termIndex.find checks the start; longer terms are specific enough to
+// match anywhere). A one-character term must end where a word ends,
+// except that the word may go on with sentence particles (滚 in 滚吧, never
+// in 滚动; 死 never in 死机). A two-character term may end inside a word,
+// since gse joins common compounds (今天 in 今天下午, 去死 in 去死吧; never 妈的
+// in 爸妈的, which does not start a word).
+func (p *prepared) alignedShort(s, e, n int) bool {
+	if n == 2 {
 		return true
-	}
-	if !isTokStart(p, s) {
-		return false
 	}
 	last := int(p.tokAt[e-1])
 	tk := p.tokens[last]
