@@ -39,6 +39,9 @@ type btNode struct {
 	// the alternatives whose first runes are not known). nil: try all.
 	alts   map[rune][]int
 	altAny []int
+	// altBloom has the keys of alts: a rune missing from it needs no
+	// lookup.
+	altBloom runeBloom
 	// bmp marks a class's runes in the Basic Multilingual Plane when the
 	// class has many ranges (a list of surnames), nil otherwise.
 	bmp []uint64
@@ -274,8 +277,10 @@ func (r *btRun) match(n *btNode, p int, k *btCont, end *int) bool {
 		which := n.altAny
 		if p < len(text) {
 			c, _ := utf8.DecodeRuneInString(text[p:])
-			if l, ok := n.alts[c]; ok {
-				which = l
+			if n.altBloom.has(c) {
+				if l, ok := n.alts[c]; ok {
+					which = l
+				}
 			}
 		}
 		for _, i := range which {
@@ -454,6 +459,7 @@ func (n *btNode) indexAlternatives() {
 				}
 			}
 			n.alts[c] = l
+			n.altBloom.add(c)
 		}
 	}
 }

@@ -55,6 +55,12 @@ func (b *runeBloom) add(r rune) {
 	b[h/64] |= 1 << (h % 64)
 }
 
+// has reports whether r may be in the bloom.
+func (b *runeBloom) has(r rune) bool {
+	h := uint32(r) * 0x9E3779B1 >> 24
+	return b[h/64]&(1<<(h%64)) != 0
+}
+
 // covers reports whether every bit of o is in b.
 func (b *runeBloom) covers(o *runeBloom) bool {
 	return b[0]&o[0] == o[0] && b[1]&o[1] == o[1] && b[2]&o[2] == o[2] && b[3]&o[3] == o[3]
