@@ -1,6 +1,7 @@
 package index
 
 import (
+	"context"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -70,8 +71,8 @@ func loadWords() error {
 // searchBleve runs req, and fails if the query needed the segmenter (a
 // text query) and it could not be loaded: the tokenizer then gave no
 // tokens, and the empty answer would be a lie.
-func searchBleve(bi bleve.Index, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
-	sr, err := bi.Search(req)
+func searchBleve(ctx context.Context, bi bleve.Index, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
+	sr, err := bi.SearchInContext(ctx, req)
 	if err == nil && wordsFailed.Load() {
 		err = loadWords()
 	}

@@ -18,3 +18,11 @@ func ClearFacetCache() {
 	facetCache.m = map[string]*facetEntry{}
 	facetCache.order = nil
 }
+
+// SetColumns turns Search's columns (columns.go) on or off, and returns
+// the setting it replaced.
+func SetColumns(on bool) bool {
+	was := columnsEnabled
+	columnsEnabled = on
+	return was
+}

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -31,7 +32,7 @@ var ErrNotFound = errors.New("no such call in the index")
 func Call(bi bleve.Index, callID string) (*result.Result, error) {
 	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery([]string{CallDocID(callID)}), 1, 0, false)
 	req.Fields = []string{"result", "turns", "turn_roles", "turn_labels", "given_party"}
-	sr, err := searchBleve(bi, req)
+	sr, err := searchBleve(context.Background(), bi, req)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +95,7 @@ func IDs(bi bleve.Index, q Query) ([]string, uint64, error) {
 	}
 	req := bleve.NewSearchRequestOptions(bq, q.Limit, q.Offset, false)
 	req.SortBy(order)
-	sr, err := searchBleve(bi, req)
+	sr, err := searchBleve(context.Background(), bi, req)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -138,7 +139,7 @@ func Count(bi bleve.Index, q Query, size int, fields ...string) (uint64, map[str
 		}
 		req.AddFacet(name, bleve.NewFacetRequest(field, max(size, 1)))
 	}
-	sr, err := searchBleve(bi, req)
+	sr, err := searchBleve(context.Background(), bi, req)
 	if err != nil {
 		return 0, nil, err
 	}

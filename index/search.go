@@ -1,6 +1,7 @@
 package index
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -254,14 +255,25 @@ func Search(bi bleve.Index, q Query) (*Results, error) {
 	}
 	key := facetKey(indexState(bi), q)
 	cached := cachedFacets(key)
+	var countFacets map[string]string
 	if cached == nil {
+		countFacets = facetFields
+	}
+	ctx := context.Background()
+	cs := newColumnSearch(bi, req, order, countFacets)
+	if cs != nil {
+		ctx = cs.context(ctx)
+	} else if cached == nil {
 		for name, field := range facetFields {
 			req.AddFacet(name, bleve.NewFacetRequest(field, facetScan))
 		}
 	}
-	sr, err := searchBleve(bi, req)
+	sr, err := searchBleve(ctx, bi, req)
 	if err != nil {
 		return nil, err
+	}
+	if cs != nil && cached == nil {
+		sr.Facets = cs.facetResults()
 	}
 	out := &Results{Total: sr.Total, Facets: map[string][]FacetCount{}, Took: sr.Took}
 	if !q.Findings {

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -25,8 +26,13 @@ import (
 // over HTTP, side by side, instead of the usual run.
 var httpSizes string
 
+// httpKinds is the -httpkinds flag: which kinds of query the -http run
+// times (default all three).
+var httpKinds string
+
 // addHTTPFlags defines -http on the bench's flag set.
 func addHTTPFlags(fs *flag.FlagSet) {
+	fs.StringVar(&httpKinds, "httpkinds", "filtered,faceted,phrase", "with -http, the `KINDS` of query timed (filtered, faceted, phrase); with -searchprofile each kind at each size writes a CPU profile FILE.SIZE.KIND")
 	fs.StringVar(&httpSizes, "http", "", "search over HTTP (web.New on 127.0.0.1, GET /api/search) the indexes of these corpus `SIZES` (e.g. 20000,100000), side by side; with -dir an index built earlier there (ixSIZE) is reused")
 }
 
@@ -64,7 +70,16 @@ func runHTTP(c config, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	kinds := []string{"filtered", "faceted", "free-text phrase"}
+	all := map[string]string{"filtered": "filtered", "faceted": "faceted", "phrase": "free-text phrase"}
+	var keys, kinds []string
+	for _, k := range strings.Split(httpKinds, ",") {
+		k = strings.TrimSpace(k)
+		if all[k] == "" {
+			return fmt.Errorf("-httpkinds: unknown kind %q (want filtered, faceted or phrase)", k)
+		}
+		keys = append(keys, k)
+		kinds = append(kinds, all[k])
+	}
 	res := map[int][][]float64{}
 	hits := map[int][]float64{}
 	for _, n := range sizes {
@@ -98,8 +113,13 @@ func runHTTP(c config, out io.Writer) error {
 		ts := httptest.NewServer(srv)
 		qs := makeQueries(calls, words, c.queries, c.seed)
 		log.Printf("searching %d calls over HTTP", n)
-		for _, kind := range [][]index.Query{qs.filtered, qs.faceted, qs.phrase} {
-			lat, mean, err := measureHTTP(ts.URL, kind)
+		byKey := map[string][]index.Query{"filtered": qs.filtered, "faceted": qs.faceted, "phrase": qs.phrase}
+		for _, k := range keys {
+			profile := ""
+			if c.searchProfile != "" {
+				profile = fmt.Sprintf("%s.%d.%s", c.searchProfile, n, k)
+			}
+			lat, mean, err := measureHTTP(ts.URL, byKey[k], profile)
 			if err != nil {
 				ts.Close()
 				closeAll()
@@ -153,8 +173,9 @@ func apiURL(base string, q index.Query) string {
 }
 
 // measureHTTP times one GET of each query after 20 untimed ones, and
-// returns the latencies in ms and the mean total of hits.
-func measureHTTP(base string, qs []index.Query) ([]float64, float64, error) {
+// returns the latencies in ms and the mean total of hits; with a profile
+// file name, the timed ones are CPU-profiled into it.
+func measureHTTP(base string, qs []index.Query, profile string) ([]float64, float64, error) {
 	get := func(q index.Query) (uint64, error) {
 		resp, err := http.Get(apiURL(base, q))
 		if err != nil {
@@ -180,6 +201,17 @@ func measureHTTP(base string, qs []index.Query) ([]float64, float64, error) {
 		if _, err := get(q); err != nil {
 			return nil, 0, err
 		}
+	}
+	if profile != "" {
+		f, err := os.Create(profile)
+		if err != nil {
+			return nil, 0, err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return nil, 0, err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	lat := make([]float64, 0, len(qs))
 	sum := 0.0
