@@ -63,6 +63,9 @@ type Analyzer struct {
 	// are compiled: they are looked up for every term and rune of a turn.
 	termRules [][]int
 	runeRules [][]int
+	// runeBits marks the runes of runeRules that have rules: most have
+	// none, and the bit is cheaper to read than the big array.
+	runeBits []uint64
 	anyText   []int
 	// soundAlikes maps the term ids of the sound-alike spellings to their
 	// review detail (soundAlikeIDs).
@@ -133,9 +136,11 @@ func New(set *lexicon.Set, opts Options) (*Analyzer, error) {
 		a.termRules[id] = rules
 	}
 	a.runeRules = make([][]int, 1<<16)
+	a.runeBits = make([]uint64, 1<<16/64)
 	for r, rules := range a.byRune {
 		if r < 1<<16 {
 			a.runeRules[r] = rules
+			a.runeBits[r/64] |= 1 << (r % 64)
 		}
 	}
 	a.soundAlikes = a.soundAlikeIDs()
@@ -239,6 +244,9 @@ func (a *Analyzer) run(call *corpus.Call, inferring bool) (*Result, []hit) {
 		for _, r := range p.norm.Text {
 			var rules []int
 			if r < 1<<16 {
+				if a.runeBits[r/64]&(1<<(r%64)) == 0 {
+					continue
+				}
 				rules = a.runeRules[r]
 			} else {
 				rules = a.byRune[r]
