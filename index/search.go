@@ -158,12 +158,17 @@ func buildQuery(q Query, docType string) (query.Query, error) {
 			if err != nil {
 				return nil, err
 			}
-			must = append(must, qs)
-		} else {
-			fields := []string{"turns"}
-			if docType == TypeFinding {
-				fields = []string{"text", "match"}
+			parsed, err := qs.Parse()
+			if err != nil {
+				return nil, err
 			}
+			routed, err := routeDefaultField(parsed, textFields(docType))
+			if err != nil {
+				return nil, err
+			}
+			must = append(must, routed)
+		} else {
+			fields := textFields(docType)
 			for _, part := range strings.Fields(text) {
 				var alts []query.Query
 				for _, f := range fields {
@@ -250,7 +255,7 @@ func Search(bi bleve.Index, q Query) (*Results, error) {
 			req.AddFacet(name, bleve.NewFacetRequest(field, facetScan))
 		}
 	} else {
-		req.Fields = []string{"turns", "result"}
+		req.Fields = storedFields
 		req.IncludeLocations = true
 		for name, field := range map[string]string{"category": "categories", "team": "team", "agent": "agent", "month": "month"} {
 			req.AddFacet(name, bleve.NewFacetRequest(field, facetScan))
@@ -301,9 +306,12 @@ func Search(bi bleve.Index, q Query) (*Results, error) {
 }
 
 func callHit(h *search.DocumentMatch, q Query) (Hit, error) {
+	sh, err := readShown(h.Fields)
+	if err != nil {
+		return Hit{}, fmt.Errorf("%s: %w", h.ID, err)
+	}
 	var res result.Result
-	s, _ := h.Fields["result"].(string)
-	if err := json.Unmarshal([]byte(s), &res); err != nil {
+	if err := json.Unmarshal(sh.result, &res); err != nil {
 		return Hit{}, fmt.Errorf("%s: stored result does not decode: %w", h.ID, err)
 	}
 	spans := map[int][][2]int{}
@@ -316,7 +324,7 @@ func callHit(h *search.DocumentMatch, q Query) (Hit, error) {
 			spans[turn] = append(spans[turn], [2]int{int(l.Start), int(l.End)})
 		}
 	}
-	return NewHit(&res, storedStrings(h.Fields["turns"]), spans, h.Score, q), nil
+	return NewHit(&res, sh.turns, spans, h.Score, q), nil
 }
 
 // NewHit makes the Hit of a stored call for q: turns are the texts of the
