@@ -3,8 +3,6 @@ package index
 import (
 	"os"
 	"strconv"
-
-	"github.com/blevesearch/bleve/v2/index/scorch"
 )
 
 // maxSegmentDocs is the most documents (calls and findings) a merge of
@@ -30,5 +28,3 @@ func writerConfig(cfg map[string]interface{}) map[string]interface{} {
 	cfg["scorchMergePlanOptions"] = map[string]interface{}{"MaxSegmentSize": n}
 	return cfg
 }
-
-var _ = scorch.Name
