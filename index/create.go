@@ -179,7 +179,7 @@ func createLocked(dir string, timeout time.Duration) (bi bleve.Index, again bool
 	if err != nil {
 		return nil, false, err
 	}
-	bi, err = bleve.New(dir, m)
+	bi, err = bleve.NewUsing(dir, m, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, writerConfig(nil))
 	if err != nil {
 		return nil, false, fmt.Errorf("%s: creating the index: %w", dir, err)
 	}

@@ -52,7 +52,11 @@ func documents(res *result.Result, hash, rulesVersion string) (map[string]interf
 			labels = append(labels, t.Label)
 		}
 	}
-	stored, _ := json.Marshal(res)
+	resJSON, _ := json.Marshal(res)
+	stored, err := encodeStored(storedCallJSON{Result: resJSON, Turns: turns, Roles: roles, Labels: labels, Party: givenParty})
+	if err != nil {
+		stored = "" // unreachable: the JSON of strings always encodes
+	}
 	pass := "false"
 	if res.Pass {
 		pass = "true"
@@ -67,8 +71,7 @@ func documents(res *result.Result, hash, rulesVersion string) (map[string]interf
 		"type": TypeCall, "call_id": res.CallID, "agent": res.Agent, "team": res.Team,
 		"kind": res.Kind, "party": res.Party, "source": res.Source, "categories": cats,
 		"tasks": tasks, "month": month, "day": day, "hash": hash, "rules_version": rulesVersion,
-		"pass": pass, "needs_review": review, "has_candidates": fmt.Sprint(len(res.Candidates) > 0), "score": float64(res.Score), "turns": turns, "turn_roles": roles,
-		"turn_labels": labels, "given_party": givenParty, "result": string(stored),
+		"pass": pass, "needs_review": review, "has_candidates": fmt.Sprint(len(res.Candidates) > 0), "score": float64(res.Score), "turns": turns, storedField: stored,
 	}
 	if started != nil {
 		call["started_at"] = started

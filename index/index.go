@@ -128,6 +128,9 @@ func Open(dir string, opts Options) (*Index, error) {
 		} else {
 			cfg["read_only"] = true
 		}
+		if !opts.ReadOnly {
+			cfg = writerConfig(cfg)
+		}
 		var err error
 		if bi, err = openBleve(dir, cfg); err != nil {
 			return nil, err

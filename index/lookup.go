@@ -31,7 +31,7 @@ var ErrNotFound = errors.New("no such call in the index")
 // id gives any one of them.
 func Call(bi bleve.Index, callID string) (*result.Result, error) {
 	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery([]string{CallDocID(callID)}), 1, 0, false)
-	req.Fields = []string{"result", "turns", "turn_roles", "turn_labels", "given_party"}
+	req.Fields = storedFields
 	sr, err := searchBleve(context.Background(), bi, req)
 	if err != nil {
 		return nil, err
@@ -40,21 +40,21 @@ func Call(bi bleve.Index, callID string) (*result.Result, error) {
 		return nil, fmt.Errorf("%s: %w", callID, ErrNotFound)
 	}
 	h := sr.Hits[0]
+	sh, err := readShown(h.Fields)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", h.ID, err)
+	}
 	var res result.Result
-	s, _ := h.Fields["result"].(string)
-	if err := json.Unmarshal([]byte(s), &res); err != nil {
+	if err := json.Unmarshal(sh.result, &res); err != nil {
 		return nil, fmt.Errorf("%s: stored result does not decode: %w", h.ID, err)
 	}
-	turns := storedStrings(h.Fields["turns"])
-	roles := storedStrings(h.Fields["turn_roles"])
+	turns, roles, labels, party := sh.turns, sh.roles, sh.labels, sh.givenParty
 	if len(roles) != len(turns) {
 		roles = nil
 	}
-	labels := storedStrings(h.Fields["turn_labels"])
 	if len(labels) != len(turns) {
 		labels = nil
 	}
-	party, _ := h.Fields["given_party"].(string)
 	c := &corpus.Call{
 		ID: res.CallID, Agent: res.Agent, Team: res.Team, StartedAt: res.StartedAt,
 		Kind: res.Kind, Party: party, Source: res.Source, Turns: make([]corpus.Turn, len(turns)),

@@ -12,10 +12,16 @@ const (
 	TypeFinding = "finding"
 )
 
-// newMapping describes both document types. Keyword fields are for filters
-// and facets, started_at is a date for ranges (and sort_at a keyword for
-// sorting by date), score a number, and the Chinese text fields use
-// callqa_zh with term vectors for highlights.
+// newMapping describes both document types. Every field is indexed for
+// filters and query-string searches, but a field is stored only when
+// something reads it back (fieldUse), and keeps doc values only when
+// something sorts or counts facets on it: the rest of a call is in its
+// stored result. Keyword fields are for filters and facets, started_at is
+// a date for ranges (and sort_at a keyword for sorting by date), score a
+// number, and the Chinese text fields use callqa_zh with term vectors for
+// phrases and highlights. There is no composite _all field (it indexed the
+// turn texts a second time): query-string words without a field search the
+// text fields instead (routeDefaultField).
 func newMapping() (mapping.IndexMapping, error) {
 	m := bleve.NewIndexMapping()
 	if err := addAnalyzer(m); err != nil {
@@ -25,12 +31,13 @@ func newMapping() (mapping.IndexMapping, error) {
 	m.DefaultAnalyzer = AnalyzerName
 	m.DefaultMapping = bleve.NewDocumentDisabledMapping()
 
-	keywordField := func() *mapping.FieldMapping {
+	keywordField := func(u fieldUse) *mapping.FieldMapping {
 		f := bleve.NewKeywordFieldMapping()
 		f.Analyzer = keyword.Name
-		f.Store = true
+		f.Index = u&indexed != 0
+		f.Store = u&stored != 0
 		f.IncludeInAll = false
-		f.DocValues = true
+		f.DocValues = u&docValues != 0
 		return f
 	}
 	textField := func() *mapping.FieldMapping {
@@ -38,7 +45,7 @@ func newMapping() (mapping.IndexMapping, error) {
 		f.Analyzer = AnalyzerName
 		f.Store = true
 		f.IncludeTermVectors = true
-		f.IncludeInAll = true
+		f.IncludeInAll = false
 		f.DocValues = false // never sorted or faceted on
 		return f
 	}
@@ -52,7 +59,7 @@ func newMapping() (mapping.IndexMapping, error) {
 	}
 	dateField := func() *mapping.FieldMapping {
 		f := bleve.NewDateTimeFieldMapping()
-		f.Store = true
+		f.Store = false // the stored result and started_at_text hold it as written
 		f.IncludeInAll = false
 		f.DocValues = false // ranges use the terms; sorting uses sort_at
 		return f
@@ -61,48 +68,41 @@ func newMapping() (mapping.IndexMapping, error) {
 	// for sorting by date: one doc value a document to read, where a date
 	// field has sixteen (its prefix-coded precision steps); sorting on the
 	// date field took half the time of a faceted search at 20,000 calls.
-	sortField := func() *mapping.FieldMapping {
-		f := bleve.NewKeywordFieldMapping()
-		f.Analyzer = keyword.Name
-		f.Store = false
-		f.IncludeInAll = false
-		f.DocValues = true
-		return f
-	}
-	numberField := func() *mapping.FieldMapping {
+	sortField := func() *mapping.FieldMapping { return keywordField(indexed | docValues) }
+	numberField := func(u fieldUse) *mapping.FieldMapping {
 		f := bleve.NewNumericFieldMapping()
-		f.Store = true
+		f.Store = u&stored != 0
 		f.IncludeInAll = false
+		f.DocValues = u&docValues != 0
 		return f
 	}
 
 	call := bleve.NewDocumentStaticMapping()
-	for _, name := range []string{"type", "call_id", "agent", "team", "kind", "party", "source", "categories", "tasks", "month", "day", "hash", "rules_version", "finding_ids", "pass", "needs_review", "has_candidates"} {
-		call.AddFieldMappingsAt(name, keywordField())
+	for _, name := range sortedKeys(callKeywords) {
+		call.AddFieldMappingsAt(name, keywordField(callKeywords[name]))
 	}
 	call.AddFieldMappingsAt("started_at", dateField())
 	call.AddFieldMappingsAt("sort_at", sortField())
-	call.AddFieldMappingsAt("score", numberField())
-	call.AddFieldMappingsAt("turns", textField())
-	call.AddFieldMappingsAt("result", storedOnly())
-	call.AddFieldMappingsAt("turn_roles", storedOnly()) // the role of each turn, for showing a call
-	// The label each turn was written under and the party the transcript
-	// gave, so that a call rebuilt from the index analyzes as it did.
-	call.AddFieldMappingsAt("turn_labels", storedOnly())
-	call.AddFieldMappingsAt("given_party", storedOnly())
+	call.AddFieldMappingsAt("score", numberField(indexed|docValues)) // sorted on; shown from the stored result
+	turns := textField()
+	turns.Store = false // in storedField, with the result and each turn's role and label
+	call.AddFieldMappingsAt("turns", turns)
+	call.AddFieldMappingsAt(storedField, storedOnly())
+	call.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 	m.AddDocumentMapping(TypeCall, call)
 
 	finding := bleve.NewDocumentStaticMapping()
-	for _, name := range []string{"type", "call_id", "category", "severity", "rule", "speaker", "agent", "team", "party", "month", "day", "pack_version", "needs_review"} {
-		finding.AddFieldMappingsAt(name, keywordField())
+	for _, name := range sortedKeys(findingKeywords) {
+		finding.AddFieldMappingsAt(name, keywordField(findingKeywords[name]))
 	}
 	finding.AddFieldMappingsAt("started_at_text", storedOnly()) // as written, with its offset
 	finding.AddFieldMappingsAt("review_reason", storedOnly())
-	finding.AddFieldMappingsAt("turn", numberField())
+	finding.AddFieldMappingsAt("turn", numberField(indexed|stored))
 	finding.AddFieldMappingsAt("started_at", dateField())
 	finding.AddFieldMappingsAt("sort_at", sortField())
 	finding.AddFieldMappingsAt("match", textField())
 	finding.AddFieldMappingsAt("text", textField())
+	finding.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 	m.AddDocumentMapping(TypeFinding, finding)
 	return m, m.Validate()
 }

@@ -159,12 +159,17 @@ func buildQuery(q Query, docType string) (query.Query, error) {
 			if err != nil {
 				return nil, err
 			}
-			must = append(must, qs)
-		} else {
-			fields := []string{"turns"}
-			if docType == TypeFinding {
-				fields = []string{"text", "match"}
+			parsed, err := qs.Parse()
+			if err != nil {
+				return nil, err
 			}
+			routed, err := routeDefaultField(parsed, textFields(docType))
+			if err != nil {
+				return nil, err
+			}
+			must = append(must, routed)
+		} else {
+			fields := textFields(docType)
 			for _, part := range strings.Fields(text) {
 				var alts []query.Query
 				for _, f := range fields {
@@ -250,7 +255,7 @@ func Search(bi bleve.Index, q Query) (*Results, error) {
 		req.Fields = []string{"call_id", "turn", "category", "severity", "rule", "match", "text", "agent", "team", "started_at_text", "needs_review", "review_reason"}
 		facetFields["category"] = "category"
 	} else {
-		req.Fields = []string{"turns", "result"}
+		req.Fields = storedFields
 		req.IncludeLocations = true
 	}
 	key := facetKey(indexState(bi), q)
@@ -333,9 +338,12 @@ func facetCounts(facets search.FacetResults) (map[string][]FacetCount, map[strin
 }
 
 func callHit(h *search.DocumentMatch, q Query) (Hit, error) {
+	sh, err := readShown(h.Fields)
+	if err != nil {
+		return Hit{}, fmt.Errorf("%s: %w", h.ID, err)
+	}
 	var res result.Result
-	s, _ := h.Fields["result"].(string)
-	if err := json.Unmarshal([]byte(s), &res); err != nil {
+	if err := json.Unmarshal(sh.result, &res); err != nil {
 		return Hit{}, fmt.Errorf("%s: stored result does not decode: %w", h.ID, err)
 	}
 	spans := map[int][][2]int{}
@@ -348,7 +356,7 @@ func callHit(h *search.DocumentMatch, q Query) (Hit, error) {
 			spans[turn] = append(spans[turn], [2]int{int(l.Start), int(l.End)})
 		}
 	}
-	return NewHit(&res, storedStrings(h.Fields["turns"]), spans, h.Score, q), nil
+	return NewHit(&res, sh.turns, spans, h.Score, q), nil
 }
 
 // NewHit makes the Hit of a stored call for q: turns are the texts of the

@@ -49,6 +49,10 @@ type config struct {
 	dir                                  string
 	baselines, e2e                       bool
 	cpuProfile, searchProfile, corpusOut string
+	// cli measures callqa index (built, or bin) against plain Bleve + gse
+	// (cliindex.go); gen generates calls as callqa gen does (10–60 turns).
+	cli, gen bool
+	bin      string
 }
 
 func main() {
@@ -68,6 +72,9 @@ func main() {
 	fs.StringVar(&c.searchProfile, "searchprofile", "", "write a CPU profile of the searches to `FILE`")
 	fs.StringVar(&c.corpusOut, "corpus", "", "also write the generated corpus as JSONL to `FILE`")
 	addHTTPFlags(fs)
+	fs.BoolVar(&c.cli, "cli", true, "measure `callqa index` as a child process against plain Bleve + gse")
+	fs.StringVar(&c.bin, "bin", "", "callqa binary for -cli (default: go build ./cmd/callqa)")
+	fs.BoolVar(&c.gen, "gen", false, "generate calls as callqa gen does (10–60 turns a call, 15% speech-recognition style)")
 	fs.Parse(os.Args[1:])
 	log.SetFlags(0)
 	log.SetPrefix("indexbench: ")
@@ -195,7 +202,7 @@ func runOnce(c config, dir string, first bool, t *table) (corpusStats, error) {
 	}
 
 	start := time.Now()
-	calls := synth.Generate(c.calls, c.seed)
+	calls := generate(c)
 	t.add(rGen, "%.2f", time.Since(start).Seconds())
 	if first && c.corpusOut != "" {
 		f, err := os.Create(c.corpusOut)
@@ -311,6 +318,11 @@ func runOnce(c config, dir string, first bool, t *table) (corpusStats, error) {
 		t.add(rBaseTok, "%.0f", baselineTokenizer(words, calls))
 		t.add(rRatioStd, "%.2f", indexRate/std)
 		t.add(rRatioZh, "%.2f", indexRate/zh)
+	}
+	if c.cli {
+		if err := measureCLI(c, calls, dir, st.bytes, t); err != nil {
+			return st, err
+		}
 	}
 
 	// Searches on the index built above, opened read-only as callqa
