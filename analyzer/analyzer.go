@@ -66,7 +66,10 @@ type Analyzer struct {
 	// runeBits marks the runes of runeRules that have rules: most have
 	// none, and the bit is cheaper to read than the big array.
 	runeBits []uint64
-	anyText   []int
+	anyText  []int
+	// keepWords: Analyze keeps each turn's words in Result.Words
+	// (KeepWords).
+	keepWords bool
 	// soundAlikes maps the term ids of the sound-alike spellings to their
 	// review detail (soundAlikeIDs).
 	soundAlikes map[int]string
@@ -256,6 +259,9 @@ func (a *Analyzer) run(call *corpus.Call, inferring bool) (*Result, []hit) {
 			}
 		}
 		st.turns[i] = p
+	}
+	if a.keepWords && !inferring {
+		st.res.Words = turnWords(call, st.turns)
 	}
 	st.parties, st.res.Party = st.decideParties()
 	for i := range call.Turns {

@@ -96,11 +96,14 @@ func newTokenizer(map[string]interface{}, *registry.Cache) (analysis.Tokenizer, 
 
 // Tokenize returns one token a word; Position is the 1-based word index.
 func (tokenizer) Tokenize(input []byte) analysis.TokenStream {
-	wt, err := sharedWords()
-	if err != nil {
-		return nil
+	ws, ok := cachedWords(input)
+	if !ok {
+		wt, err := sharedWords()
+		if err != nil {
+			return nil
+		}
+		ws = wt.Words(string(input))
 	}
-	ws := wt.Words(string(input))
 	out := make(analysis.TokenStream, 0, len(ws))
 	for i, w := range ws {
 		out = append(out, &analysis.Token{

@@ -26,3 +26,9 @@ func SetColumns(on bool) bool {
 	columnsEnabled = on
 	return was
 }
+
+// CachedWords reports whether the words of text are in the word cache.
+func CachedWords(text string) bool {
+	_, ok := cachedWords([]byte(text))
+	return ok
+}

@@ -58,10 +58,12 @@ type Index struct {
 	inBatch map[string]string // call doc id → hash and rules version, for calls in the pending batch
 	// pendingFindings lists the finding ids each pending call will store.
 	pendingFindings map[string][]string
-	pending         int
-	commits         int
-	Counts          Counts
-	readOnly        bool
+	// cached are the texts whose words this batch put in wordCache.
+	cached   []string
+	pending  int
+	commits  int
+	Counts   Counts
+	readOnly bool
 }
 
 // Counts says what Add did to each call.
@@ -233,6 +235,7 @@ func (ix *Index) Add(res *result.Result, rulesVersion string) (Outcome, error) {
 	for _, fid := range oldFindings {
 		ix.batch.Delete(fid)
 	}
+	ix.cached = rememberWords(res, ix.cached)
 	callDoc, findings := documents(res, hash, rulesVersion)
 	var ids []string
 	for _, f := range findings {
@@ -267,7 +270,10 @@ func (ix *Index) Flush() error {
 	if ix.pending == 0 && ix.batch.Size() == 0 {
 		return nil
 	}
-	if err := ix.bi.Batch(ix.batch); err != nil {
+	err := ix.bi.Batch(ix.batch)
+	forgetWords(ix.cached)
+	ix.cached = ix.cached[:0]
+	if err != nil {
 		return fmt.Errorf("%s: committing a batch: %w", ix.dir, err)
 	}
 	ix.commits += ix.pending

@@ -88,6 +88,25 @@ type Result struct {
 
 	// Call is the analyzed call, for writers that need turn texts.
 	Call *corpus.Call `json:"-"`
+
+	// Words are the words the analysis cut each turn's text into, when
+	// the analyzer was asked to keep them (analyzer.KeepWords), so that
+	// the search index does not segment the same text again. Each entry
+	// names the exact text its words belong to.
+	Words []TextWords `json:"-"`
+}
+
+// Word is one segmented word of a text: its normalized form (Simplified,
+// half-width, lower case) and its byte range in the original text.
+type Word struct {
+	Term       string
+	Start, End int
+}
+
+// TextWords are the words of one text.
+type TextWords struct {
+	Text  string
+	Words []Word
 }
 
 // Finding is one rule match that counts: a violation, or a non-scored

@@ -9,6 +9,7 @@ import (
 
 	"github.com/callqa/callqa/analyzer"
 	"github.com/callqa/callqa/corpus"
+	"github.com/callqa/callqa/index"
 	"github.com/callqa/callqa/lexicon"
 	"github.com/callqa/callqa/report"
 	"github.com/callqa/callqa/result"
@@ -64,6 +65,10 @@ type scannerOptions struct {
 	// Confirmed are examples the pass uses beside the packs' own: the
 	// violations reviewers confirmed (confirmedExamples).
 	Confirmed []similar.Example
+	// KeepWords keeps each turn's words in the results for the search
+	// index (analyzer.KeepWords), when the rules' vocabulary is the
+	// index's.
+	KeepWords bool
 }
 
 // analyzerOptions are the analyzer options the scanner options give.
@@ -85,6 +90,13 @@ func newScanner(ios *IOStreams, opts scannerOptions) (*scanner, error) {
 	}
 	if opts.Similar {
 		an.UseSimilar(similar.New(append(an.ViolationExamples(), opts.Confirmed...)), opts.SimilarThreshold)
+	}
+	if opts.KeepWords {
+		tok, err := index.Tokenizer()
+		if err != nil {
+			return nil, err
+		}
+		an.KeepWords(tok)
 	}
 	skipped := &corpus.Skipped{}
 	input, paths := opts.Input, opts.Paths

@@ -133,7 +133,7 @@ func runIndex(opts *IndexOptions) error {
 		return runIndexFromJSONL(opts)
 	}
 	var err error
-	so := scannerOptions{Paths: opts.Paths, BatchOptions: opts.BatchOptions, SimilarOptions: opts.SimilarOptions}
+	so := scannerOptions{Paths: opts.Paths, BatchOptions: opts.BatchOptions, SimilarOptions: opts.SimilarOptions, KeepWords: true}
 	if opts.Similar {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		so.Confirmed, err = loadConfirmed(ctx, opts.DB, opts.Dir)
