@@ -37,6 +37,10 @@ const (
 	rGse         = "baseline: plain Bleve + gse `Segment` (defaults), turns + metadata, calls/s"
 	rGseSize     = "baseline: plain Bleve + gse, size ÷ turn text bytes"
 	rRatioGse    = "**ratio `callqa index` / plain Bleve + gse**"
+	rOldCLI      = "before (-vs): `callqa index`, calls/s"
+	rOldCLIRSS   = "before (-vs): `callqa index` peak RSS, MiB"
+	rOldCLISizeX = "before (-vs): `callqa index` size ÷ turn text bytes"
+	rCLIvsOld    = "**`callqa index` after ÷ before, calls/s**"
 	gseTokenizer = "indexbench_gse"
 )
 
@@ -80,32 +84,34 @@ func measureCLI(c config, calls []*corpus.Call, dir string, textBytes int, t *ta
 	}
 
 	log.Printf("callqa index (child process)")
-	out := filepath.Join(dir, "cli.bleve")
-	cmd := exec.Command(bin, "index", "--similar=false", "--max-file-size", "64GiB",
-		"--batch-size", fmt.Sprint(c.batch), "--index", out, jsonl)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	runtime.GC()
-	start := time.Now()
-	if err := cmd.Start(); err != nil {
-		return err
-	}
-	hwm, err := procmem.Wait(cmd, exe)
-	sec := time.Since(start).Seconds()
-	if err != nil {
-		return fmt.Errorf("%s: %v\n%s", strings.Join(cmd.Args, " "), err, stderr.String())
-	}
-	size, err := dirSize(out)
+	cliRate, hwm, size, err := runCLIIndex(bin, exe, jsonl, filepath.Join(dir, "cli.bleve"), c.batch, len(calls))
 	if err != nil {
 		return err
 	}
-	os.RemoveAll(out)
-	os.Remove(jsonl)
-	cliRate := float64(len(calls)) / sec
 	t.add(rCLI, "%.0f", cliRate)
 	t.add(rCLIRSS, "%.0f", float64(hwm)/(1<<20))
 	t.add(rCLISize, "%.2f", float64(size)/1024/float64(len(calls)))
 	t.add(rCLISizeX, "%.2f", float64(size)/float64(textBytes))
+	if c.vs != "" {
+		log.Printf("callqa index of %s (child process, before)", c.vs)
+		old, err := filepath.Abs(c.vs)
+		if err != nil {
+			return err
+		}
+		oldExe, err := filepath.EvalSymlinks(old)
+		if err != nil {
+			return err
+		}
+		oldRate, oldHWM, oldSize, err := runCLIIndex(old, oldExe, jsonl, filepath.Join(dir, "cli-old.bleve"), c.batch, len(calls))
+		if err != nil {
+			return err
+		}
+		t.add(rOldCLI, "%.0f", oldRate)
+		t.add(rOldCLIRSS, "%.0f", float64(oldHWM)/(1<<20))
+		t.add(rOldCLISizeX, "%.2f", float64(oldSize)/float64(textBytes))
+		t.add(rCLIvsOld, "%.2f", cliRate/oldRate)
+	}
+	os.Remove(jsonl)
 
 	log.Printf("baseline: plain Bleve + gse")
 	rate, gsize, err := baselineGse(calls, filepath.Join(dir, "gse.bleve"), c.batch)
@@ -116,6 +122,29 @@ func measureCLI(c config, calls []*corpus.Call, dir string, textBytes int, t *ta
 	t.add(rGseSize, "%.2f", float64(gsize)/float64(textBytes))
 	t.add(rRatioGse, "%.2f", cliRate/rate)
 	return nil
+}
+
+// runCLIIndex indexes jsonl with `callqa index` of bin (exe: its resolved
+// path, for /proc) into out, a new folder removed afterwards, and returns
+// calls/s, the child's peak RSS in bytes and the size on disk.
+func runCLIIndex(bin, exe, jsonl, out string, batch, calls int) (rate float64, hwm, size int64, err error) {
+	cmd := exec.Command(bin, "index", "--similar=false", "--max-file-size", "64GiB",
+		"--batch-size", fmt.Sprint(batch), "--index", out, jsonl)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	runtime.GC()
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return 0, 0, 0, err
+	}
+	peak, err := procmem.Wait(cmd, exe)
+	sec := time.Since(start).Seconds()
+	if err != nil {
+		return 0, 0, 0, fmt.Errorf("%s: %v\n%s", strings.Join(cmd.Args, " "), err, stderr.String())
+	}
+	size, err = dirSize(out)
+	os.RemoveAll(out)
+	return float64(calls) / sec, int64(peak), size, err
 }
 
 var (

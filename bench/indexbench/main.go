@@ -52,7 +52,7 @@ type config struct {
 	// cli measures callqa index (built, or bin) against plain Bleve + gse
 	// (cliindex.go); gen generates calls as callqa gen does (10–60 turns).
 	cli, gen bool
-	bin      string
+	bin, vs  string
 }
 
 func main() {
@@ -74,6 +74,7 @@ func main() {
 	addHTTPFlags(fs)
 	fs.BoolVar(&c.cli, "cli", true, "measure `callqa index` as a child process against plain Bleve + gse")
 	fs.StringVar(&c.bin, "bin", "", "callqa binary for -cli (default: go build ./cmd/callqa)")
+	fs.StringVar(&c.vs, "vs", "", "with -cli, also run `callqa index` of this older binary on the same corpus (before/after in one run)")
 	fs.BoolVar(&c.gen, "gen", false, "generate calls as callqa gen does (10–60 turns a call, 15% speech-recognition style)")
 	fs.Parse(os.Args[1:])
 	log.SetFlags(0)
