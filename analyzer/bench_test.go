@@ -40,14 +40,7 @@ func benchCalls(b *testing.B) ([]*corpus.Call, int) {
 // BenchmarkSegmentBaseline from the same run: the ratio says what the
 // rules cost on top of segmentation, whatever the machine.
 func BenchmarkAnalyze(b *testing.B) {
-	set, err := lexicon.LoadSet(nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	a, err := analyzer.New(set, analyzer.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
+	a := benchAnalyzer(b)
 	if os.Getenv("CALLQA_BENCH_SIMILAR") != "" {
 		a.UseSimilar(similar.New(a.ViolationExamples()), 0)
 	}
@@ -86,14 +79,7 @@ func BenchmarkSegmentBaseline(b *testing.B) {
 // generator scanbench uses (seed 1, 10–60 turns, 15% in speech-recognition
 // style, 16% Traditional): longer and more varied calls than the samples.
 func BenchmarkAnalyzeGenerated(b *testing.B) {
-	set, err := lexicon.LoadSet(nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	a, err := analyzer.New(set, analyzer.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
+	a := benchAnalyzer(b)
 	g := synth.NewGenerator(1, synth.Options{MinTurns: 10, MaxTurns: 60, ASR: 0.15})
 	var calls []*corpus.Call
 	n := 0
@@ -111,4 +97,19 @@ func BenchmarkAnalyzeGenerated(b *testing.B) {
 			a.Analyze(c)
 		}
 	}
+}
+
+// benchAnalyzer returns an analyzer of the built-in packs with scan's
+// default options.
+func benchAnalyzer(b *testing.B) *analyzer.Analyzer {
+	b.Helper()
+	set, err := lexicon.LoadSet(nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	a, err := analyzer.New(set, analyzer.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return a
 }

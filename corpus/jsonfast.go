@@ -112,10 +112,7 @@ func (f *fastJSON) line() int { return f.p.base + 1 + f.breaks }
 // with escapes are left to the positioned reader, as are duplicates among
 // the unknown ones, which member reports by calling f.unknown.
 func (f *fastJSON) members(member func(key string) bool) bool {
-	if f.eat('}') {
-		return true
-	}
-	for {
+	return f.list('}', func() bool {
 		if f.peek() != '"' {
 			return false
 		}
@@ -124,13 +121,25 @@ func (f *fastJSON) members(member func(key string) bool) bool {
 			return false
 		}
 		f.ws()
-		if !member(key) {
+		return member(key)
+	})
+}
+
+// list reads the items of an array or object whose opening bracket is
+// consumed, up to and with end (']' or '}'), calling item for each, with
+// commas between them.
+func (f *fastJSON) list(end byte, item func() bool) bool {
+	if f.eat(end) {
+		return true
+	}
+	for {
+		if !item() {
 			return false
 		}
 		switch f.peek() {
 		case ',':
 			f.i++
-		case '}':
+		case end:
 			f.i++
 			return true
 		default:
@@ -291,10 +300,7 @@ func (f *fastJSON) roles(roles *roleMap) bool {
 	if !f.eat('{') {
 		return false
 	}
-	if f.eat('}') {
-		return true
-	}
-	for {
+	return f.list('}', func() bool {
 		if f.peek() != '"' {
 			return false
 		}
@@ -303,19 +309,8 @@ func (f *fastJSON) roles(roles *roleMap) bool {
 			return false
 		}
 		v, ok := f.str()
-		if !ok || f.p.addRole(roles, key, v, 0) != nil {
-			return false
-		}
-		switch f.peek() {
-		case ',':
-			f.i++
-		case '}':
-			f.i++
-			return true
-		default:
-			return false
-		}
-	}
+		return ok && f.p.addRole(roles, key, v, 0) == nil
+	})
 }
 
 // turns reads the "turns" array, or null.
@@ -326,26 +321,16 @@ func (f *fastJSON) turns() ([]jsonTurn, bool) {
 	if !f.eat('[') {
 		return nil, false
 	}
-	if f.eat(']') {
-		return nil, true
-	}
 	var turns []jsonTurn
-	for {
+	ok := f.list(']', func() bool {
 		t, ok := f.turn(len(turns) + 1)
-		if !ok {
-			return nil, false
-		}
 		turns = append(turns, t)
-		switch f.peek() {
-		case ',':
-			f.i++
-		case ']':
-			f.i++
-			return turns, true
-		default:
-			return nil, false
-		}
+		return ok
+	})
+	if !ok {
+		return nil, false
 	}
+	return turns, true
 }
 
 // turn reads turn n (1-based).
@@ -644,43 +629,14 @@ func (f *fastJSON) skip(depth int) bool {
 		return false
 	case c == '[':
 		f.i++
-		if f.eat(']') {
-			return true
-		}
-		for {
-			if !f.skip(depth + 1) {
-				return false
-			}
-			switch f.peek() {
-			case ',':
-				f.i++
-			case ']':
-				f.i++
-				return true
-			default:
-				return false
-			}
-		}
+		return f.list(']', func() bool { return f.skip(depth + 1) })
 	}
 	f.i++
-	if f.eat('}') {
-		return true
-	}
-	for {
+	return f.list('}', func() bool {
 		if f.peek() != '"' {
 			return false
 		}
-		if _, ok := f.str(); !ok || !f.eat(':') || !f.skip(depth+1) {
-			return false
-		}
-		switch f.peek() {
-		case ',':
-			f.i++
-		case '}':
-			f.i++
-			return true
-		default:
-			return false
-		}
-	}
+		_, ok := f.str()
+		return ok && f.eat(':') && f.skip(depth+1)
+	})
 }
