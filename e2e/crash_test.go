@@ -530,7 +530,6 @@ func runIndexChild(t *testing.T, bin, dir, calls string, plan killPlan) childRun
 // callState is what an index holds for one call id.
 type callState struct {
 	call       string            // digest of the call document's stored fields; "" when there is none
-	score      float64           // of the call document
 	findingIDs []string          // finding_ids of the call document, sorted
 	findings   map[string]string // finding document id → digest of its stored fields
 }
@@ -563,7 +562,7 @@ func (s *callState) String() string {
 	if s.call != "" {
 		call = "call " + s.call[:8]
 	}
-	return fmt.Sprintf("%s score %v finding_ids %v, finding documents %v", call, s.score, s.findingIDs, ids)
+	return fmt.Sprintf("%s finding_ids %v, finding documents %v", call, s.findingIDs, ids)
 }
 
 // indexDump is an index's documents by call id.
@@ -606,14 +605,14 @@ func dumpIndex(t *testing.T, dir string) indexDump {
 		require.NoError(t, err)
 		sum := sha256.Sum256(b)
 		digest := hex.EncodeToString(sum[:])
-		callID, _ := h.Fields["call_id"].(string)
-		require.NotEmpty(t, callID, "document %s has no call_id", h.ID)
-		switch h.Fields["type"] {
-		case index.TypeCall:
-			require.Equal(t, index.CallDocID(callID), h.ID)
+		// A document's type and a call's id are not stored (the index
+		// stores only what its readers load): the id says them.
+		switch {
+		case strings.HasPrefix(h.ID, "call/"):
+			callID := strings.TrimPrefix(h.ID, "call/")
+			require.NotEmpty(t, callID, "document %s has no call id", h.ID)
 			s := state(callID)
 			s.call = digest
-			s.score, _ = h.Fields["score"].(float64)
 			switch ids := h.Fields["finding_ids"].(type) {
 			case string:
 				s.findingIDs = []string{ids}
@@ -623,11 +622,13 @@ func dumpIndex(t *testing.T, dir string) indexDump {
 				}
 			}
 			slices.Sort(s.findingIDs)
-		case index.TypeFinding:
+		case strings.HasPrefix(h.ID, "finding/"):
+			callID, _ := h.Fields["call_id"].(string)
+			require.NotEmpty(t, callID, "document %s has no call_id", h.ID)
 			require.True(t, strings.HasPrefix(h.ID, "finding/"+callID+"/"), h.ID)
 			state(callID).findings[h.ID] = digest
 		default:
-			t.Fatalf("document %s has type %v", h.ID, h.Fields["type"])
+			t.Fatalf("document %s is neither a call nor a finding", h.ID)
 		}
 	}
 	return d

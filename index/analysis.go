@@ -18,13 +18,22 @@ import (
 
 // Registry names. An index mapping refers to them, so they never change.
 const (
-	TokenizerName = "callqa_gse"
-	AnalyzerName  = "callqa_zh"
+	TokenizerName      = "callqa_gse"
+	AnalyzerName       = "callqa_zh"
+	PairsTokenizerName = "callqa_gse_pairs"
+	PairsAnalyzerName  = "callqa_zh_pairs"
 )
+
+// pairSep joins the two words of a pair term; no word holds it (the
+// segmenter never keeps a control character in a term).
+const pairSep = "\x1f"
 
 func init() {
 	if err := registry.RegisterTokenizer(TokenizerName, newTokenizer); err != nil {
 		panic(err) // a second registration under our name is a programming error
+	}
+	if err := registry.RegisterTokenizer(PairsTokenizerName, newPairsTokenizer); err != nil {
+		panic(err)
 	}
 }
 
@@ -104,21 +113,81 @@ func (tokenizer) Tokenize(input []byte) analysis.TokenStream {
 		}
 		ws = wt.Words(string(input))
 	}
-	out := make(analysis.TokenStream, 0, len(ws))
+	size := 0
+	for _, w := range ws {
+		size += len(w.Term)
+	}
+	buf := make([]byte, 0, size) // one allocation for the terms
+	toks := make([]analysis.Token, len(ws))
+	out := make(analysis.TokenStream, len(ws))
 	for i, w := range ws {
-		out = append(out, &analysis.Token{
-			Term: []byte(w.Term), Start: w.Start, End: w.End,
+		at := len(buf)
+		buf = append(buf, w.Term...)
+		toks[i] = analysis.Token{
+			Term: buf[at:len(buf):len(buf)], Start: w.Start, End: w.End,
 			Position: i + 1, Type: analysis.Ideographic,
-		})
+		}
+		out[i] = &toks[i]
 	}
 	return out
 }
 
-// addAnalyzer defines the callqa_zh analyzer in the mapping.
+// pairsTokenizer gives one token for each two adjacent words of a text:
+// the terms of the pairs field, where a phrase of two words is one term
+// (phraseQuery). A pair spans its two words' bytes.
+type pairsTokenizer struct{}
+
+func newPairsTokenizer(map[string]interface{}, *registry.Cache) (analysis.Tokenizer, error) {
+	return pairsTokenizer{}, nil
+}
+
+// Tokenize returns one token a pair of adjacent words.
+func (pairsTokenizer) Tokenize(input []byte) analysis.TokenStream {
+	ws, ok := cachedWords(input)
+	if !ok {
+		wt, err := sharedWords()
+		if err != nil {
+			return nil
+		}
+		ws = wt.Words(string(input))
+	}
+	if len(ws) < 2 {
+		return nil
+	}
+	size := 0
+	for i := 1; i < len(ws); i++ {
+		size += len(ws[i-1].Term) + len(pairSep) + len(ws[i].Term)
+	}
+	buf := make([]byte, 0, size) // one allocation for the terms
+	toks := make([]analysis.Token, len(ws)-1)
+	out := make(analysis.TokenStream, len(ws)-1)
+	for i := 1; i < len(ws); i++ {
+		at := len(buf)
+		buf = append(append(append(buf, ws[i-1].Term...), pairSep...), ws[i].Term...)
+		toks[i-1] = analysis.Token{
+			Term: buf[at:len(buf):len(buf)], Start: ws[i-1].Start, End: ws[i].End,
+			Position: i, Type: analysis.Shingle,
+		}
+		out[i-1] = &toks[i-1]
+	}
+	return out
+}
+
+// pairTerm is the term of the pairs field for two adjacent words.
+func pairTerm(a, b string) string { return a + pairSep + b }
+
+// addAnalyzer defines the callqa_zh and callqa_zh_pairs analyzers in the
+// mapping.
 func addAnalyzer(m *mapping.IndexMappingImpl) error {
-	return m.AddCustomAnalyzer(AnalyzerName, map[string]interface{}{
+	if err := m.AddCustomAnalyzer(AnalyzerName, map[string]interface{}{
 		"type":      custom.Name,
 		"tokenizer": TokenizerName,
+	}); err != nil {
+		return err
+	}
+	return m.AddCustomAnalyzer(PairsAnalyzerName, map[string]interface{}{
+		"type":      custom.Name,
+		"tokenizer": PairsTokenizerName,
 	})
 }
 

@@ -71,7 +71,7 @@ func documents(res *result.Result, hash, rulesVersion string) (map[string]interf
 		"type": TypeCall, "call_id": res.CallID, "agent": res.Agent, "team": res.Team,
 		"kind": res.Kind, "party": res.Party, "source": res.Source, "categories": cats,
 		"tasks": tasks, "month": month, "day": day, "hash": hash, "rules_version": rulesVersion,
-		"pass": pass, "needs_review": review, "has_candidates": fmt.Sprint(len(res.Candidates) > 0), "score": float64(res.Score), "turns": turns, storedField: stored,
+		"pass": pass, "needs_review": review, "has_candidates": fmt.Sprint(len(res.Candidates) > 0), "score": float64(res.Score), "turns": turns, pairsField: turns, storedField: stored,
 	}
 	if started != nil {
 		call["started_at"] = started

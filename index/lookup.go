@@ -79,7 +79,7 @@ func Call(bi bleve.Index, callID string) (*result.Result, error) {
 // the calls before and after one hit. It always returns calls, whatever
 // q.Findings says.
 func IDs(bi bleve.Index, q Query) ([]string, uint64, error) {
-	bq, err := buildQuery(q, TypeCall)
+	bq, errs, err := buildQuery(q, TypeCall)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -96,6 +96,9 @@ func IDs(bi bleve.Index, q Query) ([]string, uint64, error) {
 	req := bleve.NewSearchRequestOptions(bq, q.Limit, q.Offset, false)
 	req.SortBy(order)
 	sr, err := searchBleve(context.Background(), bi, req)
+	if err == nil {
+		err = errs.err()
+	}
 	if err != nil {
 		return nil, 0, err
 	}
@@ -120,7 +123,7 @@ func Count(bi bleve.Index, q Query, size int, fields ...string) (uint64, map[str
 	if q.Findings {
 		docType = TypeFinding
 	}
-	bq, err := buildQuery(q, docType)
+	bq, errs, err := buildQuery(q, docType)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -140,6 +143,9 @@ func Count(bi bleve.Index, q Query, size int, fields ...string) (uint64, map[str
 		req.AddFacet(name, bleve.NewFacetRequest(field, max(size, 1)))
 	}
 	sr, err := searchBleve(context.Background(), bi, req)
+	if err == nil {
+		err = errs.err()
+	}
 	if err != nil {
 		return 0, nil, err
 	}

@@ -18,10 +18,15 @@ const (
 // something sorts or counts facets on it: the rest of a call is in its
 // stored result. Keyword fields are for filters and facets, started_at is
 // a date for ranges (and sort_at a keyword for sorting by date), score a
-// number, and the Chinese text fields use callqa_zh with term vectors for
-// phrases and highlights. There is no composite _all field (it indexed the
-// turn texts a second time): query-string words without a field search the
-// text fields instead (routeDefaultField).
+// number, and the Chinese text fields use callqa_zh. A finding's text
+// and match keep term vectors (word positions) for phrases and
+// highlights; a call's turns do not (they were 1.3 times the turn text,
+// and reading them was most of a phrase search): its pairs field holds
+// each two adjacent words of a turn as one term, phrases are looked up
+// there (phraseQuery) and highlights marked from the query's words. There
+// is no composite _all field (it indexed the turn texts a second time):
+// query-string words without a field search the text fields instead
+// (routeDefaultField).
 func newMapping() (mapping.IndexMapping, error) {
 	m := bleve.NewIndexMapping()
 	if err := addAnalyzer(m); err != nil {
@@ -86,7 +91,13 @@ func newMapping() (mapping.IndexMapping, error) {
 	call.AddFieldMappingsAt("score", numberField(indexed|docValues)) // sorted on; shown from the stored result
 	turns := textField()
 	turns.Store = false // in storedField, with the result and each turn's role and label
+	turns.IncludeTermVectors = false
 	call.AddFieldMappingsAt("turns", turns)
+	pairs := textField()
+	pairs.Analyzer = PairsAnalyzerName
+	pairs.Store = false
+	pairs.IncludeTermVectors = false
+	call.AddFieldMappingsAt(pairsField, pairs)
 	call.AddFieldMappingsAt(storedField, storedOnly())
 	call.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 	m.AddDocumentMapping(TypeCall, call)

@@ -126,8 +126,11 @@ const (
 	MarkClose = "】"
 )
 
-// buildQuery turns q into a Bleve query for documents of the given type.
-func buildQuery(q Query, docType string) (query.Query, error) {
+// buildQuery turns q into a Bleve query for documents of the given type,
+// and what records the errors of its phrase checks (phraseQuery), to look
+// at after the search.
+func buildQuery(q Query, docType string) (query.Query, *searchErrs, error) {
+	errs := &searchErrs{}
 	must := []query.Query{term("type", docType)}
 	if q.Category != "" {
 		field := "categories"
@@ -157,20 +160,27 @@ func buildQuery(q Query, docType string) (query.Query, error) {
 		if isQueryString(text) {
 			qs, err := parseQueryString(text)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			parsed, err := qs.Parse()
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			routed, err := routeDefaultField(parsed, textFields(docType))
 			if err != nil {
-				return nil, err
+				return nil, nil, err
+			}
+			if docType == TypeCall {
+				routed = usePhrases(routed, errs)
 			}
 			must = append(must, routed)
 		} else {
 			fields := textFields(docType)
 			for _, part := range strings.Fields(text) {
+				if docType == TypeCall {
+					must = append(must, &phraseQuery{Phrase: part, errs: errs})
+					continue
+				}
 				var alts []query.Query
 				for _, f := range fields {
 					mp := bleve.NewMatchPhraseQuery(part)
@@ -188,9 +198,9 @@ func buildQuery(q Query, docType string) (query.Query, error) {
 		b := bleve.NewBooleanQuery()
 		b.AddMust(bleve.NewConjunctionQuery(must...))
 		b.AddMustNot(bleve.NewDocIDQuery(q.ExcludeDocIDs))
-		return b, nil
+		return b, errs, nil
 	}
-	return bleve.NewConjunctionQuery(must...), nil
+	return bleve.NewConjunctionQuery(must...), errs, nil
 }
 
 // dateRange matches started_at in [from, to); a zero time leaves that end
@@ -233,9 +243,15 @@ func Search(bi bleve.Index, q Query) (*Results, error) {
 	if q.Findings {
 		docType = TypeFinding
 	}
-	bq, err := buildQuery(q, docType)
+	bq, errs, err := buildQuery(q, docType)
 	if err != nil {
 		return nil, err
+	}
+	marks := &textMarks{words: map[string]bool{}}
+	if !q.Findings {
+		if err := collectMarks(bq, marks); err != nil {
+			return nil, err
+		}
 	}
 	if q.Limit <= 0 {
 		q.Limit = 20
@@ -274,6 +290,9 @@ func Search(bi bleve.Index, q Query) (*Results, error) {
 		}
 	}
 	sr, err := searchBleve(ctx, bi, req)
+	if err == nil {
+		err = errs.err()
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -297,7 +316,7 @@ func Search(bi bleve.Index, q Query) (*Results, error) {
 			out.Findings = append(out.Findings, findingHit(h))
 			continue
 		}
-		hit, err := callHit(h, q)
+		hit, err := callHit(h, q, marks)
 		if err != nil {
 			return nil, err
 		}
@@ -337,7 +356,11 @@ func facetCounts(facets search.FacetResults) (map[string][]FacetCount, map[strin
 	return out, totals
 }
 
-func callHit(h *search.DocumentMatch, q Query) (Hit, error) {
+// callHit makes the Hit of a call document. The words the text query
+// matched are marked from Bleve's locations on an index that keeps word
+// positions for the turns, and from the query's words (marks) on one that
+// does not.
+func callHit(h *search.DocumentMatch, q Query, marks *textMarks) (Hit, error) {
 	sh, err := readShown(h.Fields)
 	if err != nil {
 		return Hit{}, fmt.Errorf("%s: %w", h.ID, err)
@@ -354,6 +377,11 @@ func callHit(h *search.DocumentMatch, q Query) (Hit, error) {
 				turn = int(l.ArrayPositions[0])
 			}
 			spans[turn] = append(spans[turn], [2]int{int(l.Start), int(l.End)})
+		}
+	}
+	if len(spans) == 0 && !marks.empty() {
+		if spans, err = marks.spans(sh.turns); err != nil {
+			return Hit{}, err
 		}
 	}
 	return NewHit(&res, sh.turns, spans, h.Score, q), nil

@@ -75,22 +75,27 @@ var errStoredLayout = errors.New("stored call has an unknown layout (an index wr
 // packed one and those of the older layout.
 var storedFields = []string{storedField, "result", "turns", "turn_roles", "turn_labels", "given_party"}
 
+// unpackStored reads a storedField value.
+func unpackStored(v []byte) (shown, error) {
+	if len(v) == 0 || v[0] != storedLayout {
+		return shown{}, errStoredLayout
+	}
+	raw, err := io.ReadAll(flate.NewReader(bytes.NewReader(v[1:])))
+	if err != nil {
+		return shown{}, err
+	}
+	var s storedCallJSON
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return shown{}, err
+	}
+	return shown{result: s.Result, turns: s.Turns, roles: s.Roles, labels: s.Labels, givenParty: s.Party}, nil
+}
+
 // readShown takes what a call document's stored fields (a search hit's
 // Fields, asked for with storedFields) hold, in either layout.
 func readShown(fields map[string]interface{}) (shown, error) {
 	if v, ok := fields[storedField].(string); ok && v != "" {
-		if v[0] != storedLayout {
-			return shown{}, errStoredLayout
-		}
-		raw, err := io.ReadAll(flate.NewReader(bytes.NewReader([]byte(v[1:]))))
-		if err != nil {
-			return shown{}, err
-		}
-		var s storedCallJSON
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return shown{}, err
-		}
-		return shown{result: s.Result, turns: s.Turns, roles: s.Roles, labels: s.Labels, givenParty: s.Party}, nil
+		return unpackStored([]byte(v))
 	}
 	res, _ := fields["result"].(string)
 	party, _ := fields["given_party"].(string)
