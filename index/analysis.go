@@ -1,6 +1,7 @@
 package index
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"sync"
@@ -104,32 +105,80 @@ func newTokenizer(map[string]interface{}, *registry.Cache) (analysis.Tokenizer, 
 }
 
 // Tokenize returns one token a word; Position is the 1-based word index.
+// A text of several turns (joinTurns) is cut at turnSep, each turn
+// segmented on its own.
 func (tokenizer) Tokenize(input []byte) analysis.TokenStream {
-	ws, ok := cachedWords(input)
-	if !ok {
-		wt, err := sharedWords()
-		if err != nil {
-			return nil
-		}
-		ws = wt.Words(string(input))
+	turns, err := turnWords(input)
+	if err != nil {
+		return nil
 	}
-	size := 0
-	for _, w := range ws {
-		size += len(w.Term)
+	size, n := 0, 0
+	for _, tw := range turns {
+		for _, w := range tw.words {
+			size += len(w.Term)
+		}
+		n += len(tw.words)
 	}
 	buf := make([]byte, 0, size) // one allocation for the terms
-	toks := make([]analysis.Token, len(ws))
-	out := make(analysis.TokenStream, len(ws))
-	for i, w := range ws {
-		at := len(buf)
-		buf = append(buf, w.Term...)
-		toks[i] = analysis.Token{
-			Term: buf[at:len(buf):len(buf)], Start: w.Start, End: w.End,
-			Position: i + 1, Type: analysis.Ideographic,
+	toks := make([]analysis.Token, n)
+	out := make(analysis.TokenStream, n)
+	i := 0
+	for _, tw := range turns {
+		for _, w := range tw.words {
+			at := len(buf)
+			buf = append(buf, w.Term...)
+			toks[i] = analysis.Token{
+				Term: buf[at:len(buf):len(buf)], Start: tw.at + w.Start, End: tw.at + w.End,
+				Position: i + 1, Type: analysis.Ideographic,
+			}
+			out[i] = &toks[i]
+			i++
 		}
-		out[i] = &toks[i]
 	}
 	return out
+}
+
+// wordsAt are the words of one turn of a text, with the turn's byte offset
+// in it.
+type wordsAt struct {
+	at    int
+	words []analyzer.Word
+}
+
+// turnWords cuts input at turnSep and each turn into words: the cached
+// words of the analysis when there are some (wordCache), the segmenter's
+// otherwise.
+func turnWords(input []byte) ([]wordsAt, error) {
+	var wt *analyzer.WordTokenizer
+	words := func(text []byte) ([]analyzer.Word, error) {
+		if ws, ok := cachedWords(text); ok {
+			return ws, nil
+		}
+		if wt == nil {
+			var err error
+			if wt, err = sharedWords(); err != nil {
+				return nil, err
+			}
+		}
+		return wt.Words(string(text)), nil
+	}
+	var out []wordsAt
+	at := 0
+	for at <= len(input) {
+		end := bytes.IndexByte(input[at:], turnSep[0])
+		if end < 0 {
+			end = len(input) - at
+		}
+		if end > 0 {
+			ws, err := words(input[at : at+end])
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, wordsAt{at: at, words: ws})
+		}
+		at += end + 1
+	}
+	return out, nil
 }
 
 // pairsTokenizer gives one token for each two adjacent words of a text:
@@ -141,34 +190,36 @@ func newPairsTokenizer(map[string]interface{}, *registry.Cache) (analysis.Tokeni
 	return pairsTokenizer{}, nil
 }
 
-// Tokenize returns one token a pair of adjacent words.
+// Tokenize returns one token a pair of adjacent words of a turn.
 func (pairsTokenizer) Tokenize(input []byte) analysis.TokenStream {
-	ws, ok := cachedWords(input)
-	if !ok {
-		wt, err := sharedWords()
-		if err != nil {
-			return nil
-		}
-		ws = wt.Words(string(input))
-	}
-	if len(ws) < 2 {
+	turns, err := turnWords(input)
+	if err != nil {
 		return nil
 	}
-	size := 0
-	for i := 1; i < len(ws); i++ {
-		size += len(ws[i-1].Term) + len(pairSep) + len(ws[i].Term)
+	size, n := 0, 0
+	for _, tw := range turns {
+		ws := tw.words
+		for i := 1; i < len(ws); i++ {
+			size += len(ws[i-1].Term) + len(pairSep) + len(ws[i].Term)
+			n++
+		}
 	}
 	buf := make([]byte, 0, size) // one allocation for the terms
-	toks := make([]analysis.Token, len(ws)-1)
-	out := make(analysis.TokenStream, len(ws)-1)
-	for i := 1; i < len(ws); i++ {
-		at := len(buf)
-		buf = append(append(append(buf, ws[i-1].Term...), pairSep...), ws[i].Term...)
-		toks[i-1] = analysis.Token{
-			Term: buf[at:len(buf):len(buf)], Start: ws[i-1].Start, End: ws[i].End,
-			Position: i, Type: analysis.Shingle,
+	toks := make([]analysis.Token, n)
+	out := make(analysis.TokenStream, n)
+	k := 0
+	for _, tw := range turns {
+		ws := tw.words
+		for i := 1; i < len(ws); i++ {
+			at := len(buf)
+			buf = append(append(append(buf, ws[i-1].Term...), pairSep...), ws[i].Term...)
+			toks[k] = analysis.Token{
+				Term: buf[at:len(buf):len(buf)], Start: tw.at + ws[i-1].Start, End: tw.at + ws[i].End,
+				Position: k + 1, Type: analysis.Shingle,
+			}
+			out[k] = &toks[k]
+			k++
 		}
-		out[i-1] = &toks[i-1]
 	}
 	return out
 }

@@ -60,7 +60,8 @@ func phraseCorpus(t *testing.T) []*result.Result {
 }
 
 // indexWith writes the call documents of results into a new Bleve index
-// of mapping m.
+// of mapping m; one without the pairs field gets the turns as a list, as
+// it did then.
 func indexWith(t *testing.T, m mapping.IndexMapping, results []*result.Result) bleve.Index {
 	bi, err := bleve.New(filepath.Join(t.TempDir(), "ix.bleve"), m)
 	require.NoError(t, err)
@@ -68,6 +69,14 @@ func indexWith(t *testing.T, m mapping.IndexMapping, results []*result.Result) b
 	b := bi.NewBatch()
 	for _, res := range results {
 		call, _ := documents(res, "h", "v")
+		if !hasPairs(m) {
+			var turns []string
+			for _, turn := range res.Call.Turns {
+				turns = append(turns, turn.Text)
+			}
+			call["turns"] = turns
+			delete(call, pairsField)
+		}
 		require.NoError(t, b.Index(CallDocID(res.CallID), call))
 	}
 	require.NoError(t, bi.Batch(b))
@@ -181,8 +190,8 @@ func TestPhraseCheckReportsDamage(t *testing.T) {
 	require.NoError(t, err)
 	defer bi.Close()
 	require.NoError(t, bi.Index(CallDocID("BAD"), map[string]interface{}{
-		"type": TypeCall, "call_id": "BAD", "turns": []string{"你再不还钱就等着坐牢吧"},
-		pairsField: []string{"你再不还钱就等着坐牢吧"}, storedField: "\x09garbage",
+		"type": TypeCall, "call_id": "BAD", "turns": joinTurns([]string{"你再不还钱就等着坐牢吧"}),
+		pairsField: joinTurns([]string{"你再不还钱就等着坐牢吧"}), storedField: "\x09garbage",
 	}))
 	_, err = Search(bi, Query{Text: "不还钱就等着"})
 	require.Error(t, err)
@@ -190,4 +199,29 @@ func TestPhraseCheckReportsDamage(t *testing.T) {
 	n, _, err := Count(bi, Query{Text: "坐牢"}, 0)
 	require.NoError(t, err) // one word needs no check
 	assert.Equal(t, uint64(1), n)
+}
+
+// TestPhraseWithinTurn: the words of a phrase must be in one turn; the
+// last words of a turn and the first of the next are no phrase (the
+// turns are one field value cut at turnSep).
+func TestPhraseWithinTurn(t *testing.T) {
+	c, err := corpus.ReadText("X.txt", "坐席：你今天必须还钱\n客户：坐牢我也没钱\n坐席：那就法院见")
+	require.NoError(t, err)
+	set, err := lexicon.LoadSet(nil)
+	require.NoError(t, err)
+	an, err := analyzer.New(set, analyzer.Options{})
+	require.NoError(t, err)
+	results := []*result.Result{an.Analyze(c)}
+	m, err := newMapping()
+	require.NoError(t, err)
+	for _, bi := range []bleve.Index{indexWith(t, m, results), indexWith(t, positionsMapping(t), results)} {
+		for text, want := range map[string]uint64{
+			"还钱": 1, "必须还钱": 1, "坐牢我也没钱": 1, "法院见": 1,
+			"还钱坐牢": 0, `"钱 坐牢"`: 0, "必须还钱坐牢": 0, "没钱那": 0, "钱那就法院": 0,
+		} {
+			n, _, err := Count(bi, Query{Text: text}, 0)
+			require.NoError(t, err, text)
+			assert.Equal(t, want, n, "%q", text)
+		}
+	}
 }
