@@ -3,6 +3,7 @@ package index
 import (
 	"bytes"
 	"compress/flate"
+	_ "embed"
 	"encoding/json"
 	"errors"
 	"io"
@@ -19,8 +20,23 @@ import (
 // turn_roles, turn_labels and given_party instead, and is read as it is.
 const storedField = "stored"
 
-// storedLayout is the first byte of storedField: DEFLATE of storedCallJSON.
-const storedLayout = 1
+// Layouts of storedField, its first byte: DEFLATE of storedCallJSON, with
+// storedDict as the preset dictionary from layout 2 on.
+const (
+	storedLayoutPlain = 1
+	storedLayout      = 2 // the one written
+)
+
+// storedDict is the preset dictionary of layout 2: the results of the
+// sample calls (testdata/calls) as callqa scan --format jsonl wrote them.
+// Each call is compressed on its own, and what its result shares with
+// every other (field names, the rules' descriptions and advice, the tasks'
+// hints) is then a reference into the dictionary: results take about a
+// third of the bytes. The file is frozen (TestStoredDictFrozen): indexes
+// written with it read with it, so a new dictionary is a new layout.
+//
+//go:embed stored_dict.jsonl
+var storedDict []byte
 
 // storedLevel is the DEFLATE level: near the best size at a fraction of
 // the time of the higher levels.
@@ -43,7 +59,7 @@ type shown struct {
 }
 
 var flateWriters = sync.Pool{New: func() any {
-	w, _ := flate.NewWriter(io.Discard, storedLevel)
+	w, _ := flate.NewWriterDict(io.Discard, storedLevel, storedDict)
 	return w
 }}
 
@@ -77,10 +93,18 @@ var storedFields = []string{storedField, "result", "turns", "turn_roles", "turn_
 
 // unpackStored reads a storedField value.
 func unpackStored(v []byte) (shown, error) {
-	if len(v) == 0 || v[0] != storedLayout {
+	var r io.ReadCloser
+	switch {
+	case len(v) == 0:
+		return shown{}, errStoredLayout
+	case v[0] == storedLayout:
+		r = flate.NewReaderDict(bytes.NewReader(v[1:]), storedDict)
+	case v[0] == storedLayoutPlain:
+		r = flate.NewReader(bytes.NewReader(v[1:]))
+	default:
 		return shown{}, errStoredLayout
 	}
-	raw, err := io.ReadAll(flate.NewReader(bytes.NewReader(v[1:])))
+	raw, err := io.ReadAll(r)
 	if err != nil {
 		return shown{}, err
 	}

@@ -1,6 +1,10 @@
 package index
 
 import (
+	"bytes"
+	"compress/flate"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"path/filepath"
 	"testing"
@@ -64,4 +68,49 @@ func TestOldLayoutReads(t *testing.T) {
 
 	_, err = readShown(map[string]interface{}{storedField: "\x07junk"})
 	assert.ErrorIs(t, err, errStoredLayout)
+}
+
+// storedDictSHA256 is the digest of stored_dict.jsonl, the dictionary of
+// storedLayout: indexes hold values compressed with it.
+const storedDictSHA256 = "5d8f3acbeafbc9805807051ef9f144b276b7616267ac9b03c078f897b50b4b42"
+
+// TestStoredDictFrozen: the preset dictionary of the stored layout never
+// changes (indexes written with it could no longer be read); a new one
+// needs a new layout byte.
+func TestStoredDictFrozen(t *testing.T) {
+	sum := sha256.Sum256(storedDict)
+	assert.Equal(t, storedDictSHA256, hex.EncodeToString(sum[:]))
+	assert.LessOrEqual(t, len(storedDict), 32<<10, "DEFLATE looks back 32 KiB at most")
+}
+
+// TestStoredLayouts reads a value of each layout: the one written (with
+// the dictionary), and layout 1 (DEFLATE without it).
+func TestStoredLayouts(t *testing.T) {
+	want := storedCallJSON{Result: json.RawMessage(`{"call_id":"L1"}`), Turns: []string{"您好。", "你就是个老赖。"}, Roles: []string{"agent", "agent"}, Labels: []string{"坐席", "坐席"}, Party: "debtor"}
+	packed, err := encodeStored(want)
+	require.NoError(t, err)
+	require.Equal(t, byte(storedLayout), packed[0])
+
+	raw, err := json.Marshal(want)
+	require.NoError(t, err)
+	var b bytes.Buffer
+	b.WriteByte(storedLayoutPlain)
+	w, err := flate.NewWriter(&b, storedLevel)
+	require.NoError(t, err)
+	_, err = w.Write(raw)
+	require.NoError(t, err)
+	require.NoError(t, w.Close())
+
+	for _, v := range []string{packed, b.String()} {
+		got, err := readShown(map[string]interface{}{storedField: v})
+		require.NoError(t, err, "layout %d", v[0])
+		assert.JSONEq(t, string(want.Result), string(got.result))
+		assert.Equal(t, want.Turns, got.turns)
+		assert.Equal(t, want.Roles, got.roles)
+		assert.Equal(t, want.Labels, got.labels)
+		assert.Equal(t, want.Party, got.givenParty)
+	}
+	// A layout-1 value is not read with the dictionary, nor the other way.
+	_, err = readShown(map[string]interface{}{storedField: string([]byte{storedLayoutPlain}) + packed[1:]})
+	assert.Error(t, err)
 }
