@@ -133,6 +133,23 @@ func joinTurns(turns []string) string {
 	return b.String()
 }
 
+// turnsAsList gives a call document the shape of an index built before
+// the pairs field: the turns as a list (Bleve's word positions then
+// restart in each turn, and a highlight's array position is its turn),
+// and no pairs.
+func turnsAsList(call map[string]interface{}, res *result.Result) {
+	delete(call, pairsField)
+	delete(call, "turns")
+	if res.Call == nil || len(res.Call.Turns) == 0 {
+		return
+	}
+	turns := make([]string, len(res.Call.Turns))
+	for k, t := range res.Call.Turns {
+		turns[k] = t.Text
+	}
+	call["turns"] = turns
+}
+
 // dropEmpty leaves out empty keyword values, so a call without a team is
 // counted as missing in the team facet, not as a team named "".
 func dropEmpty(doc map[string]interface{}) {

@@ -64,6 +64,10 @@ type Index struct {
 	commits  int
 	Counts   Counts
 	readOnly bool
+	// positions: the index was built before the pairs field, with word
+	// positions on the turns (hasPairs); its call documents keep the
+	// turns as a list, as it was built.
+	positions bool
 }
 
 // Counts says what Add did to each call.
@@ -144,10 +148,16 @@ func Open(dir string, opts Options) (*Index, error) {
 			return nil, err
 		}
 	}
-	ix := &Index{bi: bi, dir: dir, opts: opts, readOnly: opts.ReadOnly}
+	ix := &Index{bi: bi, dir: dir, opts: opts, readOnly: opts.ReadOnly, positions: !hasPairs(bi.Mapping())}
 	ix.newBatch()
 	return ix, nil
 }
+
+// PositionsLayout says whether the index was built before the pairs
+// field: its turns keep word positions, and its phrases are Bleve's own
+// (phraseQuery). It is searched and added to as it is; a rebuild gives it
+// the current layout.
+func (ix *Index) PositionsLayout() bool { return ix.positions }
 
 // Bleve returns the underlying Bleve index, for searching.
 func (ix *Index) Bleve() bleve.Index { return ix.bi }
@@ -237,6 +247,9 @@ func (ix *Index) Add(res *result.Result, rulesVersion string) (Outcome, error) {
 	}
 	ix.cached = rememberWords(res, ix.cached)
 	callDoc, findings := documents(res, hash, rulesVersion)
+	if ix.positions {
+		turnsAsList(callDoc, res)
+	}
 	var ids []string
 	for _, f := range findings {
 		fid := f["id"].(string)

@@ -70,12 +70,7 @@ func indexWith(t *testing.T, m mapping.IndexMapping, results []*result.Result) b
 	for _, res := range results {
 		call, _ := documents(res, "h", "v")
 		if !hasPairs(m) {
-			var turns []string
-			for _, turn := range res.Call.Turns {
-				turns = append(turns, turn.Text)
-			}
-			call["turns"] = turns
-			delete(call, pairsField)
+			turnsAsList(call, res)
 		}
 		require.NoError(t, b.Index(CallDocID(res.CallID), call))
 	}
@@ -224,4 +219,43 @@ func TestPhraseWithinTurn(t *testing.T) {
 			assert.Equal(t, want, n, "%q", text)
 		}
 	}
+}
+
+// TestAddToPositionsIndex: calls added to an index built before the pairs
+// field keep its shape (the turns as a list), so that Bleve's phrases
+// there stay within a turn and its highlights on the right turn.
+func TestAddToPositionsIndex(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "old.bleve")
+	bi, err := bleve.New(dir, positionsMapping(t))
+	require.NoError(t, err)
+	require.NoError(t, bi.Close())
+
+	c, err := corpus.ReadText("X.txt", "坐席：你今天必须还钱\n客户：坐牢我也没钱\n坐席：那就法院见")
+	require.NoError(t, err)
+	set, err := lexicon.LoadSet(nil)
+	require.NoError(t, err)
+	an, err := analyzer.New(set, analyzer.Options{})
+	require.NoError(t, err)
+	ix, err := Open(dir, Options{})
+	require.NoError(t, err)
+	require.True(t, ix.PositionsLayout())
+	_, err = ix.Add(an.Analyze(c), RulesVersion(set))
+	require.NoError(t, err)
+	require.NoError(t, ix.Close())
+
+	r, err := Open(dir, Options{ReadOnly: true})
+	require.NoError(t, err)
+	defer r.Close()
+	fields, err := r.Bleve().Fields()
+	require.NoError(t, err)
+	assert.NotContains(t, fields, pairsField)
+	for text, want := range map[string]uint64{"必须还钱": 1, "没钱那": 0, `"钱 坐牢"`: 0} {
+		n, _, err := Count(r.Bleve(), Query{Text: text}, 0)
+		require.NoError(t, err, text)
+		assert.Equal(t, want, n, "%q", text)
+	}
+	got, err := Search(r.Bleve(), Query{Text: "坐牢"})
+	require.NoError(t, err)
+	require.Len(t, got.Hits, 1)
+	assert.Equal(t, []string{"2 【坐牢】我也没钱"}, marks(got.Hits[0]))
 }

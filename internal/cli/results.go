@@ -85,6 +85,9 @@ func openResultsWriter(o resultsWriterOptions) (w index.Writer, where string, er
 		if err != nil {
 			return nil, "", err
 		}
+		if ix.PositionsLayout() && o.ErrOut != nil {
+			fmt.Fprintf(o.ErrOut, "callqa: %s: note: this index was built by an earlier callqa and keeps word positions; it is added to as it is, and callqa index --rebuild makes it smaller and its phrase searches faster\n", o.Dir)
+		}
 		return ix, o.Dir, nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), openTimeout)
