@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/callqa/callqa/callview"
@@ -25,12 +26,14 @@ var (
 	// staticFiles are the files served under /static/: the embedded
 	// ones, app.css after callview's base style, which the HTML report
 	// shares.
-	staticFiles = loadStatic(mustSub(staticRoot, "static"))
+	staticFiles = sync.OnceValue(func() map[string][]byte { return loadStatic(mustSub(staticRoot, "static")) })
 	// assetVersion maps a static file to a digest of its content, put in
 	// its URL so that a browser never keeps an old copy.
-	assetVersion = digests(staticFiles)
+	assetVersion = sync.OnceValue(func() map[string]string { return digests(staticFiles()) })
 
-	pages = parsePages()
+	// pages are parsed on first use, not when the package loads: every
+	// command of the binary imports it (7 ms of each start-up).
+	pages = sync.OnceValue(parsePages)
 )
 
 func mustSub(f fs.FS, dir string) fs.FS {
@@ -73,7 +76,7 @@ func digests(files map[string][]byte) map[string]string {
 
 var funcs = template.FuncMap{
 	"asset": func(name string) string {
-		v, ok := assetVersion[name]
+		v, ok := assetVersion()[name]
 		if !ok {
 			panic("web: no static file " + name)
 		}
@@ -126,7 +129,7 @@ func (s *Server) base(r *http.Request, page, title string) base {
 // a clean 500 rather than half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page string, data any) {
 	var buf bytes.Buffer
-	if err := pages[page].ExecuteTemplate(&buf, "layout", data); err != nil {
+	if err := pages()[page].ExecuteTemplate(&buf, "layout", data); err != nil {
 		s.cfg.Log.Printf("%s %s: rendering %s: %v", r.Method, r.URL.Path, page, err)
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.WriteHeader(http.StatusInternalServerError)
@@ -169,7 +172,7 @@ func (s *Server) handleAPINotFound(w http.ResponseWriter, r *http.Request) {
 // no file from disk.
 func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
 	name := strings.TrimPrefix(r.URL.Path, "/static/")
-	b, ok := staticFiles[name]
+	b, ok := staticFiles()[name]
 	if !ok {
 		s.pageError(w, r, http.StatusNotFound, "There is no file "+r.URL.Path+".")
 		return
@@ -180,5 +183,5 @@ func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleFavicon(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "public, max-age=86400")
-	http.ServeContent(w, r, "favicon.svg", time.Time{}, bytes.NewReader(staticFiles["favicon.svg"]))
+	http.ServeContent(w, r, "favicon.svg", time.Time{}, bytes.NewReader(staticFiles()["favicon.svg"]))
 }
