@@ -98,41 +98,68 @@ func searchBleve(ctx context.Context, bi bleve.Index, req *bleve.SearchRequest) 
 // it. Should it fail to load there, Tokenize gives no tokens, and the
 // search fails with the error (searchBleve); an index opened for writing
 // loads it first (loadWords).
-type tokenizer struct{}
+//
+// With pairs, it is the tokenizer of the pairs field: one token for each
+// two adjacent words of a turn, where a phrase of two words is one term
+// (phraseQuery).
+type tokenizer struct{ pairs bool }
 
 func newTokenizer(map[string]interface{}, *registry.Cache) (analysis.Tokenizer, error) {
 	return tokenizer{}, nil
 }
 
-// Tokenize returns one token a word; Position is the 1-based word index.
-// A text of several turns (joinTurns) is cut at turnSep, each turn
-// segmented on its own.
-func (tokenizer) Tokenize(input []byte) analysis.TokenStream {
+func newPairsTokenizer(map[string]interface{}, *registry.Cache) (analysis.Tokenizer, error) {
+	return tokenizer{pairs: true}, nil
+}
+
+// Tokenize returns one token a word (or pair); Position is the 1-based
+// token index. A text of several turns (joinTurns) is cut at turnSep,
+// each turn segmented on its own.
+func (t tokenizer) Tokenize(input []byte) analysis.TokenStream {
 	turns, err := turnWords(input)
 	if err != nil {
 		return nil
 	}
+	return tokens(turns, t.pairs)
+}
+
+// tokens is the token stream of turns: one token a word, or with pairs
+// one a pair of adjacent words of a turn (spanning both), the terms in one
+// buffer (one allocation).
+func tokens(turns []wordsAt, pairs bool) analysis.TokenStream {
+	from := 0 // the first word of a turn that ends a token
+	if pairs {
+		from = 1
+	}
 	size, n := 0, 0
 	for _, tw := range turns {
-		for _, w := range tw.words {
-			size += len(w.Term)
+		for i := from; i < len(tw.words); i++ {
+			size += len(tw.words[i].Term)
+			if pairs {
+				size += len(tw.words[i-1].Term) + len(pairSep)
+			}
+			n++
 		}
-		n += len(tw.words)
 	}
-	buf := make([]byte, 0, size) // one allocation for the terms
+	buf := make([]byte, 0, size)
 	toks := make([]analysis.Token, n)
 	out := make(analysis.TokenStream, n)
-	i := 0
+	k := 0
 	for _, tw := range turns {
-		for _, w := range tw.words {
-			at := len(buf)
-			buf = append(buf, w.Term...)
-			toks[i] = analysis.Token{
-				Term: buf[at:len(buf):len(buf)], Start: tw.at + w.Start, End: tw.at + w.End,
-				Position: i + 1, Type: analysis.Ideographic,
+		ws := tw.words
+		for i := from; i < len(ws); i++ {
+			at, start, typ := len(buf), ws[i].Start, analysis.Ideographic
+			if pairs {
+				buf = append(append(buf, ws[i-1].Term...), pairSep...)
+				start, typ = ws[i-1].Start, analysis.Shingle
 			}
-			out[i] = &toks[i]
-			i++
+			buf = append(buf, ws[i].Term...)
+			toks[k] = analysis.Token{
+				Term: buf[at:len(buf):len(buf)], Start: tw.at + start, End: tw.at + ws[i].End,
+				Position: k + 1, Type: typ,
+			}
+			out[k] = &toks[k]
+			k++
 		}
 	}
 	return out
@@ -179,49 +206,6 @@ func turnWords(input []byte) ([]wordsAt, error) {
 		at += end + 1
 	}
 	return out, nil
-}
-
-// pairsTokenizer gives one token for each two adjacent words of a text:
-// the terms of the pairs field, where a phrase of two words is one term
-// (phraseQuery). A pair spans its two words' bytes.
-type pairsTokenizer struct{}
-
-func newPairsTokenizer(map[string]interface{}, *registry.Cache) (analysis.Tokenizer, error) {
-	return pairsTokenizer{}, nil
-}
-
-// Tokenize returns one token a pair of adjacent words of a turn.
-func (pairsTokenizer) Tokenize(input []byte) analysis.TokenStream {
-	turns, err := turnWords(input)
-	if err != nil {
-		return nil
-	}
-	size, n := 0, 0
-	for _, tw := range turns {
-		ws := tw.words
-		for i := 1; i < len(ws); i++ {
-			size += len(ws[i-1].Term) + len(pairSep) + len(ws[i].Term)
-			n++
-		}
-	}
-	buf := make([]byte, 0, size) // one allocation for the terms
-	toks := make([]analysis.Token, n)
-	out := make(analysis.TokenStream, n)
-	k := 0
-	for _, tw := range turns {
-		ws := tw.words
-		for i := 1; i < len(ws); i++ {
-			at := len(buf)
-			buf = append(append(append(buf, ws[i-1].Term...), pairSep...), ws[i].Term...)
-			toks[k] = analysis.Token{
-				Term: buf[at:len(buf):len(buf)], Start: tw.at + ws[i-1].Start, End: tw.at + ws[i].End,
-				Position: k + 1, Type: analysis.Shingle,
-			}
-			out[k] = &toks[k]
-			k++
-		}
-	}
-	return out
 }
 
 // pairTerm is the term of the pairs field for two adjacent words.

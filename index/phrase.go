@@ -15,9 +15,10 @@ import (
 	bindex "github.com/blevesearch/bleve_index_api"
 
 	"github.com/callqa/callqa/analyzer"
+	"github.com/callqa/callqa/lexicon"
 )
 
-// pairsField is the call field of adjacent word pairs (pairsTokenizer):
+// pairsField is the call field of adjacent word pairs (tokenizer.pairs):
 // the turns' text again, one term for each two words that follow each
 // other in a turn.
 const pairsField = "pairs"
@@ -296,13 +297,13 @@ func collectMarks(q query.Query, m *textMarks) error {
 		}
 	case *query.FuzzyQuery:
 		if x.FieldVal == "turns" {
-			term, prefix, fuzz := []rune(x.Term), x.Prefix, x.Fuzziness
+			term, prefix, fuzz := x.Term, x.Prefix, x.Fuzziness
 			m.tests = append(m.tests, func(t string) bool {
-				r := []rune(t)
-				if prefix > len(term) || prefix > len(r) || string(r[:prefix]) != string(term[:prefix]) {
+				tr, r := []rune(term), []rune(t)
+				if prefix > len(tr) || prefix > len(r) || string(r[:prefix]) != string(tr[:prefix]) {
 					return false
 				}
-				return editDistance(term, r) <= fuzz
+				return lexicon.EditDistance(term, t) <= fuzz
 			})
 		}
 	}
@@ -334,27 +335,6 @@ func wildcardRegexp(w string) string {
 		}
 	}
 	return b.String()
-}
-
-// editDistance is the Levenshtein distance of a and b.
-func editDistance(a, b []rune) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 func (m *textMarks) empty() bool {

@@ -31,13 +31,31 @@ func positionsMapping(t *testing.T) mapping.IndexMapping {
 	return m
 }
 
-// phraseCorpus analyzes generated calls (some written the way speech
-// recognition writes) and a few of Traditional and mixed script.
-func phraseCorpus(t *testing.T) []*result.Result {
+// builtinAnalyzer is an analyzer with the built-in packs, and their
+// rules version.
+func builtinAnalyzer(t *testing.T) (*analyzer.Analyzer, string) {
 	set, err := lexicon.LoadSet(nil)
 	require.NoError(t, err)
 	an, err := analyzer.New(set, analyzer.Options{})
 	require.NoError(t, err)
+	return an, RulesVersion(set)
+}
+
+// threeTurns is a call whose turns end and begin with words that would
+// make phrases across them.
+const threeTurns = "坐席：你今天必须还钱\n客户：坐牢我也没钱\n坐席：那就法院见"
+
+// analyzeText analyzes one call written as text.
+func analyzeText(t *testing.T, an *analyzer.Analyzer, text string) *result.Result {
+	c, err := corpus.ReadText("X.txt", text)
+	require.NoError(t, err)
+	return an.Analyze(c)
+}
+
+// phraseCorpus analyzes generated calls (some written the way speech
+// recognition writes) and a few of Traditional and mixed script.
+func phraseCorpus(t *testing.T) []*result.Result {
+	an, _ := builtinAnalyzer(t)
 	calls := []*corpus.Call{}
 	g := synth.NewGenerator(7, synth.Options{ASR: 0.3})
 	for i := range 160 {
@@ -200,13 +218,8 @@ func TestPhraseCheckReportsDamage(t *testing.T) {
 // last words of a turn and the first of the next are no phrase (the
 // turns are one field value cut at turnSep).
 func TestPhraseWithinTurn(t *testing.T) {
-	c, err := corpus.ReadText("X.txt", "坐席：你今天必须还钱\n客户：坐牢我也没钱\n坐席：那就法院见")
-	require.NoError(t, err)
-	set, err := lexicon.LoadSet(nil)
-	require.NoError(t, err)
-	an, err := analyzer.New(set, analyzer.Options{})
-	require.NoError(t, err)
-	results := []*result.Result{an.Analyze(c)}
+	an, _ := builtinAnalyzer(t)
+	results := []*result.Result{analyzeText(t, an, threeTurns)}
 	m, err := newMapping()
 	require.NoError(t, err)
 	for _, bi := range []bleve.Index{indexWith(t, m, results), indexWith(t, positionsMapping(t), results)} {
@@ -230,16 +243,11 @@ func TestAddToPositionsIndex(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, bi.Close())
 
-	c, err := corpus.ReadText("X.txt", "坐席：你今天必须还钱\n客户：坐牢我也没钱\n坐席：那就法院见")
-	require.NoError(t, err)
-	set, err := lexicon.LoadSet(nil)
-	require.NoError(t, err)
-	an, err := analyzer.New(set, analyzer.Options{})
-	require.NoError(t, err)
+	an, version := builtinAnalyzer(t)
 	ix, err := Open(dir, Options{})
 	require.NoError(t, err)
 	require.True(t, ix.PositionsLayout())
-	_, err = ix.Add(an.Analyze(c), RulesVersion(set))
+	_, err = ix.Add(analyzeText(t, an, threeTurns), version)
 	require.NoError(t, err)
 	require.NoError(t, ix.Close())
 

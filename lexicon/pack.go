@@ -309,14 +309,17 @@ func didYouMean(s string, known []string) string {
 func nearest(s string, known []string, maxDist int) string {
 	best, bestD := "", maxDist+1
 	for _, k := range known {
-		if d := editDistance(s, k); d < bestD {
+		if d := EditDistance(s, k); d < bestD {
 			best, bestD = k, d
 		}
 	}
 	return best
 }
 
-func editDistance(a, b string) int {
+// EditDistance is the Levenshtein distance of a and b in runes: the
+// fewest insertions, deletions and substitutions that turn one into the
+// other.
+func EditDistance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
 	prev := make([]int, len(rb)+1)
 	cur := make([]int, len(rb)+1)
