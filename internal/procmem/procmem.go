@@ -36,16 +36,26 @@ func VmHWM(pid int, exe string) (int64, bool) {
 }
 
 // Wait waits for the started command cmd, which runs exe, polling its
-// VmHWM every 2 ms, and returns its peak resident memory (0 when it could
-// not be read) with cmd.Wait's error.
+// VmHWM, and returns its peak resident memory (0 when it could not be
+// read) with cmd.Wait's error. It polls every 2 ms for the first 200 ms
+// and every 20 ms after that: VmHWM keeps the highest value so far, so a
+// slower poll only misses a rise in the last 20 ms of a run, and polling
+// every 2 ms throughout took 3–6% of the wall time of a two-job scan on
+// two cores.
 func Wait(cmd *exec.Cmd, exe string) (int64, error) {
 	done := make(chan struct{})
 	peak := make(chan int64)
 	go func() {
 		var hwm int64
+		start := time.Now()
 		tick := time.NewTicker(2 * time.Millisecond)
 		defer tick.Stop()
+		slow := false
 		for {
+			if !slow && time.Since(start) > 200*time.Millisecond {
+				slow = true
+				tick.Reset(20 * time.Millisecond)
+			}
 			if v, ok := VmHWM(cmd.Process.Pid, exe); ok {
 				hwm = max(hwm, v)
 			}
