@@ -152,7 +152,10 @@ func TestReportInChromium(t *testing.T) {
 
 	t.Run("call_view_highlights_violation", func(t *testing.T) {
 		require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#calls-table a[href="#call-S02"]`))))
+		// The view may be drawn after the hash changes: until it is there,
+		// the poll goes on (a null element would end it with an error).
 		_, err := chromedp.Run(ctx, chromedp.Poll[bool](`location.hash === '#call-S02' &&
+			document.getElementById('call-S02') !== null &&
 			Math.abs(document.getElementById('call-S02').getBoundingClientRect().top) < 40`,
 			chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(10*time.Second)))
 		require.NoError(t, err, "the link scrolls to the call's view")
@@ -182,7 +185,7 @@ func TestReportInChromium(t *testing.T) {
 		// A finding links to its turn: the view stays, the turn is marked
 		// and scrolled to.
 		require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#call-S02 ul.findings a[href="#call-S02_t5"]`))))
-		_, err = chromedp.Run(ctx, chromedp.Poll[bool](`(() => { const e = document.getElementById('call-S02_t5'); const r = e.getBoundingClientRect();
+		_, err = chromedp.Run(ctx, chromedp.Poll[bool](`(() => { const e = document.getElementById('call-S02_t5'); if (!e) return false; const r = e.getBoundingClientRect();
 			return location.hash === '#call-S02_t5' && e.classList.contains('is-target') && r.top >= 0 && r.top < innerHeight; })()`,
 			chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(10*time.Second)))
 		require.NoError(t, err, "the finding's link scrolls to its turn")
