@@ -50,7 +50,7 @@ func TestKeptWordsAreTheTokenizers(t *testing.T) {
 			calls = append(calls, it.Call)
 		}
 	})
-	calls = append(calls, synth.Generate(200, 3)...)
+	calls = append(calls, synth.Generate(400, 3)...) // over 5,000 turns without the dev set too
 	turns := 0
 	for _, c := range calls {
 		res := a.Analyze(c)
