@@ -343,10 +343,10 @@ func (v *snapColumns) segsField(field string) int {
 }
 
 // facetResults are the counted facets as Bleve's facet builder gives
-// them: the terms by count (then term), at most facetScan of them.
+// them (facetsOf).
 func (cs *columnSearch) facetResults() search.FacetResults {
-	out := search.FacetResults{}
-	for name, field := range cs.facetFields {
+	counts := map[string]map[string]int{}
+	for _, field := range cs.facetFields {
 		i := cs.view.segsField(field)
 		total := map[string]int{}
 		for s, cols := range cs.view.segs {
@@ -356,13 +356,7 @@ func (cs *columnSearch) facetResults() search.FacetResults {
 				}
 			}
 		}
-		r := &search.FacetResult{Field: field, Terms: &search.TermFacets{}}
-		for term, n := range total {
-			r.Terms.Add(&search.TermFacet{Term: term, Count: n})
-		}
-		sort.Sort(r.Terms)
-		r.Terms.TrimToTopN(min(facetScan, r.Terms.Len()))
-		out[name] = r
+		counts[field] = total
 	}
-	return out
+	return facetsOf(cs.facetFields, counts)
 }

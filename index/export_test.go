@@ -32,3 +32,9 @@ func CachedWords(text string) bool {
 	_, ok := cachedWords([]byte(text))
 	return ok
 }
+
+// ForgetSearches makes the next search of every index its process's first
+// (firstsearch.go), as in a command that searches once.
+func ForgetSearches() {
+	searched.Clear()
+}

@@ -282,14 +282,34 @@ func Search(bi bleve.Index, q Query) (*Results, error) {
 	}
 	ctx := context.Background()
 	cs := newColumnSearch(bi, req, order, countFacets)
+	var fs *firstSearch
 	if cs != nil {
 		ctx = cs.context(ctx)
-	} else if cached == nil {
+	} else if fs = newFirstSearch(bi, req, order, q.Offset, countFacets); fs != nil {
+		ctx = fs.context(ctx)
+	}
+	if cached == nil && (cs == nil && (fs == nil || fs.facetFields == nil)) {
 		for name, field := range facetFields {
 			req.AddFacet(name, bleve.NewFacetRequest(field, facetScan))
 		}
 	}
 	sr, err := searchBleve(ctx, bi, req)
+	if err == nil && fs != nil {
+		if fs.facetFields != nil {
+			sr.Facets, err = fs.facetResults()
+		}
+		if err == nil && fs.byDate {
+			var settled bool
+			if settled, err = fs.settle(context.Background(), bi, req, sr); err == nil && !settled {
+				// A match without a date ends the page: Bleve sorts.
+				req.SortBy(order)
+				facets := sr.Facets
+				if sr, err = searchBleve(context.Background(), bi, req); err == nil {
+					sr.Facets = facets
+				}
+			}
+		}
+	}
 	if err == nil {
 		err = errs.err()
 	}

@@ -138,6 +138,7 @@ func isHanOrKana(r rune) bool {
 // characters (ASR output often spaces every word) and folded to one space
 // elsewhere.
 func Normalize(s string) Normalized {
+	loadTables()
 	if n, ok := normalizePlain(s); ok {
 		return n
 	}

@@ -268,7 +268,8 @@ var (
 	cantoneseMarkers [1 << 16 / 64]uint64
 )
 
-func init() {
+// buildRegional builds the regional tables from the embedded files.
+func buildRegional() {
 	var err error
 	var markers string
 	regionalAll, regionalCantonese, markers, err = loadRegional()

@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -165,5 +166,23 @@ func TestT2SKeepsControlCharacters(t *testing.T) {
 		if got, want := toSimplifiedOnce(c+"麼"), c+"么"; got != want {
 			t.Errorf("toSimplifiedOnce(%q) = %q, want %q", c+"麼", got, want)
 		}
+	}
+}
+
+// TestTablesBuiltOnFirstUse: the entry points build the tables they read
+// (TestMain built them already: they are taken down first).
+func TestTablesBuiltOnFirstUse(t *testing.T) {
+	reset := func() {
+		t2sByFirst, t2sOther, regionalAll, regionalCantonese = map[rune][]t2sEntry{}, map[rune]bool{}, nil, nil
+		t2sSet, cantoneseMarkers = [1 << 16 / 64]uint64{}, [1 << 16 / 64]uint64{}
+		tablesOnce = sync.Once{}
+	}
+	reset()
+	if got := ToSimplified("還款"); got != "还款" {
+		t.Errorf("ToSimplified on first use = %q, want 还款", got)
+	}
+	reset()
+	if got := Normalize("還款").Text; got != "还款" {
+		t.Errorf("Normalize on first use = %q, want 还款", got)
 	}
 }
