@@ -30,6 +30,8 @@ func columnQueries() []index.Query {
 		{},
 		{Category: result.ViolationCategories[0]},
 		{Team: synth.Teams[0]},
+		{Team: "no such team"},
+		{Team: synth.Teams[2], Category: result.ViolationCategories[1]},
 		{From: from, To: from.AddDate(0, 1, 0)},
 		{Text: "还款"},
 		{Text: "你好"},
@@ -37,7 +39,7 @@ func columnQueries() []index.Query {
 		{Findings: true, Team: synth.Teams[1]},
 	} {
 		for _, s := range []string{"", "score", "relevance"} {
-			for _, page := range [][2]int{{20, 0}, {7, 13}, {200, 0}} {
+			for _, page := range [][2]int{{20, 0}, {7, 13}, {200, 0}, {230, 0}} {
 				q.Sort, q.Limit, q.Offset = s, page[0], page[1]
 				qs = append(qs, q)
 			}
@@ -48,7 +50,9 @@ func columnQueries() []index.Query {
 
 // TestColumnsSameAsBleve: searches whose facets are counted and whose
 // date order is read from the columns, and a process's first search
-// (facets from the postings, ties in the date order settled by id),
+// (facets from the postings; the page from the newest matches' dates
+// or, with few dates to count, ties in the date order settled by id;
+// calls without a date last),
 // answer exactly as Bleve's own facet
 // builder and sort do, on an index of several segments with replaced
 // (deleted) documents and calls that start at the same second, and again
@@ -61,14 +65,20 @@ func TestColumnsSameAsBleve(t *testing.T) {
 		calls[i].StartedAt = calls[9].StartedAt // ties: the order falls back to the id
 	}
 	// More ties, among the newest calls: a first page of 20 ends among
-	// the 25 calls of one instant, after 5 newer ones.
-	newest := synth.Start.AddDate(5, 0, 0)
+	// the 25 calls of one instant, on the hour, after 5 newer ones a
+	// little less than four hours later (a first search counting dates
+	// back from the newest in windows of 1, 2 and 4 hours finds the 20th
+	// call at the very start of its last window).
+	newest := synth.Start.AddDate(5, 0, 0).Truncate(time.Hour)
 	for i := 40; i < 70; i++ {
 		at := newest
 		if i < 45 {
-			at = newest.Add(time.Duration(i%3) * time.Hour)
+			at = newest.Add(3*time.Hour + time.Duration(50+i%3)*time.Minute)
 		}
 		calls[i].StartedAt = at.Format(time.RFC3339)
+	}
+	for i := 70; i < 100; i++ {
+		calls[i].StartedAt = "" // no date: last in the date order
 	}
 	ix := open(t, newDir(t), index.Options{BatchSize: 25})
 	bi := index.Bleve{Index: ix.Bleve()}
@@ -82,11 +92,17 @@ func TestColumnsSameAsBleve(t *testing.T) {
 	check := func(stage string) {
 		for _, q := range columnQueries() {
 			want := bleveAnswer(t, bi, q)
-			index.ClearFacetCache()
-			index.ForgetSearches()
-			require.Equal(t, want, search(t, bi, q), "%s, first search: %+v", stage, q)
-			index.ForgetSearches()
-			require.Equal(t, want, search(t, bi, q), "%s, first search, cached facets: %+v", stage, q)
+			// Dates counted from one match on, at most WindowDates or 3
+			// of them (then Bleve sorts by date), or not counted.
+			for _, w := range [][2]int{{1, index.WindowDates}, {1, 3}, {1 << 30, index.WindowDates}} {
+				wasMatches, wasDates := index.SetWindow(w[0], w[1])
+				index.ClearFacetCache()
+				index.ForgetSearches()
+				require.Equal(t, want, search(t, bi, q), "%s, first search, window %v: %+v", stage, w, q)
+				index.ForgetSearches()
+				require.Equal(t, want, search(t, bi, q), "%s, first search, window %v, cached facets: %+v", stage, w, q)
+				index.SetWindow(wasMatches, wasDates)
+			}
 			index.ClearFacetCache()
 			got := search(t, bi, q)
 			require.Equal(t, want, got, "%s: %+v", stage, q)

@@ -38,3 +38,15 @@ func CachedWords(text string) bool {
 func ForgetSearches() {
 	searched.Clear()
 }
+
+// WindowDates is the number of dates a first search counts at most.
+const WindowDates = windowDates
+
+// SetWindow sets the number of matches from which a first search counts
+// dates, and the number of dates it counts at most; it returns the
+// settings it replaced.
+func SetWindow(matches, dates int) (int, int) {
+	wasMatches, wasDates := windowMatchesMin, windowDatesMax
+	windowMatchesMin, windowDatesMax = matches, dates
+	return wasMatches, wasDates
+}

@@ -3,7 +3,9 @@ package index
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
+	"time"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
@@ -17,71 +19,293 @@ import (
 // does not read the columns (columns.go: a pass over every document). Left
 // to Bleve, a filter-only search matching 16,000 of 100,000 calls spent
 // 40% of its CPU loading each match's id from its stored fields (the
-// tie-break of the date order) and 25% decoding each match's doc values
-// for the four facets. firstSearch does without both:
+// tie-break of the date order), 25% decoding each match's doc values for
+// the four facets and most of the rest decoding its date for the sort.
+// firstSearch does without all three:
 //
 //   - Facets are counted from the postings: the matches of each segment
 //     are gathered in a bitmap as Bleve collects them, and a facet value's
 //     count is the size of its postings list within that bitmap. That is
 //     per facet value and segment, not per match.
-//   - Bleve sorts by date alone and keeps no ids. Its page is then put in
-//     date-then-id order; when the page ends among calls of the same
-//     instant, those calls are asked for again by id (the query, filtered
-//     to that instant: a filter does not change the scores).
+//   - A search with filters only (no text: its matches are cheap to walk
+//     again) first gathers its matches unsorted and unscored. The dates
+//     (sort_at) are terms in date order, so counting the matches of each
+//     date back from the newest finds the instant from which the page's
+//     matches are; the search is then asked again for the matches from
+//     that instant on, which Bleve sorts in the whole order (date, then
+//     id) and scores as before (a filter does not change scores).
+//   - Otherwise (text, or matches too sparse for the dates to be counted
+//     cheaply) Bleve sorts by date alone and keeps no ids. Its page is then
+//     put in date-then-id order; when the page ends among calls of the
+//     same instant, those calls are asked for again by id.
 //
 // The answers are Bleve's own (TestColumnsSameAsBleve searches each query
 // as a first search too).
 type firstSearch struct {
 	facetFields map[string]string // facet name → field; nil: not counted
-	byDate      bool              // Bleve sorts by date alone; settle the ties
+	byDate      bool              // the date order, from the first hit
+	filtersOnly bool              // no text query
 
 	snap    *scorch.IndexSnapshot
 	offsets []uint64          // first global document number of each segment
 	matched []*roaring.Bitmap // by segment: local numbers of the matches
+	except  []*roaring.Bitmap // by segment: the documents that did not match
 	last    int
 }
 
 // defaultOrder is sortOrder's date order: newest first, then by id.
 var defaultOrder = []string{"-sort_at", "_id"}
 
-// newFirstSearch sets req up for a first search of bi: sorted by date
-// alone when order is the date order and the page starts at the first
-// hit, and with facetFields (when not nil) counted from the postings
-// instead of asked of Bleve. It returns nil, leaving req as it is, when
-// bi is not one scorch index, or neither applies.
-func newFirstSearch(bi bleve.Index, req *bleve.SearchRequest, order []string, offset int, facetFields map[string]string) *firstSearch {
+// newFirstSearch returns the first search of bi for a page from offset in
+// order, with facetFields (when not nil) counted from the postings; nil
+// when bi is not one scorch index, or there is nothing it does better than
+// Bleve.
+func newFirstSearch(bi bleve.Index, order []string, offset int, facetFields map[string]string, filtersOnly bool) *firstSearch {
 	if !columnsEnabled || !singleScorch(bi) {
 		return nil
 	}
-	fs := &firstSearch{facetFields: facetFields}
-	if offset == 0 && equalStrings(order, defaultOrder) {
-		fs.byDate = true
-		req.SortBy(defaultOrder[:1])
-	}
+	fs := &firstSearch{facetFields: facetFields, filtersOnly: filtersOnly}
+	fs.byDate = offset == 0 && slices.Equal(order, defaultOrder)
 	if !fs.byDate && facetFields == nil {
 		return nil
 	}
 	return fs
 }
 
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
+// run answers req (whose sort is order), with its facets when they are
+// counted.
+func (fs *firstSearch) run(bi bleve.Index, req *bleve.SearchRequest, order []string) (*bleve.SearchResult, error) {
+	ctx := context.Background()
+	if !fs.byDate {
+		sr, err := searchBleve(fs.context(ctx), bi, req)
+		if err == nil {
+			err = fs.setFacets(sr)
+		}
+		return sr, err
 	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
+	if fs.filtersOnly {
+		sr, ok, err := fs.fromNewest(bi, req)
+		if err != nil || ok {
+			return sr, err
 		}
 	}
-	return true
+	req.SortBy(defaultOrder[:1])
+	sr, err := searchBleve(fs.gather(ctx), bi, req)
+	if err == nil {
+		err = fs.setFacets(sr)
+	}
+	var settled bool
+	if err == nil {
+		settled, err = fs.settle(ctx, bi, req, sr)
+	}
+	if err != nil || settled {
+		return sr, err
+	}
+	// A match without a date ends the page: Bleve sorts.
+	req.SortBy(order)
+	again, err := searchBleve(ctx, bi, req)
+	if err == nil {
+		again.Facets = sr.Facets
+	}
+	return again, err
+}
+
+// gather returns ctx with the handler that gathers the matches, unless
+// they were gathered already or are not needed (no facets to count).
+func (fs *firstSearch) gather(ctx context.Context) context.Context {
+	if fs.snap != nil || fs.facetFields == nil {
+		return ctx
+	}
+	return fs.context(ctx)
+}
+
+// setFacets sets sr's facets when they are counted.
+func (fs *firstSearch) setFacets(sr *bleve.SearchResult) error {
+	if fs.facetFields == nil || sr.Facets != nil {
+		return nil
+	}
+	facets, err := fs.facetResults()
+	sr.Facets = facets
+	return err
+}
+
+// Counting dates pays off when many calls match: Bleve's sort reads each
+// match's date (about a microsecond each), counting reads each date of the
+// index back from the newest until the page is full (a few microseconds
+// each) after finding the newest (a few milliseconds). fromNewest counts
+// when at least windowMatches calls match, and gives up after windowDates
+// dates.
+const (
+	windowMatches = 4000
+	windowDates   = 1000
+)
+
+// windowDatesMax is windowDates, but for the tests.
+var windowDatesMax = windowDates
+
+// windowMatchesMin is windowMatches, but for the tests.
+var windowMatchesMin = windowMatches
+
+// fromNewest answers req (sorted by date, then id, from its first hit)
+// with a first search that gathers the matches and a second restricted to
+// the matches from the instant its page starts at. It reports false when
+// the dates are not worth counting (or a page would reach matches without
+// a date); the matches are gathered then.
+func (fs *firstSearch) fromNewest(bi bleve.Index, req *bleve.SearchRequest) (*bleve.SearchResult, bool, error) {
+	ctx := context.Background()
+	all := bleve.NewSearchRequestOptions(req.Query, 0, 0, false)
+	all.Score = "none"
+	sr, err := searchBleve(fs.context(ctx), bi, all)
+	if err != nil {
+		return nil, false, err
+	}
+	if sr.Total < uint64(max(windowMatchesMin, 1)) {
+		return nil, false, nil
+	}
+	from, ok, err := fs.newestMatches(req.Size, windowDatesMax)
+	if err != nil || !ok {
+		return nil, false, err
+	}
+	q := bleve.NewBooleanQuery()
+	q.AddMust(req.Query)
+	// A second earlier: the window may hold more matches, never fewer.
+	q.AddFilter(dateRange(from.Add(-time.Second), time.Time{}))
+	page := *req
+	page.Query = q
+	out, err := searchBleve(ctx, bi, &page)
+	if err != nil {
+		return nil, false, err
+	}
+	out.Total, out.Took = sr.Total, out.Took+sr.Took
+	return out, true, fs.setFacets(out)
+}
+
+// newestMatches returns an instant at or after which at least k matches
+// have their date: it counts the matches of each date (the sort_at terms
+// of each segment, within the matches) back from the newest date of the
+// index, in windows that double from an hour. It reports false when that
+// takes more than budget dates, or fewer than k matches have a date.
+func (fs *firstSearch) newestMatches(k, budget int) (time.Time, bool, error) {
+	var dicts []segment.TermDictionary
+	var excepts []*roaring.Bitmap
+	for s, ss := range fs.snap.Segments() {
+		if fs.matched[s].IsEmpty() {
+			continue
+		}
+		d, err := ss.Segment().Dictionary("sort_at")
+		if err != nil {
+			return time.Time{}, false, fmt.Errorf("dates: %w", err)
+		}
+		dicts, excepts = append(dicts, d), append(excepts, fs.exceptOf(s))
+	}
+	top, ok, err := newestHour(dicts)
+	if err != nil || !ok {
+		return time.Time{}, false, err
+	}
+	count, seen := 0, 0
+	var pl segment.PostingsList
+	end := top
+	for width := time.Hour; ; width *= 2 {
+		from := top.Add(-width)
+		if from.Before(sortRangeStart) {
+			from = sortRangeStart
+		}
+		for i, d := range dicts {
+			it := d.AutomatonIterator(nil, []byte(sortKey(from)), []byte(sortKey(end)))
+			for {
+				e, err := it.Next()
+				if err != nil {
+					return time.Time{}, false, fmt.Errorf("dates: %w", err)
+				}
+				if e == nil {
+					break
+				}
+				if seen++; seen > budget {
+					return time.Time{}, false, nil
+				}
+				if pl, err = d.PostingsList([]byte(e.Term), excepts[i], pl); err != nil {
+					return time.Time{}, false, fmt.Errorf("dates: %w", err)
+				}
+				count += int(pl.Count())
+			}
+		}
+		if count >= k {
+			return from, true, nil
+		}
+		if !from.After(sortRangeStart) {
+			return time.Time{}, false, nil
+		}
+		end = from
+	}
+}
+
+// The dates newestMatches looks among: sort keys of other years do not
+// sort in time order, or are not a call's.
+var (
+	sortRangeStart = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
+	sortRangeEnd   = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// newestHour returns the first hour after the newest date of dicts; false
+// when a date is outside sortRangeStart–sortRangeEnd. Each dictionary is
+// searched only above the newest hour of those before it: one look for
+// most.
+func newestHour(dicts []segment.TermDictionary) (time.Time, bool, error) {
+	top := sortRangeStart
+	for _, d := range dicts {
+		has, err := termFrom(d, sortKey(top))
+		if err != nil {
+			return time.Time{}, false, err
+		}
+		if !has {
+			continue
+		}
+		lo, hi := top, sortRangeEnd
+		if has, err = termFrom(d, sortKey(hi)); err != nil || has {
+			return time.Time{}, false, err
+		}
+		for hi.Sub(lo) > time.Hour {
+			mid := lo.Add(hi.Sub(lo) / 2).Truncate(time.Hour)
+			if !mid.After(lo) {
+				mid = lo.Add(time.Hour)
+			}
+			if has, err = termFrom(d, sortKey(mid)); err != nil {
+				return time.Time{}, false, err
+			}
+			if has {
+				lo = mid
+			} else {
+				hi = mid
+			}
+		}
+		top = hi
+	}
+	return top, true, nil
+}
+
+// termFrom reports whether d holds a term at or after from.
+func termFrom(d segment.TermDictionary, from string) (bool, error) {
+	e, err := d.AutomatonIterator(nil, []byte(from), nil).Next()
+	if err != nil {
+		return false, fmt.Errorf("dates: %w", err)
+	}
+	return e != nil, nil
+}
+
+// exceptOf returns the documents of segment s that did not match.
+func (fs *firstSearch) exceptOf(s int) *roaring.Bitmap {
+	if fs.except == nil {
+		fs.except = make([]*roaring.Bitmap, len(fs.matched))
+	}
+	if fs.except[s] == nil {
+		fs.except[s] = roaring.Flip(fs.matched[s], 0, fs.snap.Segments()[s].Segment().Count())
+	}
+	return fs.except[s]
 }
 
 // context returns ctx with the document match handler that gathers the
-// matches, when facets are to be counted.
+// matches.
 func (fs *firstSearch) context(ctx context.Context) context.Context {
-	if fs.facetFields == nil {
-		return ctx
-	}
 	return context.WithValue(ctx, search.MakeDocumentMatchHandlerKey, search.MakeDocumentMatchHandler(fs.makeHandler))
 }
 
@@ -129,12 +353,10 @@ func (fs *firstSearch) facetResults() (search.FacetResults, error) {
 			if fs.matched[s].IsEmpty() {
 				continue
 			}
-			seg := ss.Segment()
 			// A postings list counts the documents it holds outside
 			// except: the segment's documents that did not match.
-			except := roaring.Flip(fs.matched[s], 0, seg.Count())
 			for field, byTerm := range counts {
-				if err := countTerms(seg, field, except, byTerm); err != nil {
+				if err := countTerms(ss.Segment(), field, fs.exceptOf(s), byTerm); err != nil {
 					return nil, err
 				}
 			}

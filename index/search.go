@@ -280,44 +280,27 @@ func Search(bi bleve.Index, q Query) (*Results, error) {
 	if cached == nil {
 		countFacets = facetFields
 	}
-	ctx := context.Background()
-	cs := newColumnSearch(bi, req, order, countFacets)
-	var fs *firstSearch
-	if cs != nil {
-		ctx = cs.context(ctx)
-	} else if fs = newFirstSearch(bi, req, order, q.Offset, countFacets); fs != nil {
-		ctx = fs.context(ctx)
-	}
-	if cached == nil && (cs == nil && (fs == nil || fs.facetFields == nil)) {
-		for name, field := range facetFields {
-			req.AddFacet(name, bleve.NewFacetRequest(field, facetScan))
+	var sr *bleve.SearchResult
+	if cs := newColumnSearch(bi, req, order, countFacets); cs != nil {
+		sr, err = searchBleve(cs.context(context.Background()), bi, req)
+		if err == nil && cached == nil {
+			sr.Facets = cs.facetResults()
 		}
-	}
-	sr, err := searchBleve(ctx, bi, req)
-	if err == nil && fs != nil {
-		if fs.facetFields != nil {
-			sr.Facets, err = fs.facetResults()
-		}
-		if err == nil && fs.byDate {
-			var settled bool
-			if settled, err = fs.settle(context.Background(), bi, req, sr); err == nil && !settled {
-				// A match without a date ends the page: Bleve sorts.
-				req.SortBy(order)
-				facets := sr.Facets
-				if sr, err = searchBleve(context.Background(), bi, req); err == nil {
-					sr.Facets = facets
-				}
+	} else if fs := newFirstSearch(bi, order, q.Offset, countFacets, q.Text == ""); fs != nil {
+		sr, err = fs.run(bi, req, order)
+	} else {
+		if cached == nil {
+			for name, field := range facetFields {
+				req.AddFacet(name, bleve.NewFacetRequest(field, facetScan))
 			}
 		}
+		sr, err = searchBleve(context.Background(), bi, req)
 	}
 	if err == nil {
 		err = errs.err()
 	}
 	if err != nil {
 		return nil, err
-	}
-	if cs != nil && cached == nil {
-		sr.Facets = cs.facetResults()
 	}
 	out := &Results{Total: sr.Total, Facets: map[string][]FacetCount{}, Took: sr.Took}
 	if !q.Findings {
