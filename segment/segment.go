@@ -70,17 +70,31 @@ type Segmenter struct {
 // each added as gse's AddToken does with frequency freq: a word already in
 // the dictionary keeps its own frequency, a new one raises the total. The
 // extra words should be normalized the way the text will be.
+//
+// Each segmenter has a table of its own, loaded for it and changed in
+// place: a changed copy of Base's would keep both in memory as long as the
+// process runs (20 MB more of live heap, which the collector's pacing
+// doubles).
 func New(words []string, freq float64) (*Segmenter, error) {
-	d, err := Base()
+	d, err := loadTable(tableData)
 	if err != nil {
 		return nil, err
 	}
-	return d.with(words, freq), nil
+	return d.take(words, freq), nil
 }
 
-// with returns a segmenter with d and the extra words (New).
+// with returns a segmenter with d and the extra words, leaving d as it is.
 func (d *Dict) with(words []string, freq float64) *Segmenter {
-	s := &Segmenter{tab: d.tab.clone(), maxUnits: d.maxUnits}
+	c := *d
+	c.tab = d.tab.clone()
+	return c.take(words, freq)
+}
+
+// take returns a segmenter with d and the extra words; d's table becomes
+// the segmenter's.
+func (d *Dict) take(words []string, freq float64) *Segmenter {
+	s := &Segmenter{tab: d.tab, maxUnits: d.maxUnits}
+	d.tab = table{}
 	total := d.total
 	var extra []float64
 	for _, w := range words {

@@ -55,10 +55,14 @@ func (t *table) init(words int) {
 	t.nodes = make([]node, 0, words)
 }
 
+// extraRoom is the room, in key bytes, a loaded or cloned table leaves for
+// extra words (a node for about every four).
+const extraRoom = 1 << 18
+
 func (t *table) clone() table {
 	c := table{mask: t.mask}
-	c.keys = append(make([]byte, 0, len(t.keys)+4096), t.keys...)
-	c.nodes = append(make([]node, 0, len(t.nodes)+1024), t.nodes...)
+	c.keys = append(make([]byte, 0, len(t.keys)+extraRoom), t.keys...)
+	c.nodes = append(make([]node, 0, len(t.nodes)+extraRoom/4), t.nodes...)
 	c.slots = append([]uint32(nil), t.slots...)
 	return c
 }
@@ -175,9 +179,10 @@ func loadTable(data string) (*Dict, error) {
 	}
 	d := &Dict{total: total, maxUnits: maxUnits, freq: make([]uint32, words)}
 	r := data[tableHeader:]
-	d.tab.keys = []byte(r[:keyLen])
+	// Room for the extra words New adds in place.
+	d.tab.keys = append(make([]byte, 0, keyLen+extraRoom), r[:keyLen]...)
 	r = r[keyLen:]
-	d.tab.nodes = make([]node, nodes)
+	d.tab.nodes = make([]node, nodes, nodes+extraRoom/4)
 	d.tab.slots = make([]uint32, slots)
 	d.tab.mask = uint32(slots - 1)
 	for k := range d.tab.nodes {
