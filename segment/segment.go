@@ -80,6 +80,7 @@ func New(words []string, freq float64) (*Segmenter, error) {
 	if err != nil {
 		return nil, err
 	}
+	releaseTable(tableData)
 	return d.take(words, freq), nil
 }
 
