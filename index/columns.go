@@ -156,35 +156,63 @@ func readColumns(seg segment.Segment) (*segColumns, error) {
 // snapColumns are the columns of the segments of one index snapshot,
 // found by global document number (Bleve's IndexInternalID).
 type snapColumns struct {
-	offsets []uint64
-	segs    []*segColumns
-	last    int // the segment of the last lookup: matches come in order
+	segmentFinder
+	segs []*segColumns
 }
 
 func columnsOf(snap *scorch.IndexSnapshot) (*snapColumns, error) {
-	v := &snapColumns{}
-	var running uint64
+	v := &snapColumns{segmentFinder: newSegmentFinder(snap)}
 	for _, ss := range snap.Segments() {
 		cols, err := segmentColumns(ss.Segment())
 		if err != nil {
 			return nil, err
 		}
-		v.offsets = append(v.offsets, running)
 		v.segs = append(v.segs, cols)
-		running += ss.Segment().Count()
 	}
 	return v, nil
 }
 
+// segmentFinder finds the segment of a global document number of one
+// snapshot.
+type segmentFinder struct {
+	offsets []uint64 // first global document number of each segment
+	last    int      // the segment of the last lookup: matches come in order
+}
+
+func newSegmentFinder(snap *scorch.IndexSnapshot) segmentFinder {
+	var f segmentFinder
+	var running uint64
+	for _, ss := range snap.Segments() {
+		f.offsets = append(f.offsets, running)
+		running += ss.Segment().Count()
+	}
+	return f
+}
+
 // find returns the segment index and local number of a global document
 // number.
-func (v *snapColumns) find(doc uint64) (int, int) {
-	s := v.last
-	if s >= len(v.offsets) || doc < v.offsets[s] || (s+1 < len(v.offsets) && doc >= v.offsets[s+1]) {
-		s = sort.Search(len(v.offsets), func(i int) bool { return v.offsets[i] > doc }) - 1
-		v.last = s
+func (f *segmentFinder) find(doc uint64) (int, int) {
+	s := f.last
+	if s >= len(f.offsets) || doc < f.offsets[s] || (s+1 < len(f.offsets) && doc >= f.offsets[s+1]) {
+		s = sort.Search(len(f.offsets), func(i int) bool { return f.offsets[i] > doc }) - 1
+		f.last = s
 	}
-	return s, int(doc - v.offsets[s])
+	return s, int(doc - f.offsets[s])
+}
+
+// withMatchHandler returns ctx with the maker of the handler Bleve's
+// collector gives each match to.
+func withMatchHandler(ctx context.Context, maker search.MakeDocumentMatchHandler) context.Context {
+	return context.WithValue(ctx, search.MakeDocumentMatchHandlerKey, maker)
+}
+
+// snapshotOf returns the scorch snapshot a search reads.
+func snapshotOf(sctx *search.SearchContext) (*scorch.IndexSnapshot, error) {
+	snap, ok := sctx.IndexReader.(*scorch.IndexSnapshot)
+	if !ok {
+		return nil, fmt.Errorf("search reader %T is not a scorch snapshot", sctx.IndexReader)
+	}
+	return snap, nil
 }
 
 // columnSearch is one Search's use of the columns: the sorts read their
@@ -286,13 +314,13 @@ func searchedBefore(bi bleve.Index) bool {
 // context returns ctx with the document match handler that sets the
 // columns up for the snapshot searched and counts the facets.
 func (cs *columnSearch) context(ctx context.Context) context.Context {
-	return context.WithValue(ctx, search.MakeDocumentMatchHandlerKey, search.MakeDocumentMatchHandler(cs.makeHandler))
+	return withMatchHandler(ctx, cs.makeHandler)
 }
 
 func (cs *columnSearch) makeHandler(sctx *search.SearchContext) (search.DocumentMatchHandler, bool, error) {
-	snap, ok := sctx.IndexReader.(*scorch.IndexSnapshot)
-	if !ok {
-		return nil, false, fmt.Errorf("search reader %T is not a scorch snapshot", sctx.IndexReader)
+	snap, err := snapshotOf(sctx)
+	if err != nil {
+		return nil, false, err
 	}
 	view, err := columnsOf(snap)
 	if err != nil {

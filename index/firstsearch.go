@@ -47,10 +47,9 @@ type firstSearch struct {
 	filtersOnly bool              // no text query
 
 	snap    *scorch.IndexSnapshot
-	offsets []uint64          // first global document number of each segment
+	segs    segmentFinder
 	matched []*roaring.Bitmap // by segment: local numbers of the matches
 	except  []*roaring.Bitmap // by segment: the documents that did not match
-	last    int
 }
 
 // defaultOrder is sortOrder's date order: newest first, then by id.
@@ -306,20 +305,17 @@ func (fs *firstSearch) exceptOf(s int) *roaring.Bitmap {
 // context returns ctx with the document match handler that gathers the
 // matches.
 func (fs *firstSearch) context(ctx context.Context) context.Context {
-	return context.WithValue(ctx, search.MakeDocumentMatchHandlerKey, search.MakeDocumentMatchHandler(fs.makeHandler))
+	return withMatchHandler(ctx, fs.makeHandler)
 }
 
 func (fs *firstSearch) makeHandler(sctx *search.SearchContext) (search.DocumentMatchHandler, bool, error) {
-	snap, ok := sctx.IndexReader.(*scorch.IndexSnapshot)
-	if !ok {
-		return nil, false, fmt.Errorf("search reader %T is not a scorch snapshot", sctx.IndexReader)
+	snap, err := snapshotOf(sctx)
+	if err != nil {
+		return nil, false, err
 	}
-	fs.snap, fs.offsets, fs.matched = snap, nil, nil
-	var running uint64
-	for _, ss := range snap.Segments() {
-		fs.offsets = append(fs.offsets, running)
+	fs.snap, fs.segs, fs.matched, fs.except = snap, newSegmentFinder(snap), nil, nil
+	for range snap.Segments() {
 		fs.matched = append(fs.matched, roaring.New())
-		running += ss.Segment().Count()
 	}
 	next, loadID, err := collector.MakeTopNDocumentMatchHandler(sctx)
 	if err != nil || next == nil {
@@ -327,13 +323,8 @@ func (fs *firstSearch) makeHandler(sctx *search.SearchContext) (search.DocumentM
 	}
 	return func(d *search.DocumentMatch) error {
 		if d != nil {
-			doc := d.IndexInternalID.Value()
-			s := fs.last
-			if s >= len(fs.offsets) || doc < fs.offsets[s] || (s+1 < len(fs.offsets) && doc >= fs.offsets[s+1]) {
-				s = sort.Search(len(fs.offsets), func(i int) bool { return fs.offsets[i] > doc }) - 1
-				fs.last = s
-			}
-			fs.matched[s].Add(uint32(doc - fs.offsets[s]))
+			s, local := fs.segs.find(d.IndexInternalID.Value())
+			fs.matched[s].Add(uint32(local))
 		}
 		return next(d)
 	}, loadID, nil
