@@ -80,7 +80,8 @@ func TestScannerBoundsInFlight(t *testing.T) {
 	const workers = 2
 	var inFlight, peak atomic.Int64
 	release := make(chan struct{})
-	sc, _ := fakeScanner(40, workers, nil, func(c *corpus.Call) *result.Result {
+	const calls = 3 * inFlightPerWorker * workers
+	sc, _ := fakeScanner(calls, workers, nil, func(c *corpus.Call) *result.Result {
 		n := inFlight.Add(1)
 		for {
 			p := peak.Load()
@@ -93,7 +94,7 @@ func TestScannerBoundsInFlight(t *testing.T) {
 		}
 		return &result.Result{CallID: c.ID}
 	})
-	// Without the window the other worker would analyze all 39 calls
+	// Without the window the other worker would analyze all the calls
 	// behind the slow head while it waits.
 	time.AfterFunc(20*time.Millisecond, func() { close(release) })
 	var emitted int
@@ -103,8 +104,8 @@ func TestScannerBoundsInFlight(t *testing.T) {
 		return nil
 	})
 	require.NoError(t, err)
-	assert.Equal(t, 40, emitted)
-	assert.LessOrEqual(t, peak.Load(), int64(4*workers), "items analyzed but not yet written")
+	assert.Equal(t, calls, emitted)
+	assert.LessOrEqual(t, peak.Load(), int64(inFlightPerWorker*workers), "items analyzed but not yet written")
 }
 
 func TestScannerRecoversFromAnalyzerPanic(t *testing.T) {

@@ -138,7 +138,10 @@ func runIndex(opts *IndexOptions) error {
 		return runIndexFromJSONL(opts)
 	}
 	var err error
-	so := scannerOptions{Paths: opts.Paths, BatchOptions: opts.BatchOptions, SimilarOptions: opts.SimilarOptions, KeepWords: true}
+	// Four calls a worker ahead, not a scan's 32: Bleve's batches are what
+	// the analysis waits for here, and each result carries its words (at
+	// 32, the peak RSS of 100,000 calls rose by 10 MB).
+	so := scannerOptions{Paths: opts.Paths, BatchOptions: opts.BatchOptions, SimilarOptions: opts.SimilarOptions, KeepWords: true, Ahead: 4}
 	if opts.Similar {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		so.Confirmed, err = loadConfirmed(ctx, opts.DB, opts.Dir)
