@@ -1,9 +1,11 @@
 package index_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/stretchr/testify/require"
 
 	"github.com/callqa/callqa/index"
@@ -119,4 +121,49 @@ func TestColumnsSameAsBleve(t *testing.T) {
 	add(100, 240)
 	check("after a write")
 	require.EqualValues(t, 240, search(t, bi, index.Query{}).Total)
+}
+
+// TestFirstSearchKeepsItsSnapshot: a first search reads its snapshot's
+// segments after Bleve's search has returned (the facets' postings, the
+// dates); a merge that ends meanwhile must not close (unmap) them under
+// it. The index's segments are files (it is opened again), and a forced
+// merge into one segment runs between the search and the reading.
+func TestFirstSearchKeepsItsSnapshot(t *testing.T) {
+	an, v := setup(t)
+	dir := newDir(t)
+	w, err := index.Open(dir, index.Options{BatchSize: 10})
+	require.NoError(t, err)
+	for _, c := range synth.Generate(80, 11) {
+		_, err := w.Add(an.Analyze(c), v)
+		require.NoError(t, err)
+	}
+	require.NoError(t, w.Close())
+	ix := open(t, dir, index.Options{})
+	bi := index.Bleve{Index: ix.Bleve()}
+	queries := []index.Query{{}, {Category: result.ViolationCategories[0]}, {Team: synth.Teams[1]}, {Text: "还款"}}
+	var wants []*index.Results
+	for _, q := range queries {
+		wants = append(wants, bleveAnswer(t, bi, q))
+	}
+	adv, err := ix.Bleve().Advanced()
+	require.NoError(t, err)
+	sc, ok := adv.(*scorch.Scorch)
+	require.True(t, ok)
+	defer index.SetAfterGather(nil)
+	for i, q := range queries {
+		merged := false
+		index.SetAfterGather(func() {
+			if !merged {
+				merged = true
+				require.NoError(t, sc.ForceMerge(context.Background(), nil))
+			}
+		})
+		was, wasDates := index.SetWindow(1, index.WindowDates)
+		index.ClearFacetCache()
+		index.ForgetSearches()
+		got := search(t, bi, q)
+		index.SetWindow(was, wasDates)
+		require.True(t, merged, "%+v: the merge ran", q)
+		require.Equal(t, wants[i], got, "%+v", q)
+	}
 }

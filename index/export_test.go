@@ -50,3 +50,9 @@ func SetWindow(matches, dates int) (int, int) {
 	windowMatchesMin, windowDatesMax = matches, dates
 	return wasMatches, wasDates
 }
+
+// SetAfterGather sets a function a first search runs after the search
+// that gathered its matches, before it reads their segments.
+func SetAfterGather(f func()) {
+	afterGather = f
+}

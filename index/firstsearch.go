@@ -74,6 +74,15 @@ func newFirstSearch(bi bleve.Index, order []string, offset int, facetFields map[
 // run answers req (whose sort is order), with its facets when they are
 // counted.
 func (fs *firstSearch) run(bi bleve.Index, req *bleve.SearchRequest, order []string) (*bleve.SearchResult, error) {
+	sr, err := fs.search(bi, req, order)
+	if rerr := fs.release(); err == nil && rerr != nil {
+		return nil, rerr
+	}
+	return sr, err
+}
+
+// search is run, holding the snapshot the matches are gathered in.
+func (fs *firstSearch) search(bi bleve.Index, req *bleve.SearchRequest, order []string) (*bleve.SearchResult, error) {
 	ctx := context.Background()
 	if !fs.byDate {
 		sr, err := searchBleve(fs.context(ctx), bi, req)
@@ -109,6 +118,16 @@ func (fs *firstSearch) run(bi bleve.Index, req *bleve.SearchRequest, order []str
 	return again, err
 }
 
+// release lets go of the snapshot the matches were gathered in.
+func (fs *firstSearch) release() error {
+	if fs.snap == nil {
+		return nil
+	}
+	snap := fs.snap
+	fs.snap = nil
+	return snap.DecRef()
+}
+
 // gather returns ctx with the handler that gathers the matches, unless
 // they were gathered already or are not needed (no facets to count).
 func (fs *firstSearch) gather(ctx context.Context) context.Context {
@@ -118,10 +137,17 @@ func (fs *firstSearch) gather(ctx context.Context) context.Context {
 	return fs.context(ctx)
 }
 
+// afterGather, when set (by tests), runs after the search that gathered
+// the matches, before their segments are read.
+var afterGather func()
+
 // setFacets sets sr's facets when they are counted.
 func (fs *firstSearch) setFacets(sr *bleve.SearchResult) error {
 	if fs.facetFields == nil || sr.Facets != nil {
 		return nil
+	}
+	if afterGather != nil {
+		afterGather()
 	}
 	facets, err := fs.facetResults()
 	sr.Facets = facets
@@ -160,6 +186,9 @@ func (fs *firstSearch) fromNewest(bi bleve.Index, req *bleve.SearchRequest) (*bl
 	}
 	if sr.Total < uint64(max(windowMatchesMin, 1)) {
 		return nil, false, nil
+	}
+	if afterGather != nil {
+		afterGather()
 	}
 	from, ok, err := fs.newestMatches(req.Size, windowDatesMax)
 	if err != nil || !ok {
@@ -313,6 +342,11 @@ func (fs *firstSearch) makeHandler(sctx *search.SearchContext) (search.DocumentM
 	if err != nil {
 		return nil, false, err
 	}
+	// The snapshot's segments are read after the search (facets, dates):
+	// keep it, or a merge that ends meanwhile closes them (unmaps their
+	// files) under us. run releases it.
+	snap.AddRef()
+	fs.release()
 	fs.snap, fs.segs, fs.matched, fs.except = snap, newSegmentFinder(snap), nil, nil
 	for range snap.Segments() {
 		fs.matched = append(fs.matched, roaring.New())
