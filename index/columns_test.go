@@ -96,13 +96,16 @@ func TestColumnsSameAsBleve(t *testing.T) {
 			want := bleveAnswer(t, bi, q)
 			// Dates counted from one match on, at most WindowDates or 3
 			// of them (then Bleve sorts by date), or not counted.
-			for _, w := range [][2]int{{1, index.WindowDates}, {1, 3}, {1 << 30, index.WindowDates}} {
+			// The cached facets' path only with the first window.
+			for k, w := range [][2]int{{1, index.WindowDates}, {1, 3}, {1 << 30, index.WindowDates}} {
 				wasMatches, wasDates := index.SetWindow(w[0], w[1])
 				index.ClearFacetCache()
 				index.ForgetSearches()
 				require.Equal(t, want, search(t, bi, q), "%s, first search, window %v: %+v", stage, w, q)
-				index.ForgetSearches()
-				require.Equal(t, want, search(t, bi, q), "%s, first search, window %v, cached facets: %+v", stage, w, q)
+				if k == 0 {
+					index.ForgetSearches()
+					require.Equal(t, want, search(t, bi, q), "%s, first search, window %v, cached facets: %+v", stage, w, q)
+				}
 				index.SetWindow(wasMatches, wasDates)
 			}
 			index.ClearFacetCache()
