@@ -175,7 +175,9 @@ var windowMatchesMin = windowMatches
 // with a first search that gathers the matches and a second restricted to
 // the matches from the instant its page starts at. It reports false when
 // the dates are not worth counting (or a page would reach matches without
-// a date); the matches are gathered then.
+// a date); the matches are gathered then, and the caller's search walks
+// them a second time: with fewer than windowMatches matches that walk is
+// the cheap part (2–3 ms at 100,000 calls).
 func (fs *firstSearch) fromNewest(bi bleve.Index, req *bleve.SearchRequest) (*bleve.SearchResult, bool, error) {
 	ctx := context.Background()
 	all := bleve.NewSearchRequestOptions(req.Query, 0, 0, false)

@@ -84,13 +84,6 @@ func New(words []string, freq float64) (*Segmenter, error) {
 	return d.take(words, freq), nil
 }
 
-// with returns a segmenter with d and the extra words, leaving d as it is.
-func (d *Dict) with(words []string, freq float64) *Segmenter {
-	c := *d
-	c.tab = d.tab.clone()
-	return c.take(words, freq)
-}
-
 // take returns a segmenter with d and the extra words; d's table becomes
 // the segmenter's.
 func (d *Dict) take(words []string, freq float64) *Segmenter {

@@ -55,17 +55,9 @@ func (t *table) init(words int) {
 	t.nodes = make([]node, 0, words)
 }
 
-// extraRoom is the room, in key bytes, a loaded or cloned table leaves for
-// extra words (a node for about every four).
+// extraRoom is the room, in key bytes, a loaded table leaves for the
+// extra words New adds in place (a node for about every four).
 const extraRoom = 1 << 18
-
-func (t *table) clone() table {
-	c := table{mask: t.mask}
-	c.keys = append(make([]byte, 0, len(t.keys)+extraRoom), t.keys...)
-	c.nodes = append(make([]node, 0, len(t.nodes)+extraRoom/4), t.nodes...)
-	c.slots = append([]uint32(nil), t.slots...)
-	return c
-}
 
 // find returns the node of key (whose hash is h), or -1.
 func (t *table) find(h uint32, key string) int {

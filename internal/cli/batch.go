@@ -135,19 +135,20 @@ type outcome struct {
 	err   error
 }
 
-// run analyzes every input and calls emit with each result in input order,
-// as soon as every earlier input is done, so output streams. An input that
-// fails is printed to errOut as "callqa: <error>" at its place in the
-// order and counted. At most 4×workers inputs are in flight, so memory
-// does not grow with the batch even when one call is slow.
-//
-// When emit fails, run stops analyzing and emitting, drains the rest of the
-// input (still printing its errors) and returns that error. The summary
-// counts the results emitted and every input error.
 // inFlightPerWorker bounds the calls between the reader and the writer
 // of a scan, per worker (scanner.run).
 const inFlightPerWorker = 32
 
+// run analyzes every input and calls emit with each result in input order,
+// as soon as every earlier input is done, so output streams. An input that
+// fails is printed to errOut as "callqa: <error>" at its place in the
+// order and counted. At most a fixed number of inputs a worker are in
+// flight (s.ahead, by default inFlightPerWorker), so memory does not grow
+// with the batch even when one call is slow.
+//
+// When emit fails, run stops analyzing and emitting, drains the rest of the
+// input (still printing its errors) and returns that error. The summary
+// counts the results emitted and every input error.
 func (s *scanner) run(emit func(*result.Result) error) (report.Summary, error) {
 	workers := max(s.workers, 1)
 	// At most inFlight calls are between the reader and the writer (the
