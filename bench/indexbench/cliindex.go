@@ -31,12 +31,15 @@ import (
 // Row names of the issue 20 measurements.
 const (
 	rCLI         = "**`callqa index`** (child process: read, analyze, index), calls/s"
+	rCLICPU      = "`callqa index` CPU time (user + sys), ms/call"
 	rCLIRSS      = "`callqa index` peak RSS (VmHWM), MiB"
 	rCLISize     = "`callqa index` size on disk, KB/call"
 	rCLISizeX    = "`callqa index` size ÷ turn text bytes"
 	rGse         = "baseline: plain Bleve + gse `Segment` (defaults), turns + metadata, calls/s"
+	rGseCPU      = "baseline: plain Bleve + gse CPU time (user + sys), ms/call"
 	rGseSize     = "baseline: plain Bleve + gse, size ÷ turn text bytes"
 	rRatioGse    = "**ratio `callqa index` / plain Bleve + gse**"
+	rRatioGseCPU = "ratio of CPU a call, plain Bleve + gse ÷ `callqa index`"
 	rOldCLI      = "before (-vs): `callqa index`, calls/s"
 	rOldCLIRSS   = "before (-vs): `callqa index` peak RSS, MiB"
 	rOldCLISizeX = "before (-vs): `callqa index` size ÷ turn text bytes"
@@ -84,11 +87,12 @@ func measureCLI(c config, calls []*corpus.Call, dir string, textBytes int, t *ta
 	}
 
 	log.Printf("callqa index (child process)")
-	cliRate, hwm, size, err := runCLIIndex(bin, exe, jsonl, filepath.Join(dir, "cli.bleve"), c.batch, len(calls))
+	cliRate, cliCPU, hwm, size, err := runCLIIndex(bin, exe, jsonl, filepath.Join(dir, "cli.bleve"), c.batch, len(calls))
 	if err != nil {
 		return err
 	}
 	t.add(rCLI, "%.0f", cliRate)
+	t.add(rCLICPU, "%.3f", cliCPU)
 	t.add(rCLIRSS, "%.0f", float64(hwm)/(1<<20))
 	t.add(rCLISize, "%.2f", float64(size)/1024/float64(len(calls)))
 	t.add(rCLISizeX, "%.2f", float64(size)/float64(textBytes))
@@ -102,7 +106,7 @@ func measureCLI(c config, calls []*corpus.Call, dir string, textBytes int, t *ta
 		if err != nil {
 			return err
 		}
-		oldRate, oldHWM, oldSize, err := runCLIIndex(old, oldExe, jsonl, filepath.Join(dir, "cli-old.bleve"), c.batch, len(calls))
+		oldRate, _, oldHWM, oldSize, err := runCLIIndex(old, oldExe, jsonl, filepath.Join(dir, "cli-old.bleve"), c.batch, len(calls))
 		if err != nil {
 			return err
 		}
@@ -114,20 +118,25 @@ func measureCLI(c config, calls []*corpus.Call, dir string, textBytes int, t *ta
 	os.Remove(jsonl)
 
 	log.Printf("baseline: plain Bleve + gse")
-	rate, gsize, err := baselineGse(calls, filepath.Join(dir, "gse.bleve"), c.batch)
+	rate, gseCPU, gsize, err := baselineGse(calls, filepath.Join(dir, "gse.bleve"), c.batch)
 	if err != nil {
 		return err
 	}
 	t.add(rGse, "%.0f", rate)
+	t.add(rGseCPU, "%.3f", gseCPU)
 	t.add(rGseSize, "%.2f", float64(gsize)/float64(textBytes))
 	t.add(rRatioGse, "%.2f", cliRate/rate)
+	t.add(rRatioGseCPU, "%.2f", gseCPU/cliCPU)
 	return nil
 }
 
 // runCLIIndex indexes jsonl with `callqa index` of bin (exe: its resolved
 // path, for /proc) into out, a new folder removed afterwards, and returns
-// calls/s, the child's peak RSS in bytes and the size on disk.
-func runCLIIndex(bin, exe, jsonl, out string, batch, calls int) (rate float64, hwm, size int64, err error) {
+// calls/s, the child's CPU time (user + system) in ms a call, its peak RSS
+// in bytes and the size on disk. CPU time is the steadier figure on a
+// shared machine: a neighbour's load stretches the wall time of the same
+// work far more than its CPU time.
+func runCLIIndex(bin, exe, jsonl, out string, batch, calls int) (rate, cpuMs float64, hwm, size int64, err error) {
 	cmd := exec.Command(bin, "index", "--similar=false", "--max-file-size", "64GiB",
 		"--batch-size", fmt.Sprint(batch), "--index", out, jsonl)
 	var stderr bytes.Buffer
@@ -135,16 +144,17 @@ func runCLIIndex(bin, exe, jsonl, out string, batch, calls int) (rate float64, h
 	runtime.GC()
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
-		return 0, 0, 0, err
+		return 0, 0, 0, 0, err
 	}
 	peak, err := procmem.Wait(cmd, exe)
 	sec := time.Since(start).Seconds()
 	if err != nil {
-		return 0, 0, 0, fmt.Errorf("%s: %v\n%s", strings.Join(cmd.Args, " "), err, stderr.String())
+		return 0, 0, 0, 0, fmt.Errorf("%s: %v\n%s", strings.Join(cmd.Args, " "), err, stderr.String())
 	}
+	cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	size, err = dirSize(out)
 	os.RemoveAll(out)
-	return float64(calls) / sec, int64(peak), size, err
+	return float64(calls) / sec, cpu.Seconds() * 1000 / float64(calls), int64(peak), size, err
 }
 
 var (
@@ -201,22 +211,23 @@ func (t gseTok) Tokenize(input []byte) analysis.TokenStream {
 // keyword metadata (agent, team, kind, party, started_at, source), with
 // Bleve's default mapping (every field stored, with term vectors and doc
 // values, and the composite _all field) and an analyzer on gse's Segment,
-// in batches: plain Bleve + gse on the same documents. It returns calls/s
-// and the size on disk.
-func baselineGse(calls []*corpus.Call, dir string, batch int) (float64, int64, error) {
+// in batches: plain Bleve + gse on the same documents. It returns calls/s,
+// the process's CPU time in ms a call (nothing else runs meanwhile) and
+// the size on disk.
+func baselineGse(calls []*corpus.Call, dir string, batch int) (float64, float64, int64, error) {
 	if _, err := loadGse(); err != nil { // not timed, like callqa's dictionary in its start-up
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	m := bleve.NewIndexMapping()
 	if err := m.AddCustomAnalyzer("gse", map[string]interface{}{"type": "custom", "tokenizer": gseTokenizer}); err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	m.DefaultAnalyzer = "gse"
 	runtime.GC()
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuTime()
 	bi, err := bleve.New(dir, m)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	b := bi.NewBatch()
 	for _, c := range calls {
@@ -229,27 +240,28 @@ func baselineGse(calls []*corpus.Call, dir string, batch int) (float64, int64, e
 			"party": c.Party, "started_at": c.StartedAt, "source": c.Source,
 		}
 		if err := b.Index(c.ID, doc); err != nil {
-			return 0, 0, err
+			return 0, 0, 0, err
 		}
 		if b.Size() >= batch {
 			if err := bi.Batch(b); err != nil {
-				return 0, 0, err
+				return 0, 0, 0, err
 			}
 			b = bi.NewBatch()
 		}
 	}
 	if err := bi.Batch(b); err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	if err := bi.Close(); err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	rate := float64(len(calls)) / time.Since(start).Seconds()
+	cpuMs := (cpuTime() - cpu0).Seconds() * 1000 / float64(len(calls))
 	size, err := dirSize(dir)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
-	return rate, size, os.RemoveAll(dir)
+	return rate, cpuMs, size, os.RemoveAll(dir)
 }
 
 // generate makes the corpus: synth.Generate's calls, or with -gen those
