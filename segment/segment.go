@@ -99,10 +99,8 @@ func (d *Dict) take(words []string, freq float64) *Segmenter {
 		if s.tab.word(key) >= 0 {
 			continue
 		}
-		off := len(s.tab.keys)
-		s.tab.keys = append(s.tab.keys, key...)
 		id := int32(len(d.freq) + len(extra))
-		if n := s.tab.addWord(off, len(key), id); n > s.maxUnits {
+		if n := s.tab.addWord(key, id); n > s.maxUnits {
 			s.maxUnits = n
 		}
 		extra = append(extra, freq)
@@ -136,6 +134,12 @@ func (s *Segmenter) Segment(text string, out []Span) []Span {
 		lower = lowerASCII(text)
 	}
 	n := len(w.bounds) - 1
+	// Each unit's code once: the walks from the positions before it
+	// read it again.
+	w.codes = w.codes[:0]
+	for k := 0; k < n; k++ {
+		w.codes = append(w.codes, s.tab.code(lower[w.bounds[k]:w.bounds[k+1]]))
+	}
 	if cap(w.jumpers) < n {
 		w.jumpers = make([]jumper, n)
 	}
@@ -154,15 +158,19 @@ func (s *Segmenter) Segment(text string, out []Span) []Span {
 			baseDist = jumpers[cur-1].dist
 		}
 		shortest := 0
-		h := uint32(fnvOffset)
 		limit := min(cur+s.maxUnits, n)
+		node := uint32(0)
 		for k := cur; k < limit; k++ {
-			h = fnvAdd(h, lower[w.bounds[k]:w.bounds[k+1]])
-			node := s.tab.find(h, lower[w.bounds[cur]:w.bounds[k+1]])
-			if node < 0 {
+			c := w.codes[k]
+			if c == noCode {
 				break
 			}
-			if id := s.tab.nodes[node].word; id >= 0 {
+			var id int32
+			node, id = s.tab.child(node, c)
+			if node == 0 {
+				break
+			}
+			if id >= 0 {
 				units := k - cur + 1
 				if shortest == 0 {
 					shortest = units
@@ -189,6 +197,7 @@ func (s *Segmenter) Segment(text string, out []Span) []Span {
 
 // work is a segmentation's scratch space, pooled.
 type work struct {
+	codes   []uint32
 	bounds  []int
 	jumpers []jumper
 }

@@ -3,193 +3,265 @@ package segment
 import (
 	"errors"
 	"math"
+	"slices"
+	"unicode/utf8"
 )
 
-// table is an open-addressing hash table of every word and every prefix of
-// a word that ends between two units. Walking the units of a text, the
-// segmenter stops as soon as a prefix is missing, as a trie walk would.
-// Keys live in one byte slice; nodes and slots hold offsets, so the table
-// is a handful of flat slices the garbage collector does not scan.
+// table is a trie of the dictionary's words over units, stored as an
+// open-addressing hash table of its edges. A node is the slot of the edge
+// that leads to it: its id is the slot's index + 1, the root's is 0, and
+// the edge's key is (parent id, unit code). The segmenter walks the units
+// of a text from each position, one look-up a unit, and stops as soon as
+// an edge is missing. Each look-up reads one slot (a run of them while
+// probing), which holds the word id too: a step costs one cache miss in
+// a table too large for the cache, where a table keyed by the prefix
+// string costs three (the slot, the node, the key's bytes).
+//
+// A unit's code is its rune when it is one character; a run of two or
+// more letters or digits (a Latin word, a number) has a code of its own
+// from runs, numbered from runBase, for the runs that occur in the words.
 type table struct {
-	keys  []byte
-	nodes []node
-	slots []uint32 // node index + 1; 0 is empty
+	slots []slot
 	mask  uint32
+	used  int
+	runs  map[string]uint32 // run unit → code
+	// runList is runs in code order: runList[code-runBase].
+	runList []string
 }
 
-type node struct {
-	off  uint32 // key = keys[off : off+len]
-	len  uint32
-	hash uint32
-	word int32 // word id, or -1 for a prefix only
+// slot is one edge of the trie, and the node it leads to.
+type slot struct {
+	parent uint32 // the parent's id + 1; 0 marks an empty slot
+	code   uint32 // the unit's code
+	word   int32  // the id of the word ending at this node, or -1
 }
 
+// runBase is the first code of a run unit: above every rune.
+const runBase = utf8.MaxRune + 1
+
+// noCode is the code of a unit no word holds; badByteCode|b is that of a
+// byte b that is not UTF-8.
 const (
-	fnvOffset = 2166136261
-	fnvPrime  = 16777619
+	noCode      = math.MaxUint32
+	badByteCode = 0xFFFF0000
 )
 
-func fnvAdd(h uint32, s string) uint32 {
-	for i := 0; i < len(s); i++ {
-		h ^= uint32(s[i])
-		h *= fnvPrime
-	}
-	return h
+// edgeHash spreads an edge's key over the table (Fibonacci hashing).
+func edgeHash(parent, code uint32) uint32 {
+	return uint32((uint64(parent)<<32 | uint64(code)) * 0x9E3779B97F4A7C15 >> 32)
 }
 
-func fnvAddBytes(h uint32, s []byte) uint32 {
-	for _, c := range s {
-		h ^= uint32(c)
-		h *= fnvPrime
-	}
-	return h
-}
-
-func (t *table) init(words int) {
-	size := uint32(1)
-	for size < uint32(words)*2 {
+func (t *table) init(nodes int) {
+	size := uint32(16)
+	for size < uint32(nodes)*2 {
 		size <<= 1
 	}
-	t.slots = make([]uint32, size)
+	t.slots = make([]slot, size)
 	t.mask = size - 1
-	t.nodes = make([]node, 0, words)
+	t.used = 0
+	t.runs = map[string]uint32{}
+	t.runList = nil
 }
 
-// extraRoom is the room, in key bytes, a loaded table leaves for the
-// extra words New adds in place (a node for about every four).
-const extraRoom = 1 << 18
-
-// find returns the node of key (whose hash is h), or -1.
-func (t *table) find(h uint32, key string) int {
-	for i := h & t.mask; ; i = (i + 1) & t.mask {
-		s := t.slots[i]
-		if s == 0 {
-			return -1
+// code returns the code of unit, or noCode if no word holds it. A byte
+// that is not UTF-8 has a code of its own, apart from U+FFFD's.
+func (t *table) code(unit string) uint32 {
+	r, size := utf8.DecodeRuneInString(unit)
+	if size == len(unit) {
+		if r == utf8.RuneError && size == 1 {
+			return badByteCode | uint32(unit[0])
 		}
-		n := &t.nodes[s-1]
-		if n.hash == h && int(n.len) == len(key) && string(t.keys[n.off:n.off+n.len]) == key {
-			return int(s - 1)
+		return uint32(r)
+	}
+	if c, ok := t.runs[unit]; ok {
+		return c
+	}
+	return noCode
+}
+
+// child returns the id of the node below parent by the unit code, and
+// the word ending there (-1 for none); id 0 when there is no such node.
+func (t *table) child(parent, code uint32) (uint32, int32) {
+	p := parent + 1
+	for i := edgeHash(p, code) & t.mask; ; i = (i + 1) & t.mask {
+		s := &t.slots[i]
+		if s.parent == p && s.code == code {
+			return i + 1, s.word
+		}
+		if s.parent == 0 {
+			return 0, -1
 		}
 	}
 }
 
 // word returns the id of the word key, or -1.
 func (t *table) word(key string) int32 {
-	if n := t.find(fnvAdd(fnvOffset, key), key); n >= 0 {
-		return t.nodes[n].word
+	node, w := uint32(0), int32(-1)
+	for i := 0; i < len(key); {
+		end := unitEnd(key, i)
+		c := t.code(key[i:end])
+		if c == noCode {
+			return -1
+		}
+		if node, w = t.child(node, c); node == 0 {
+			return -1
+		}
+		i = end
 	}
-	return -1
+	return w
 }
 
-// addWord adds keys[off:off+n] as word id, with a prefix node at every
-// unit boundary inside it, and returns its number of units. A word already
-// present keeps its first id, as in gse.
-func (t *table) addWord(off, n int, id int32) int {
-	h := uint32(fnvOffset)
-	units := 0
-	for start := 0; start < n; {
-		end := unitEnd(t.keys[off:off+n], start)
-		h = fnvAddBytes(h, t.keys[off+start:off+end])
-		i := t.insert(h, off, end)
-		units++
-		if end == n && t.nodes[i].word < 0 {
-			t.nodes[i].word = id
+// addWord adds key as word id, with a node for every unit of it, and
+// returns its number of units. A word already present keeps its first
+// id, as in gse.
+func (t *table) addWord(key string, id int32) int {
+	node, units := uint32(0), 0
+	for i := 0; i < len(key); {
+		end := unitEnd(key, i)
+		unit := key[i:end]
+		c := t.code(unit)
+		if c == noCode {
+			c = runBase + uint32(len(t.runList))
+			t.runs[unit] = c
+			t.runList = append(t.runList, unit)
 		}
-		start = end
+		node = t.insert(node, c)
+		units++
+		i = end
+	}
+	if units > 0 && t.slots[node-1].word < 0 {
+		t.slots[node-1].word = id
 	}
 	return units
 }
 
-// insert returns the node of keys[off:off+n], adding it as a prefix if it
-// is missing.
-func (t *table) insert(h uint32, off, n int) int {
-	if len(t.nodes)*2 >= len(t.slots) {
-		t.grow()
+// insert returns the id of the node below parent by code, adding it if it
+// is missing. The table grows at three quarters full.
+func (t *table) insert(parent, code uint32) uint32 {
+	if id, _ := t.child(parent, code); id != 0 {
+		return id
 	}
-	key := t.keys[off : off+n]
-	i := h & t.mask
-	for ; ; i = (i + 1) & t.mask {
-		s := t.slots[i]
-		if s == 0 {
-			break
-		}
-		nd := &t.nodes[s-1]
-		if nd.hash == h && int(nd.len) == n && string(t.keys[nd.off:nd.off+nd.len]) == string(key) {
-			return int(s - 1)
-		}
+	if (t.used+1)*4 > len(t.slots)*3 {
+		parent = t.grow(parent)
 	}
-	t.nodes = append(t.nodes, node{off: uint32(off), len: uint32(n), hash: h, word: -1})
-	t.slots[i] = uint32(len(t.nodes))
-	return len(t.nodes) - 1
+	p := parent + 1
+	i := edgeHash(p, code) & t.mask
+	for t.slots[i].parent != 0 {
+		i = (i + 1) & t.mask
+	}
+	t.slots[i] = slot{parent: p, code: code, word: -1}
+	t.used++
+	return i + 1
 }
 
-func (t *table) grow() {
-	size := uint32(len(t.slots)) * 2
-	t.slots = make([]uint32, size)
-	t.mask = size - 1
-	for k := range t.nodes {
-		i := t.nodes[k].hash & t.mask
-		for t.slots[i] != 0 {
-			i = (i + 1) & t.mask
+// grow doubles the table. Node ids are slot positions, so every edge is
+// placed again with its parent's new id, parents first; grow returns the
+// new id of the node keep.
+func (t *table) grow(keep uint32) uint32 {
+	old := t.slots
+	depth := make([]int32, len(old))
+	var depthOf func(i int) int32
+	depthOf = func(i int) int32 {
+		if depth[i] == 0 {
+			depth[i] = 1
+			if p := old[i].parent - 1; p != 0 {
+				depth[i] = depthOf(int(p-1)) + 1
+			}
 		}
-		t.slots[i] = uint32(k + 1)
+		return depth[i]
 	}
+	var order []int
+	for i := range old {
+		if old[i].parent != 0 {
+			depthOf(i)
+			order = append(order, i)
+		}
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return int(depth[a] - depth[b]) })
+	t.slots = make([]slot, 2*len(old))
+	t.mask = uint32(len(t.slots) - 1)
+	newID := make([]uint32, len(old)+1) // by old id; the root stays 0
+	for _, i := range order {
+		s := old[i]
+		p := newID[s.parent-1] + 1
+		j := edgeHash(p, s.code) & t.mask
+		for t.slots[j].parent != 0 {
+			j = (j + 1) & t.mask
+		}
+		t.slots[j] = slot{parent: p, code: s.code, word: s.word}
+		newID[i+1] = j + 1
+	}
+	return newID[keep]
 }
 
 // The prebuilt table (zh_s.table, written by TestPrebuiltTable -update
 // from zh_s.dict.gz) is, little-endian:
 //
 //	tableMagic
-//	uint32 words, nodes, key bytes, slots (a power of two), max units, 0
+//	uint32 words, slots (a power of two), used slots, max units, runs, 0
 //	uint64 total frequency (float64 bits)
-//	the key bytes
-//	per node: uint32 off, len, hash, word (int32, -1 for a prefix only)
+//	per run unit, in code order: uint32 length, its bytes
+//	per slot: uint32 parent + 1, code, word (int32, -1 for none)
 //	per word: uint32 frequency
 //
-// Loading it copies the keys, decodes the nodes and frequencies in one
-// pass and places the nodes in the slots by their stored hash.
+// Loading it reads the slots in place: no key is hashed or compared.
 const (
-	tableMagic  = "callqa-segment-table-v1\n"
+	tableMagic  = "callqa-segment-table-v2\n"
 	tableHeader = len(tableMagic) + 6*4 + 8
-	nodeBytes   = 16
+	slotBytes   = 12
 )
 
-// loadTable reads a prebuilt table, checking that every offset, length
-// and word id is in range, so that bad data is an error and never a panic
-// later.
+// loadTable reads a prebuilt table, checking that every word id is in
+// range and that the table has room, so that bad data is an error and
+// never a panic or an endless probe later.
 func loadTable(data string) (*Dict, error) {
 	bad := errors.New("segment: dictionary: truncated or inconsistent table")
 	if len(data) < tableHeader || data[:len(tableMagic)] != tableMagic {
 		return nil, errors.New("segment: dictionary: bad header")
 	}
 	h := data[len(tableMagic):]
-	words, nodes, keyLen, slots, maxUnits := int(u32(h, 0)), int(u32(h, 4)), int(u32(h, 8)), int(u32(h, 12)), int(u32(h, 16))
+	words, slots, used, maxUnits, runs := int(u32(h, 0)), int(u32(h, 4)), int(u32(h, 8)), int(u32(h, 12)), int(u32(h, 16))
 	total := math.Float64frombits(uint64(u32(h, 24)) | uint64(u32(h, 28))<<32)
-	if words > 1<<24 || nodes > 1<<26 || keyLen > 1<<30 || slots > 1<<28 || slots&(slots-1) != 0 || slots < 2*nodes ||
-		len(data) != tableHeader+keyLen+nodes*nodeBytes+words*4 {
+	if words > 1<<24 || slots > 1<<28 || slots < 16 || slots&(slots-1) != 0 || used*4 > slots*3 || runs > 1<<20 {
 		return nil, bad
 	}
-	d := &Dict{total: total, maxUnits: maxUnits, freq: make([]uint32, words)}
 	r := data[tableHeader:]
-	// Room for the extra words New adds in place.
-	d.tab.keys = append(make([]byte, 0, keyLen+extraRoom), r[:keyLen]...)
-	r = r[keyLen:]
-	d.tab.nodes = make([]node, nodes, nodes+extraRoom/4)
-	d.tab.slots = make([]uint32, slots)
-	d.tab.mask = uint32(slots - 1)
-	for k := range d.tab.nodes {
-		n := node{off: u32(r, 0), len: u32(r, 4), hash: u32(r, 8), word: int32(u32(r, 12))}
-		r = r[nodeBytes:]
-		if uint64(n.off)+uint64(n.len) > uint64(keyLen) || n.word < -1 || int(n.word) >= words {
+	d := &Dict{total: total, maxUnits: maxUnits, freq: make([]uint32, words)}
+	d.tab.runs = make(map[string]uint32, runs)
+	for k := 0; k < runs; k++ {
+		if len(r) < 4 {
 			return nil, bad
 		}
-		d.tab.nodes[k] = n
-		i := n.hash & d.tab.mask
-		for d.tab.slots[i] != 0 {
-			i = (i + 1) & d.tab.mask
+		n := int(u32(r, 0))
+		if n < 2 || n > len(r)-4 {
+			return nil, bad
 		}
-		d.tab.slots[i] = uint32(k + 1)
+		unit := r[4 : 4+n]
+		d.tab.runs[unit] = runBase + uint32(k)
+		d.tab.runList = append(d.tab.runList, unit)
+		r = r[4+n:]
 	}
+	if len(r) != slots*slotBytes+words*4 {
+		return nil, bad
+	}
+	d.tab.slots = make([]slot, slots)
+	d.tab.mask = uint32(slots - 1)
+	n := 0
+	for i := range d.tab.slots {
+		s := slot{parent: u32(r, 0), code: u32(r, 4), word: int32(u32(r, 8))}
+		r = r[slotBytes:]
+		if s.word < -1 || int(s.word) >= words {
+			return nil, bad
+		}
+		if s.parent != 0 {
+			n++
+		}
+		d.tab.slots[i] = s
+	}
+	if n != used {
+		return nil, bad
+	}
+	d.tab.used = used
 	for i := range d.freq {
 		d.freq[i] = u32(r, 4*i)
 	}

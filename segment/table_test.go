@@ -9,7 +9,9 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/rand/v2"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -22,6 +24,8 @@ var update = flag.Bool("update", false, "rewrite zh_s.table from zh_s.dict.gz")
 // time; with -update (go generate) it writes that table.
 func TestPrebuiltTable(t *testing.T) {
 	gz, err := os.ReadFile("zh_s.dict.gz")
+	require.NoError(t, err)
+	words, err := decodeWords(gz)
 	require.NoError(t, err)
 	d, err := decode(gz)
 	require.NoError(t, err)
@@ -38,14 +42,69 @@ func TestPrebuiltTable(t *testing.T) {
 	require.Equal(t, d.freq, loaded.freq)
 	require.Equal(t, d.total, loaded.total)
 	require.Equal(t, d.maxUnits, loaded.maxUnits)
-	require.Equal(t, d.tab.keys, loaded.tab.keys)
-	require.Equal(t, d.tab.nodes, loaded.tab.nodes)
-	require.Equal(t, len(d.tab.slots), len(loaded.tab.slots))
-	// Every node is where a lookup finds it.
-	for k, n := range loaded.tab.nodes {
-		key := string(loaded.tab.keys[n.off : n.off+n.len])
-		require.Equal(t, k, loaded.tab.find(fnvAdd(fnvOffset, key), key), key)
+	require.Equal(t, d.tab.slots, loaded.tab.slots)
+	require.Equal(t, d.tab.used, loaded.tab.used)
+	require.Equal(t, d.tab.runs, loaded.tab.runs)
+	// Every word is found with its first id.
+	first := map[string]int32{}
+	for i, w := range words {
+		if _, ok := first[w]; !ok {
+			first[w] = int32(i)
+		}
 	}
+	for w, id := range first {
+		require.Equal(t, id, loaded.tab.word(w), w)
+	}
+}
+
+// TestTableGrows fills a table that starts small, so that it grows many
+// times, and checks that every word and every prefix is still found.
+func TestTableGrows(t *testing.T) {
+	var tab table
+	tab.init(1)
+	rng := rand.New(rand.NewPCG(7, 7))
+	alphabet := []rune("是的了我你他还钱今天明天abc12")
+	var words []string
+	for i := 0; i < 5000; i++ {
+		var b strings.Builder
+		for n := 1 + rng.IntN(6); n > 0; n-- {
+			b.WriteRune(alphabet[rng.IntN(len(alphabet))])
+		}
+		words = append(words, b.String())
+	}
+	first := map[string]int32{}
+	for i, w := range words {
+		if _, ok := first[w]; !ok {
+			first[w] = int32(i)
+		}
+		tab.addWord(w, int32(i))
+	}
+	require.Greater(t, len(tab.slots), 1024)
+	for w, id := range first {
+		require.Equal(t, id, tab.word(w), w)
+	}
+	require.Equal(t, int32(-1), tab.word("不在"))
+	used := 0
+	for _, s := range tab.slots {
+		if s.parent != 0 {
+			used++
+		}
+	}
+	require.Equal(t, tab.used, used)
+}
+
+// TestCodesKeepBytesApart checks that a byte that is not UTF-8 is not
+// taken for U+FFFD, which the table compared as bytes before it compared
+// codes.
+func TestCodesKeepBytesApart(t *testing.T) {
+	var tab table
+	tab.init(4)
+	tab.addWord("a\uFFFDb", 1)
+	require.Equal(t, int32(1), tab.word("a\uFFFDb"))
+	require.Equal(t, int32(-1), tab.word("a\xffb"))
+	tab.addWord("a\xffb", 2)
+	require.Equal(t, int32(2), tab.word("a\xffb"))
+	require.Equal(t, int32(1), tab.word("a\uFFFDb"))
 }
 
 func TestLoadTableRejectsBadData(t *testing.T) {
@@ -55,18 +114,29 @@ func TestLoadTableRejectsBadData(t *testing.T) {
 		binary.LittleEndian.PutUint32(b[at:], v)
 		return string(b)
 	}
-	words := int(u32(tableData, len(tableMagic)))
-	keyLen := int(u32(tableData, len(tableMagic)+8))
-	firstNode := tableHeader + keyLen
+	h := len(tableMagic)
+	words, slots := int(u32(tableData, h)), int(u32(tableData, h+4))
+	used := int(u32(tableData, h+8))
+	// The first slot in use, past the run units.
+	r := tableHeader
+	for k := int(u32(tableData, h+16)); k > 0; k-- {
+		r += 4 + int(u32(tableData, r))
+	}
+	for tableData[r:r+4] == "\x00\x00\x00\x00" {
+		r += slotBytes
+	}
 	for name, data := range map[string]string{
-		"empty":             "",
-		"bad magic":         "something else\n" + tableData[16:],
-		"truncated":         tableData[:len(tableData)-1],
-		"header only":       tableData[:tableHeader],
-		"too many words":    corrupt(len(tableMagic), uint32(words+1)),
-		"slots not power":   corrupt(len(tableMagic)+12, 3_000_000),
-		"key out of range":  corrupt(firstNode, uint32(keyLen)),
-		"word out of range": corrupt(firstNode+12, uint32(words)),
+		"empty":              "",
+		"bad magic":          "something else\n" + tableData[16:],
+		"truncated":          tableData[:len(tableData)-1],
+		"header only":        tableData[:tableHeader],
+		"too many words":     corrupt(h, uint32(words+1)),
+		"slots not power":    corrupt(h+4, uint32(slots-1)),
+		"too full":           corrupt(h+8, uint32(slots)),
+		"used miscounted":    corrupt(h+8, uint32(used-1)),
+		"run too long":       corrupt(tableHeader, 1<<30),
+		"word out of range":  corrupt(r+8, uint32(words)),
+		"word below minus 1": corrupt(r+8, 0xFFFFFFFE),
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := loadTable(data)
@@ -81,16 +151,18 @@ func marshalTable(d *Dict) []byte {
 	var b []byte
 	b = append(b, tableMagic...)
 	le := binary.LittleEndian
-	for _, v := range []int{len(d.freq), len(d.tab.nodes), len(d.tab.keys), len(d.tab.slots), d.maxUnits, 0} {
+	for _, v := range []int{len(d.freq), len(d.tab.slots), d.tab.used, d.maxUnits, len(d.tab.runList), 0} {
 		b = le.AppendUint32(b, uint32(v))
 	}
 	b = le.AppendUint64(b, math.Float64bits(d.total))
-	b = append(b, d.tab.keys...)
-	for _, n := range d.tab.nodes {
-		b = le.AppendUint32(b, n.off)
-		b = le.AppendUint32(b, n.len)
-		b = le.AppendUint32(b, n.hash)
-		b = le.AppendUint32(b, uint32(n.word))
+	for _, u := range d.tab.runList {
+		b = le.AppendUint32(b, uint32(len(u)))
+		b = append(b, u...)
+	}
+	for _, s := range d.tab.slots {
+		b = le.AppendUint32(b, s.parent)
+		b = le.AppendUint32(b, s.code)
+		b = le.AppendUint32(b, uint32(s.word))
 	}
 	for _, f := range d.freq {
 		b = le.AppendUint32(b, f)
@@ -104,16 +176,39 @@ const magic = "callqa-segment-dict-v1\n"
 // decode reads zh_s.dict.gz and inserts its words one by one, as the
 // segmenter did at load time before the table was prebuilt.
 func decode(gz []byte) (*Dict, error) {
+	words, freq, total, err := readDict(gz)
+	if err != nil {
+		return nil, err
+	}
+	d := &Dict{total: total, freq: freq}
+	d.tab.init(len(words)) // about 1.4 nodes a word: under half full
+	for i, w := range words {
+		if n := d.tab.addWord(w, int32(i)); n > d.maxUnits {
+			d.maxUnits = n
+		}
+	}
+	return d, nil
+}
+
+// decodeWords returns the words of zh_s.dict.gz, in id order.
+func decodeWords(gz []byte) ([]string, error) {
+	words, _, _, err := readDict(gz)
+	return words, err
+}
+
+// readDict reads zh_s.dict.gz: its words (front-coded there), their
+// frequencies and gse's total.
+func readDict(gz []byte) (words []string, freq []uint32, total float64, err error) {
 	zr, err := gzip.NewReader(bytes.NewReader(gz))
 	if err != nil {
-		return nil, fmt.Errorf("segment: dictionary: %w", err)
+		return nil, nil, 0, fmt.Errorf("segment: dictionary: %w", err)
 	}
 	raw, err := io.ReadAll(zr)
 	if err != nil {
-		return nil, fmt.Errorf("segment: dictionary: %w", err)
+		return nil, nil, 0, fmt.Errorf("segment: dictionary: %w", err)
 	}
 	if !bytes.HasPrefix(raw, []byte(magic)) {
-		return nil, errors.New("segment: dictionary: bad header")
+		return nil, nil, 0, errors.New("segment: dictionary: bad header")
 	}
 	r := raw[len(magic):]
 	bad := errors.New("segment: dictionary: truncated")
@@ -127,41 +222,30 @@ func decode(gz []byte) (*Dict, error) {
 	}
 	count, ok := next()
 	if !ok || count > 1<<24 {
-		return nil, bad
+		return nil, nil, 0, bad
 	}
 	totalBits, ok := next()
 	if !ok {
-		return nil, bad
+		return nil, nil, 0, bad
 	}
-	d := &Dict{total: math.Float64frombits(totalBits), freq: make([]uint32, 0, count)}
-	// Words are stored front-coded; the keys go into one byte slice that
-	// the table's nodes point into.
-	keys := make([]byte, 0, len(raw)*2)
-	d.tab.init(int(count) * 3 / 2)
-	var prevOff, prevLen int
+	var prev string
 	for i := uint64(0); i < count; i++ {
 		shared, ok1 := next()
 		rest, ok2 := next()
-		if !ok1 || !ok2 || shared > uint64(prevLen) || rest > uint64(len(r)) {
-			return nil, bad
+		if !ok1 || !ok2 || shared > uint64(len(prev)) || rest > uint64(len(r)) {
+			return nil, nil, 0, bad
 		}
-		off := len(keys)
-		keys = append(keys, keys[prevOff:prevOff+int(shared)]...)
-		keys = append(keys, r[:rest]...)
+		w := prev[:shared] + string(r[:rest])
 		r = r[rest:]
 		f, ok := next()
 		if !ok || f > math.MaxUint32 {
-			return nil, bad
+			return nil, nil, 0, bad
 		}
-		prevOff, prevLen = off, len(keys)-off
-		d.freq = append(d.freq, uint32(f))
-		d.tab.keys = keys
-		if n := d.tab.addWord(off, prevLen, int32(i)); n > d.maxUnits {
-			d.maxUnits = n
-		}
+		words = append(words, w)
+		freq = append(freq, uint32(f))
+		prev = w
 	}
-	d.tab.keys = keys
-	return d, nil
+	return words, freq, math.Float64frombits(totalBits), nil
 }
 
 // BenchmarkDecodeCompact is the load as it was before the table was
