@@ -79,6 +79,7 @@ func compileRule(x *termIndex, r *lexicon.Rule) (*compiled, error) {
 			sets[i] = st.any
 		}
 		x.byRarity(sets)
+		x.watchAll(sets)
 		c.needs = append(c.needs, sets)
 		if len(sets) > 0 {
 			c.triggers = append(c.triggers, sets[0].ids...)
@@ -91,6 +92,7 @@ func compileRule(x *termIndex, r *lexicon.Rule) (*compiled, error) {
 		}
 		cn.needs = slices.Clone(cn.groups)
 		x.byRarity(cn.needs)
+		x.watchAll(cn.needs)
 		c.near = append(c.near, cn)
 		// Every group is needed: one group's terms are enough as triggers.
 		if len(cn.needs) > 0 {
@@ -282,10 +284,14 @@ func allPresent(p *prepared, sets []termSet) bool {
 type termSet struct {
 	ids  []int
 	bits []uint64
+	// watch is the set's number among the term index's watched sets
+	// (termIndex.watchAll), or -1: the turn then knows whether it holds a
+	// term of the set (prepared.watched) before any rule asks.
+	watch int32
 }
 
 func newTermSet(ids []int) termSet {
-	s := termSet{ids: ids}
+	s := termSet{ids: ids, watch: -1}
 	for _, id := range ids {
 		w := id / 64
 		for len(s.bits) <= w {
@@ -303,6 +309,9 @@ func (s termSet) has(id int) bool {
 
 // anyIn reports whether some term of the set occurs in the turn.
 func (s termSet) anyIn(p *prepared) bool {
+	if s.watch >= 0 && p.watching {
+		return p.watched[s.watch/64]&(1<<(s.watch%64)) != 0
+	}
 	if len(s.ids) <= len(p.ids) {
 		for _, id := range s.ids {
 			if w := id / 64; w < len(p.present) && p.present[w]&(1<<(id%64)) != 0 {

@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -28,6 +29,35 @@ type termIndex struct {
 	// particles are the sentence particles a one-character term may be
 	// followed by inside its word (prepared.aligned).
 	particles map[rune]bool
+	// watched are the term sets that patterns and proximity frames need
+	// all of (compiled.needs, compiledNear.needs), each once, by number;
+	// watchIDs finds a set's number by its ids. Many rules need the same
+	// concept class, and a turn is asked about each set by every rule
+	// whose words it holds: find works out once per turn which sets it
+	// holds a term of, from memberOf (per term, the sets holding it;
+	// built by freeze).
+	watched  [][]int
+	watchIDs map[string]int32
+	memberOf [][]int32
+}
+
+// watchAll numbers each of sets among the watched sets, the same set
+// (the same ids) once.
+func (x *termIndex) watchAll(sets []termSet) {
+	if x.watchIDs == nil {
+		x.watchIDs = map[string]int32{}
+	}
+	for i := range sets {
+		key := fmt.Sprint(sets[i].ids)
+		w, ok := x.watchIDs[key]
+		if !ok {
+			w = int32(len(x.watched))
+			x.watchIDs[key] = w
+			x.watched = append(x.watched, sets[i].ids)
+			x.memberOf = nil
+		}
+		sets[i].watch = w
+	}
 }
 
 // freeze lays the children of every node out in edges, for find. Terms
@@ -44,6 +74,14 @@ func (x *termIndex) freeze() {
 	}
 	if x.edges == nil {
 		x.edges = []edge{}
+	}
+	x.memberOf = make([][]int32, len(x.terms))
+	for w, ids := range x.watched {
+		for _, id := range ids {
+			if m := x.memberOf[id]; len(m) == 0 || m[len(m)-1] != int32(w) {
+				x.memberOf[id] = append(m, int32(w))
+			}
+		}
 	}
 }
 
@@ -115,7 +153,7 @@ func (x *termIndex) add(term string) int {
 	}
 	id := len(x.terms)
 	x.ids[n] = id
-	x.edges = nil
+	x.edges, x.memberOf = nil, nil
 	x.terms = append(x.terms, n)
 	x.blooms = append(x.blooms, bloomOf(n))
 	node := int32(0)
@@ -170,6 +208,14 @@ func (x *termIndex) find(p *prepared) {
 	p.ids, p.idStart, p.spans = p.ids[:0], p.idStart[:0], p.spans[:0]
 	t := p.norm.Text
 	p.bloom = runeBloom{}
+	// The watched sets the turn holds a term of, filled in below once the
+	// terms are known (none, if the walk finds nothing).
+	p.watching = x.memberOf != nil
+	if p.watching {
+		n := (len(x.watched) + 63) / 64
+		p.watched = slices.Grow(p.watched[:0], n)[:n]
+		clear(p.watched)
+	}
 	for i, r := range t {
 		p.bloom.add(r)
 		node, ok := x.rootChild(r)
@@ -227,6 +273,13 @@ func (x *termIndex) find(p *prepared) {
 		}
 	}
 	p.idStart = append(p.idStart, int32(len(found)))
+	if p.watching {
+		for _, id := range p.ids {
+			for _, w := range x.memberOf[id] {
+				p.watched[w/64] |= 1 << (w % 64)
+			}
+		}
+	}
 }
 
 // findRaw returns every occurrence of the terms ids, aligned or not. It is

@@ -72,6 +72,11 @@ type prepared struct {
 	idStart []int32
 	spans   []span
 	present []uint64
+	// watched has the bit of each of the term index's watched sets
+	// (termIndex.watched) that the turn holds a term of, when watching
+	// (the index was frozen when the turn was prepared).
+	watched  []uint64
+	watching bool
 	// segs is the segmenter's output, kept for its memory.
 	segs []segment.Span
 	// bloom has the runes of norm.Text (set by termIndex.find).
