@@ -39,6 +39,9 @@ type scanner struct {
 	ahead int
 	// redact masks personal data in every result (result.Result.Redacted).
 	redact bool
+	// dropCall leaves the transcript out of every result
+	// (scannerOptions.TranscriptUnused).
+	dropCall bool
 	// quiet turns the progress display off.
 	quiet  bool
 	errOut io.Writer
@@ -76,6 +79,11 @@ type scannerOptions struct {
 	// Ahead bounds the calls between the reader and the writer, per
 	// worker (0: inFlightPerWorker).
 	Ahead int
+	// TranscriptUnused says that nothing after the scanner reads a
+	// result's transcript (result.Result.Call): the results come without
+	// it, and masking skips its turns (a scan's output but for
+	// --with-call).
+	TranscriptUnused bool
 }
 
 // analyzerOptions are the analyzer options the scanner options give.
@@ -113,15 +121,16 @@ func newScanner(ios *IOStreams, opts scannerOptions) (*scanner, error) {
 		inputs: func(visit func(read func(emit func(corpus.Item)))) {
 			corpus.StreamInputs(paths, ios.In, input, visit)
 		},
-		count:   func() int { return corpus.CountInputs(paths, input) },
-		analyze: an.Analyze,
-		workers: opts.Workers,
-		ahead:   opts.Ahead,
-		redact:  !opts.NoRedact,
-		quiet:   opts.Quiet,
-		errOut:  ios.ErrOut,
-		set:     an.Set(),
-		skipped: skipped,
+		count:    func() int { return corpus.CountInputs(paths, input) },
+		analyze:  an.Analyze,
+		workers:  opts.Workers,
+		ahead:    opts.Ahead,
+		redact:   !opts.NoRedact,
+		dropCall: opts.TranscriptUnused,
+		quiet:    opts.Quiet,
+		errOut:   ios.ErrOut,
+		set:      an.Set(),
+		skipped:  skipped,
 	}, nil
 }
 
@@ -314,6 +323,13 @@ func (s *scanner) analyzeCall(c *corpus.Call) (res *result.Result, err error) {
 	res = s.analyze(c)
 	if res == nil {
 		return nil, fmt.Errorf("%s: internal error: the analyzer returned no result", c.Source)
+	}
+	if s.dropCall {
+		// Nothing reads it, so its turns need no masking: that was most
+		// of what masking a result cost.
+		r := *res
+		r.Call = nil
+		res = &r
 	}
 	if s.redact {
 		res = res.Redacted()

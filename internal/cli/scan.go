@@ -214,7 +214,10 @@ func checkWorkers(n int) error {
 }
 
 func runScan(opts *ScanOptions) error {
-	sc, err := newScanner(opts.IO, scannerOptions{Paths: opts.Paths, Explain: opts.Explain, BatchOptions: opts.BatchOptions, SimilarOptions: opts.SimilarOptions})
+	sc, err := newScanner(opts.IO, scannerOptions{
+		Paths: opts.Paths, Explain: opts.Explain, BatchOptions: opts.BatchOptions, SimilarOptions: opts.SimilarOptions,
+		TranscriptUnused: !opts.WithCall, // only --with-call writes the transcript
+	})
 	if err != nil {
 		return err
 	}
