@@ -22,17 +22,8 @@ func TestRuleRegexpSameAsRegexp(t *testing.T) {
 	set, err := lexicon.LoadSet(nil)
 	require.NoError(t, err)
 	var texts []string
-	corpus.ReadPaths([]string{filepath.Join("..", "testdata", "calls")}, nil, func(it corpus.Item) {
-		if it.Call != nil {
-			for _, tn := range it.Call.Turns {
-				texts = append(texts, textnorm.Normalize(tn.Text).Text)
-			}
-		}
-	})
-	for _, c := range synth.Generate(300, 5) {
-		for _, tn := range c.Turns {
-			texts = append(texts, textnorm.Normalize(tn.Text).Text)
-		}
+	for _, tx := range sampleTurnTexts(300, 5) {
+		texts = append(texts, textnorm.Normalize(tx).Text)
 	}
 	optimized := 0
 	r := rand.New(rand.NewSource(1))
@@ -130,4 +121,23 @@ func TestRequired(t *testing.T) {
 			}
 		})
 	}
+}
+
+// sampleTurnTexts returns the turn texts of the sample calls
+// (testdata/calls) and of n generated calls (synth.Generate with seed).
+func sampleTurnTexts(n int, seed int64) []string {
+	var texts []string
+	corpus.ReadPaths([]string{filepath.Join("..", "testdata", "calls")}, nil, func(it corpus.Item) {
+		if it.Call != nil {
+			for _, tn := range it.Call.Turns {
+				texts = append(texts, tn.Text)
+			}
+		}
+	})
+	for _, c := range synth.Generate(n, seed) {
+		for _, tn := range c.Turns {
+			texts = append(texts, tn.Text)
+		}
+	}
+	return texts
 }

@@ -1,13 +1,10 @@
 package analyzer
 
 import (
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/callqa/callqa/corpus"
-	"github.com/callqa/callqa/internal/synth"
 	"github.com/callqa/callqa/lexicon"
 )
 
@@ -30,19 +27,7 @@ func TestWatchedSetsSameAsTerms(t *testing.T) {
 		sets[w] = newTermSet(ids) // watch -1: asks the terms
 	}
 
-	var texts []string
-	corpus.ReadPaths([]string{filepath.Join("..", "testdata", "calls")}, nil, func(it corpus.Item) {
-		if it.Call != nil {
-			for _, tn := range it.Call.Turns {
-				texts = append(texts, tn.Text)
-			}
-		}
-	})
-	for _, c := range synth.Generate(300, 9) {
-		for _, tn := range c.Turns {
-			texts = append(texts, tn.Text)
-		}
-	}
+	texts := sampleTurnTexts(300, 9)
 	held := 0
 	for _, text := range texts {
 		p := prepare(a.seg, x, text)
