@@ -156,30 +156,22 @@ func (t *table) insert(parent, code uint32) uint32 {
 
 // grow doubles the table. Node ids are slot positions, so every edge is
 // placed again with its parent's new id, parents first; grow returns the
-// new id of the node keep.
+// new id of the node keep. An edge that no walk from the root reaches (in
+// a damaged table: one below an empty slot, or in a cycle) is dropped, so
+// that bad data never makes it loop or panic.
 func (t *table) grow(keep uint32) uint32 {
 	old := t.slots
-	depth := make([]int32, len(old))
-	var depthOf func(i int) int32
-	depthOf = func(i int) int32 {
-		if depth[i] == 0 {
-			depth[i] = 1
-			if p := old[i].parent - 1; p != 0 {
-				depth[i] = depthOf(int(p-1)) + 1
-			}
-		}
-		return depth[i]
-	}
+	depth := reachDepths(old)
 	var order []int
-	for i := range old {
-		if old[i].parent != 0 {
-			depthOf(i)
+	for i, d := range depth {
+		if d > 0 {
 			order = append(order, i)
 		}
 	}
 	slices.SortStableFunc(order, func(a, b int) int { return int(depth[a] - depth[b]) })
 	t.slots = make([]slot, 2*len(old))
 	t.mask = uint32(len(t.slots) - 1)
+	t.used = 0
 	newID := make([]uint32, len(old)+1) // by old id; the root stays 0
 	for _, i := range order {
 		s := old[i]
@@ -189,9 +181,57 @@ func (t *table) grow(keep uint32) uint32 {
 			j = (j + 1) & t.mask
 		}
 		t.slots[j] = slot{parent: p, code: s.code, word: s.word}
+		t.used++
 		newID[i+1] = j + 1
 	}
 	return newID[keep]
+}
+
+// reachDepths returns, for each slot, the depth below the root of the
+// node it holds (1 for a child of the root), or -1 for an empty slot or
+// an edge no walk from the root reaches.
+func reachDepths(slots []slot) []int32 {
+	depth := make([]int32, len(slots)) // 0: not known yet
+	var path []int
+	for i := range slots {
+		if depth[i] != 0 {
+			continue
+		}
+		// Walk up to the root or to a known edge, marking the way (-1).
+		path = path[:0]
+		d := int32(-1)
+		for j := i; ; {
+			if slots[j].parent == 0 {
+				break // empty: unreachable
+			}
+			path = append(path, j)
+			depth[j] = -1
+			p := slots[j].parent - 1 // the parent's id
+			if p == 0 {
+				d = 1
+				break
+			}
+			k := int(p - 1)
+			if k >= len(slots) || depth[k] < 0 {
+				break // no such node, or unreachable, or a cycle
+			}
+			if depth[k] > 0 {
+				d = depth[k] + 1
+				break
+			}
+			j = k
+		}
+		if slots[i].parent == 0 {
+			depth[i] = -1
+		}
+		for n := len(path) - 1; n >= 0; n-- {
+			depth[path[n]] = d
+			if d > 0 {
+				d++
+			}
+		}
+	}
+	return depth
 }
 
 // The prebuilt table (zh_s.table, written by TestPrebuiltTable -update

@@ -93,6 +93,39 @@ func TestTableGrows(t *testing.T) {
 	require.Equal(t, tab.used, used)
 }
 
+// TestGrowDropsUnreachableEdges damages a table (an edge in a cycle, one
+// below an empty slot, one whose parent is out of range) and checks that
+// growing it neither loops nor panics, and keeps every word the root
+// reaches.
+func TestGrowDropsUnreachableEdges(t *testing.T) {
+	var tab table
+	tab.init(8)
+	tab.addWord("还钱", 1)
+	tab.addWord("今天", 2)
+	var free []int
+	for i, s := range tab.slots {
+		if s.parent == 0 {
+			free = append(free, i)
+		}
+	}
+	require.GreaterOrEqual(t, len(free), 5)
+	a, b := free[0], free[1]
+	tab.slots[a] = slot{parent: uint32(b+1) + 1, code: 'x', word: -1}            // a below b,
+	tab.slots[b] = slot{parent: uint32(a+1) + 1, code: 'y', word: 3}             // b below a
+	tab.slots[free[2]] = slot{parent: uint32(free[3]+1) + 1, code: 'z', word: 4} // below an empty slot
+	tab.slots[free[4]] = slot{parent: 1 << 30, code: 'w', word: 5}               // no such parent
+	tab.used += 4
+	tab.grow(0)
+	require.Equal(t, int32(1), tab.word("还钱"))
+	require.Equal(t, int32(2), tab.word("今天"))
+	require.Equal(t, 4, tab.used) // 还, 还钱, 今, 今天
+	for w := 0; w < 50; w++ {
+		tab.addWord(fmt.Sprint("词", w), int32(10+w))
+	}
+	require.Equal(t, int32(1), tab.word("还钱"))
+	require.Equal(t, int32(59), tab.word("词49"))
+}
+
 // TestCodesKeepBytesApart checks that a byte that is not UTF-8 is not
 // taken for U+FFFD, which the table compared as bytes before it compared
 // codes.
