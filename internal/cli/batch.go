@@ -230,7 +230,6 @@ func (s *scanner) run(emit func(*result.Result) error) (report.Summary, error) {
 			}
 			delete(pending, next)
 			next++
-			<-window
 			if o.input != curInput {
 				inputDone()
 				curInput, curCalls, curFailed = o.input, 0, false
@@ -255,6 +254,10 @@ func (s *scanner) run(emit func(*result.Result) error) (report.Summary, error) {
 					stop.Store(true)
 				}
 			}
+			// Only now is the call out of the window: freed before the
+			// write, one more call could start while this one is still
+			// being written (TestScannerBoundsInFlight saw 65 of 64).
+			<-window
 		}
 	}
 	summary := tally.Summary()
